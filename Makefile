@@ -1,0 +1,88 @@
+# wordtally - exact parallel word counting.
+#
+# ---- user options (override on the command line: make OPTIMIZE=no DEBUG=yes) ----
+CC       ?= cc
+OPTIMIZE ?= yes        # -O3 (kernels for newer CPUs are chosen at run time)
+DEBUG    ?= no         # -g
+SANITIZE ?=            # e.g. address,undefined or thread (builds into build-san/)
+WERROR   ?= no         # -Werror (CI)
+# ---------------------------------------------------------------------------------
+
+PKG_CONFIG ?= pkg-config
+CFLAGS  ?=
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -fopenmp
+LDLIBS  += -fopenmp
+
+ifeq ($(strip $(OPTIMIZE)),yes)
+  CFLAGS += -O3
+else
+  CFLAGS += -O0
+endif
+ifeq ($(strip $(DEBUG)),yes)
+  CFLAGS += -g
+endif
+ifeq ($(strip $(WERROR)),yes)
+  CFLAGS += -Werror
+endif
+ifneq ($(strip $(SANITIZE)),)
+  CFLAGS  += -g -fno-omit-frame-pointer -fsanitize=$(strip $(SANITIZE))
+  LDFLAGS += -fsanitize=$(strip $(SANITIZE))
+endif
+
+HWLOC_CFLAGS := $(shell $(PKG_CONFIG) --cflags hwloc)
+HWLOC_LIBS   := $(shell $(PKG_CONFIG) --libs hwloc)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check)
+CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check)
+CFLAGS += $(HWLOC_CFLAGS)
+LDLIBS += $(HWLOC_LIBS)
+
+# Sanitizer builds go to their own folder so they never mix with the normal objects.
+BUILD := build$(if $(strip $(SANITIZE)),-san)
+
+LIB_SRC := src/cli.c src/chunks.c src/count.c src/input.c src/kernel.c src/kernel_scalar.c \
+           src/report.c src/topo.c src/verify.c src/words.c
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+HEADERS := $(wildcard src/*.h)
+TEST_SUITES := check_chunks check_kernel check_cli check_words check_verify
+TEST_BIN := $(BUILD)/check_all
+
+PROGRAM := $(if $(strip $(SANITIZE)),$(BUILD)/wordtally,wordtally)
+
+.PHONY: all run check check-unit check-integration clean corpus
+all: $(PROGRAM)
+
+$(BUILD)/%.o: src/%.c $(HEADERS) Makefile | $(BUILD)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c $(HEADERS) Makefile | $(BUILD)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Isrc -c -o $@ $<
+
+$(BUILD):
+	mkdir -p $(BUILD)/tests
+
+$(PROGRAM): $(BUILD)/main.o $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(TEST_BIN): $(BUILD)/tests/check_all.o $(TEST_SUITES:%=$(BUILD)/tests/%.o) $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+# ---- the main job: a real 1 GB corpus, counted and verified against the oracle ----
+CORPUS := data/gcide-1g.txt
+corpus: $(CORPUS)
+$(CORPUS): scripts/make-gcide-corpus.sh
+	bash scripts/make-gcide-corpus.sh $@
+
+run: $(PROGRAM) $(CORPUS)
+	bash scripts/run-main-job.sh ./$(PROGRAM) $(CORPUS)
+
+# ---- tests ----
+check: check-unit check-integration
+
+check-unit: $(TEST_BIN)
+	CK_FORK=yes ./$(TEST_BIN)
+
+check-integration: $(PROGRAM)
+	python3 tests/integration.py ./$(PROGRAM)
+
+clean:
+	rm -rf build build-san wordtally

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages wordtally needs to build, test and run its main job.
+# Idempotent and quick when everything is already there: apt is only called for missing packages.
+#   scripts/install-deps.sh          build, test and corpus packages
+#   scripts/install-deps.sh --mpi    also Open MPI (for `make mpi`)
+#   scripts/install-deps.sh --all    also MPI, clang/libFuzzer, gnuplot (CI and benchmarks)
+set -euo pipefail
+
+pkgs=(gcc make pkg-config libhwloc-dev hwloc check python3 dict-gcide)
+for arg in "$@"; do
+    case "$arg" in
+        --mpi) pkgs+=(openmpi-bin libopenmpi-dev) ;;
+        --all) pkgs+=(openmpi-bin libopenmpi-dev clang libclang-rt-14-dev gnuplot-nox valgrind) ;;
+        -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
+    esac
+done
+
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && { echo "install-deps.sh: all packages present"; exit 0; }
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "install-deps.sh: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps.sh: done"

@@ -1,0 +1,28 @@
+/* chunks.c - the chunk table. */
+#include "chunks.h"
+
+size_t chunks_fill(chunk *t, size_t max_entries, uint64_t from, uint64_t to, uint64_t size,
+                   uint64_t max_piece)
+{
+    size_t n = 0;
+    while (from < to && n < max_entries) {
+        uint64_t k = from / size;
+        uint64_t chunk_end = (k + 1) * size; /* may exceed the input: capped by `to` below */
+        if (chunk_end < from)                /* (k + 1) * size wrapped: the last chunk of 2^64 */
+            chunk_end = UINT64_MAX;
+        uint64_t end = chunk_end < to ? chunk_end : to;
+        if (end - from > max_piece)
+            end = from + max_piece;
+        t[n].index = k;
+        t[n].offset = from;
+        t[n].length = end - from;
+        n++;
+        from = end;
+    }
+    return n;
+}
+
+uint64_t chunks_count(uint64_t bytes, uint64_t size)
+{
+    return bytes / size + (bytes % size != 0);
+}

@@ -1,0 +1,190 @@
+/* cli.c - parsing and checking the command line; the usage text. */
+#include "cli.h"
+
+#include "chunks.h"
+#include "count.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: wordtally [OPTION]... [FILE]...\n"
+    "Count how often target words occur in FILEs, exactly, with all cores.\n"
+    "With no FILE, or when FILE is -, read standard input.\n"
+    "\n"
+    "A token is a maximal run of bytes other than the whitespace bytes 09-0D 1C-20 85 A0 (hex);\n"
+    "a word counts when a token equals it byte for byte (case-sensitive).\n"
+    "\n"
+    "  -w, --word WORD        count WORD; repeat for several (default: dog cat boy girl)\n"
+    "      --words-file F     count the words in F, one per line (blank lines skipped)\n"
+    "  -t, --threads N        threads (default: OMP_NUM_THREADS, else the physical cores\n"
+    "                         this process may use)\n"
+    "  -c, --chunk-size SIZE  bytes per chunk of the chunk table; K, M, G, T suffixes are\n"
+    "                         powers of 1024 (default: 256K)\n"
+    "      --serial           count with the serial path only (one thread, no OpenMP)\n"
+    "      --verify           count with the parallel and the serial path and compare:\n"
+    "                         exit 3 naming the first differing chunk and word\n"
+    "  -f, --format FMT       text (default), csv or json\n"
+    "      --kernel NAME      counting kernel: auto (default) or scalar\n"
+    "      --no-bind          do not pin threads to cores (also off when OMP_PROC_BIND\n"
+    "                         or OMP_PLACES is set: the OpenMP runtime's binding stands)\n"
+    "  -v, --verbose          print threads, cores and where each thread runs, on stderr\n"
+    "  -h, --help             print this help and exit\n"
+    "  -V, --version          print the version and exit\n"
+    "\n"
+    "Exit status: 0 success; 1 an input could not be read (the others are still counted);\n"
+    "2 usage error (nothing counted); 3 --verify found the two paths disagree.\n";
+
+enum { OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND };
+
+static const struct option long_options[] = {
+    {"word", required_argument, NULL, 'w'},
+    {"words-file", required_argument, NULL, OPT_WORDS_FILE},
+    {"threads", required_argument, NULL, 't'},
+    {"chunk-size", required_argument, NULL, 'c'},
+    {"serial", no_argument, NULL, OPT_SERIAL},
+    {"verify", no_argument, NULL, OPT_VERIFY},
+    {"format", required_argument, NULL, 'f'},
+    {"kernel", required_argument, NULL, OPT_KERNEL},
+    {"no-bind", no_argument, NULL, OPT_NO_BIND},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+int parse_count(const char *s, uint64_t max, uint64_t *out)
+{
+    char *end;
+    if (!isdigit((unsigned char)s[0])) /* strtoull would accept " 5", "+5" and "-5" */
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v < 1 || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    if (!isdigit((unsigned char)s[0]))
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno)
+        return -1;
+    int shift = 0;
+    if (*end) {
+        const char *units = "KMGT";
+        const char *u = strchr(units, toupper((unsigned char)*end));
+        if (!u || end[1] != '\0')
+            return -1;
+        shift = 10 * (int)(u - units + 1);
+    }
+    const unsigned long long max = 1ULL << 62;
+    if (v < 1 || v > (max >> shift))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+static int usage_error(const char *option, const char *value, const char *why)
+{
+    if (value)
+        fprintf(stderr, "wordtally: %s '%s': %s (try --help)\n", option, value, why);
+    else
+        fprintf(stderr, "wordtally: %s: %s (try --help)\n", option, why);
+    return EXIT_USAGE;
+}
+
+static const char *const default_words[] = {"dog", "cat", "boy", "girl"};
+
+int cli_parse(int argc, char **argv, options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->chunk_size = CHUNK_DEFAULT_SIZE;
+    o->mode = COUNT_PARALLEL;
+    o->format = FORMAT_TEXT;
+    o->kernel = "auto";
+
+    const char *why = NULL;
+    uint64_t v;
+    int c;
+    opterr = 0; /* our own one-line messages */
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":w:t:c:f:vhV", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'w':
+            if (words_add(&o->words, optarg, &why) < 0)
+                return usage_error("--word", optarg, why);
+            break;
+        case OPT_WORDS_FILE:
+            if (words_add_file(&o->words, optarg, &why) < 0)
+                return usage_error("--words-file", optarg, why ? why : strerror(errno));
+            break;
+        case 't':
+            if (parse_count(optarg, THREADS_MAX, &v) < 0)
+                return usage_error("--threads", optarg, "not a thread count from 1 to 4096");
+            o->threads = (int)v;
+            break;
+        case 'c':
+            if (parse_size(optarg, &v) < 0)
+                return usage_error("--chunk-size", optarg,
+                                   "not a size from 1 byte to 4 EiB (e.g. 4096, 256K, 1M)");
+            o->chunk_size = v;
+            break;
+        case OPT_SERIAL:
+            o->mode = COUNT_SERIAL;
+            break;
+        case OPT_VERIFY:
+            o->mode = COUNT_VERIFY;
+            break;
+        case 'f':
+            if (strcmp(optarg, "text") == 0)
+                o->format = FORMAT_TEXT;
+            else if (strcmp(optarg, "csv") == 0)
+                o->format = FORMAT_CSV;
+            else if (strcmp(optarg, "json") == 0)
+                o->format = FORMAT_JSON;
+            else
+                return usage_error("--format", optarg, "expected text, csv or json");
+            break;
+        case OPT_KERNEL:
+            o->kernel = optarg;
+            break;
+        case OPT_NO_BIND:
+            o->no_bind = 1;
+            break;
+        case 'v':
+            o->verbose = 1;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return EXIT_OK;
+        case 'V':
+            printf("wordtally %s\n", WORDTALLY_VERSION);
+            return EXIT_OK;
+        case ':':
+            return usage_error(argv[optind - 1], NULL, "needs a value");
+        default:
+            return usage_error(argv[optind - 1], NULL, "unknown option");
+        }
+    }
+    if (o->words.n == 0)
+        for (size_t i = 0; i < sizeof default_words / sizeof *default_words; i++)
+            words_add(&o->words, default_words[i], &why);
+    words_finish(&o->words);
+    o->files = argv + optind;
+    o->nfiles = argc - optind;
+    return -1;
+}
+
+void cli_free(options *o)
+{
+    words_free(&o->words);
+}

@@ -1,0 +1,42 @@
+/* cli.h - the command line: one options struct, filled by one parse. */
+#ifndef WORDTALLY_CLI_H
+#define WORDTALLY_CLI_H
+
+#include "words.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define WORDTALLY_VERSION "0.1.0"
+#define THREADS_MAX 4096
+
+enum { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
+
+/* Exit codes: SPEC §4. */
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_MISMATCH = 3 };
+
+typedef struct {
+    wordlist words;      /* default: dog cat boy girl */
+    int threads;         /* 0: the default of SPEC §3 */
+    uint64_t chunk_size; /* bytes */
+    int mode;            /* COUNT_PARALLEL, COUNT_SERIAL or COUNT_VERIFY */
+    int format;
+    const char *kernel;  /* "auto" or a kernel's name */
+    int no_bind;
+    int verbose;
+    char **files;        /* none: standard input */
+    int nfiles;
+} options;
+
+/* Returns -1 to go on, or an exit code: EXIT_OK after --help/--version, EXIT_USAGE after
+ * printing a one-line error. */
+int cli_parse(int argc, char **argv, options *o);
+void cli_free(options *o);
+
+/* "256K", "1M", "3": bytes, with K, M, G, T as powers of 1024. 0 on success, -1 if not a size
+ * from 1 to 2^62. */
+int parse_size(const char *s, uint64_t *out);
+/* A whole number from 1 to max. */
+int parse_count(const char *s, uint64_t max, uint64_t *out);
+
+#endif

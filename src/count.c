@@ -1,0 +1,175 @@
+/* count.c - the parallel and serial drivers: the same kernel over the same chunk table. */
+#include "count.h"
+
+#include "chunks.h"
+
+#include <errno.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* One window of the chunk table, and where its bytes come from. */
+typedef struct {
+    const count_setup *s;
+    const input *in;
+    const chunk *t;
+    const uint8_t *mem; /* a stream batch holding the window's bytes (kernel context included) */
+    uint64_t mem_offset;
+} window;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int count_entry(const window *w, const chunk *c, uint8_t *buf, uint64_t *counts)
+{
+    const wordlist *words = w->s->words;
+    kernel_fn count = w->s->kern->count;
+    if (w->mem) {
+        count(words, w->mem + (c->offset - w->mem_offset), (size_t)c->length, counts);
+        return 0;
+    }
+    for (uint64_t off = c->offset, end = c->offset + c->length; off < end; off += COUNT_BLOCK) {
+        size_t n = end - off < COUNT_BLOCK ? (size_t)(end - off) : COUNT_BLOCK;
+        int err = input_read_block(w->in, off, n, words->maxlen + 1, buf);
+        if (err)
+            return err;
+        count(words, buf, n, counts);
+    }
+    return 0;
+}
+
+static uint8_t *window_buffer(const window *w)
+{
+    if (w->mem)
+        return NULL;
+    uint64_t block = w->s->chunk_size < COUNT_BLOCK ? w->s->chunk_size : COUNT_BLOCK;
+    return block_alloc((size_t)block, w->s->words->maxlen + 1);
+}
+
+static int count_parallel(const void *ctx, size_t first, size_t last, uint64_t *counts)
+{
+    const window *w = ctx;
+    const size_t nwords = w->s->words->n;
+    int err = 0;
+
+#pragma omp parallel num_threads(w->s->threads) reduction(+ : counts[:nwords])
+    {
+        /* Each thread allocates and first-touches its own buffer: it stays in that core's cache
+         * and, on a NUMA node, in that core's memory. */
+        uint8_t *buf = window_buffer(w);
+        if (!buf && !w->mem) {
+#pragma omp atomic write
+            err = ENOMEM;
+        }
+#pragma omp for schedule(runtime)
+        for (size_t i = first; i < last; i++) {
+            int failed;
+#pragma omp atomic read
+            failed = err;
+            if (failed)
+                continue; /* an OpenMP loop cannot break: the rest of the team skips */
+            int e = count_entry(w, &w->t[i], buf, counts);
+            if (e) {
+#pragma omp atomic write
+                err = e;
+            }
+        }
+        block_free(buf);
+    }
+    return err;
+}
+
+static int count_serial(const void *ctx, size_t first, size_t last, uint64_t *counts)
+{
+    const window *w = ctx;
+    uint8_t *buf = window_buffer(w);
+    if (!buf && !w->mem)
+        return ENOMEM;
+    int err = 0;
+    for (size_t i = first; i < last && !err; i++)
+        err = count_entry(w, &w->t[i], buf, counts);
+    block_free(buf);
+    return err;
+}
+
+/* Counts the m entries of a window by the paths the mode asks for, adding to counts[]. */
+static int count_window(const window *w, size_t m, uint64_t *counts, uint64_t *scratch,
+                        count_stats *st)
+{
+    const size_t nwords = w->s->words->n;
+    uint64_t *par = scratch, *ser = scratch + nwords;
+    memset(scratch, 0, 2 * nwords * sizeof *scratch);
+    int err = 0;
+    if (w->s->mode & COUNT_PARALLEL) {
+        double t0 = now();
+        err = count_parallel(w, 0, m, par);
+        st->parallel_seconds += now() - t0;
+    }
+    if (!err && (w->s->mode & COUNT_SERIAL)) {
+        double t0 = now();
+        err = count_serial(w, 0, m, ser);
+        st->serial_seconds += now() - t0;
+    }
+    if (err)
+        return err;
+    const uint64_t *result = (w->s->mode & COUNT_PARALLEL) ? par : ser;
+    if (w->s->mode == COUNT_VERIFY && !st->mismatch && memcmp(par, ser, nwords * sizeof *par)) {
+        st->mismatch = 1;
+        err = verify_find_difference(count_parallel, count_serial, w, 0, m, nwords, &st->where);
+        if (st->where.found) {
+            st->where_chunk = w->t[st->where.entry].index;
+            st->where_offset = w->t[st->where.entry].offset;
+        }
+    }
+    for (size_t i = 0; i < nwords; i++)
+        counts[i] += result[i];
+    return err;
+}
+
+int count_input(const count_setup *s, const input *in, uint64_t *counts, count_stats *st)
+{
+    const size_t nwords = s->words->n;
+    chunk *table = malloc(CHUNK_TABLE_WINDOW * sizeof *table);
+    uint64_t *scratch = malloc(2 * nwords * sizeof *scratch);
+    window w = {.s = s, .in = in, .t = table};
+    stream batches = {0};
+    int err = (table && scratch) ? 0 : ENOMEM;
+    memset(st, 0, sizeof *st);
+
+    if (!err && in->seekable) {
+        for (uint64_t from = 0; from < in->size && !err;) {
+            size_t m = chunks_fill(table, CHUNK_TABLE_WINDOW, from, in->size, s->chunk_size,
+                                   s->chunk_size);
+            err = count_window(&w, m, counts, scratch, st);
+            from = table[m - 1].offset + table[m - 1].length;
+        }
+        st->bytes = in->size;
+        if (!err)
+            err = input_check_unchanged(in);
+    } else if (!err) {
+        /* A batch holds a few blocks for every thread; memory stays bounded whatever the input. */
+        size_t batch = (size_t)(4 + s->threads / 2) * 1024 * 1024;
+        err = stream_init(&batches, batch, s->words->maxlen + 1);
+        while (!err && !(err = stream_next(&batches, in)) && batches.len) {
+            uint64_t from = batches.offset, to = from + batches.len;
+            w.mem = batches.p;
+            w.mem_offset = batches.offset;
+            while (from < to && !err) {
+                size_t m = chunks_fill(table, CHUNK_TABLE_WINDOW, from, to, s->chunk_size,
+                                       COUNT_BLOCK);
+                err = count_window(&w, m, counts, scratch, st);
+                from = table[m - 1].offset + table[m - 1].length;
+            }
+            st->bytes = to;
+        }
+        stream_free(&batches);
+    }
+    free(table);
+    free(scratch);
+    return err;
+}

@@ -1,0 +1,36 @@
+/* count.h - the parallel and serial drivers over the chunk table. */
+#ifndef WORDTALLY_COUNT_H
+#define WORDTALLY_COUNT_H
+
+#include "input.h"
+#include "kernel.h"
+#include "verify.h"
+
+/* Files are read in blocks of at most this many bytes, so a thread's buffer fits in L2 whatever
+ * the chunk size; streams are cut into pieces of this size so that every thread gets work. */
+#define COUNT_BLOCK (256u * 1024u)
+
+enum { COUNT_PARALLEL = 1, COUNT_SERIAL = 2, COUNT_VERIFY = 3 }; /* VERIFY = both */
+
+typedef struct {
+    const wordlist *words;
+    const kernel *kern;
+    uint64_t chunk_size;
+    int threads;
+    int mode;
+} count_setup;
+
+typedef struct {
+    uint64_t bytes;
+    double parallel_seconds; /* time in the counting loops only: no set-up, no report */
+    double serial_seconds;
+    int mismatch;            /* COUNT_VERIFY: the paths disagreed; see where */
+    difference where;
+    uint64_t where_chunk, where_offset;
+} count_stats;
+
+/* Counts one input, adding to counts[] (the parallel path's counts when verifying).
+ * Returns 0 or an input error code (input_strerror). */
+int count_input(const count_setup *s, const input *in, uint64_t *counts, count_stats *st);
+
+#endif

@@ -1,0 +1,161 @@
+/* input.c - opening inputs and reading them: pread for files, batches for streams. */
+#include "input.h"
+
+#include "kernel.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int input_open(input *in, const char *path)
+{
+    struct stat st;
+    memset(in, 0, sizeof *in);
+    in->name = path;
+    if (strcmp(path, "-") == 0) {
+        in->fd = STDIN_FILENO;
+    } else {
+        in->fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (in->fd < 0)
+            return errno;
+    }
+    if (fstat(in->fd, &st) < 0) {
+        int err = errno;
+        input_close(in);
+        return err;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        input_close(in);
+        return EISDIR;
+    }
+    in->seekable = S_ISREG(st.st_mode);
+    if (in->seekable) {
+        in->size = (uint64_t)st.st_size;
+        /* Chunks are read in order by the team, so the file is read front to back overall. */
+        posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    }
+    return 0;
+}
+
+void input_close(input *in)
+{
+    if (in->fd > STDIN_FILENO)
+        close(in->fd);
+    in->fd = -1;
+}
+
+const char *input_strerror(int err)
+{
+    if (err == INPUT_CHANGED)
+        return "file changed size while being counted";
+    return strerror(err);
+}
+
+/* Reads exactly n bytes at off, or fails: a short file here means it shrank. */
+static int pread_full(int fd, uint8_t *dst, size_t n, uint64_t off)
+{
+    while (n > 0) {
+        ssize_t r = pread(fd, dst, n, (off_t)off);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        if (r == 0)
+            return INPUT_CHANGED;
+        dst += r;
+        n -= (size_t)r;
+        off += (uint64_t)r;
+    }
+    return 0;
+}
+
+int input_read_block(const input *in, uint64_t off, size_t len, size_t tail, uint8_t *p)
+{
+    uint64_t end = off + len + tail;
+    if (end > in->size)
+        end = in->size;
+    int err;
+    if (off == 0) {
+        p[-1] = ' '; /* the start of the input counts as whitespace */
+        err = pread_full(in->fd, p, (size_t)end, 0);
+    } else {
+        err = pread_full(in->fd, p - 1, (size_t)(end - off + 1), off - 1);
+    }
+    if (err)
+        return err;
+    memset(p + (end - off), ' ', (size_t)(off + len + tail - end));
+    return 0;
+}
+
+int input_check_unchanged(const input *in)
+{
+    struct stat st;
+    if (!in->seekable)
+        return 0;
+    if (fstat(in->fd, &st) < 0)
+        return errno;
+    return (uint64_t)st.st_size == in->size ? 0 : INPUT_CHANGED;
+}
+
+uint8_t *block_alloc(size_t block, size_t tail)
+{
+    uint8_t *buf = calloc(1, KERNEL_PAD + 1 + block + tail + KERNEL_PAD);
+    return buf ? buf + KERNEL_PAD + 1 : NULL;
+}
+
+void block_free(uint8_t *p)
+{
+    if (p)
+        free(p - KERNEL_PAD - 1);
+}
+
+int stream_init(stream *s, size_t batch, size_t tail)
+{
+    memset(s, 0, sizeof *s);
+    s->batch = batch;
+    s->tail = tail;
+    s->p = block_alloc(batch, tail);
+    if (!s->p)
+        return ENOMEM;
+    s->p[-1] = ' ';
+    return 0;
+}
+
+int stream_next(stream *s, const input *in)
+{
+    /* The last byte of the batch just counted becomes the context before the next one, and the
+     * read-ahead becomes its first bytes. */
+    if (s->len) {
+        s->p[-1] = s->p[s->len - 1];
+        memmove(s->p, s->p + s->len, s->have - s->len);
+        s->have -= s->len;
+        s->offset += s->len;
+    }
+    size_t want = s->batch + s->tail;
+    while (!s->eof && s->have < want) {
+        ssize_t r = read(in->fd, s->p + s->have, want - s->have);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            s->len = 0;
+            return errno;
+        }
+        if (r == 0)
+            s->eof = 1;
+        s->have += (size_t)r;
+    }
+    s->len = s->have < s->batch ? s->have : s->batch;
+    if (s->have < want)
+        memset(s->p + s->have, ' ', want - s->have);
+    return 0;
+}
+
+void stream_free(stream *s)
+{
+    block_free(s->p);
+    s->p = NULL;
+}

@@ -1,0 +1,50 @@
+/* input.h - opening an input and reading its bytes with the context the kernels need. */
+#ifndef WORDTALLY_INPUT_H
+#define WORDTALLY_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Error codes: 0, an errno value, or this one. */
+#define INPUT_CHANGED (-1) /* the file's size changed while it was counted */
+
+typedef struct {
+    const char *name; /* for messages and reports: the path, or "-" for standard input */
+    int fd;
+    int seekable;     /* a regular file: read with pread, in parallel; otherwise streamed */
+    uint64_t size;    /* a regular file's size when opened */
+} input;
+
+int input_open(input *in, const char *path); /* "-" is standard input */
+void input_close(input *in);
+const char *input_strerror(int err);
+
+/* Reads the block [off, off+len) of a regular file into p with the context of kernel.h: p[-1] and
+ * `tail` bytes after the block (whitespace past the end of the file). */
+int input_read_block(const input *in, uint64_t off, size_t len, size_t tail, uint8_t *p);
+
+/* Once counted: INPUT_CHANGED if a regular file no longer has the size it had when opened. */
+int input_check_unchanged(const input *in);
+
+/* A stream (pipe, terminal, character device) read in batches: after stream_next, p[0..len) are
+ * the batch's bytes, from `offset` on, with the kernel context around them. */
+typedef struct {
+    uint8_t *buf;
+    uint8_t *p;
+    size_t batch, tail; /* bytes per batch; read-ahead after it */
+    size_t have;        /* valid bytes from p[0] */
+    size_t len;         /* bytes in the current batch */
+    uint64_t offset;    /* offset of p[0] in the stream */
+    int eof;
+} stream;
+
+int stream_init(stream *s, size_t batch, size_t tail);
+/* Moves to the next batch; s->len is 0 at the end of the stream. */
+int stream_next(stream *s, const input *in);
+void stream_free(stream *s);
+
+/* A zeroed buffer for one block of `block` bytes with its context; returns the kernel's p. */
+uint8_t *block_alloc(size_t block, size_t tail);
+void block_free(uint8_t *p);
+
+#endif

@@ -1,0 +1,119 @@
+/* main.c - the whole run: options, threads and binding, count every input, report. */
+#include "cli.h"
+#include "count.h"
+#include "input.h"
+#include "kernel.h"
+#include "report.h"
+#include "topo.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *mode_name(int mode)
+{
+    return mode == COUNT_SERIAL ? "serial" : mode == COUNT_VERIFY ? "verify" : "parallel";
+}
+
+int main(int argc, char **argv)
+{
+    /* ---- set-up (not timed) ---- */
+    options o;
+    int status = cli_parse(argc, argv, &o);
+    if (status >= 0) {
+        cli_free(&o);
+        return status;
+    }
+    const char *why = NULL;
+    const kernel *kern = kernel_select(o.kernel, &why);
+    if (!kern) {
+        fprintf(stderr, "wordtally: --kernel '%s': %s (try --help)\n", o.kernel, why);
+        cli_free(&o);
+        return EXIT_USAGE;
+    }
+
+    topo machine;
+    topo_init(&machine);
+    const char *source = "-t";
+    int threads = o.threads ? o.threads : topo_default_threads(&machine, &source);
+    if (o.mode == COUNT_SERIAL)
+        threads = 1;
+    if (threads > machine.ncores)
+        fprintf(stderr, "wordtally: warning: %d threads on %d physical core%s: oversubscribed, "
+                        "expect lower speed\n", threads, machine.ncores,
+                machine.ncores == 1 ? "" : "s");
+    if (o.verbose)
+        fprintf(stderr, "wordtally: %d thread%s (from %s); %d physical core%s, %d PUs allowed\n",
+                threads, threads == 1 ? "" : "s", source, machine.ncores,
+                machine.ncores == 1 ? "" : "s", machine.npus);
+    if (o.mode != COUNT_SERIAL)
+        topo_bind_team(&machine, threads, topo_should_bind(o.no_bind), o.verbose ? stderr : NULL);
+
+    count_setup setup = {.words = &o.words, .kern = kern, .chunk_size = o.chunk_size,
+                         .threads = threads, .mode = o.mode};
+    static char *stdin_only[] = {"-"};
+    char **names = o.nfiles ? o.files : stdin_only;
+    int nfiles = o.nfiles ? o.nfiles : 1;
+    file_result *files = calloc((size_t)nfiles, sizeof *files);
+    uint64_t *counts = calloc((size_t)nfiles * o.words.n + o.words.n, sizeof *counts);
+    uint64_t *total = counts + (size_t)nfiles * o.words.n;
+    if (!files || !counts) {
+        fputs("wordtally: out of memory\n", stderr);
+        return EXIT_INPUT;
+    }
+    run_info run = {.threads = threads, .chunk_size = o.chunk_size, .kernel = kern->name,
+                    .mode = mode_name(o.mode)};
+    status = EXIT_OK;
+
+    /* ---- counting (timed inside count_input: only the counting loops) ---- */
+    for (int i = 0; i < nfiles; i++) {
+        file_result *f = &files[i];
+        f->name = names[i];
+        f->counts = counts + (size_t)i * o.words.n;
+        input in;
+        count_stats st = {0};
+        int err = input_open(&in, f->name);
+        if (!err) {
+            err = count_input(&setup, &in, f->counts, &st);
+            input_close(&in);
+        }
+        f->bytes = st.bytes;
+        run.seconds += o.mode == COUNT_SERIAL ? st.serial_seconds : st.parallel_seconds;
+        run.serial_seconds += st.serial_seconds;
+        if (err) {
+            fprintf(stderr, "wordtally: %s: %s\n", f->name, input_strerror(err));
+            f->failed = 1;
+            if (status == EXIT_OK)
+                status = EXIT_INPUT;
+        } else if (st.mismatch) {
+            if (st.where.found)
+                fprintf(stderr, "wordtally: %s: verification failed: chunk %llu (offset %llu), "
+                                "word '%s': parallel %llu, serial %llu\n", f->name,
+                        (unsigned long long)st.where_chunk, (unsigned long long)st.where_offset,
+                        o.words.word[st.where.word], (unsigned long long)st.where.a,
+                        (unsigned long long)st.where.b);
+            else
+                fprintf(stderr, "wordtally: %s: verification failed: the totals differ, but no "
+                                "single chunk reproduces it\n", f->name);
+            f->failed = 1;
+            status = EXIT_MISMATCH;
+        }
+        for (size_t k = 0; k < o.words.n && !f->failed; k++)
+            total[k] += f->counts[k];
+    }
+
+    /* ---- report: only when something was counted, so a failed run prints no zeros ---- */
+    int counted = 0;
+    for (int i = 0; i < nfiles; i++)
+        counted += !files[i].failed;
+    if (counted && report_print(stdout, o.format, &o.words, files, nfiles, total, &run) < 0) {
+        fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno));
+        if (status == EXIT_OK)
+            status = EXIT_INPUT;
+    }
+    free(files);
+    free(counts);
+    topo_free(&machine);
+    cli_free(&o);
+    return status;
+}

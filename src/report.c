@@ -1,0 +1,176 @@
+/* report.c - text, CSV and JSON reports. Their layout is documented in the README: keep both true. */
+#include "report.h"
+
+#include "cli.h"
+
+#include <errno.h>
+#include <string.h>
+
+static uint64_t total_bytes(const file_result *f, int n)
+{
+    uint64_t b = 0;
+    for (int i = 0; i < n; i++)
+        if (!f[i].failed)
+            b += f[i].bytes;
+    return b;
+}
+
+static double rate(uint64_t bytes, double seconds)
+{
+    return seconds > 0 ? (double)bytes / seconds / 1e9 : 0.0;
+}
+
+static const char *display_name(const char *name)
+{
+    return strcmp(name, "-") == 0 ? "(standard input)" : name;
+}
+
+static void text_counts(FILE *out, const wordlist *w, const uint64_t *counts)
+{
+    int width = 4;
+    for (size_t i = 0; i < w->n; i++)
+        if (w->len[i] > (size_t)width && w->len[i] < 40)
+            width = (int)w->len[i];
+    for (size_t i = 0; i < w->n; i++)
+        fprintf(out, "%-*s %llu\n", width, w->word[i], (unsigned long long)counts[i]);
+}
+
+static void print_text(FILE *out, const wordlist *w, const file_result *f, int nf,
+                       const uint64_t *total, const run_info *r)
+{
+    int counted = 0;
+    for (int i = 0; i < nf; i++)
+        counted += !f[i].failed;
+    if (counted > 1) {
+        for (int i = 0; i < nf; i++) {
+            if (f[i].failed)
+                continue;
+            fprintf(out, "== %s (%llu bytes)\n", display_name(f[i].name),
+                    (unsigned long long)f[i].bytes);
+            text_counts(out, w, f[i].counts);
+        }
+        fprintf(out, "== total\n");
+    }
+    text_counts(out, w, total);
+    uint64_t bytes = total_bytes(f, nf);
+    fprintf(out, "-- %llu bytes in %d file%s, %.3f s, %.2f GB/s; %s, %d thread%s, kernel %s, "
+                 "chunk %llu bytes\n",
+            (unsigned long long)bytes, counted, counted == 1 ? "" : "s", r->seconds,
+            rate(bytes, r->seconds), r->mode, r->threads, r->threads == 1 ? "" : "s", r->kernel,
+            (unsigned long long)r->chunk_size);
+    if (strcmp(r->mode, "verify") == 0)
+        fprintf(out, "-- verified: serial path agrees (%.3f s, %.2f GB/s)\n", r->serial_seconds,
+                rate(bytes, r->serial_seconds));
+}
+
+/* RFC 4180: quote a field holding a separator, a quote or a line break. */
+static void csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void print_csv(FILE *out, const wordlist *w, const file_result *f, int nf,
+                      const uint64_t *total)
+{
+    fputs("file,bytes,word,count\n", out);
+    for (int i = 0; i < nf; i++) {
+        if (f[i].failed)
+            continue;
+        for (size_t k = 0; k < w->n; k++) {
+            csv_field(out, f[i].name);
+            fprintf(out, ",%llu,", (unsigned long long)f[i].bytes);
+            csv_field(out, w->word[k]);
+            fprintf(out, ",%llu\n", (unsigned long long)f[i].counts[k]);
+        }
+    }
+    for (size_t k = 0; k < w->n; k++) {
+        fprintf(out, ",%llu,", (unsigned long long)total_bytes(f, nf));
+        csv_field(out, w->word[k]);
+        fprintf(out, ",%llu\n", (unsigned long long)total[k]);
+    }
+}
+
+/* Bytes are not necessarily UTF-8: those from 0x80 up are written as the Latin-1 character of the
+ * same value (\u0080-\u00ff), the reading SPEC §1 gives them, so the JSON is always valid. */
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p < 0x20 || *p >= 0x7f)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+static void json_counts(FILE *out, const uint64_t *c, size_t n)
+{
+    fputc('[', out);
+    for (size_t k = 0; k < n; k++)
+        fprintf(out, "%s%llu", k ? "," : "", (unsigned long long)c[k]);
+    fputc(']', out);
+}
+
+static void print_json(FILE *out, const wordlist *w, const file_result *f, int nf,
+                       const uint64_t *total, const run_info *r)
+{
+    fputs("{\"words\": [", out);
+    for (size_t k = 0; k < w->n; k++) {
+        if (k)
+            fputc(',', out);
+        json_string(out, w->word[k]);
+    }
+    fputs("],\n \"files\": [", out);
+    int first = 1;
+    for (int i = 0; i < nf; i++) {
+        if (f[i].failed)
+            continue;
+        fputs(first ? "" : ",\n           ", out);
+        first = 0;
+        fputs("{\"path\": ", out);
+        json_string(out, f[i].name);
+        fprintf(out, ", \"bytes\": %llu, \"counts\": ", (unsigned long long)f[i].bytes);
+        json_counts(out, f[i].counts, w->n);
+        fputc('}', out);
+    }
+    fputs("],\n \"total\": ", out);
+    json_counts(out, total, w->n);
+    uint64_t bytes = total_bytes(f, nf);
+    fprintf(out, ",\n \"threads\": %d, \"chunk_size\": %llu, \"kernel\": \"%s\", \"mode\": \"%s\", "
+                 "\"bytes\": %llu, \"seconds\": %.6f, \"gb_per_s\": %.4f",
+            r->threads, (unsigned long long)r->chunk_size, r->kernel, r->mode,
+            (unsigned long long)bytes, r->seconds, rate(bytes, r->seconds));
+    if (strcmp(r->mode, "verify") == 0)
+        fprintf(out, ", \"verified\": true, \"serial_seconds\": %.6f", r->serial_seconds);
+    fputs("}\n", out);
+}
+
+int report_print(FILE *out, int format, const wordlist *w, const file_result *files, int nfiles,
+                 const uint64_t *total, const run_info *run)
+{
+    if (format == FORMAT_CSV)
+        print_csv(out, w, files, nfiles, total);
+    else if (format == FORMAT_JSON)
+        print_json(out, w, files, nfiles, total, run);
+    else
+        print_text(out, w, files, nfiles, total, run);
+    if (fflush(out) != 0 || ferror(out)) {
+        if (errno == 0)
+            errno = EIO;
+        return -1;
+    }
+    return 0;
+}

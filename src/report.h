@@ -1,0 +1,30 @@
+/* report.h - printing the results: text for people, CSV and JSON for scripts. */
+#ifndef WORDTALLY_REPORT_H
+#define WORDTALLY_REPORT_H
+
+#include "words.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct {
+    const char *name;   /* as given on the command line; "-" is standard input */
+    uint64_t bytes;
+    uint64_t *counts;   /* one per word */
+    int failed;         /* could not be read: left out of the report, reported on stderr */
+} file_result;
+
+typedef struct {
+    int threads;
+    uint64_t chunk_size;
+    const char *kernel;
+    const char *mode;       /* "parallel", "serial" or "verify" */
+    double seconds;         /* counting time of the path whose counts are reported */
+    double serial_seconds;  /* with verify: the serial path's time */
+} run_info;
+
+/* Prints the report in `format` (FORMAT_*). Returns 0, or -1 if writing failed (errno set). */
+int report_print(FILE *out, int format, const wordlist *w, const file_result *files, int nfiles,
+                 const uint64_t *total, const run_info *run);
+
+#endif

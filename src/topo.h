@@ -1,0 +1,32 @@
+/* topo.h - the machine's cores (hwloc), the default thread count, and pinning threads to cores. */
+#ifndef WORDTALLY_TOPO_H
+#define WORDTALLY_TOPO_H
+
+#include <hwloc.h>
+#include <stdio.h>
+
+typedef struct {
+    hwloc_topology_t topology;  /* NULL when hwloc could not load one: then nothing is bound */
+    hwloc_bitmap_t allowed;     /* the CPUs this process may run on (taskset, cgroups, Slurm) */
+    int ncores;                 /* physical cores with at least one allowed PU; at least 1 */
+    hwloc_bitmap_t *core_set;   /* core i's allowed PUs */
+    int npus;                   /* allowed PUs */
+} topo;
+
+/* Never fails: with no usable topology it falls back to one core and no binding. */
+void topo_init(topo *t);
+void topo_free(topo *t);
+
+/* The thread count SPEC §3 asks for when -t is not given: OMP_NUM_THREADS if set and valid,
+ * otherwise the physical cores. A bad OMP_NUM_THREADS gets a warning on stderr. *source says
+ * which ("OMP_NUM_THREADS" or "physical cores"). */
+int topo_default_threads(const topo *t, const char **source);
+
+/* Whether wordtally pins its threads: not when the user chose OpenMP's own binding. */
+int topo_should_bind(int no_bind_option);
+
+/* Pins the team's thread i to core i mod ncores; a failure is a warning. With `report`, prints
+ * where each thread runs. Returns the number of threads that were pinned. */
+int topo_bind_team(const topo *t, int threads, int bind, FILE *report);
+
+#endif

@@ -1,0 +1,139 @@
+/* words.c - the target word list. */
+#include "words.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const uint8_t ws_table[256] = {
+    [0x09] = 1, [0x0A] = 1, [0x0B] = 1, [0x0C] = 1, [0x0D] = 1,
+    [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, [0x20] = 1,
+    [0x85] = 1, [0xA0] = 1,
+};
+
+static void out_of_memory(void)
+{
+    fputs("wordtally: out of memory\n", stderr);
+    exit(1);
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n);
+    if (!q)
+        out_of_memory();
+    return q;
+}
+
+int words_add(wordlist *w, const char *word, const char **why)
+{
+    size_t n = strlen(word);
+    if (n == 0) {
+        *why = "empty word";
+        return -1;
+    }
+    if (n > WORDS_MAX_LEN) {
+        *why = "word longer than 4096 bytes";
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (is_ws((uint8_t)word[i])) {
+            *why = "word contains a whitespace byte";
+            return -1;
+        }
+    for (size_t i = 0; i < w->n; i++)
+        if (w->len[i] == n && memcmp(w->word[i], word, n) == 0) {
+            *why = "word given twice";
+            return -1;
+        }
+    if (w->n == WORDS_MAX_COUNT) {
+        *why = "more than 4096 words";
+        return -1;
+    }
+    w->word = xrealloc(w->word, (w->n + 1) * sizeof *w->word);
+    w->len = xrealloc(w->len, (w->n + 1) * sizeof *w->len);
+    w->word[w->n] = xrealloc(NULL, n + 1);
+    memcpy(w->word[w->n], word, n + 1);
+    w->len[w->n] = n;
+    w->n++;
+    return 0;
+}
+
+int words_add_file(wordlist *w, const char *path, const char **why)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *why = NULL;
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0, added = 0;
+    ssize_t got;
+    int rc = 0;
+    while ((got = getline(&line, &cap, f)) >= 0) {
+        size_t n = (size_t)got;
+        if (n && line[n - 1] == '\n')
+            line[--n] = '\0';
+        if (n && line[n - 1] == '\r') /* files written on Windows */
+            line[--n] = '\0';
+        if (n == 0)
+            continue;
+        if (strlen(line) != n) {
+            *why = "word contains a NUL byte";
+            rc = -1;
+            break;
+        }
+        if (words_add(w, line, why) < 0) {
+            rc = -1;
+            break;
+        }
+        added++;
+    }
+    if (rc == 0 && ferror(f)) {
+        *why = NULL;
+        rc = -1;
+    } else if (rc == 0 && added == 0) {
+        *why = "no words in file";
+        rc = -1;
+    }
+    int saved = errno;
+    free(line);
+    fclose(f);
+    errno = saved;
+    return rc;
+}
+
+void words_finish(wordlist *w)
+{
+    size_t size = 16;
+    while (size < 2 * w->n)
+        size *= 2;
+    free(w->slot);
+    w->slot = calloc(size, sizeof *w->slot);
+    if (!w->slot)
+        out_of_memory();
+    w->mask = size - 1;
+    w->minlen = w->n ? (size_t)-1 : 0;
+    w->maxlen = 0;
+    for (size_t k = 0; k < w->n; k++) {
+        size_t i = (size_t)words_hash((const uint8_t *)w->word[k], w->len[k]) & w->mask;
+        while (w->slot[i])
+            i = (i + 1) & w->mask;
+        w->slot[i] = (uint32_t)(k + 1);
+        if (w->len[k] < w->minlen)
+            w->minlen = w->len[k];
+        if (w->len[k] > w->maxlen)
+            w->maxlen = w->len[k];
+    }
+}
+
+void words_free(wordlist *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free(w->word[i]);
+    free(w->word);
+    free(w->len);
+    free(w->slot);
+    memset(w, 0, sizeof *w);
+}
