@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds a real-text corpus from Debian's dict-gcide (Webster's 1913 dictionary, Project Gutenberg):
+# one copy of the dictionary text, repeated, each copy followed by a newline, until the file holds
+# at least SIZE bytes (default 1000000000). Beside it, OUT.expected holds the oracle's counts
+# (SPEC.md) for one copy times the number of copies: copies never share a token.
+#   usage: scripts/make-gcide-corpus.sh OUT [SIZE]
+set -euo pipefail
+out=${1:?usage: make-gcide-corpus.sh OUT [SIZE]}
+size=${2:-1000000000}
+src=/usr/share/dictd/gcide.dict.dz
+[ -r "$src" ] || { echo "make-gcide-corpus.sh: $src missing: run scripts/install-deps.sh" >&2; exit 1; }
+
+dir=$(dirname "$out")
+mkdir -p "$dir"
+one=$(mktemp "$dir/.gcide-one.XXXXXX")
+tmp=$(mktemp "$dir/.gcide-all.XXXXXX")
+trap 'rm -f "$one" "$tmp"' EXIT
+{ zcat "$src"; printf '\n'; } > "$one"
+bytes=$(stat -c %s "$one")
+copies=$(( (size + bytes - 1) / bytes ))
+counts=$(python3 -c 'import sys; t=open(sys.argv[1],encoding="latin-1").read().split(); n=int(sys.argv[2]); print(*[t.count(w)*n for w in sys.argv[3:]])' \
+         "$one" "$copies" dog cat boy girl)
+for ((i = 0; i < copies; i++)); do cat "$one"; done > "$tmp"
+mv "$tmp" "$out"
+printf 'dog cat boy girl\n%s\n' "$counts" > "$out.expected"
+echo "make-gcide-corpus.sh: $out: $copies copies of $bytes bytes = $((copies * bytes)) bytes; expected dog cat boy girl = $counts"

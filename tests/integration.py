@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Integration tests: wordtally against the SPEC oracle, on adversarial and real files, for every
+chunk size x thread count x path; then exit codes and messages. Prints 'N passed, N failed'."""
+import gzip
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
+WORDS = ["dog", "cat", "boy", "girl"]
+CHUNKS = ["1", "2", "3", "63", "64", "65", "4095", "256K"]
+THREADS = ["1", "2", "3"]
+WS = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0"
+passed = failed = 0
+
+
+def oracle(path, words):
+    """SPEC.md's oracle, verbatim in meaning."""
+    t = open(path, encoding="latin-1").read().split()
+    return [t.count(w) for w in words]
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def run(args, stdin=None, env=None):
+    e = dict(os.environ, **(env or {}))
+    return subprocess.run([PROG] + args, input=stdin, capture_output=True, env=e)
+
+
+def totals_csv(out):
+    """The total rows of --format csv: file column empty."""
+    rows = [line.split(",") for line in out.decode("latin-1").splitlines()[1:]]
+    return [int(r[-1]) for r in rows if r[0] == ""]
+
+
+def make_files(d):
+    files = {}
+
+    def put(name, data):
+        p = os.path.join(d, name)
+        with open(p, "wb") as f:
+            f.write(data)
+        files[name] = p
+
+    put("empty", b"")
+    put("only-whitespace", WS * 50)
+    put("no-whitespace", b"dogcatboygirl" * 800)
+    put("single-word", b"dog")
+    put("start-and-end", b"girl cat\n\ndog boy\x85dog")
+    put("all-whitespace-bytes", b"".join(b"dog" + bytes([c]) for c in WS) + b"cat")
+    put("nul-bytes", b"dog\0 \0dog dog\0\0 cat \0 boy\0girl girl")
+    put("near-misses", b"dogs Dog dog, \"dog catboy girls xcat cat. boy! GIRL dog\n")
+    parts = [b"dog", b"cat", b"boy", b"girl", b"Dog", b"dogs", b"do", b"g", b"\0", b"\xe9",
+             b"\x84", b"\x86", b"\xa1", b"x" * 70] + [bytes([c]) for c in WS]
+    for seed in range(6):
+        r = random.Random(seed)
+        put("random-%d" % seed, b"".join(r.choice(parts) for _ in range(r.randrange(200, 3000))))
+    # Words straddling every edge of 63/64/65-byte chunks: a word at each offset near them.
+    edges = bytearray(b"x" * 4200)
+    for k in range(1, 60):
+        for s in (63, 64, 65):
+            at = k * s - (k % 4)
+            if at + 5 < len(edges):
+                edges[at - 1:at + 4] = b" dog "
+    put("chunk-edges", bytes(edges))
+    # A token longer than the default chunk, with words on both sides of it.
+    put("long-token", b"dog " + b"y" * (300 * 1024) + b" cat " + b"\0" * 70000 + b"dog girl")
+    with gzip.open("/usr/share/dictd/gcide.dict.dz", "rb") as f:
+        put("real-text", f.read(400 * 1024))
+    return files
+
+
+def test_counts(files):
+    for name, path in files.items():
+        want = oracle(path, WORDS)
+        for c in CHUNKS:
+            for t in THREADS:
+                r = run(["-f", "csv", "-t", t, "-c", c, path])
+                check(r.returncode == 0 and totals_csv(r.stdout) == want,
+                      "%s -t %s -c %s: got %s rc %d, want %s" % (name, t, c, totals_csv(r.stdout),
+                                                                  r.returncode, want))
+            r = run(["-f", "csv", "--serial", "-c", c, path])
+            check(r.returncode == 0 and totals_csv(r.stdout) == want, "%s --serial -c %s" % (name, c))
+        r = run(["-f", "csv", "--verify", "-c", "3", "-t", "2", path])
+        check(r.returncode == 0 and totals_csv(r.stdout) == want, "%s --verify" % name)
+        data = open(path, "rb").read()
+        for c in ("1", "65", "256K"):
+            r = run(["-f", "csv", "-c", c, "-t", "2", "--verify"], stdin=data)
+            check(r.returncode == 0 and totals_csv(r.stdout) == want, "%s on a pipe -c %s" % (name, c))
+
+
+def test_word_lists(files, d):
+    path = files["real-text"]
+    text = open(path, encoding="latin-1").read().split()
+    r = random.Random(7)
+    words = sorted(set(r.sample(text, 80)))[:70]
+    words = [w for w in words if "\0" not in w]
+    wf = os.path.join(d, "words.txt")
+    with open(wf, "w", encoding="latin-1") as f:
+        f.write("\n".join(words) + "\n")
+    want = oracle(path, words)
+    for c in ("1", "64", "256K"):
+        out = run(["-f", "json", "-t", "2", "-c", c, "--words-file", wf, path])
+        got = json.loads(out.stdout)["total"] if out.returncode == 0 else None
+        check(got == want, "70 words from a file, -c %s" % c)
+    long_word = "L" * 255
+    lp = os.path.join(d, "long-words")
+    with open(lp, "w") as f:
+        f.write((long_word + " ") * 3 + long_word + "L " + long_word[:-1] + "\n" + long_word)
+    for c in ("1", "100", "256", "4095"):
+        r = run(["-f", "json", "-c", c, "-w", long_word, "-w", "L", lp])
+        check(r.returncode == 0 and json.loads(r.stdout)["total"] == [4, 0], "255-byte word -c %s" % c)
+
+
+def test_several_files(files):
+    a, b = files["random-1"], files["real-text"]
+    r = run(["-f", "json", a, b])
+    j = json.loads(r.stdout)
+    check([f["counts"] for f in j["files"]] == [oracle(a, WORDS), oracle(b, WORDS)], "per-file counts")
+    check(j["total"] == [x + y for x, y in zip(oracle(a, WORDS), oracle(b, WORDS))], "total of two files")
+    check(j["words"] == WORDS and j["files"][0]["bytes"] == os.path.getsize(a), "json keys")
+    # A token never spans two files: "do" at the end of one and "g" at the start of the next.
+    d = os.path.dirname(a)
+    for n, data in (("end-do", b"x do"), ("start-g", b"g dog")):
+        open(os.path.join(d, n), "wb").write(data)
+    r = run(["-f", "csv", os.path.join(d, "end-do"), os.path.join(d, "start-g")])
+    check(totals_csv(r.stdout) == [1, 0, 0, 0], "tokens do not span files")
+
+
+def expect_error(args, code, needle, stdin=None, env=None):
+    r = run(args, stdin=stdin, env=env)
+    err = r.stderr.decode("latin-1")
+    lines = err.splitlines()
+    ok = (r.returncode == code and len(lines) == 1 and lines[0].startswith("wordtally: ")
+          and needle in lines[0])
+    check(ok, "%s: rc %d (want %d), stderr %r" % (args, r.returncode, code, err))
+    return r
+
+
+def test_errors(files, d):
+    good = files["single-word"]
+    for args, needle in [
+            (["-t", "0"], "--threads '0'"), (["-t", "-1"], "--threads '-1'"),
+            (["-t", "abc"], "--threads 'abc'"), (["-t", "99999999999999999999"], "--threads"),
+            (["-c", "0"], "--chunk-size '0'"), (["-c", "1Q"], "--chunk-size '1Q'"),
+            (["-c", ""], "--chunk-size ''"), (["-c", "99999999999T"], "--chunk-size"),
+            (["-w", ""], "empty word"), (["-w", "a b"], "whitespace"),
+            (["-w", "dog", "-w", "dog"], "twice"), (["--words-file", "/nonexistent"], "/nonexistent"),
+            (["--words-file", "/dev/null"], "no words"), (["-f", "xml"], "--format 'xml'"),
+            (["--bogus"], "--bogus"), (["--kernel", "sse9"], "sse9")]:
+        r = expect_error(args + [good], 2, needle)
+        check(r.stdout == b"", "%s printed no counts" % args)
+    expect_error(["-t"], 2, "-t: needs a value")
+    expect_error(["/nonexistent/file"], 1, "/nonexistent/file: No such file or directory")
+    expect_error([d], 1, "Is a directory")
+    r = expect_error([good, "/nonexistent"], 1, "/nonexistent")
+    check(b"dog" in r.stdout and b"1" in r.stdout, "the good file is still reported")
+    r = run(["-f", "csv", good, "/nonexistent"])
+    check(totals_csv(r.stdout) == [1, 0, 0, 0], "the good file's counts with a bad one beside it")
+    r = run(["/dev/null"])
+    check(r.returncode == 0 and b"dog  0" in r.stdout, "/dev/null counts as empty")
+    r = run(["-f", "csv", good], env={"OMP_NUM_THREADS": "abc"})
+    check(r.returncode == 0 and b"OMP_NUM_THREADS='abc'" in r.stderr and totals_csv(r.stdout) == [1, 0, 0, 0],
+          "garbage OMP_NUM_THREADS warns and runs")
+    r = run(["-f", "json", good], env={"OMP_NUM_THREADS": "3"})
+    check(json.loads(r.stdout)["threads"] == 3, "OMP_NUM_THREADS is honoured")
+    for a in (["--help"], ["-h"], ["--version"]):
+        r = run(a)
+        check(r.returncode == 0 and r.stdout and not r.stderr, "%s" % a)
+    r = subprocess.run("%s %s > /dev/full" % (PROG, good), shell=True, capture_output=True)
+    check(r.returncode == 1 and b"standard output" in r.stderr, "/dev/full: exit 1 with a message")
+
+
+def main():
+    with tempfile.TemporaryDirectory() as d:
+        files = make_files(d)
+        test_counts(files)
+        test_word_lists(files, d)
+        test_several_files(files)
+        test_errors(files, d)
+    print("integration: %d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
