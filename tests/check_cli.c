@@ -50,7 +50,7 @@ END_TEST
 
 static int parse(options *o, const char *const *args)
 {
-    char *argv[16];
+    static char *argv[16]; /* o->files points into it after parse returns */
     int argc = 0;
     argv[argc++] = "wordtally";
     for (; *args; args++)
