@@ -40,7 +40,7 @@ LDLIBS += $(HWLOC_LIBS)
 BUILD := build$(if $(strip $(SANITIZE)),-san)
 
 LIB_SRC := src/cli.c src/chunks.c src/count.c src/input.c src/kernel.c src/kernel_scalar.c \
-           src/report.c src/topo.c src/verify.c src/words.c
+           src/report.c src/stdfd.c src/topo.c src/verify.c src/words.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 HEADERS := $(wildcard src/*.h)
 TEST_SUITES := check_chunks check_kernel check_cli check_words check_verify

@@ -4,6 +4,7 @@
 #include "input.h"
 #include "kernel.h"
 #include "report.h"
+#include "stdfd.h"
 #include "topo.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@ static const char *mode_name(int mode)
 int main(int argc, char **argv)
 {
     /* ---- set-up (not timed) ---- */
+    stdfd_reserve(); /* before anything opens a file: "-" never reads another input */
     options o;
     int status = cli_parse(argc, argv, &o);
     if (status >= 0) {

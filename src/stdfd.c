@@ -1,0 +1,21 @@
+/* stdfd.c - keeping the standard descriptors 0, 1 and 2 from being reused by open(). */
+#include "stdfd.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+void stdfd_reserve(void)
+{
+    /* The opposite direction for 0 and 1, so that using them still fails with EBADF, as it
+     * would have on the closed descriptor; 2 only loses the diagnostics the caller discarded. */
+    static const int flags[3] = {O_WRONLY, O_RDONLY, O_WRONLY};
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0)
+            continue;
+        int got = open("/dev/null", flags[fd]); /* the lowest free number: fd itself */
+        if (got >= 0 && got != fd) {
+            dup2(got, fd);
+            close(got);
+        }
+    }
+}
