@@ -102,6 +102,20 @@ static int usage_error(const char *option, const char *value, const char *why)
     return EXIT_USAGE;
 }
 
+/* The option getopt rejected, as the user wrote it. A long one is the argument itself; a short
+ * one may sit inside a cluster ("-vx") that getopt has not finished with, so argv[optind - 1]
+ * can even be the previous argument: name the letter alone. */
+static const char *bad_option(char **argv, char buf[3])
+{
+    const char *arg = argv[optind - 1];
+    if (optopt == 0 || strncmp(arg, "--", 2) == 0)
+        return arg;
+    buf[0] = '-';
+    buf[1] = (char)optopt;
+    buf[2] = '\0';
+    return buf;
+}
+
 static const char *const default_words[] = {"dog", "cat", "boy", "girl"};
 
 int cli_parse(int argc, char **argv, options *o)
@@ -115,6 +129,7 @@ int cli_parse(int argc, char **argv, options *o)
     const char *why = NULL;
     uint64_t v;
     int c;
+    char optbuf[3];
     opterr = 0; /* our own one-line messages */
     optind = 1;
     while ((c = getopt_long(argc, argv, ":w:t:c:f:vhV", long_options, NULL)) != -1) {
@@ -170,9 +185,9 @@ int cli_parse(int argc, char **argv, options *o)
             printf("wordtally %s\n", WORDTALLY_VERSION);
             return EXIT_OK;
         case ':':
-            return usage_error(argv[optind - 1], NULL, "needs a value");
+            return usage_error(bad_option(argv, optbuf), NULL, "needs a value");
         default:
-            return usage_error(argv[optind - 1], NULL, "unknown option");
+            return usage_error(bad_option(argv, optbuf), NULL, "unknown option");
         }
     }
     if (o->words.n == 0)
