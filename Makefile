@@ -84,5 +84,11 @@ check-unit: $(TEST_BIN)
 check-integration: $(PROGRAM)
 	python3 tests/integration.py ./$(PROGRAM)
 
+# ---- the bad-input table (docs/bad-inputs.md): exit codes and messages, SPEC §4 ----
+.PHONY: check-bad-inputs
+check: check-bad-inputs
+check-bad-inputs: $(PROGRAM)
+	python3 tests/bad_inputs.py ./$(PROGRAM)
+
 clean:
 	rm -rf build build-san wordtally

@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""The bad-input table (SPEC §4, docs/bad-inputs.md): every row is a command, the exit status it must
+give and a fragment its one-line stderr message must hold. Rows that still count something also
+compare the counts with the SPEC oracle.
+
+    python3 tests/bad_inputs.py ./wordtally             # run; prints 'bad inputs: N passed, N failed'
+    python3 tests/bad_inputs.py ./wordtally --markdown  # also print the table with what each row got
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+
+PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("--")
+                       else "./wordtally")
+MARKDOWN = "--markdown" in sys.argv
+WORDS = ["dog", "cat", "boy", "girl"]
+passed = failed = 0
+TMP = None  # the temporary folder, shown as $D in the table
+table = []  # (case, command, want rc, got rc, stderr, ok)
+
+
+def oracle(data, words=WORDS):
+    t = data.decode("latin-1").split()
+    return [t.count(w) for w in words]
+
+
+def totals(stdout):
+    """The 'total' of --format json, or None when the output is not a report."""
+    try:
+        return json.loads(stdout)["total"]
+    except (ValueError, KeyError):
+        return None
+
+
+def unprivileged_prefix():
+    """A command prefix that runs as an unprivileged user, or None when that is impossible."""
+    if os.geteuid() != 0:
+        return []
+    for prefix in (["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"],
+                   ["runuser", "-u", "nobody", "--"]):
+        if shutil.which(prefix[0]):
+            r = subprocess.run(prefix + ["true"], capture_output=True)
+            if r.returncode == 0:
+                return prefix
+    return None
+
+
+def row(case, cmd, want_rc, needle, stdin=None, env=None, shell=False, counts=None,
+        one_line=True, preexec=None, stdout=None, display=None, raw=False):
+    """Runs one row. cmd is an argument list after the program name, or with shell=True a shell
+    command where {P} is the program. counts: the totals the (json) report must show."""
+    global passed, failed
+    e = dict(os.environ)
+    e.pop("OMP_NUM_THREADS", None)
+    e.update(env or {})
+    if shell:
+        argv = ["bash", "-c", cmd.format(P=PROG)]
+        shown = cmd.format(P="wordtally")
+    else:
+        argv = cmd if raw else [PROG] + cmd
+        txt = [a.decode("latin-1") if isinstance(a, bytes) else a for a in cmd]
+        shown = "wordtally " + " ".join(a if a and " " not in a else repr(a) for a in txt)
+    if env:
+        shown = " ".join("%s=%s" % kv for kv in env.items()) + " " + shown
+    kw = dict(stdin=stdin if stdin is not None else subprocess.DEVNULL)
+    kw["stdout"] = stdout if stdout is not None else subprocess.PIPE
+    try:
+        r = subprocess.run(argv, stderr=subprocess.PIPE, env=e, timeout=60,
+                           preexec_fn=preexec, **kw)
+        rc, out, err = r.returncode, r.stdout or b"", r.stderr.decode("latin-1")
+    except subprocess.TimeoutExpired:
+        rc, out, err = "hang", b"", "(killed after 60 s)"
+    lines = [ln for ln in err.split("\n") if ln]  # not splitlines(): 0x85 is no line end here
+    ours = [ln for ln in lines if ln.startswith("wordtally: ")]
+    ok = rc == want_rc
+    if needle is None:
+        ok = ok and not ours and (not lines or not one_line)
+    else:
+        ok = ok and any(needle in ln for ln in ours)
+        if one_line:
+            ok = ok and len(lines) == 1 and lines[0].startswith("wordtally: ")
+    if want_rc == 2:
+        ok = ok and out == b""  # a usage error counts nothing
+    if counts is not None:
+        ok = ok and totals(out) == counts
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL: %s: %s: rc %s (want %s), stderr %r, stdout %r"
+              % (case, shown, rc, want_rc, err, out[:200]))
+    if TMP:
+        shown, err = shown.replace(TMP, "$D"), err.replace(TMP, "$D")
+        lines = [ln.replace(TMP, "$D") for ln in lines]
+    table.append((case, display or shown, want_rc, rc, " / ".join(lines) or "(nothing)", ok))
+
+
+def usage_rows(good):
+    """Exit 2, nothing counted: every malformed option value and word list."""
+    bad = [
+        ("threads 0", ["-t", "0"], "--threads '0': not a thread count"),
+        ("threads negative", ["-t", "-1"], "--threads '-1'"),
+        ("threads not a number", ["-t", "abc"], "--threads 'abc'"),
+        ("threads overflow", ["-t", "99999999999999999999"], "--threads '99999999999999999999'"),
+        ("threads above 4096", ["-t", "4097"], "--threads '4097'"),
+        ("threads with sign", ["-t", "+2"], "--threads '+2'"),
+        ("threads with space", ["-t", " 2"], "--threads ' 2'"),
+        ("threads trailing junk", ["-t", "2x"], "--threads '2x'"),
+        ("threads empty", ["-t", ""], "--threads ''"),
+        ("chunk 0", ["-c", "0"], "--chunk-size '0': not a size"),
+        ("chunk bad suffix", ["-c", "1Q"], "--chunk-size '1Q'"),
+        ("chunk two-letter suffix", ["-c", "1KB"], "--chunk-size '1KB'"),
+        ("chunk empty", ["-c", ""], "--chunk-size ''"),
+        ("chunk negative", ["-c", "-1"], "--chunk-size '-1'"),
+        ("chunk overflows 2^64", ["-c", "18446744073709551616"], "--chunk-size '18446744073709551616'"),
+        ("chunk suffix overflows 2^64", ["-c", "17179869184G"], "--chunk-size '17179869184G'"),
+        ("chunk above 2^62", ["-c", "4194305T"], "--chunk-size '4194305T'"),
+        ("chunk huge", ["-c", "99999999999T"], "--chunk-size '99999999999T'"),
+        ("empty word", ["-w", ""], "--word '': empty word"),
+        ("word with space", ["-w", "a b"], "whitespace byte"),
+        ("word with tab", ["-w", "a\tb"], "whitespace byte"),
+        ("word with 0xA0", ["-w", b"a\xa0b"], "whitespace byte"),
+        ("word with 0x85", ["-w", b"dog\x85"], "whitespace byte"),
+        ("duplicate word", ["-w", "dog", "-w", "cat", "-w", "dog"], "--word 'dog': word given twice"),
+        ("word too long", ["-w", "x" * 4097], "longer than 4096 bytes"),
+        ("unknown format", ["-f", "xml"], "--format 'xml': expected text, csv or json"),
+        ("format is case-sensitive", ["-f", "JSON"], "--format 'JSON'"),
+        ("empty format", ["-f", ""], "--format ''"),
+        ("unknown kernel", ["--kernel", "sse9"], "--kernel 'sse9': unknown kernel"),
+        ("unknown long option", ["--bogus"], "--bogus: unknown option"),
+        ("unknown short option", ["-x"], "-x: unknown option"),
+        ("unknown short option first in a cluster", ["-xv"], "wordtally: -x: unknown option"),
+        ("unknown short option last in a cluster", ["-vx"], "wordtally: -x: unknown option"),
+        ("value given to a flag", ["--serial=yes"], "--serial=yes: unknown option"),
+        ("ambiguous abbreviation", ["--ver"], "--ver: unknown option"),
+    ]
+    for case, args, needle in bad:
+        row(case, args + [good], 2, needle)
+    for case, args, needle in [("missing value, short", ["-t"], "wordtally: -t: needs a value"),
+                               ("missing value in a cluster", ["-vc"], "wordtally: -c: needs a value"),
+                               ("missing value, long", ["--word"], "wordtally: --word: needs a value"),
+                               ("missing value, words file", ["--words-file"], "--words-file: needs a value")]:
+        row(case, args, 2, needle)
+
+
+def words_file_rows(d, good, nobody):
+    def put(name, data):
+        p = os.path.join(d, name)
+        with open(p, "wb") as f:
+            f.write(data)
+        return p
+    row("words file missing", ["--words-file", os.path.join(d, "no-such-list"), good], 2,
+        "no-such-list': No such file or directory")
+    row("words file empty", ["--words-file", put("wl-empty", b""), good], 2, "no words in file")
+    row("words file /dev/null", ["--words-file", "/dev/null", good], 2, "no words in file")
+    row("words file only blank lines", ["--words-file", put("wl-blank", b"\n\r\n\n"), good], 2,
+        "no words in file")
+    row("words file is a directory", ["--words-file", d, good], 2, "Is a directory")
+    row("words file duplicate", ["--words-file", put("wl-dup", b"dog\ncat\ndog\n"), good], 2,
+        "word given twice")
+    row("words file word with space", ["--words-file", put("wl-sp", b"dog\nhot dog\n"), good], 2,
+        "whitespace byte")
+    row("words file word with NUL", ["--words-file", put("wl-nul", b"dog\ncat\0\n"), good], 2,
+        "NUL byte")
+    row("words file and -w repeat a word", ["-w", "cat", "--words-file", put("wl-cat", b"cat\n"), good],
+        2, "word given twice")
+    # A word list with CRLF endings and blank lines is fine: the words are dog and cat.
+    row("words file CRLF and blank lines (valid)",
+        ["-f", "json", "--words-file", put("wl-crlf", b"dog\r\n\r\ncat\r\n"), good], 0, None,
+        counts=oracle(open(good, "rb").read(), ["dog", "cat"]))
+    if nobody is not None:
+        p = put("wl-secret", b"dog\n")
+        os.chmod(p, 0)
+        row("words file unreadable (as nobody)", nobody + [PROG, "--words-file", p, good], 2,
+            "wl-secret': Permission denied", raw=True,
+            display="(as nobody) wordtally --words-file SECRET GOOD")
+
+
+def input_rows(d, good, nobody):
+    data = open(good, "rb").read()
+    want = oracle(data)
+    missing = os.path.join(d, "no-such-file")
+    row("missing file", [missing], 1, "no-such-file: No such file or directory")
+    row("directory", [d], 1, d + ": Is a directory")
+    empty = os.path.join(d, "empty")
+    open(empty, "wb").close()
+    row("empty file", ["-f", "json", empty], 0, None, counts=[0, 0, 0, 0])
+    row("/dev/null", ["-f", "json", "/dev/null"], 0, None, counts=[0, 0, 0, 0])
+    row("empty standard input", ["-f", "json"], 0, None, counts=[0, 0, 0, 0])
+    row("good file, then a missing one", ["-f", "json", good, missing], 1, "no-such-file",
+        counts=want)
+    row("missing file, then a good one", ["-f", "json", missing, good], 1, "no-such-file",
+        counts=want)
+    row("good file, then a directory", ["-f", "json", good, d], 1, "Is a directory", counts=want)
+    row("closed standard input", "{P} <&-", 1, "wordtally: -: Bad file descriptor", shell=True)
+    row("closed standard input after a good file",
+        "{P} -f json %s - <&-" % good, 1, "wordtally: -: Bad file descriptor", shell=True,
+        counts=want, display="wordtally -f json GOOD - <&-")
+    row("closed standard output", "{P} %s >&-" % good, 1,
+        "wordtally: standard output: Bad file descriptor", shell=True,
+        display="wordtally GOOD >&-")
+    row("output to a full device", "{P} %s > /dev/full" % good, 1,
+        "wordtally: standard output: No space left on device", shell=True,
+        display="wordtally GOOD > /dev/full")
+    row("closed standard error (still counts)", "{P} -f json %s 2>&-" % good, 0, None, shell=True,
+        counts=want, display="wordtally -f json GOOD 2>&-")
+
+    # Output into a pipe whose reader has gone: like cat or wc, SIGPIPE ends the process quietly
+    # (the shell reports 128+13); with SIGPIPE ignored, the write fails: exit 1 with a message.
+    rfd, wfd = os.pipe()
+    os.close(rfd)
+    row("output into a closed pipe", [good], -signal.SIGPIPE, None, stdout=wfd,
+        display="wordtally GOOD | (reader gone)")
+    row("output into a closed pipe, SIGPIPE ignored", [good], 1,
+        "wordtally: standard output: Broken pipe", stdout=wfd,
+        preexec=lambda: signal.signal(signal.SIGPIPE, signal.SIG_IGN),
+        display="(trap '' PIPE) wordtally GOOD | (reader gone)")
+    os.close(wfd)
+
+    # A named pipe with a writer: streamed, counted exactly.
+    fifo = os.path.join(d, "fifo")
+    os.mkfifo(fifo)
+    big = data * 2000
+
+    def writer():
+        with open(fifo, "wb") as f:
+            f.write(big)
+    t = threading.Thread(target=writer)
+    t.start()
+    row("named pipe with a writer", ["-f", "json", "-c", "7", "--verify", fifo], 0, None,
+        counts=oracle(big), display="wordtally -f json -c 7 --verify FIFO")
+    t.join()
+
+    if nobody is None:
+        print("SKIP: unreadable file: cannot run as an unprivileged user here")
+        table.append(("unreadable file", "(skipped: no setpriv/runuser as root)", 1, "-", "", True))
+    else:
+        secret = os.path.join(d, "secret")
+        shutil.copy(good, secret)
+        os.chmod(secret, 0)
+        row("unreadable file (as nobody)", nobody + [PROG, secret], 1,
+            "secret: Permission denied", raw=True, display="(as nobody) wordtally SECRET")
+        row("unreadable file next to a readable one (as nobody)",
+            nobody + [PROG, "-f", "json", secret, good], 1, "secret: Permission denied",
+            counts=want, raw=True, display="(as nobody) wordtally -f json SECRET GOOD")
+
+
+def omp_rows(good):
+    want = oracle(open(good, "rb").read())
+    # libgomp prints its own "libgomp: Invalid value for environment variable OMP_NUM_THREADS"
+    # before main() runs; wordtally adds one warning line and uses its default (physical cores).
+    for v in ("abc", "0", "-3", "99999999999999999999", "4097", "2x"):
+        row("garbage OMP_NUM_THREADS=%s" % v, ["-f", "json", good], 0,
+            "warning: ignoring OMP_NUM_THREADS='%s'" % v, env={"OMP_NUM_THREADS": v},
+            counts=want, one_line=False)
+    row("OMP_NUM_THREADS garbage, -t given", ["-f", "json", "-t", "2", good], 0, None,
+        env={"OMP_NUM_THREADS": "abc"}, counts=want, one_line=False)
+    table[-1] = table[-1][:4] + (table[-1][4] + " (libgomp's line only: -t wins)",) + table[-1][5:]
+
+
+def main():
+    if not os.access(PROG, os.X_OK):
+        sys.exit("bad_inputs.py: %s is not an executable" % PROG)
+    nobody = unprivileged_prefix()
+    global TMP
+    with tempfile.TemporaryDirectory() as d:
+        TMP = d
+        os.chmod(d, 0o755)  # the unprivileged user must reach the files it is denied
+        good = os.path.join(d, "good")
+        with open(good, "wb") as f:
+            f.write(b"dog cat dog\tboy girl\xa0dog dogs Dog\n")
+        if nobody is not None and subprocess.run(nobody + [PROG, "-V"], capture_output=True).returncode:
+            nobody = None  # the program itself is out of the user's reach
+        usage_rows(good)
+        words_file_rows(d, good, nobody)
+        input_rows(d, good, nobody)
+        omp_rows(good)
+    if MARKDOWN:
+        print("| case | command | want | got | stderr |")
+        print("|---|---|---|---|---|")
+        for case, cmd, want, got, err, ok in table:
+            esc = lambda s: str(s).replace("|", "\\|").replace("\t", "\\t").replace("\xa0", "\\xa0").replace("\x85", "\\x85")
+            print("| %s | `%s` | %s | %s%s | %s |" % (esc(case), esc(cmd)[:90], want, got,
+                                                    "" if ok else " FAIL", esc(err)[:160]))
+    print("bad inputs: %d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
