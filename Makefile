@@ -90,5 +90,17 @@ check: check-bad-inputs
 check-bad-inputs: $(PROGRAM)
 	python3 tests/bad_inputs.py ./$(PROGRAM)
 
+# ---- injected read faults: tests/fault_shim.c (LD_PRELOAD) driven by tests/faults.py ----
+FAULT_SHIM := $(BUILD)/fault_shim.so
+.PHONY: check-faults
+check: check-faults
+check-faults: $(PROGRAM) $(FAULT_SHIM)
+	python3 tests/faults.py ./$(PROGRAM) $(FAULT_SHIM)
+
+# No sanitizer flags: the shim only forwards to the next read/pread (a sanitizer's, then libc's).
+$(FAULT_SHIM): tests/fault_shim.c Makefile | $(BUILD)
+	$(CC) -std=c11 -Wall -Wextra $(if $(filter yes,$(strip $(WERROR))),-Werror) -O2 -shared -fPIC \
+	    -o $@ $< -ldl
+
 clean:
 	rm -rf build build-san wordtally

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Injected read faults (tests/fault_shim.c, LD_PRELOAD): counts stay exact under short reads and
+EINTR, EIO is exit 1 naming the file, a file that shrinks or grows during the run is exit 1 with a
+message - never a signal, never a wrong count with exit 0.
+
+    python3 tests/faults.py ./wordtally build/fault_shim.so    # prints 'faults: N passed, N failed'
+"""
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+
+PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
+SHIM = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/fault_shim.so")
+WORDS = ["dog", "cat", "boy", "girl"]
+WS = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0"
+passed = failed = 0
+
+
+def oracle(data):
+    t = data.decode("latin-1").split()
+    return [t.count(w) for w in WORDS]
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def run(args, faults, stdin=None):
+    env = dict(os.environ)
+    env.pop("OMP_NUM_THREADS", None)
+    # A sanitizer runtime wants to be first in the link order; the shim must come before libc.
+    env["LD_PRELOAD"] = SHIM
+    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
+    env.update({k: str(v) for k, v in faults.items()})
+    r = subprocess.run([PROG] + args, input=stdin, capture_output=True, env=env, timeout=300)
+    return r.returncode, r.stdout, r.stderr.decode("latin-1")
+
+
+def total(out):
+    try:
+        return json.loads(out)["total"]
+    except ValueError:
+        return None
+
+
+def make_data(n, seed):
+    r = random.Random(seed)
+    parts = [b"dog", b"cat", b"boy", b"girl", b"dogs", b"do", b"g", b"\0", b"x" * 40] + \
+        [bytes([c]) for c in WS]
+    out = bytearray()
+    while len(out) < n:
+        out += r.choice(parts)
+    return bytes(out)
+
+
+def exact_under(what, path, data, faults, args_list):
+    want = oracle(data)
+    for args in args_list:
+        rc, out, err = run(["-f", "json"] + args + [path], faults)
+        check(rc == 0 and total(out) == want and not err,
+              "%s %s %s: rc %d, got %s want %s, stderr %r" % (what, faults, args, rc, total(out),
+                                                               want, err))
+
+
+def test_exact(d):
+    small = make_data(20000, 1)
+    big = make_data(300000, 2)
+    ps, pb = os.path.join(d, "small"), os.path.join(d, "big")
+    open(ps, "wb").write(small)
+    open(pb, "wb").write(big)
+    modes = [["-t", "2", "-c", "1K"], ["-t", "2", "-c", "63"], ["--serial", "-c", "4095"],
+             ["--verify", "-t", "2", "-c", "256K"]]
+    exact_under("short reads of 1 byte", ps, small, {"WT_FAULT_PATH": ps, "WT_FAULT_SHORT": 1},
+                modes)
+    for faults in ({"WT_FAULT_SHORT": 7}, {"WT_FAULT_SHORT": 4096},
+                   {"WT_FAULT_EINTR": 2}, {"WT_FAULT_EINTR": 3, "WT_FAULT_SHORT": 100}):
+        exact_under("file", pb, big, dict(faults, WT_FAULT_PATH=pb), modes)
+    # Standard input from a pipe: read(), not pread().
+    want = oracle(big)
+    for faults in ({"WT_FAULT_SHORT": 7}, {"WT_FAULT_EINTR": 2},
+                   {"WT_FAULT_EINTR": 3, "WT_FAULT_SHORT": 1000}):
+        for args in (["-t", "2", "-c", "65"], ["--verify", "-c", "1"]):
+            rc, out, err = run(["-f", "json"] + args, dict(faults, WT_FAULT_PATH="pipe:"), stdin=big)
+            check(rc == 0 and total(out) == want and not err,
+                  "pipe %s %s: rc %d got %s want %s %r" % (faults, args, rc, total(out), want, err))
+
+
+def expect_fail(what, args, faults, needle, stdin=None, counts=None):
+    rc, out, err = run(["-f", "json"] + args, faults, stdin=stdin)
+    lines = err.splitlines()
+    ok = (rc == 1 and len(lines) == 1 and lines[0].startswith("wordtally: ") and needle in lines[0]
+          and total(out) == counts)
+    check(ok, "%s: rc %d (want 1), stderr %r, total %s (want %s)" % (what, rc, err, total(out), counts))
+
+
+def test_errors(d):
+    data = make_data(300000, 3)
+    p = os.path.join(d, "eio")
+    open(p, "wb").write(data)
+    other = os.path.join(d, "other")
+    open(other, "wb").write(b"dog cat dog")
+    for args in (["-t", "2"], ["-t", "2", "-c", "1K"], ["--serial"], ["--verify", "-c", "100"]):
+        for at in (0, 150000, len(data) - 1):
+            expect_fail("EIO at %d %s" % (at, args), args + [p],
+                        {"WT_FAULT_PATH": p, "WT_FAULT_EIO_AT": at}, p + ": Input/output error")
+    expect_fail("EIO on one file of two", [other, p], {"WT_FAULT_PATH": p, "WT_FAULT_EIO_AT": 1000},
+                p + ": Input/output error", counts=[2, 1, 0, 0])
+    for at in (0, 5000000, len(data) - 1):
+        expect_fail("EIO on a pipe at %d" % at, ["-c", "1K"],
+                    {"WT_FAULT_PATH": "pipe:", "WT_FAULT_EIO_AT": at}, "-: Input/output error",
+                    stdin=data * 20)
+
+    # The file changes size while it is counted: shrinks under the readers, grows past the size
+    # it had when opened, shrinks after the last read (only the final size check sees it).
+    for args in (["-t", "2", "-c", "4K"], ["--serial", "-c", "64K"], ["--verify", "-c", "1K"],
+                 ["-t", "2"]):
+        for at, to in ((100000, 50000), (100000, 0), (100000, 1000000), (len(data) - 10, len(data) - 1),
+                       (len(data) - 1, len(data) + 1)):
+            q = os.path.join(d, "changing")
+            shutil.copy(p, q)
+            expect_fail("size %d -> %d at offset %d, %s" % (len(data), to, at, args), args + [q],
+                        {"WT_FAULT_PATH": q, "WT_FAULT_RESIZE_AT": at, "WT_FAULT_RESIZE_TO": to},
+                        q + ": file changed size while being counted")
+    shutil.copy(p, q)
+    expect_fail("a file of two shrinks", [other, q],
+                {"WT_FAULT_PATH": q, "WT_FAULT_RESIZE_AT": 1000, "WT_FAULT_RESIZE_TO": 10},
+                q + ": file changed size while being counted", counts=[2, 1, 0, 0])
+
+
+def main():
+    for f in (PROG, SHIM):
+        if not os.path.exists(f):
+            sys.exit("faults.py: %s not found" % f)
+    with tempfile.TemporaryDirectory() as d:
+        test_exact(d)
+        test_errors(d)
+    print("faults: %d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
