@@ -48,6 +48,20 @@ TEST_BIN := $(BUILD)/check_all
 
 PROGRAM := $(if $(strip $(SANITIZE)),$(BUILD)/wordtally,wordtally)
 
+# ---- wordtally-mpi: `make mpi` builds the same sources with mpicc and -DWORDTALLY_MPI, plus
+# src/ranks.c, into build-mpi/ (plain builds never see MPI headers) ----
+MPI   ?= no
+MPICC ?= mpicc
+ifeq ($(strip $(MPI)),yes)
+  CC      := $(MPICC)
+  CFLAGS  += -DWORDTALLY_MPI
+  BUILD   := build-mpi$(if $(strip $(SANITIZE)),-san)
+  LIB_SRC += src/ranks.c
+  LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+  TEST_BIN := $(BUILD)/check_all
+  PROGRAM := $(if $(strip $(SANITIZE)),$(BUILD)/wordtally-mpi,wordtally-mpi)
+endif
+
 .PHONY: all run check check-unit check-integration clean corpus
 all: $(PROGRAM)
 
@@ -104,3 +118,15 @@ $(FAULT_SHIM): tests/fault_shim.c Makefile | $(BUILD)
 
 clean:
 	rm -rf build build-san wordtally
+
+# ---- MPI + OpenMP (docs/MPI.md) ----
+.PHONY: mpi check-mpi clean-mpi
+mpi:
+	$(MAKE) MPI=yes
+
+check-mpi: mpi
+	python3 tests/mpi_integration.py ./wordtally-mpi
+
+clean: clean-mpi
+clean-mpi:
+	rm -rf build-mpi build-mpi-san wordtally-mpi

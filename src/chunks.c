@@ -26,3 +26,11 @@ uint64_t chunks_count(uint64_t bytes, uint64_t size)
 {
     return bytes / size + (bytes % size != 0);
 }
+
+void chunks_share(uint64_t nchunks, uint64_t part, uint64_t parts, uint64_t *first, uint64_t *end)
+{
+    /* q and r instead of nchunks * part / parts, which overflows for 2^62 chunks. */
+    uint64_t q = nchunks / parts, r = nchunks % parts;
+    *first = part * q + (part < r ? part : r);
+    *end = *first + q + (part < r);
+}

@@ -28,4 +28,8 @@ size_t chunks_fill(chunk *t, size_t max_entries, uint64_t from, uint64_t to, uin
 /* Number of chunks of `size` bytes in an input of `bytes` bytes (0 for an empty input). */
 uint64_t chunks_count(uint64_t bytes, uint64_t size);
 
+/* Part `part` of `parts` contiguous, near-equal shares of a table of `nchunks` chunks (an MPI
+ * rank's share): chunks [*first, *end); empty when there are more parts than chunks. */
+void chunks_share(uint64_t nchunks, uint64_t part, uint64_t parts, uint64_t *first, uint64_t *end);
+
 #endif

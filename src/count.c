@@ -141,9 +141,21 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
     int err = (table && scratch) ? 0 : ENOMEM;
     memset(st, 0, sizeof *st);
 
+    if (!err && s->parts > 1 && !in->seekable)
+        err = INPUT_NOT_SHARED;
     if (!err && in->seekable) {
-        for (uint64_t from = 0; from < in->size && !err;) {
-            size_t m = chunks_fill(table, CHUNK_TABLE_WINDOW, from, in->size, s->chunk_size,
+        uint64_t from = 0, to = in->size;
+        if (s->parts > 1) {
+            uint64_t first, end;
+            chunks_share(chunks_count(in->size, s->chunk_size), (uint64_t)s->part,
+                         (uint64_t)s->parts, &first, &end);
+            from = first * s->chunk_size; /* first < end <= nchunks: no wrap; else empty */
+            to = end < chunks_count(in->size, s->chunk_size) ? end * s->chunk_size : in->size;
+            if (first >= end)
+                from = to;
+        }
+        while (from < to && !err) {
+            size_t m = chunks_fill(table, CHUNK_TABLE_WINDOW, from, to, s->chunk_size,
                                    s->chunk_size);
             err = count_window(&w, m, counts, scratch, st);
             from = table[m - 1].offset + table[m - 1].length;

@@ -18,6 +18,10 @@ typedef struct {
     uint64_t chunk_size;
     int threads;
     int mode;
+    /* Only share `part` of `parts` of each file's chunk table (chunks_share): an MPI rank's.
+     * parts 0 or 1: the whole file. A chunk's count needs only the bytes around it, so the
+     * shares' counts add up exactly; only regular files can be shared. */
+    int part, parts;
 } count_setup;
 
 typedef struct {

@@ -51,6 +51,10 @@ const char *input_strerror(int err)
 {
     if (err == INPUT_CHANGED)
         return "file changed size while being counted";
+    if (err == INPUT_NOT_SHARED)
+        return "not a regular file: MPI ranks can only share regular files";
+    if (err == INPUT_RANKS_DIFFER)
+        return "not the same size on every MPI rank (is it the same file on every node?)";
     return strerror(err);
 }
 

@@ -7,6 +7,8 @@
 
 /* Error codes: 0, an errno value, or this one. */
 #define INPUT_CHANGED (-1) /* the file's size changed while it was counted */
+#define INPUT_NOT_SHARED (-2) /* a stream cannot be shared between MPI ranks */
+#define INPUT_RANKS_DIFFER (-3) /* MPI ranks found different sizes (not the same file) */
 
 typedef struct {
     const char *name; /* for messages and reports: the path, or "-" for standard input */

@@ -3,6 +3,7 @@
 #include "count.h"
 #include "input.h"
 #include "kernel.h"
+#include "ranks.h"
 #include "report.h"
 #include "stdfd.h"
 #include "topo.h"
@@ -20,8 +21,9 @@ int main(int argc, char **argv)
 {
     /* ---- set-up (not timed) ---- */
     stdfd_reserve(); /* before anything opens a file: "-" never reads another input */
+    ranks_init(&argc, &argv); /* wordtally-mpi only (ranks.h), like every ranks_ call */
     options o;
-    int status = cli_parse(argc, argv, &o);
+    int status = ranks_check_options(cli_parse(argc, argv, &o), &o);
     if (status >= 0) {
         cli_free(&o);
         return status;
@@ -36,6 +38,7 @@ int main(int argc, char **argv)
 
     topo machine;
     topo_init(&machine);
+    ranks_place(&machine, topo_should_bind(o.no_bind), o.verbose);
     const char *source = "-t";
     int threads = o.threads ? o.threads : topo_default_threads(&machine, &source);
     if (o.mode == COUNT_SERIAL)
@@ -53,6 +56,7 @@ int main(int argc, char **argv)
 
     count_setup setup = {.words = &o.words, .kern = kern, .chunk_size = o.chunk_size,
                          .threads = threads, .mode = o.mode};
+    ranks_share(&setup);
     static char *stdin_only[] = {"-"};
     char **names = o.nfiles ? o.files : stdin_only;
     int nfiles = o.nfiles ? o.nfiles : 1;
@@ -64,7 +68,7 @@ int main(int argc, char **argv)
         return EXIT_INPUT;
     }
     run_info run = {.threads = threads, .chunk_size = o.chunk_size, .kernel = kern->name,
-                    .mode = mode_name(o.mode)};
+                    .mode = mode_name(o.mode), .ranks = setup.parts};
     status = EXIT_OK;
 
     /* ---- counting (timed inside count_input: only the counting loops) ---- */
@@ -79,6 +83,7 @@ int main(int argc, char **argv)
             err = count_input(&setup, &in, f->counts, &st);
             input_close(&in);
         }
+        err = ranks_combine(&setup, f, err, &st);
         f->bytes = st.bytes;
         run.seconds += o.mode == COUNT_SERIAL ? st.serial_seconds : st.parallel_seconds;
         run.serial_seconds += st.serial_seconds;

@@ -53,11 +53,14 @@ static void print_text(FILE *out, const wordlist *w, const file_result *f, int n
     }
     text_counts(out, w, total);
     uint64_t bytes = total_bytes(f, nf);
-    fprintf(out, "-- %llu bytes in %d file%s, %.3f s, %.2f GB/s; %s, %d thread%s, kernel %s, "
+    char ranks[48] = "";
+    if (r->ranks > 0)
+        snprintf(ranks, sizeof ranks, "%d MPI rank%s x ", r->ranks, r->ranks == 1 ? "" : "s");
+    fprintf(out, "-- %llu bytes in %d file%s, %.3f s, %.2f GB/s; %s, %s%d thread%s, kernel %s, "
                  "chunk %llu bytes\n",
             (unsigned long long)bytes, counted, counted == 1 ? "" : "s", r->seconds,
-            rate(bytes, r->seconds), r->mode, r->threads, r->threads == 1 ? "" : "s", r->kernel,
-            (unsigned long long)r->chunk_size);
+            rate(bytes, r->seconds), r->mode, ranks, r->threads, r->threads == 1 ? "" : "s",
+            r->kernel, (unsigned long long)r->chunk_size);
     if (strcmp(r->mode, "verify") == 0)
         fprintf(out, "-- verified: serial path agrees (%.3f s, %.2f GB/s)\n", r->serial_seconds,
                 rate(bytes, r->serial_seconds));
@@ -153,6 +156,8 @@ static void print_json(FILE *out, const wordlist *w, const file_result *f, int n
                  "\"bytes\": %llu, \"seconds\": %.6f, \"gb_per_s\": %.4f",
             r->threads, (unsigned long long)r->chunk_size, r->kernel, r->mode,
             (unsigned long long)bytes, r->seconds, rate(bytes, r->seconds));
+    if (r->ranks > 0)
+        fprintf(out, ", \"ranks\": %d", r->ranks);
     if (strcmp(r->mode, "verify") == 0)
         fprintf(out, ", \"verified\": true, \"serial_seconds\": %.6f", r->serial_seconds);
     fputs("}\n", out);

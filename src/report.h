@@ -21,6 +21,7 @@ typedef struct {
     const char *mode;       /* "parallel", "serial" or "verify" */
     double seconds;         /* counting time of the path whose counts are reported */
     double serial_seconds;  /* with verify: the serial path's time */
+    int ranks;              /* wordtally-mpi: MPI ranks (threads is per rank); 0 otherwise */
 } run_info;
 
 /* Prints the report in `format` (FORMAT_*). Returns 0, or -1 if writing failed (errno set). */

@@ -99,6 +99,30 @@ START_TEST(chunks_near_the_top_of_the_range_do_not_wrap)
 }
 END_TEST
 
+START_TEST(chunks_shares_are_contiguous_and_cover_the_table)
+{
+    const uint64_t sizes[] = {0, 1, 2, 3, 7, 64, 1000};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
+        for (uint64_t parts = 1; parts <= 5; parts++) {
+            uint64_t next = 0;
+            for (uint64_t p = 0; p < parts; p++) {
+                uint64_t first, end;
+                chunks_share(sizes[i], p, parts, &first, &end);
+                ck_assert_uint_eq(first, next);
+                ck_assert_uint_ge(end, first);
+                ck_assert_uint_le(end - first, sizes[i] / parts + 1); /* near-equal */
+                next = end;
+            }
+            ck_assert_uint_eq(next, sizes[i]);
+        }
+    /* 2^62 chunks over 3 parts: no overflow in the arithmetic. */
+    uint64_t first, end;
+    chunks_share(1ULL << 62, 2, 3, &first, &end);
+    ck_assert_uint_eq(end, 1ULL << 62);
+    ck_assert_uint_eq(first, (1ULL << 62) - (1ULL << 62) / 3);
+}
+END_TEST
+
 Suite *chunks_suite(void)
 {
     Suite *s = suite_create("chunks");
@@ -111,6 +135,7 @@ Suite *chunks_suite(void)
     tcase_add_test(tc, chunks_pieces_stay_inside_their_chunk);
     tcase_add_test(tc, chunks_beyond_4_gib_use_64_bit_offsets);
     tcase_add_test(tc, chunks_near_the_top_of_the_range_do_not_wrap);
+    tcase_add_test(tc, chunks_shares_are_contiguous_and_cover_the_table);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,213 @@
+/* ranks.c - MPI + OpenMP: each rank counts a contiguous share of every file's chunk table with its
+ * own OpenMP team, bound inside the rank's CPU set; rank 0 gets the sums (MPI_Reduce on
+ * MPI_UINT64_T) and reports. Only built into wordtally-mpi (make mpi).
+ *
+ * No rank may hang when another fails: every rank makes the same collective calls in the same
+ * order whatever happened to it (ranks_combine runs once per file on every rank, failed or not),
+ * and the ranks' error codes are gathered before anything depends on them. */
+#include "ranks.h"
+
+#include "chunks.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <mpi.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int rank, size;
+static int saved_stderr = -1; /* a rank > 0's real stderr, given back by --verbose */
+
+/* What every rank tells the others about one file (MPI_Allgather, as MPI_INT64_T). */
+enum { F_ERR, F_BYTES, F_MISMATCH, F_FOUND, F_CHUNK, F_OFFSET, F_WORD, F_A, F_B, F_N };
+static int64_t *gathered; /* size * F_N */
+
+static void finalize(void)
+{
+    int done = 0;
+    MPI_Finalized(&done);
+    if (!done) {
+        /* Whatever their exit status, no rank leaves before rank 0 has printed: mpirun may kill
+         * the others as soon as one exits non-zero. */
+        fflush(stdout);
+        MPI_Barrier(MPI_COMM_WORLD);
+        MPI_Finalize();
+    }
+}
+
+void ranks_init(int *argc, char ***argv)
+{
+    int provided; /* only the master thread calls MPI: OpenMP teams never do */
+    MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+    atexit(finalize);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    gathered = malloc((size_t)size * F_N * sizeof *gathered);
+    if (!gathered) {
+        fputs("wordtally: out of memory\n", stderr);
+        MPI_Abort(MPI_COMM_WORLD, EXIT_INPUT);
+    }
+    if (rank > 0) {
+        /* One report and one copy of each message, from rank 0. */
+        fflush(stdout);
+        saved_stderr = dup(STDERR_FILENO);
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+            dup2(null, STDOUT_FILENO);
+            dup2(null, STDERR_FILENO);
+            close(null);
+        }
+    }
+}
+
+int ranks_check_options(int status, const options *o)
+{
+    int stdin_named = o->nfiles == 0;
+    for (int i = 0; status < 0 && i < o->nfiles; i++)
+        stdin_named |= strcmp(o->files[i], "-") == 0;
+    if (status >= 0 || !stdin_named)
+        return status;
+    fputs("wordtally: -: standard input cannot be shared between MPI ranks; give FILE names "
+          "(or run wordtally without MPI)\n", stderr);
+    return EXIT_USAGE;
+}
+
+void ranks_place(topo *t, int bind, int verbose)
+{
+    if (verbose && saved_stderr >= 0)
+        dup2(saved_stderr, STDERR_FILENO);
+    MPI_Comm node;
+    int local, nlocal;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
+    MPI_Comm_rank(node, &local);
+    MPI_Comm_size(node, &nlocal);
+
+    /* Did the launcher give this node's ranks different CPUs? Compare the sets as strings. */
+    enum { LEN = 1024 };
+    char mine[LEN] = "";
+    if (t->allowed)
+        hwloc_bitmap_snprintf(mine, LEN, t->allowed);
+    char *all = malloc((size_t)nlocal * LEN);
+    int shared = 0;
+    if (all) {
+        MPI_Allgather(mine, LEN, MPI_CHAR, all, LEN, MPI_CHAR, node);
+        shared = 1;
+        for (int i = 0; i < nlocal; i++)
+            shared &= strcmp(all + (size_t)i * LEN, mine) == 0;
+        free(all);
+    } else {
+        MPI_Abort(MPI_COMM_WORLD, EXIT_INPUT); /* the others are in the Allgather */
+    }
+    MPI_Comm_free(&node);
+
+    if (bind && shared && nlocal > 1 && t->topology) {
+        /* The same split as the chunk table's; with more ranks than cores, they take turns. */
+        uint64_t first = (uint64_t)(local % t->ncores), end = first + 1;
+        if (t->ncores >= nlocal)
+            chunks_share((uint64_t)t->ncores, (uint64_t)local, (uint64_t)nlocal, &first, &end);
+        hwloc_bitmap_t set = hwloc_bitmap_alloc();
+        for (uint64_t c = first; set && c < end; c++)
+            hwloc_bitmap_or(set, set, t->core_set[c]);
+        if (set && hwloc_set_cpubind(t->topology, set, HWLOC_CPUBIND_PROCESS) == 0) {
+            topo_free(t);
+            topo_init(t); /* now the rank's own set */
+        } else {
+            fprintf(stderr, "wordtally: warning: rank %d: could not bind to its share of the "
+                            "node's cores; its threads may share cores with other ranks\n", rank);
+        }
+        hwloc_bitmap_free(set);
+    }
+    if (verbose) {
+        char host[MPI_MAX_PROCESSOR_NAME] = "?";
+        int len;
+        MPI_Get_processor_name(host, &len);
+        char *set = NULL;
+        if (t->allowed)
+            hwloc_bitmap_list_asprintf(&set, t->allowed);
+        fprintf(stderr, "wordtally: rank %d of %d (%d of %d on %s): CPUs %s, %d core%s%s\n", rank,
+                size, local, nlocal, host, set ? set : "?", t->ncores, t->ncores == 1 ? "" : "s",
+                bind && shared && nlocal > 1 ? " (its share of the node's)" : "");
+        free(set);
+    }
+}
+
+void ranks_share(count_setup *setup)
+{
+    setup->part = rank;
+    setup->parts = size;
+}
+
+/* --verify: rank 0 counts the whole file with the serial path. Returns 0 or an input error. */
+static int count_whole_serially(const count_setup *setup, const char *name, uint64_t *counts,
+                                count_stats *st)
+{
+    count_setup whole = *setup;
+    whole.mode = COUNT_SERIAL;
+    whole.parts = 0;
+    whole.threads = 1;
+    input in;
+    int err = input_open(&in, name);
+    if (!err) {
+        err = count_input(&whole, &in, counts, st);
+        input_close(&in);
+    }
+    return err;
+}
+
+int ranks_combine(const count_setup *setup, file_result *f, int err, count_stats *st)
+{
+    int64_t mine[F_N] = {err, (int64_t)st->bytes, st->mismatch, st->where.found,
+                         (int64_t)st->where_chunk, (int64_t)st->where_offset,
+                         (int64_t)st->where.word, (int64_t)st->where.a, (int64_t)st->where.b};
+    MPI_Allgather(mine, F_N, MPI_INT64_T, gathered, F_N, MPI_INT64_T, MPI_COMM_WORLD);
+
+    /* Every rank draws the same conclusion from the same table. */
+    err = 0;
+    int mismatch = -1;
+    for (int r = 0; r < size; r++) {
+        const int64_t *g = gathered + (size_t)r * F_N;
+        if (!err && g[F_ERR])
+            err = (int)g[F_ERR];
+        if (mismatch < 0 && g[F_MISMATCH])
+            mismatch = r;
+    }
+    for (int r = 1; r < size && !err; r++)
+        if (gathered[(size_t)r * F_N + F_BYTES] != gathered[F_BYTES])
+            err = INPUT_RANKS_DIFFER; /* their shares would not tile the file */
+
+    double seconds[2] = {st->parallel_seconds, st->serial_seconds};
+    MPI_Reduce(rank ? seconds : MPI_IN_PLACE, seconds, 2, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+    st->parallel_seconds = seconds[0];
+    st->serial_seconds = seconds[1];
+    if (err)
+        return err;
+
+    const size_t nwords = setup->words->n;
+    MPI_Reduce(rank ? f->counts : MPI_IN_PLACE, f->counts, (int)nwords, MPI_UINT64_T, MPI_SUM, 0,
+               MPI_COMM_WORLD);
+
+    if (mismatch >= 0) { /* a rank's own share: its parallel and serial paths disagreed */
+        const int64_t *g = gathered + (size_t)mismatch * F_N;
+        st->mismatch = 1;
+        st->where.found = (int)g[F_FOUND];
+        st->where_chunk = (uint64_t)g[F_CHUNK];
+        st->where_offset = (uint64_t)g[F_OFFSET];
+        st->where.word = (size_t)g[F_WORD];
+        st->where.a = (uint64_t)g[F_A];
+        st->where.b = (uint64_t)g[F_B];
+    } else if (rank == 0 && setup->mode == COUNT_VERIFY) {
+        /* The whole file, serially, against the sum of the ranks' parallel counts: this also
+         * checks the shares and the reduction. */
+        uint64_t *whole = calloc(nwords, sizeof *whole);
+        count_stats ws = {0};
+        err = whole ? count_whole_serially(setup, f->name, whole, &ws) : ENOMEM;
+        if (!err && memcmp(whole, f->counts, nwords * sizeof *whole)) {
+            st->mismatch = 1;
+            st->where.found = 0;
+        }
+        st->serial_seconds = ws.serial_seconds;
+        free(whole);
+    }
+    return err;
+}
