@@ -40,10 +40,12 @@ LDLIBS += $(HWLOC_LIBS)
 BUILD := build$(if $(strip $(SANITIZE)),-san)
 
 LIB_SRC := src/cli.c src/chunks.c src/count.c src/input.c src/kernel.c src/kernel_scalar.c \
-           src/report.c src/stdfd.c src/topo.c src/verify.c src/words.c
+           src/report.c src/stdfd.c src/topo.c src/verify.c src/words.c \
+           src/sweep.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 HEADERS := $(wildcard src/*.h)
 TEST_SUITES := check_chunks check_kernel check_cli check_words check_verify
+TEST_SUITES += check_sweep
 TEST_BIN := $(BUILD)/check_all
 
 PROGRAM := $(if $(strip $(SANITIZE)),$(BUILD)/wordtally,wordtally)
@@ -130,3 +132,9 @@ check-mpi: mpi
 clean: clean-mpi
 clean-mpi:
 	rm -rf build-mpi build-mpi-san wordtally-mpi
+
+# ---- HPC workflow (issue 5): --sweep, --repeat, --topology, job scripts, scaling plot ----
+.PHONY: check-hpc
+check: check-hpc
+check-hpc: $(PROGRAM)
+	python3 tests/hpc.py ./$(PROGRAM)

@@ -3,6 +3,7 @@
 
 #include "chunks.h"
 #include "count.h"
+#include "sweep.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -32,6 +33,15 @@ static const char usage[] =
     "      --no-bind          do not pin threads to cores (also off when OMP_PROC_BIND\n"
     "                         or OMP_PLACES is set: the OpenMP runtime's binding stands)\n"
     "  -v, --verbose          print threads, cores and where each thread runs, on stderr\n"
+    "      --repeat N         count N times after a warm-up run; report min, median and\n"
+    "                         max seconds (FILEs only: a stream cannot be read twice)\n"
+    "      --sweep LIST       scaling table: for each thread count of LIST (e.g. 1,2,4,8,\n"
+    "                         or 'cores' for 1 to all physical cores) a warm-up run and\n"
+    "                         --repeat runs (default 3): best and median seconds, GB/s,\n"
+    "                         speed-up over the first entry, parallel efficiency;\n"
+    "                         exit 3 if any two runs' counts differ\n"
+    "      --topology         print the cores as hwloc sees them and where the threads\n"
+    "                         would run, then exit\n"
     "  -h, --help             print this help and exit\n"
     "  -V, --version          print the version and exit\n"
     "\n"
@@ -39,6 +49,7 @@ static const char usage[] =
     "2 usage error (nothing counted); 3 --verify found the two paths disagree.\n";
 
 enum { OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND };
+enum { OPT_SWEEP = 320, OPT_REPEAT, OPT_TOPOLOGY }; /* issue 5's options: their own range */
 
 static const struct option long_options[] = {
     {"word", required_argument, NULL, 'w'},
@@ -51,6 +62,9 @@ static const struct option long_options[] = {
     {"kernel", required_argument, NULL, OPT_KERNEL},
     {"no-bind", no_argument, NULL, OPT_NO_BIND},
     {"verbose", no_argument, NULL, 'v'},
+    {"sweep", required_argument, NULL, OPT_SWEEP},
+    {"repeat", required_argument, NULL, OPT_REPEAT},
+    {"topology", no_argument, NULL, OPT_TOPOLOGY},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -116,6 +130,29 @@ static const char *bad_option(char **argv, char buf[3])
     return buf;
 }
 
+/* --sweep and --repeat time several runs of the same count: they need inputs that can be read
+ * again, and one path to time. */
+static int check_timed_runs(const options *o)
+{
+    const char *name = o->sweep ? "--sweep" : "--repeat";
+    if (o->topology || (!o->sweep && !o->repeat))
+        return -1;
+    if (o->sweep && o->threads)
+        return usage_error("--sweep", NULL, "not with --threads (the list gives the thread counts)");
+    if (o->sweep && o->mode != COUNT_PARALLEL)
+        return usage_error("--sweep", NULL, "not with --serial or --verify (it times the parallel "
+                                            "path; every run's counts are compared)");
+    if (o->mode == COUNT_VERIFY)
+        return usage_error("--repeat", NULL, "not with --verify (time one path: the parallel "
+                                             "one, or --serial)");
+    if (o->nfiles == 0)
+        return usage_error(name, NULL, "needs FILEs (standard input cannot be read twice)");
+    for (int i = 0; i < o->nfiles; i++)
+        if (strcmp(o->files[i], "-") == 0)
+            return usage_error(name, NULL, "needs FILEs (standard input cannot be read twice)");
+    return -1;
+}
+
 static const char *const default_words[] = {"dog", "cat", "boy", "girl"};
 
 int cli_parse(int argc, char **argv, options *o)
@@ -178,6 +215,19 @@ int cli_parse(int argc, char **argv, options *o)
         case 'v':
             o->verbose = 1;
             break;
+        case OPT_SWEEP:
+            if (sweep_parse(optarg, 1, NULL, THREADS_MAX, &why) < 0)
+                return usage_error("--sweep", optarg, why);
+            o->sweep = optarg;
+            break;
+        case OPT_REPEAT:
+            if (parse_count(optarg, REPEAT_MAX, &v) < 0)
+                return usage_error("--repeat", optarg, "not a run count from 1 to 1000");
+            o->repeat = (int)v;
+            break;
+        case OPT_TOPOLOGY:
+            o->topology = 1;
+            break;
         case 'h':
             fputs(usage, stdout);
             return EXIT_OK;
@@ -196,7 +246,7 @@ int cli_parse(int argc, char **argv, options *o)
     words_finish(&o->words);
     o->files = argv + optind;
     o->nfiles = argc - optind;
-    return -1;
+    return check_timed_runs(o);
 }
 
 void cli_free(options *o)

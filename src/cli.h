@@ -24,6 +24,9 @@ typedef struct {
     const char *kernel;  /* "auto" or a kernel's name */
     int no_bind;
     int verbose;
+    const char *sweep;   /* --sweep LIST (checked here, expanded by sweep.c); NULL: no sweep */
+    int repeat;          /* --repeat N: timed runs; 0: one untimed-for-statistics run */
+    int topology;        /* --topology: print the machine and the binding plan, count nothing */
     char **files;        /* none: standard input */
     int nfiles;
 } options;

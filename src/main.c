@@ -6,6 +6,7 @@
 #include "ranks.h"
 #include "report.h"
 #include "stdfd.h"
+#include "sweep.h"
 #include "topo.h"
 
 #include <errno.h>
@@ -43,6 +44,14 @@ int main(int argc, char **argv)
     int threads = o.threads ? o.threads : topo_default_threads(&machine, &source);
     if (o.mode == COUNT_SERIAL)
         threads = 1;
+    if (o.topology || o.sweep || o.repeat) { /* these own the rest of the run: topo.c, sweep.c */
+        status = o.topology ? (topo_print(stdout, &machine, threads, source,
+                                          topo_should_bind(o.no_bind)) < 0 ? EXIT_INPUT : EXIT_OK)
+                            : sweep_run(&o, &machine, kern, threads);
+        topo_free(&machine);
+        cli_free(&o);
+        return status;
+    }
     if (threads > machine.ncores)
         fprintf(stderr, "wordtally: warning: %d threads on %d physical core%s: oversubscribed, "
                         "expect lower speed\n", threads, machine.ncores,

@@ -64,6 +64,11 @@ static void print_text(FILE *out, const wordlist *w, const file_result *f, int n
     if (strcmp(r->mode, "verify") == 0)
         fprintf(out, "-- verified: serial path agrees (%.3f s, %.2f GB/s)\n", r->serial_seconds,
                 rate(bytes, r->serial_seconds));
+    if (r->times) /* STREAM's layout: a fixed table a person reads and a script parses */
+        fprintf(out, "-- runs  best GB/s      min s   median s      max s  (after a warm-up run "
+                     "of %.6f s)\n-- %4d %10.3f %10.6f %10.6f %10.6f\n", r->times->warmup,
+                r->times->runs, rate(bytes, r->times->min), r->times->min, r->times->median,
+                r->times->max);
 }
 
 /* RFC 4180: quote a field holding a separator, a quote or a line break. */
@@ -160,7 +165,21 @@ static void print_json(FILE *out, const wordlist *w, const file_result *f, int n
         fprintf(out, ", \"ranks\": %d", r->ranks);
     if (strcmp(r->mode, "verify") == 0)
         fprintf(out, ", \"verified\": true, \"serial_seconds\": %.6f", r->serial_seconds);
+    if (r->times)
+        fprintf(out, ",\n \"repeat\": %d, \"warmup_seconds\": %.6f, \"min_seconds\": %.6f, "
+                     "\"median_seconds\": %.6f, \"max_seconds\": %.6f",
+                r->times->runs, r->times->warmup, r->times->min, r->times->median, r->times->max);
     fputs("}\n", out);
+}
+
+void report_csv_field(FILE *out, const char *s)
+{
+    csv_field(out, s);
+}
+
+void report_json_string(FILE *out, const char *s)
+{
+    json_string(out, s);
 }
 
 int report_print(FILE *out, int format, const wordlist *w, const file_result *files, int nfiles,

@@ -14,6 +14,13 @@ typedef struct {
     int failed;         /* could not be read: left out of the report, reported on stderr */
 } file_result;
 
+/* --repeat: the timed runs of a plain count (STREAM-style: the warm-up run is reported apart). */
+typedef struct {
+    int runs;                   /* timed runs, after the warm-up */
+    double warmup;              /* seconds of the warm-up run */
+    double min, median, max;    /* seconds of the timed runs */
+} run_times;
+
 typedef struct {
     int threads;
     uint64_t chunk_size;
@@ -22,10 +29,16 @@ typedef struct {
     double seconds;         /* counting time of the path whose counts are reported */
     double serial_seconds;  /* with verify: the serial path's time */
     int ranks;              /* wordtally-mpi: MPI ranks (threads is per rank); 0 otherwise */
+    const run_times *times; /* --repeat: the runs (seconds is then their min); NULL: one run */
 } run_info;
 
 /* Prints the report in `format` (FORMAT_*). Returns 0, or -1 if writing failed (errno set). */
 int report_print(FILE *out, int format, const wordlist *w, const file_result *files, int nfiles,
                  const uint64_t *total, const run_info *run);
+
+/* Writers shared with the other tables (sweep.c): a CSV field quoted as RFC 4180 asks, and a JSON
+ * string with bytes from 0x80 as their Latin-1 characters. */
+void report_csv_field(FILE *out, const char *s);
+void report_json_string(FILE *out, const char *s);
 
 #endif

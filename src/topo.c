@@ -7,6 +7,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* When OMP_PROC_BIND/OMP_PLACES make the runtime bind, libgomp pins the initial thread to the first
+ * place before main runs, so the process binding shows one core. The places were built from the
+ * binding the job started with (taskset, Slurm, PBS): their union is the set we may use. */
+static void runtime_places(hwloc_bitmap_t allowed)
+{
+    int places = omp_get_num_places();
+    if (omp_get_proc_bind() == omp_proc_bind_false || places <= 0)
+        return;
+    hwloc_bitmap_zero(allowed);
+    for (int p = 0; p < places; p++) {
+        int n = omp_get_place_num_procs(p);
+        int *ids = calloc(n > 0 ? (size_t)n : 1, sizeof *ids);
+        if (!ids)
+            continue;
+        omp_get_place_proc_ids(p, ids);
+        for (int k = 0; k < n; k++)
+            hwloc_bitmap_set(allowed, (unsigned)ids[k]);
+        free(ids);
+    }
+}
+
 void topo_init(topo *t)
 {
     memset(t, 0, sizeof *t);
@@ -25,6 +46,7 @@ void topo_init(topo *t)
     t->allowed = hwloc_bitmap_alloc();
     if (hwloc_get_cpubind(t->topology, t->allowed, HWLOC_CPUBIND_PROCESS) < 0)
         hwloc_bitmap_copy(t->allowed, hwloc_topology_get_allowed_cpuset(t->topology));
+    runtime_places(t->allowed);
     hwloc_bitmap_and(t->allowed, t->allowed, hwloc_topology_get_allowed_cpuset(t->topology));
     t->npus = hwloc_bitmap_weight(t->allowed);
 
@@ -143,4 +165,118 @@ int topo_bind_team(const topo *t, int threads, int bind, FILE *report)
     }
     free(cpu);
     return pinned;
+}
+
+/* "0-3,8" for a cpuset; "?" if hwloc cannot print it. The caller frees. */
+static char *set_text(hwloc_const_bitmap_t set)
+{
+    char *s = NULL;
+    if (hwloc_bitmap_list_asprintf(&s, set) < 0)
+        s = NULL;
+    return s ? s : strdup("?");
+}
+
+static void print_objects(FILE *out, const topo *t, hwloc_obj_type_t type, const char *title)
+{
+    int n = hwloc_get_nbobjs_by_type(t->topology, type);
+    fprintf(out, "%-11s %d\n", title, n);
+    for (int i = 0; i < n; i++) {
+        hwloc_obj_t obj = hwloc_get_obj_by_type(t->topology, type, (unsigned)i);
+        if (!obj || !obj->cpuset)
+            continue;
+        char *pus = set_text(obj->cpuset);
+        fprintf(out, "  %s %u: PUs %s", hwloc_obj_type_string(type), obj->logical_index, pus);
+        if (type == HWLOC_OBJ_NUMANODE)
+            fprintf(out, ", %.1f GiB local memory",
+                    (double)obj->attr->numanode.local_memory / (1024.0 * 1024 * 1024));
+        if (!hwloc_bitmap_intersects(obj->cpuset, t->allowed))
+            fputs(" (none allowed)", out);
+        fputc('\n', out);
+        free(pus);
+    }
+}
+
+static void print_schedule(FILE *out)
+{
+    omp_sched_t kind;
+    int chunk;
+    omp_get_schedule(&kind, &chunk);
+    int monotonic = (kind & omp_sched_monotonic) != 0;
+    kind &= ~omp_sched_monotonic;
+    const char *name = kind == omp_sched_static    ? "static"
+                       : kind == omp_sched_dynamic ? "dynamic"
+                       : kind == omp_sched_guided  ? "guided"
+                       : kind == omp_sched_auto    ? "auto"
+                                                   : "other";
+    const char *env = getenv("OMP_SCHEDULE");
+    fprintf(out, "schedule:   %s%s,%d over the chunk table (%s)\n", monotonic ? "monotonic:" : "",
+            name, chunk, env ? "from OMP_SCHEDULE" : "OMP_SCHEDULE unset: the runtime's default");
+}
+
+int topo_print(FILE *out, const topo *t, int threads, const char *source, int bind)
+{
+#ifdef HWLOC_VERSION
+    fprintf(out, "topology:   hwloc %s\n", HWLOC_VERSION);
+#endif
+    if (!t->topology) {
+        fputs("hwloc could not load the topology: 1 core assumed, threads are not pinned\n", out);
+    } else {
+        print_objects(out, t, HWLOC_OBJ_PACKAGE, "packages");
+        print_objects(out, t, HWLOC_OBJ_NUMANODE, "NUMA nodes");
+        print_objects(out, t, HWLOC_OBJ_CORE, "cores");
+        char *all = set_text(hwloc_topology_get_topology_cpuset(t->topology));
+        char *allowed = set_text(t->allowed);
+        fprintf(out, "%-11s %d (%s)\n", "PUs", hwloc_get_nbobjs_by_type(t->topology, HWLOC_OBJ_PU),
+                all);
+        fprintf(out, "allowed:    PUs %s: %d PU%s on %d core%s (the process binding: taskset, "
+                     "cgroups, the batch system)\n", allowed, t->npus, t->npus == 1 ? "" : "s",
+                t->ncores, t->ncores == 1 ? "" : "s");
+        free(all);
+        free(allowed);
+    }
+
+    fprintf(out, "\nplan:       %d thread%s (from %s)", threads, threads == 1 ? "" : "s", source);
+    if (threads > t->ncores)
+        fprintf(out, "; oversubscribed: %d threads on %d core%s", threads, t->ncores,
+                t->ncores == 1 ? "" : "s");
+    fputc('\n', out);
+    if (bind && t->topology) {
+        fprintf(out, "binding:    wordtally pins thread i to allowed core i mod %d\n", t->ncores);
+        for (int i = 0; i < threads; i++) {
+            char *pus = set_text(t->core_set[i % t->ncores]);
+            fprintf(out, "  thread %d -> core %d (PUs %s)\n", i, i % t->ncores, pus);
+            free(pus);
+        }
+    } else if ((!getenv("OMP_PROC_BIND") && !getenv("OMP_PLACES")) ||
+               omp_get_proc_bind() == omp_proc_bind_false) {
+        fputs("binding:    none (--no-bind, OMP_PROC_BIND=false or no topology): the OS places "
+              "the threads\n", out);
+    } else {
+        const char *pb = getenv("OMP_PROC_BIND"), *pl = getenv("OMP_PLACES");
+        fprintf(out, "binding:    the OpenMP runtime's (OMP_PROC_BIND=%s, OMP_PLACES=%s)\n",
+                pb ? pb : "unset", pl ? pl : "unset");
+        int places = omp_get_num_places();
+        fprintf(out, "  %d place%s:", places, places == 1 ? "" : "s");
+        for (int p = 0; p < places; p++) {
+            int n = omp_get_place_num_procs(p);
+            int *ids = calloc(n > 0 ? (size_t)n : 1, sizeof *ids);
+            if (!ids)
+                break;
+            omp_get_place_proc_ids(p, ids);
+            fputs(" {", out);
+            for (int k = 0; k < n; k++)
+                fprintf(out, "%s%d", k ? "," : "", ids[k]);
+            fputc('}', out);
+            free(ids);
+        }
+        fputc('\n', out);
+    }
+    print_schedule(out);
+    fputs("buffers:    each thread allocates and first-touches its own block buffer inside the\n"
+          "            parallel region, so it lives on that thread's NUMA node\n", out);
+    if (fflush(out) != 0 || ferror(out)) {
+        fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno ? errno : EIO));
+        return -1;
+    }
+    return 0;
 }

@@ -29,4 +29,9 @@ int topo_should_bind(int no_bind_option);
  * where each thread runs. Returns the number of threads that were pinned. */
 int topo_bind_team(const topo *t, int threads, int bind, FILE *report);
 
+/* --topology: the machine as hwloc sees it (packages, NUMA nodes, cores, PUs, the allowed CPU
+ * set), then the plan for `threads` threads (from `source`): where each would be pinned, or the
+ * OpenMP runtime's places when it binds, and the loop schedule. Returns 0, or -1 if writing failed (said on stderr). */
+int topo_print(FILE *out, const topo *t, int threads, const char *source, int bind);
+
 #endif

@@ -1,0 +1,339 @@
+/* sweep.c - timed runs: --repeat (STREAM-style min/median/max after a warm-up run) and --sweep
+ * (the same for each thread count of a list, re-binding the team each time, as a scaling table). */
+#include "sweep.h"
+
+#include "count.h"
+#include "input.h"
+#include "report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int sweep_parse(const char *list, int ncores, int *out, int max, const char **why)
+{
+    if (strcmp(list, "cores") == 0) {
+        if (ncores > max && out) {
+            *why = "too many cores for a sweep";
+            return -1;
+        }
+        for (int i = 0; out && i < ncores; i++)
+            out[i] = i + 1;
+        return ncores;
+    }
+    int n = 0;
+    const char *p = list;
+    for (;;) {
+        char item[16];
+        size_t len = strcspn(p, ",");
+        uint64_t v;
+        if (len == 0 || len >= sizeof item) {
+            *why = len ? "not a thread count from 1 to 4096"
+                       : "expected thread counts separated by commas (e.g. 1,2,4,8) or 'cores'";
+            return -1;
+        }
+        memcpy(item, p, len);
+        item[len] = '\0';
+        if (parse_count(item, THREADS_MAX, &v) < 0) {
+            *why = "not a thread count from 1 to 4096";
+            return -1;
+        }
+        if (n >= max) {
+            *why = "too many entries";
+            return -1;
+        }
+        /* A repeat would only re-measure a row: more likely a typo than a wish. */
+        for (const char *q = list; q < p; q += strcspn(q, ",") + 1)
+            if (strtoull(q, NULL, 10) == v) {
+                *why = "a thread count is given twice";
+                return -1;
+            }
+        if (out)
+            out[n] = (int)v;
+        n++;
+        if (p[len] == '\0')
+            return n;
+        p += len + 1;
+    }
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double sweep_median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+long sweep_first_difference(const uint64_t *a, const uint64_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return (long)i;
+    return -1;
+}
+
+/* One row of the table: the runs of one thread count. */
+typedef struct {
+    int threads;
+    double warmup, min, median, max;
+} row;
+
+/* Every input must be a regular file: a stream cannot be read a second time. Checked before any
+ * run, so nothing is timed when one is missing. */
+static int check_inputs(const options *o, uint64_t *sizes)
+{
+    for (int i = 0; i < o->nfiles; i++) {
+        input in;
+        int err = input_open(&in, o->files[i]);
+        if (err) {
+            fprintf(stderr, "wordtally: %s: %s\n", o->files[i], input_strerror(err));
+            return EXIT_INPUT;
+        }
+        int seekable = in.seekable;
+        sizes[i] = in.size;
+        input_close(&in);
+        if (!seekable) {
+            fprintf(stderr, "wordtally: %s: not a regular file; --sweep and --repeat read each "
+                            "input several times\n", o->files[i]);
+            return EXIT_USAGE;
+        }
+    }
+    return EXIT_OK;
+}
+
+/* Counts every input once into counts[] (nfiles x nwords, zeroed here); *seconds is the time in
+ * the counting loops of the timed path only, as for a plain run. */
+static int count_all(const count_setup *s, const options *o, uint64_t *counts, double *seconds)
+{
+    const size_t nw = o->words.n;
+    memset(counts, 0, (size_t)o->nfiles * nw * sizeof *counts);
+    *seconds = 0;
+    for (int i = 0; i < o->nfiles; i++) {
+        input in;
+        count_stats st = {0};
+        int err = input_open(&in, o->files[i]);
+        if (!err) {
+            err = count_input(s, &in, counts + (size_t)i * nw, &st);
+            input_close(&in);
+        }
+        if (err) {
+            fprintf(stderr, "wordtally: %s: %s\n", o->files[i], input_strerror(err));
+            return EXIT_INPUT;
+        }
+        *seconds += s->mode == COUNT_SERIAL ? st.serial_seconds : st.parallel_seconds;
+    }
+    return EXIT_OK;
+}
+
+/* STREAM's rule: a time under 20 clock ticks is not a measurement; nor, in practice, is one under
+ * a millisecond (thread start-up and page-cache noise are of that order). */
+static void warn_if_short(double best)
+{
+    struct timespec res = {0, 1};
+    clock_getres(CLOCK_MONOTONIC, &res);
+    double tick = (double)res.tv_sec + 1e-9 * (double)res.tv_nsec;
+    double floor = 20 * tick > 1e-3 ? 20 * tick : 1e-3;
+    if (best < floor)
+        fprintf(stderr, "wordtally: warning: the fastest run took %.6f s, under %.3f ms (the clock "
+                        "ticks every %.0f ns): too short to time reliably; use a bigger input\n",
+                best, floor * 1e3, tick * 1e9);
+}
+
+static double rate(uint64_t bytes, double seconds)
+{
+    return seconds > 0 ? (double)bytes / seconds / 1e9 : 0.0;
+}
+
+static const char *binding_name(int bind, int no_bind_option)
+{
+    if (bind)
+        return "wordtally";
+    return no_bind_option ? "none" : "openmp";
+}
+
+static void print_table(const options *o, const row *rows, int n, int runs, uint64_t bytes,
+                        const uint64_t *total, const kernel *kern, const char *binding)
+{
+    const wordlist *w = &o->words;
+    const double base = rows[0].min;
+    if (o->format == FORMAT_CSV) {
+        puts("threads,seconds,gb_per_s,speedup,efficiency,median_seconds,max_seconds,"
+             "warmup_seconds,runs,bytes");
+        for (int i = 0; i < n; i++) {
+            double speedup = base / rows[i].min;
+            printf("%d,%.6f,%.4f,%.4f,%.4f,%.6f,%.6f,%.6f,%d,%llu\n", rows[i].threads,
+                   rows[i].min, rate(bytes, rows[i].min), speedup,
+                   speedup * rows[0].threads / rows[i].threads, rows[i].median, rows[i].max,
+                   rows[i].warmup, runs, (unsigned long long)bytes);
+        }
+    } else if (o->format == FORMAT_JSON) {
+        fputs("{\"words\": [", stdout);
+        for (size_t k = 0; k < w->n; k++) {
+            fputs(k ? "," : "", stdout);
+            report_json_string(stdout, w->word[k]);
+        }
+        fputs("],\n \"total\": [", stdout);
+        for (size_t k = 0; k < w->n; k++)
+            printf("%s%llu", k ? "," : "", (unsigned long long)total[k]);
+        printf("],\n \"bytes\": %llu, \"files\": %d, \"kernel\": \"%s\", \"chunk_size\": %llu, "
+               "\"repeat\": %d, \"binding\": \"%s\",\n \"sweep\": [",
+               (unsigned long long)bytes, o->nfiles, kern->name,
+               (unsigned long long)o->chunk_size, runs, binding);
+        for (int i = 0; i < n; i++) {
+            double speedup = base / rows[i].min;
+            printf("%s{\"threads\": %d, \"seconds\": %.6f, \"gb_per_s\": %.4f, \"speedup\": %.4f, "
+                   "\"efficiency\": %.4f, \"median_seconds\": %.6f, \"max_seconds\": %.6f, "
+                   "\"warmup_seconds\": %.6f}", i ? ",\n           " : "", rows[i].threads,
+                   rows[i].min, rate(bytes, rows[i].min), speedup,
+                   speedup * rows[0].threads / rows[i].threads, rows[i].median, rows[i].max,
+                   rows[i].warmup);
+        }
+        puts("]}");
+    } else {
+        printf("-- sweep: %llu bytes in %d file%s; kernel %s, chunk %llu bytes; binding: %s\n"
+               "-- each thread count: 1 warm-up run, then %d timed run%s; seconds and GB/s are "
+               "the best run's\n",
+               (unsigned long long)bytes, o->nfiles, o->nfiles == 1 ? "" : "s", kern->name,
+               (unsigned long long)o->chunk_size, binding, runs, runs == 1 ? "" : "s");
+        puts("threads     seconds  median s       max s    GB/s  speed-up  efficiency");
+        for (int i = 0; i < n; i++) {
+            double speedup = base / rows[i].min;
+            printf("%7d %11.6f %9.6f %11.6f %7.3f %9.3f %11.3f\n", rows[i].threads, rows[i].min,
+                   rows[i].median, rows[i].max, rate(bytes, rows[i].min), speedup,
+                   speedup * rows[0].threads / rows[i].threads);
+        }
+        printf("-- counts, equal in all %d runs:", n * (runs + 1));
+        for (size_t k = 0; k < w->n; k++)
+            printf(" %s %llu", w->word[k], (unsigned long long)total[k]);
+        putchar('\n');
+    }
+}
+
+/* A plain run's report, as report.c prints it, with the timed runs added. */
+static int print_repeat(const options *o, const row *r, int runs, const uint64_t *sizes,
+                        uint64_t *counts, const uint64_t *total, const kernel *kern)
+{
+    file_result *files = calloc((size_t)o->nfiles, sizeof *files);
+    if (!files)
+        return -1;
+    for (int i = 0; i < o->nfiles; i++)
+        files[i] = (file_result){.name = o->files[i], .bytes = sizes[i],
+                                 .counts = counts + (size_t)i * o->words.n};
+    run_times t = {.runs = runs, .warmup = r->warmup, .min = r->min, .median = r->median,
+                   .max = r->max};
+    run_info run = {.threads = r->threads, .chunk_size = o->chunk_size, .kernel = kern->name,
+                    .mode = o->mode == COUNT_SERIAL ? "serial" : "parallel", .seconds = r->min,
+                    .times = &t};
+    int rc = report_print(stdout, o->format, &o->words, files, o->nfiles, total, &run);
+    free(files);
+    return rc;
+}
+
+int sweep_run(const options *o, const topo *machine, const kernel *kern, int threads)
+{
+    const size_t nw = o->words.n, ncounts = (size_t)o->nfiles * nw;
+    const int runs = o->repeat ? o->repeat : REPEAT_DEFAULT;
+    const int bind = topo_should_bind(o->no_bind) && o->mode != COUNT_SERIAL;
+    const char *why = NULL;
+    uint64_t *sizes = calloc((size_t)o->nfiles, sizeof *sizes), bytes = 0;
+    if (!sizes) {
+        fputs("wordtally: out of memory\n", stderr);
+        return EXIT_INPUT;
+    }
+    int status = check_inputs(o, sizes);
+    for (int i = 0; i < o->nfiles; i++)
+        bytes += sizes[i];
+    if (status != EXIT_OK) {
+        free(sizes);
+        return status;
+    }
+
+    int *list = malloc(THREADS_MAX * sizeof *list);
+    int n = 1;
+    if (list && o->sweep)
+        n = sweep_parse(o->sweep, machine->ncores, list, THREADS_MAX, &why);
+    else if (list)
+        list[0] = o->mode == COUNT_SERIAL ? 1 : threads;
+    if (n < 0) {
+        fprintf(stderr, "wordtally: --sweep '%s': %s\n", o->sweep, why);
+        free(list);
+        free(sizes);
+        return EXIT_USAGE;
+    }
+    row *rows = calloc((size_t)n, sizeof *rows);
+    double *secs = calloc((size_t)runs, sizeof *secs);
+    uint64_t *first = calloc(2 * ncounts + nw, sizeof *first);
+    uint64_t *counts = first + ncounts, *total = counts + ncounts;
+    if (!list || !rows || !secs || !first) {
+        fputs("wordtally: out of memory\n", stderr);
+        status = EXIT_INPUT;
+    }
+
+    for (int e = 0; e < n && status == EXIT_OK; e++) {
+        const int t = list[e];
+        if (t > machine->ncores)
+            fprintf(stderr, "wordtally: warning: %d threads on %d physical core%s: "
+                            "oversubscribed, expect lower speed\n", t, machine->ncores,
+                    machine->ncores == 1 ? "" : "s");
+        /* Re-bind for every count: a smaller team must not keep a larger one's placement. */
+        if (o->mode != COUNT_SERIAL)
+            topo_bind_team(machine, t, bind, o->verbose ? stderr : NULL);
+        count_setup setup = {.words = &o->words, .kern = kern, .chunk_size = o->chunk_size,
+                             .threads = t, .mode = o->mode};
+        rows[e].threads = t;
+        for (int r = 0; r <= runs && status == EXIT_OK; r++) {
+            double s;
+            status = count_all(&setup, o, e == 0 && r == 0 ? first : counts, &s);
+            if (status != EXIT_OK)
+                break;
+            long d = e == 0 && r == 0 ? -1 : sweep_first_difference(first, counts, ncounts);
+            if (d >= 0) {
+                fprintf(stderr, "wordtally: %s: counts differ between runs: word '%s' is %llu "
+                                "in the first run (%d thread%s) but %llu with %d thread%s (run "
+                                "%d)\n", o->files[d / (long)nw], o->words.word[d % (long)nw],
+                        (unsigned long long)first[d], list[0], list[0] == 1 ? "" : "s",
+                        (unsigned long long)counts[d], t, t == 1 ? "" : "s", r + 1);
+                status = EXIT_MISMATCH;
+                break;
+            }
+            if (r == 0)
+                rows[e].warmup = s; /* page cache, thread start-up: reported apart, as STREAM */
+            else
+                secs[r - 1] = s;
+        }
+        if (status != EXIT_OK)
+            break;
+        rows[e].median = sweep_median(secs, runs); /* sorts: min and max are at the ends */
+        rows[e].min = secs[0];
+        rows[e].max = secs[runs - 1];
+        warn_if_short(rows[e].min);
+    }
+
+    if (status == EXIT_OK) {
+        for (size_t i = 0; i < ncounts; i++)
+            total[i % nw] += first[i];
+        int rc = 0;
+        if (o->sweep) {
+            print_table(o, rows, n, runs, bytes, total, kern, binding_name(bind, o->no_bind));
+            rc = fflush(stdout) != 0 || ferror(stdout) ? -1 : 0;
+        } else {
+            rc = print_repeat(o, &rows[0], runs, sizes, first, total, kern);
+        }
+        if (rc < 0) {
+            fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno ? errno : EIO));
+            status = EXIT_INPUT;
+        }
+    }
+    free(list);
+    free(rows);
+    free(secs);
+    free(first);
+    free(sizes);
+    return status;
+}

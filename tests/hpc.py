@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""HPC workflow tests (issue 5): default threads under taskset, OMP_NUM_THREADS and OMP_SCHEDULE,
+--sweep tables (CSV, JSON, text), --repeat, --topology, and the job scripts run without a scheduler.
+Counts are compared with the SPEC oracle; no test depends on a time. Prints 'N passed, N failed'."""
+import csv
+import gzip
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORDS = ["dog", "cat", "boy", "girl"]
+SWEEP_HEADER = "threads,seconds,gb_per_s,speedup,efficiency"
+passed = failed = 0
+
+
+def oracle(path, words=WORDS):
+    t = open(path, encoding="latin-1").read().split()
+    return [t.count(w) for w in words]
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def clean_env(extra=None):
+    """The environment without the OpenMP variables that change thread counts or binding."""
+    e = {k: v for k, v in os.environ.items() if not k.startswith("OMP_")}
+    e.update(extra or {})
+    return e
+
+
+def run(args, env=None, taskset=None, cmd=None):
+    argv = (["taskset", "-c", taskset] if taskset else []) + (cmd or [PROG]) + args
+    return subprocess.run(argv, capture_output=True, env=clean_env(env))
+
+
+def json_out(r):
+    try:
+        return json.loads(r.stdout)
+    except ValueError:
+        return None
+
+
+def ncores():
+    """Physical cores this process may use, from --topology's 'allowed:' line."""
+    r = run(["--topology"])
+    for line in r.stdout.decode().splitlines():
+        if line.startswith("allowed:"):
+            return int(line.split(" on ")[1].split()[0])
+    return 0
+
+
+def test_threads(path):
+    want = oracle(path)
+    j = json_out(run(["-f", "json", path], taskset="0"))
+    check(j and j["threads"] == 1 and j["total"] == want, "taskset -c 0: default is 1 thread")
+    r = run(["-f", "json", path], env={"OMP_NUM_THREADS": "2"}, taskset="0")
+    j = json_out(r)
+    check(j and j["threads"] == 2 and j["total"] == want, "OMP_NUM_THREADS=2 under taskset -c 0")
+    check(b"oversubscribed" in r.stderr, "2 threads on 1 core warns")
+    j = json_out(run(["-f", "json", path], env={"OMP_NUM_THREADS": "3,2"}))
+    check(j and j["threads"] == 3, "OMP_NUM_THREADS list: its first entry")
+    j = json_out(run(["-f", "json", "-t", "2", path], env={"OMP_NUM_THREADS": "3"}))
+    check(j and j["threads"] == 2, "-t wins over OMP_NUM_THREADS")
+    for sched in ("static", "static,1", "dynamic,3", "guided", "guided,2", "auto"):
+        j = json_out(run(["-f", "json", "-t", "3", "-c", "1K", path], env={"OMP_SCHEDULE": sched}))
+        check(j and j["total"] == want, "OMP_SCHEDULE=%s: counts equal the oracle" % sched)
+        r = run(["--topology"], env={"OMP_SCHEDULE": sched})
+        check(("%s," % sched.split(",")[0]) in r.stdout.decode() and b"from OMP_SCHEDULE" in r.stdout,
+              "--topology shows OMP_SCHEDULE=%s" % sched)
+    r = run(["--topology"], env={"OMP_SCHEDULE": "guided,7"})
+    check(b"guided,7" in r.stdout, "--topology shows the schedule's chunk")
+
+
+def sweep_rows(r):
+    text = r.stdout.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return text.splitlines()[0] if text else "", rows
+
+
+def test_sweep(path, cores):
+    want = oracle(path)
+    size = os.path.getsize(path)
+    r = run(["--sweep", "1,2,3", "--repeat", "2", "-f", "csv", path])
+    header, rows = sweep_rows(r)
+    check(r.returncode == 0 and header.startswith(SWEEP_HEADER + ","), "sweep CSV header: %r" % header)
+    check([int(x["threads"]) for x in rows] == [1, 2, 3], "sweep CSV: one row per thread count")
+    check(all(int(x["runs"]) == 2 and int(x["bytes"]) == size for x in rows), "sweep CSV: runs, bytes")
+    check(rows and float(rows[0]["speedup"]) == 1.0 and float(rows[0]["efficiency"]) == 1.0,
+          "sweep CSV: the first entry is the base")
+    for x in rows:
+        secs = [float(x[k]) for k in ("seconds", "median_seconds", "max_seconds")]
+        check(0 < secs[0] <= secs[1] <= secs[2], "sweep CSV: best <= median <= max: %s" % secs)
+        eff = float(x["speedup"]) / int(x["threads"])
+        check(abs(float(x["efficiency"]) - eff) < 1e-3, "efficiency = speed-up / threads")
+    check((b"3 threads on" in r.stderr) == (cores < 3), "sweep warns only for oversubscribed counts")
+
+    r = run(["--sweep", "2,1", "-f", "json", path])
+    j = json_out(r)
+    check(j and j["total"] == want and j["repeat"] == 3 and [e["threads"] for e in j["sweep"]] == [2, 1],
+          "sweep JSON: oracle counts, default 3 runs, the given order")
+    check(j and j["sweep"][1]["efficiency"] == round(j["sweep"][1]["speedup"] * 2, 4),
+          "sweep JSON: efficiency relative to the first entry's threads")
+    r = run(["--sweep", "1,2", path], taskset="0")
+    out = r.stdout.decode()
+    check(r.returncode == 0 and "threads     seconds" in out and
+          "dog %d cat %d boy %d girl %d" % tuple(want) in out, "sweep text table and counts")
+    check(b"2 threads on 1 physical core" in r.stderr, "sweep under taskset -c 0 warns for 2 threads")
+    _, rows = sweep_rows(run(["--sweep", "cores", "--repeat", "1", "-f", "csv", path], taskset="0"))
+    check([x["threads"] for x in rows] == ["1"], "--sweep cores under taskset -c 0 is just 1")
+    _, rows = sweep_rows(run(["--sweep", "cores", "--repeat", "1", "-f", "csv", path]))
+    check(len(rows) == cores, "--sweep cores: one row per allowed core")
+    # libgomp pins the initial thread before main when OMP_PLACES is set: the cores must not shrink.
+    _, rows = sweep_rows(run(["--sweep", "cores", "--repeat", "1", "-f", "csv", path],
+                             env={"OMP_PLACES": "cores", "OMP_PROC_BIND": "close"}))
+    check(len(rows) == cores, "--sweep cores with OMP_PLACES=cores: all cores")
+    j = json_out(run(["--sweep", "1", "-f", "json", path], env={"OMP_PROC_BIND": "close"}))
+    check(j and j["binding"] == "openmp", "sweep: the runtime binds when OMP_PROC_BIND is set")
+    j = json_out(run(["--sweep", "1,2", "--repeat", "1", "-f", "json", path, path]))
+    check(j and j["total"] == [2 * x for x in want] and j["files"] == 2, "sweep over two files")
+
+
+def test_repeat(path, small):
+    want = oracle(path)
+    r = run(["--repeat", "3", path])
+    out = r.stdout.decode().splitlines()
+    check(r.returncode == 0 and ["%s %d" % (w, n) for w, n in zip(WORDS, want)] ==
+          [" ".join(l.split()) for l in out[:4]], "--repeat: the counts as a plain run prints them")
+    check(any(l.startswith("-- runs  best GB/s") for l in out) and "warm-up" in r.stdout.decode(),
+          "--repeat: STREAM-style table with the warm-up apart")
+    row = [l.split() for l in out if l.startswith("--    3 ")]
+    check(len(row) == 1 and float(row[0][3]) <= float(row[0][4]) <= float(row[0][5]),
+          "--repeat: min <= median <= max")
+    j = json_out(run(["--repeat", "2", "-f", "json", "--serial", path]))
+    check(j and j["repeat"] == 2 and j["mode"] == "serial" and j["total"] == want and
+          j["min_seconds"] <= j["median_seconds"] <= j["max_seconds"] and j["seconds"] == j["min_seconds"],
+          "--repeat --serial JSON keys")
+    r = run(["--repeat", "2", "-f", "csv", path])
+    check(r.returncode == 0 and r.stdout.decode().splitlines()[0] == "file,bytes,word,count",
+          "--repeat keeps the counts CSV")
+    r = run(["--repeat", "2", small])
+    check(r.returncode == 0 and b"too short to time reliably" in r.stderr, "a tiny run warns")
+
+
+def expect_usage(args, needle, code=2):
+    r = run(args)
+    lines = r.stderr.decode().splitlines()
+    check(r.returncode == code and len(lines) == 1 and lines[0].startswith("wordtally: ") and
+          needle in lines[0] and not r.stdout, "%s: rc %d, %r" % (args, r.returncode, r.stderr))
+
+
+def test_errors(path, d):
+    for lst in ("", "0", "1,,2", "1,2,", ",1", "1,1", "a", "cores,2", "4097", "1 2"):
+        expect_usage(["--sweep", lst, path], "--sweep '%s'" % lst)
+    expect_usage(["--sweep", "1", "-t", "2", path], "--threads")
+    expect_usage(["--sweep", "1", "--serial", path], "--serial")
+    expect_usage(["--sweep", "1", "--verify", path], "--verify")
+    expect_usage(["--repeat", "2", "--verify", path], "--verify")
+    expect_usage(["--repeat", "0", path], "--repeat '0'")
+    expect_usage(["--repeat", "1001", path], "--repeat '1001'")
+    expect_usage(["--repeat", "x", path], "--repeat 'x'")
+    expect_usage(["--sweep", "1"], "standard input")
+    expect_usage(["--repeat", "2", path, "-"], "standard input")
+    expect_usage(["--sweep", "1", "/dev/null"], "not a regular file")
+    expect_usage(["--sweep", "1", path, "/nonexistent"], "/nonexistent", code=1)
+    expect_usage(["--repeat", "2", d], "Is a directory", code=1)
+
+
+def test_topology():
+    r = run(["--topology", "-t", "3"])
+    out = r.stdout.decode()
+    for key in ("packages", "NUMA nodes", "cores", "PUs", "allowed:", "plan:", "schedule:"):
+        check(key in out, "--topology shows %s" % key)
+    check(r.returncode == 0 and out.count(" -> core ") == 3, "--topology: a line per thread")
+    r = run(["--topology"], taskset="0")
+    out = r.stdout.decode()
+    check(r.returncode == 0 and "allowed:    PUs 0:" in out and "plan:       1 thread " in out,
+          "--topology under taskset -c 0")
+    r = run(["--topology"], env={"OMP_PLACES": "cores", "OMP_PROC_BIND": "close"})
+    check(b"the OpenMP runtime's" in r.stdout and b"place" in r.stdout, "--topology: OpenMP places")
+    r = run(["--topology", "--no-bind"])
+    check(r.returncode == 0 and b"binding:    none" in r.stdout, "--topology --no-bind")
+
+
+def main():
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "real-text")
+        with gzip.open("/usr/share/dictd/gcide.dict.dz", "rb") as f, open(path, "wb") as out:
+            out.write(f.read(2 * 1024 * 1024))
+        small = os.path.join(d, "small")
+        with open(small, "wb") as f:
+            f.write(b"dog cat\ndog boy girl\n")
+        cores = ncores()
+        check(cores >= 1, "--topology reports the allowed cores")
+        test_threads(path)
+        test_sweep(path, cores)
+        test_repeat(path, small)
+        test_errors(path, d)
+        test_topology()
+    print("hpc: %d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
