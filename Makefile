@@ -49,6 +49,7 @@ TEST_SUITES += check_sweep
 TEST_BIN := $(BUILD)/check_all
 
 PROGRAM := $(if $(strip $(SANITIZE)),$(BUILD)/wordtally,wordtally)
+GEN     := $(if $(strip $(SANITIZE)),$(BUILD)/wordtally-gen,wordtally-gen)
 
 # ---- wordtally-mpi: `make mpi` builds the same sources with mpicc and -DWORDTALLY_MPI, plus
 # src/ranks.c, into build-mpi/ (plain builds never see MPI headers) ----
@@ -78,6 +79,10 @@ $(BUILD):
 
 $(PROGRAM): $(BUILD)/main.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# ---- the corpus generator (issue 4): big corpora with exact expected counts ----
+$(GEN): $(BUILD)/corpus_gen.o $(BUILD)/cli.o $(BUILD)/words.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
 
 $(TEST_BIN): $(BUILD)/tests/check_all.o $(TEST_SUITES:%=$(BUILD)/tests/%.o) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
@@ -138,3 +143,17 @@ clean-mpi:
 check: check-hpc
 check-hpc: $(PROGRAM)
 	python3 tests/hpc.py ./$(PROGRAM)
+
+# ---- scale and I/O (issue 4): the corpus generator; generator vs oracle, memory bound, changed
+# files, per-chunk (tests/scale.py) ----
+ifneq ($(strip $(MPI)),yes)
+all: $(GEN)
+endif
+.PHONY: check-scale clean-gen
+check: check-scale
+check-scale: $(PROGRAM) $(GEN)
+	python3 tests/scale.py ./$(PROGRAM) ./$(GEN) $(if $(strip $(SANITIZE)),--no-rss-bound)
+
+clean: clean-gen
+clean-gen:
+	rm -f wordtally-gen

@@ -1,0 +1,402 @@
+/* corpus_gen.c - wordtally-gen: N bytes of Gutenberg-like text with the exact counts of the target
+ * words written beside it, by construction, so that corpora far too big for the Python oracle can
+ * still be checked exactly.
+ *
+ *   wordtally-gen [-s SEED] [-w WORD]... [-t THREADS] SIZE FILE   -> FILE and FILE.expected
+ *
+ * The file is cut into blocks of GEN_BLOCK bytes; each block is generated from (seed, block index)
+ * alone and ends with a newline, so no token spans two blocks and the bytes do not depend on the
+ * thread count. Every token written is looked up in the word list (words_find, the kernels' own
+ * look-up) and counted when it matches: the expected counts are exact whatever the vocabulary. */
+#include "cli.h"
+#include "words.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define GEN_BLOCK (4u << 20)  /* bytes generated and written by one thread at a time */
+#define GEN_SLACK 256         /* room after a block for the token that turns out not to fit */
+#define ZIPF_BITS 20          /* the word of a token: a look-up of 20 random bits */
+#define VOCAB_SYNTHETIC 6000  /* rare words made of syllables: the long tail of the Zipf curve */
+#define LINE_WIDTH 72
+
+static const char usage[] =
+    "Usage: wordtally-gen [OPTION]... SIZE FILE\n"
+    "Write SIZE bytes (K, M, G, T suffixes are powers of 1024) of Gutenberg-like text to FILE and\n"
+    "the exact count of every target word to FILE.expected, one 'WORD COUNT' line per word.\n"
+    "\n"
+    "  -s, --seed N       seed (default 1): the same seed and size give the same bytes\n"
+    "  -w, --word WORD    a target word; repeat for several (default: dog cat boy girl)\n"
+    "  -t, --threads N    threads (default: OMP_NUM_THREADS or all); the bytes do not depend on it\n"
+    "  -h, --help         print this help and exit\n";
+
+/* Common English words by rank: the head of the Zipf curve. The targets and their near misses
+ * are placed among them (vocab_build). */
+static const char *const common[] = {
+    "the", "of", "and", "to", "a", "in", "that", "he", "was", "it", "his", "I", "with", "is",
+    "as", "had", "for", "you", "her", "not", "be", "at", "on", "him", "she", "by", "my", "which",
+    "all", "this", "they", "have", "from", "but", "so", "were", "said", "me", "one", "we", "or",
+    "them", "no", "there", "an", "would", "when", "been", "their", "what", "if", "will", "are",
+    "could", "into", "then", "more", "out", "up", "now", "some", "man", "very", "little", "did",
+    "upon", "who", "like", "do", "time", "your", "any", "only", "should", "made", "over", "great",
+    "before", "may", "must", "good", "after", "old", "see", "know", "such", "long", "day", "come",
+    "than", "down", "well", "never", "how", "our", "men", "shall", "came", "again", "much", "other",
+    "about", "two", "first", "back", "away", "go", "house", "hand", "eyes", "head", "way", "night",
+    "thought", "young", "father", "mother", "life", "door", "face", "left", "room", "water", "heart",
+    "place", "work", "world", "nothing", "still", "without", "horse", "street", "morning", "child",
+    "children", "king", "lady", "master", "sir", "CHAPTER", "Mr.", "Mrs.", "tree", "garden",
+    "caf\xe9", "na\xefve", "r\xf4le", "\xc6sop", "M\xfcller", "se\xf1or", "fa\xe7" "ade", "\xa1" "ay",
+    "don't", "I'm", "--", "*", "1", "12", "1894", "v.", "ii.",
+};
+
+/* Near misses of a target t, placed next to it (SPEC §1: none of them counts as t). */
+static const char *const near_forms[] = {"%ss", "%s's", "%s,", "%s.", "\"%s", "%s\"", "(%s)",
+                                         "hot%s", "%s-like", "%s\x84", "\xa1%s", "%s\xe9"};
+
+static const char *const syllables[] = {"ab", "al", "an", "ar", "ba", "be", "bo", "ca", "ce", "con",
+                                        "da", "de", "di", "el", "en", "er", "es", "fa", "ge",
+                                        "ing", "is", "la", "le", "li", "lo", "ma", "me", "mi",
+                                        "mo", "na", "ne", "or", "ous", "pa", "per", "pre", "ra",
+                                        "re", "ri", "sa", "se", "ta", "te", "ten", "ti", "to",
+                                        "tion", "un", "ur", "va", "ver", "vi"};
+
+typedef struct {
+    char **word;
+    uint8_t *len;
+    size_t n, cap;
+    uint32_t *zipf; /* 2^ZIPF_BITS entries: a vocabulary index each, in proportion to its weight */
+} vocab;
+
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static int vocab_add(vocab *v, const char *w)
+{
+    size_t n = strlen(w);
+    if (n == 0 || n > 64)
+        return 0; /* a long target: present only through its near misses' bytes, never whole */
+    if (v->n == v->cap) {
+        v->cap = v->cap ? 2 * v->cap : 1024;
+        char **nw = realloc(v->word, v->cap * sizeof *nw);
+        uint8_t *nl = realloc(v->len, v->cap);
+        if (nw)
+            v->word = nw;
+        if (nl)
+            v->len = nl;
+        if (!nw || !nl)
+            return -1;
+    }
+    if (!(v->word[v->n] = strdup(w)))
+        return -1;
+    v->len[v->n++] = (uint8_t)n;
+    return 0;
+}
+
+/* The vocabulary in rank order: common words with the targets at ranks 30, 60, ... and their near
+ * misses a few ranks later, then synthetic words; Zipf weights 1/(rank+2)^1.05. */
+static int vocab_build(vocab *v, const wordlist *targets)
+{
+    char buf[160];
+    size_t next_target = 0, ncommon = sizeof common / sizeof *common;
+    int err = 0;
+    for (size_t r = 0; r < ncommon && !err; r++) {
+        if (r % 30 == 29 && next_target < targets->n) {
+            const char *t = targets->word[next_target++];
+            err |= vocab_add(v, t);
+            for (size_t f = 0; f < sizeof near_forms / sizeof *near_forms && !err; f++) {
+                if (r % 2 == f % 2 || f < 2) { /* a different half of the forms for each */
+                    snprintf(buf, sizeof buf, near_forms[f], t);
+                    err |= vocab_add(v, buf);
+                }
+            }
+            snprintf(buf, sizeof buf, "%s", t);
+            if (buf[0] >= 'a' && buf[0] <= 'z') {
+                buf[0] = (char)(buf[0] - 'a' + 'A');
+                err |= vocab_add(v, buf);
+            }
+            if (strlen(t) > 1) {
+                snprintf(buf, sizeof buf, "%.*s", (int)strlen(t) - 1, t);
+                err |= vocab_add(v, buf);
+            }
+        }
+        err |= vocab_add(v, common[r]);
+    }
+    while (next_target < targets->n && !err) /* more targets than slots: the rest at the end */
+        err |= vocab_add(v, targets->word[next_target++]);
+    const size_t ns = sizeof syllables / sizeof *syllables;
+    for (size_t i = 0; i < VOCAB_SYNTHETIC && !err; i++) {
+        size_t a = i % ns, b = (i / ns) % ns, c = (i * 7 + 3) % ns;
+        snprintf(buf, sizeof buf, "%s%s%s", syllables[a], syllables[b], i % 3 ? syllables[c] : "");
+        err |= vocab_add(v, buf);
+    }
+    if (err)
+        return -1;
+
+    double *cum = malloc(v->n * sizeof *cum), total = 0;
+    v->zipf = malloc(sizeof *v->zipf << ZIPF_BITS);
+    if (!cum || !v->zipf) {
+        free(cum);
+        return -1;
+    }
+    for (size_t r = 0; r < v->n; r++) {
+        double w = pow((double)r + 2.0, -1.05);
+        total += w;
+        cum[r] = total;
+    }
+    size_t r = 0;
+    for (size_t i = 0; i < (1u << ZIPF_BITS); i++) {
+        double u = ((double)i + 0.5) / (double)(1u << ZIPF_BITS) * total;
+        while (r + 1 < v->n && cum[r] < u)
+            r++;
+        v->zipf[i] = (uint32_t)r;
+    }
+    free(cum);
+    return 0;
+}
+
+static void vocab_free(vocab *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        free(v->word[i]);
+    free(v->word);
+    free(v->len);
+    free(v->zipf);
+}
+
+/* Fills out[0..len) with text; adds the target words' counts to counts[]. The block is a
+ * sequence of tokens, each followed by whitespace, and ends with a newline. */
+static void gen_block(const vocab *v, const wordlist *targets, uint64_t seed, uint64_t index,
+                      uint8_t *out, size_t len, uint64_t *counts)
+{
+    uint64_t s = seed ^ (index * 0xd1342543de82ef95ULL);
+    splitmix(&s);
+    size_t pos = 0, col = 0, line = 0;
+    int cap = 1; /* the next word starts a sentence */
+    while (len > 0) {
+        uint64_t r = splitmix(&s);
+        uint32_t wi = v->zipf[r & ((1u << ZIPF_BITS) - 1)];
+        unsigned deco = (unsigned)(r >> 20) & 1023, sepr = (unsigned)(r >> 30) & 1023;
+        unsigned para = (unsigned)(r >> 40) & 63;
+        uint8_t *t = out + pos;
+        size_t n = 0;
+        if (deco < 12)
+            t[n++] = '"';
+        else if (deco < 16)
+            t[n++] = '(';
+        memcpy(t + n, v->word[wi], v->len[wi]);
+        if (cap && t[n] >= 'a' && t[n] <= 'z')
+            t[n] = (uint8_t)(t[n] - 'a' + 'A');
+        n += v->len[wi];
+        cap = 0;
+        if (deco >= 1024 - 80)
+            t[n++] = ',';
+        else if (deco >= 1024 - 130) {
+            t[n++] = '.';
+            cap = 1;
+        } else if (deco >= 1024 - 140)
+            t[n++] = ';';
+        else if (deco >= 1024 - 148) {
+            t[n++] = (deco & 1) ? '!' : '?';
+            cap = 1;
+        } else if (deco >= 1024 - 156)
+            t[n++] = '"';
+        else if (deco >= 1024 - 159)
+            t[n++] = ')';
+
+        /* The separator: a line break past the line width, sometimes a paragraph; otherwise a
+         * space, now and then one of the rarer whitespace bytes (Latin-1 NEL 85 and NBSP A0). */
+        uint8_t sep[3];
+        size_t ns = 1;
+        if (col + n >= LINE_WIDTH) {
+            sep[0] = '\n';
+            if (para < 8 || line >= 40) {
+                sep[ns++] = '\n';
+                line = 0;
+                cap = 1;
+            } else if (para == 63) {
+                sep[0] = '\r';
+                sep[ns++] = '\n';
+            }
+            line++;
+        } else if (sepr < 3)
+            sep[0] = 0xA0;
+        else if (sepr < 5)
+            sep[0] = 0x85;
+        else if (sepr < 8)
+            sep[0] = '\t';
+        else if (sepr < 10)
+            sep[0] = 0x0C;
+        else
+            sep[0] = ' ';
+        if (pos + n + ns > len - 1)
+            break; /* the last byte of the block is its newline */
+        if (n >= targets->minlen && n <= targets->maxlen) {
+            long k = words_find(targets, t, n);
+            if (k >= 0)
+                counts[k]++;
+        }
+        memcpy(t + n, sep, ns);
+        pos += n + ns;
+        col = sep[ns - 1] == '\n' ? 0 : col + n + ns;
+    }
+    if (len > 0) {
+        memset(out + pos, ' ', len - 1 - pos);
+        out[len - 1] = '\n';
+    }
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n, uint64_t off)
+{
+    while (n > 0) {
+        ssize_t w = pwrite(fd, p, n, (off_t)off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        p += w;
+        n -= (size_t)w;
+        off += (uint64_t)w;
+    }
+    return 0;
+}
+
+static int die(const char *what, const char *why)
+{
+    fprintf(stderr, "wordtally-gen: %s: %s\n", what, why);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {{"seed", required_argument, NULL, 's'},
+                                         {"word", required_argument, NULL, 'w'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    wordlist targets = {0};
+    uint64_t seed = 1, size, v;
+    int threads = 0, c;
+    const char *why = NULL;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":s:w:t:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 's': {
+            char *end;
+            errno = 0;
+            seed = strtoull(optarg, &end, 10);
+            if (errno || *end || optarg[0] < '0' || optarg[0] > '9')
+                return die(optarg, "not a seed (a whole number) (try --help)") + 1;
+            break;
+        }
+        case 'w':
+            if (words_add(&targets, optarg, &why) < 0)
+                return die(optarg, why) + 1;
+            break;
+        case 't':
+            if (parse_count(optarg, THREADS_MAX, &v) < 0)
+                return die(optarg, "not a thread count from 1 to 4096") + 1;
+            threads = (int)v;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        default:
+            return die(argv[optind - 1], c == ':' ? "needs a value" : "unknown option") + 1;
+        }
+    }
+    if (argc - optind != 2)
+        return die("usage", "wordtally-gen [OPTION]... SIZE FILE (try --help)") + 1;
+    if (strcmp(argv[optind], "0") == 0) /* an empty corpus: parse_size starts at 1 */
+        size = 0;
+    else if (parse_size(argv[optind], &size) < 0)
+        return die(argv[optind], "not a size (e.g. 4096, 100M, 10G)") + 1;
+    const char *path = argv[optind + 1];
+    if (targets.n == 0) {
+        static const char *const dflt[] = {"dog", "cat", "boy", "girl"};
+        for (size_t i = 0; i < 4; i++)
+            words_add(&targets, dflt[i], &why);
+    }
+    words_finish(&targets);
+
+    vocab voc = {0};
+    if (vocab_build(&voc, &targets) < 0)
+        return die("vocabulary", strerror(ENOMEM));
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return die(path, strerror(errno));
+    if (ftruncate(fd, (off_t)size) < 0) /* the blocks land in any order */
+        return die(path, strerror(errno));
+
+    const size_t nw = targets.n;
+    uint64_t *counts = calloc(nw, sizeof *counts);
+    uint64_t nblocks = size / GEN_BLOCK + (size % GEN_BLOCK != 0);
+    int err = counts ? 0 : ENOMEM;
+    if (threads == 0)
+        threads = omp_get_max_threads();
+#pragma omp parallel num_threads(threads)
+    {
+        uint8_t *buf = malloc(GEN_BLOCK + GEN_SLACK);
+        uint64_t *mine = calloc(nw, sizeof *mine);
+        if (!buf || !mine) {
+#pragma omp atomic write
+            err = ENOMEM;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (uint64_t b = 0; b < nblocks; b++) {
+            int failed;
+#pragma omp atomic read
+            failed = err;
+            if (failed)
+                continue;
+            uint64_t off = b * GEN_BLOCK;
+            size_t len = size - off < GEN_BLOCK ? (size_t)(size - off) : GEN_BLOCK;
+            gen_block(&voc, &targets, seed, b, buf, len, mine);
+            int e = write_all(fd, buf, len, off);
+            if (e) {
+#pragma omp atomic write
+                err = e;
+            }
+        }
+#pragma omp critical
+        for (size_t k = 0; k < nw && mine; k++)
+            counts[k] += mine[k];
+        free(buf);
+        free(mine);
+    }
+    if (!err && close(fd) < 0)
+        err = errno;
+    if (err)
+        return die(path, strerror(err));
+
+    size_t plen = strlen(path);
+    char *epath = malloc(plen + sizeof ".expected");
+    if (!epath)
+        return die(path, strerror(ENOMEM));
+    memcpy(epath, path, plen);
+    memcpy(epath + plen, ".expected", sizeof ".expected");
+    FILE *ef = fopen(epath, "w");
+    if (!ef)
+        return die(epath, strerror(errno));
+    for (size_t k = 0; k < nw; k++)
+        fprintf(ef, "%s %llu\n", targets.word[k], (unsigned long long)counts[k]);
+    if (fclose(ef) != 0)
+        return die(epath, strerror(errno));
+    free(epath);
+    free(counts);
+    vocab_free(&voc);
+    words_free(&targets);
+    return 0;
+}
