@@ -81,7 +81,7 @@ $(PROGRAM): $(BUILD)/main.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- the corpus generator (issue 4): big corpora with exact expected counts ----
-$(GEN): $(BUILD)/corpus_gen.o $(BUILD)/cli.o $(BUILD)/words.o
+$(GEN): $(BUILD)/corpus_gen.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
 
 $(TEST_BIN): $(BUILD)/tests/check_all.o $(TEST_SUITES:%=$(BUILD)/tests/%.o) $(LIB_OBJ)
