@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""MPI integration tests (make check-mpi): wordtally-mpi with 1, 2 and 3 ranks against the SPEC oracle on
+the adversarial and real files of tests/integration.py, for chunk sizes 1, 3, 64, 256K x threads 1, 2;
+then --verify, --serial, the formats, and the error cases (a file missing everywhere or on one rank
+only, files that differ between ranks, standard input). Every run has a time limit: a hang fails.
+Prints 'mpi: N passed, N failed'.
+
+    python3 tests/mpi_integration.py ./wordtally-mpi
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import integration  # noqa: E402  (its file generators and the oracle)
+
+PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally-mpi")
+WORDS = integration.WORDS
+RANKS = [1, 2, 3]
+CHUNKS = ["1", "3", "64", "256K"]
+THREADS = ["1", "2"]
+# Ranks as root and on 2 cores: allowed explicitly. Shared-memory single-copy is off because
+# containers often forbid the ptrace-based one (CMA); the messages here are tiny anyway.
+ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+           OMPI_MCA_btl_vader_single_copy_mechanism="none", OMP_NUM_THREADS="1")
+MPIRUN = ["mpirun", "--oversubscribe", "--allow-run-as-root"]
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def mpirun(ranks, args, bind="none", stdin=subprocess.DEVNULL, extra=None, opts=None):
+    """Runs `ranks` ranks of PROG with mpirun app options `opts`; `extra` is a list of
+    (app options, args) for more MPMD apps (one -np each)."""
+    cmd = MPIRUN + (["--bind-to", bind] if bind else []) + ["-np", str(ranks)] + (opts or [])
+    cmd += [PROG] + args
+    for opts, more in extra or []:
+        cmd += [":"] + opts + [PROG] + more
+    try:
+        return subprocess.run(cmd, stdin=stdin, capture_output=True, env=ENV, timeout=120)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def ours(stderr):
+    """wordtally's own stderr lines (mpirun adds its banners around a non-zero exit)."""
+    return [l for l in stderr.decode("latin-1").splitlines() if l.startswith("wordtally: ")]
+
+
+def per_file(r):
+    """{path: counts} from --format json, or None."""
+    if r is None or r.returncode != 0:
+        return None
+    j = json.loads(r.stdout)
+    return {f["path"]: f["counts"] for f in j["files"]}, j
+
+
+def test_counts(files, want):
+    paths = list(files.values())
+    for n in RANKS:
+        for c in CHUNKS:
+            for t in THREADS:
+                got = per_file(mpirun(n, ["-f", "json", "-t", t, "-c", c] + paths))
+                what = "%d ranks -t %s -c %s" % (n, t, c)
+                if got is None:
+                    check(False, what + ": failed or hung")
+                    continue
+                counts, j = got
+                for name, p in files.items():
+                    check(counts.get(p) == want[name], "%s %s: got %s, want %s"
+                          % (what, name, counts.get(p), want[name]))
+                check(j["ranks"] == n and j["threads"] == int(t) and
+                      j["total"] == [sum(want[k][i] for k in want) for i in range(len(WORDS))],
+                      what + ": ranks, threads and total in the JSON")
+    # mpirun's own binding (each rank on its own core, or on the socket when oversubscribed).
+    for n in RANKS:
+        got = per_file(mpirun(n, ["-f", "json", "-c", "64"] + paths, bind=None))
+        check(got is not None and all(got[0].get(p) == want[k] for k, p in files.items()),
+              "%d ranks with mpirun's default binding" % n)
+
+
+def test_paths(files, want, d):
+    paths = list(files.values())
+    for n in (2, 3):
+        r = mpirun(n, ["-f", "json", "-t", "2", "-c", "3", "--verify"] + paths)
+        got = per_file(r)
+        check(got is not None and all(got[0][p] == want[k] for k, p in files.items()) and
+              got[1]["mode"] == "verify" and got[1]["verified"], "%d ranks --verify" % n)
+        got = per_file(mpirun(n, ["-f", "json", "-c", "64", "--serial"] + paths))
+        check(got is not None and all(got[0][p] == want[k] for k, p in files.items()),
+              "%d ranks --serial" % n)
+    real = files["real-text"]
+    r = mpirun(3, ["-t", "2", real])
+    check(r is not None and r.returncode == 0 and b"3 MPI ranks x 2 threads" in r.stdout and
+          ("dog  %d" % want["real-text"][0]).encode() in r.stdout, "text report names the ranks")
+    r = mpirun(2, ["-f", "csv", real])
+    check(r is not None and integration.totals_csv(r.stdout) == want["real-text"], "csv report")
+    # One report: the other ranks print nothing.
+    check(r is not None and r.stdout.count(b"file,bytes,word,count") == 1, "one report from 3 ranks")
+    # Word lists reach every rank.
+    words = ["the", "of", "dog", "a"]
+    r = mpirun(3, ["-f", "json", "-c", "64"] + sum((["-w", w] for w in words), []) + [real])
+    check(r is not None and r.returncode == 0 and
+          json.loads(r.stdout)["total"] == integration.oracle(real, words), "3 ranks, -w list")
+    # --verbose: every rank says where it runs.
+    r = mpirun(3, ["-v", real])
+    lines = ours(r.stderr) if r else []
+    check(r is not None and r.returncode == 0 and
+          all(any(l.startswith("wordtally: rank %d of 3" % k) for l in lines) for k in range(3)),
+          "-v: every rank reports its CPUs")
+
+
+def test_errors(files, want, d):
+    good = files["random-1"]
+    for n in RANKS:
+        r = mpirun(n, ["-f", "csv", good, "/nonexistent/file"])
+        err = ours(r.stderr) if r else []
+        check(r is not None and r.returncode == 1 and len(err) == 1 and
+              "/nonexistent/file: No such file or directory" in err[0] and
+              integration.totals_csv(r.stdout) == want["random-1"],
+              "%d ranks, a missing file: exit 1, one message, the good file counted" % n)
+        r = mpirun(n, [], stdin=open(good, "rb"))
+        err = ours(r.stderr) if r else []
+        check(r is not None and r.returncode == 2 and len(err) == 1 and "standard input" in err[0]
+              and r.stdout == b"", "%d ranks, standard input refused (exit 2)" % n)
+    r = mpirun(2, [good, "-"])
+    check(r is not None and r.returncode == 2 and len(ours(r.stderr)) == 1, "'-' refused (exit 2)")
+    r = mpirun(3, ["--bogus", good])
+    err = ours(r.stderr) if r else []
+    check(r is not None and r.returncode == 2 and len(err) == 1 and "--bogus" in err[0],
+          "a usage error: exit 2, reported once")
+    r = mpirun(2, [d])
+    check(r is not None and r.returncode == 1 and len(ours(r.stderr)) == 1 and
+          "Is a directory" in ours(r.stderr)[0], "a directory: exit 1")
+    r = mpirun(2, ["/dev/null"])
+    check(r is not None and r.returncode == 1 and any("regular file" in l for l in ours(r.stderr)),
+          "a device is refused per file (exit 1)")
+    # Per-rank working directories: the file "x.txt" exists for ranks 0 and 1 only (a node that
+    # misses it), then differs in size on rank 2. The good file is still counted; nobody hangs.
+    dirs = [os.path.join(d, "rank%d" % k) for k in range(3)]
+    for k, p in enumerate(dirs):
+        os.makedirs(p, exist_ok=True)
+        if k < 2:
+            open(os.path.join(p, "x.txt"), "w").write("dog cat dog\n")
+    args = ["-f", "csv", "-c", "1", "x.txt", good]
+    extra = [(["-np", "1", "--wdir", p], args) for p in dirs[1:]]
+    r = mpirun(1, args, opts=["--wdir", dirs[0]], extra=extra)
+    err = ours(r.stderr) if r else []
+    check(r is not None and r.returncode == 1 and len(err) == 1 and
+          "x.txt: No such file or directory" in err[0] and
+          integration.totals_csv(r.stdout) == want["random-1"],
+          "a file missing on rank 2 only: exit 1, one message, the good file counted (%r)" %
+          ((r and r.returncode, err),))
+    open(os.path.join(dirs[2], "x.txt"), "w").write("dog cat dog dog\n")
+    r = mpirun(1, args, opts=["--wdir", dirs[0]], extra=extra)
+    err = ours(r.stderr) if r else []
+    check(r is not None and r.returncode == 1 and len(err) == 1 and "not the same size" in err[0]
+          and integration.totals_csv(r.stdout) == want["random-1"],
+          "a file of another size on rank 2: exit 1, one message (%r)" % (err,))
+
+
+def main():
+    with tempfile.TemporaryDirectory() as d:
+        files = integration.make_files(d)
+        want = {name: integration.oracle(p, WORDS) for name, p in files.items()}
+        test_counts(files, want)
+        test_paths(files, want, d)
+        test_errors(files, want, d)
+    print("mpi: %d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
