@@ -63,6 +63,12 @@ void ranks_init(int *argc, char ***argv)
 
 int ranks_check_options(int status, const options *o)
 {
+    if (status < 0 && (o->sweep || o->repeat)) {
+        /* They time one process's team; N ranks would each time their own, contending. */
+        fprintf(stderr, "wordtally: %s: measures one process: use wordtally (without MPI), once "
+                        "per node\n", o->sweep ? "--sweep" : "--repeat");
+        return EXIT_USAGE;
+    }
     int stdin_named = o->nfiles == 0;
     for (int i = 0; status < 0 && i < o->nfiles; i++)
         stdin_named |= strcmp(o->files[i], "-") == 0;
