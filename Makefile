@@ -42,6 +42,8 @@ BUILD := build$(if $(strip $(SANITIZE)),-san)
 LIB_SRC := src/cli.c src/chunks.c src/count.c src/input.c src/kernel.c src/kernel_scalar.c \
            src/report.c src/stdfd.c src/topo.c src/verify.c src/words.c \
            src/sweep.c
+# Vector kernels: target attributes inside; empty on other architectures.
+LIB_SRC += src/kernel_avx2.c src/kernel_avx512.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 HEADERS := $(wildcard src/*.h)
 TEST_SUITES := check_chunks check_kernel check_cli check_words check_verify

@@ -1,19 +1,58 @@
-/* kernel.c - the list of kernels, and the choice among them. */
+/* kernel.c - the list of kernels, and the choice among them by what this CPU runs. */
 #include "kernel.h"
 
 #include <string.h>
 
-static const kernel kernels[] = {
-    {"scalar", kernel_scalar},
+typedef struct {
+    kernel k;
+    int (*runs)(void); /* does this CPU run it? */
+    const char *lacks; /* the reason when it does not */
+} entry;
+
+static int always(void) { return 1; }
+
+#if defined(__x86_64__)
+static int has_avx2(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") &&
+           __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+}
+static int has_avx512(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && has_avx2();
+}
+#endif
+
+/* Fastest last: "auto" takes the last one the CPU runs. */
+static const entry kernels[] = {
+    {{"scalar", kernel_scalar}, always, NULL},
+#if defined(__x86_64__)
+    {{"avx2", kernel_avx2}, has_avx2, "this CPU lacks AVX2"},
+    {{"avx512", kernel_avx512}, has_avx512, "this CPU lacks AVX-512BW"},
+#endif
 };
+#define NKERNELS (sizeof kernels / sizeof kernels[0])
 
 const kernel *kernel_select(const char *name, const char **why)
 {
-    if (strcmp(name, "auto") == 0)
-        return &kernels[0];
-    for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++)
-        if (strcmp(name, kernels[i].name) == 0)
-            return &kernels[i];
-    *why = "unknown kernel (expected auto or scalar)";
+    if (strcmp(name, "auto") == 0) {
+        for (size_t i = NKERNELS; i-- > 0;)
+            if (kernels[i].runs())
+                return &kernels[i].k;
+    }
+    for (size_t i = 0; i < NKERNELS; i++)
+        if (strcmp(name, kernels[i].k.name) == 0) {
+            if (kernels[i].runs())
+                return &kernels[i].k;
+            *why = kernels[i].lacks;
+            return NULL;
+        }
+#if defined(__x86_64__)
+    *why = "unknown kernel (expected auto, scalar, avx2 or avx512)";
+#else
+    *why = "unknown kernel (expected auto or scalar; avx2 and avx512 are x86-64 only)";
+#endif
     return NULL;
 }

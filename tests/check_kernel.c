@@ -4,6 +4,7 @@
 
 #include "kernel.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,18 +57,30 @@ static void by_chunks(const kernel *k, const wordlist *w, const uint8_t *d, size
 
 static const char *const animals[] = {"dog", "cat", "boy", "girl"};
 
+/* Every kernel name; the ones this CPU cannot run are skipped (kernel_select says why). */
+static const char *const kernel_names[] = {"scalar", "avx2", "avx512"};
+#define NKERNELS (sizeof kernel_names / sizeof kernel_names[0])
+
+static const kernel *kernel_or_skip(size_t i)
+{
+    const char *why;
+    return kernel_select(kernel_names[i], &why);
+}
+
 static void expect_counts(const char *text, size_t n, uint64_t dog, uint64_t cat, uint64_t boy,
                           uint64_t girl)
 {
-    const char *why;
-    const kernel *k = kernel_select("scalar", &why);
     wordlist w = make_words(animals, 4);
     uint64_t c[4];
-    for (size_t chunk = 1; chunk <= n + 1; chunk++) {
-        by_chunks(k, &w, (const uint8_t *)text, n, chunk, c);
-        ck_assert_msg(c[0] == dog && c[1] == cat && c[2] == boy && c[3] == girl,
-                      "chunk %zu: got %llu %llu %llu %llu", chunk, (unsigned long long)c[0],
-                      (unsigned long long)c[1], (unsigned long long)c[2], (unsigned long long)c[3]);
+    for (size_t ki = 0; ki < NKERNELS; ki++) {
+        const kernel *k = kernel_or_skip(ki);
+        for (size_t chunk = 1; k && chunk <= n + 1; chunk++) {
+            by_chunks(k, &w, (const uint8_t *)text, n, chunk, c);
+            ck_assert_msg(c[0] == dog && c[1] == cat && c[2] == boy && c[3] == girl,
+                          "%s, chunk %zu: got %llu %llu %llu %llu", k->name, chunk,
+                          (unsigned long long)c[0], (unsigned long long)c[1],
+                          (unsigned long long)c[2], (unsigned long long)c[3]);
+        }
     }
     words_free(&w);
 }
@@ -142,8 +155,9 @@ static size_t random_text(uint8_t *d, size_t n, unsigned *seed)
 
 START_TEST(kernel_matches_reference_for_every_chunk_size)
 {
-    const char *why;
-    const kernel *k = kernel_select("scalar", &why);
+    const kernel *k = kernel_or_skip((size_t)_i);
+    if (!k)
+        return;
     wordlist w = make_words(animals, 4);
     uint8_t d[600];
     uint64_t want[4], got[4];
@@ -163,8 +177,9 @@ END_TEST
 
 START_TEST(kernel_many_and_long_words)
 {
-    const char *why;
-    const kernel *k = kernel_select("scalar", &why);
+    const kernel *k = kernel_or_skip((size_t)_i);
+    if (!k)
+        return;
     /* 70 words of 1 to 255 bytes; the text holds each of them, their prefixes and extensions. */
     static char store[70][260];
     const char *list[70];
@@ -207,10 +222,215 @@ START_TEST(kernel_select_rejects_unknown)
 }
 END_TEST
 
+/* ---- differential tests: every kernel against a plain per-block reading of the contract ---- */
+
+/* The contract of kernel.h read literally: tokens starting in p[0..len), each compared with every
+ * word by memcmp. Independent of words_find and of the kernels. */
+static void block_reference(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (is_ws(p[i]) || !is_ws(p[i - 1]))
+            continue;
+        size_t n = 0;
+        while (n <= w->maxlen && !is_ws(p[i + n]))
+            n++;
+        for (size_t k = 0; k < w->n; k++)
+            if (w->len[k] == n && memcmp(w->word[k], p + i, n) == 0)
+                counts[k]++;
+    }
+}
+
+/* Word lists that take each path of the vector kernels and sit on their limits. */
+enum { NSETS = 8 };
+static wordlist word_set(int which)
+{
+    static char store[80][300];
+    const char *list[80];
+    size_t n = 0;
+    switch (which) {
+    case 0: /* the default list: the fast path */
+        for (; n < 4; n++)
+            list[n] = animals[n];
+        break;
+    case 1: /* one one-byte word */
+        list[n++] = "a";
+        break;
+    case 2: /* eight words of 1..8 bytes sharing prefixes */
+        for (; n < 8; n++) {
+            memcpy(store[n], "abcdefgh", n + 1);
+            store[n][n + 1] = '\0';
+            store[n][n] = (char)('a' + 7 - (int)n); /* not all prefixes of each other */
+            list[n] = store[n];
+        }
+        break;
+    case 3: /* 16 words of 4 bytes: 64 bytes in all, the fast path's limit */
+        for (; n < 16; n++) {
+            snprintf(store[n], 5, "b%c%cb", 'a' + (int)n % 4, 'a' + (int)n / 4);
+            list[n] = store[n];
+        }
+        break;
+    case 4: /* words of 31 and 32 bytes, bytes >= 0x80 inside: the longest the fast path takes */
+        memset(store[0], 0xe9, 31), store[0][31] = '\0';
+        memset(store[1], 0xe9, 32), store[1][32] = '\0';
+        list[n++] = store[0], list[n++] = store[1];
+        break;
+    case 5: /* a 33-byte word: the general path */
+        memset(store[0], 'q', 33), store[0][33] = '\0';
+        list[n++] = store[0], list[n++] = "q";
+        break;
+    case 6: /* 17 short words: the general path */
+        for (; n < 17; n++) {
+            snprintf(store[n], 4, "c%c", 'a' + (int)n);
+            list[n] = store[n];
+        }
+        break;
+    default: /* 70 words of 1 to 255 bytes */
+        for (; n < 70; n++) {
+            size_t len = 1 + (n * 37) % 255;
+            for (size_t j = 0; j < len; j++)
+                store[n][j] = (char)('A' + (n + j) % 50);
+            store[n][len] = '\0';
+            list[n] = store[n];
+        }
+        break;
+    }
+    return make_words(list, n);
+}
+
+static const uint8_t all_ws[] = {0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d,
+                                 0x1e, 0x1f, 0x20, 0x85, 0xa0};
+
+/* Text made of the words, their prefixes and extensions, every whitespace byte, NUL and bytes
+ * >= 0x80: kind 0 random pieces, 1 every word between single whitespace bytes, 2 one long token,
+ * 3 whitespace only. */
+static void word_text(const wordlist *w, int kind, uint8_t *d, size_t n, unsigned *seed)
+{
+    static const uint8_t other[] = {0x00, 0x80, 0x84, 0x86, 0x9f, 0xa1, 0xff, 0x08, 0x0e, 0x1b,
+                                    0x21, 'x'};
+    size_t i = 0;
+    while (i < n) {
+        unsigned r = (unsigned)rand_r(seed);
+        const uint8_t *piece;
+        size_t len;
+        uint8_t one;
+        if (kind == 2 || (kind == 0 && r % 4 == 0)) {
+            one = other[r / 4 % sizeof other], piece = &one, len = 1;
+        } else if (kind == 3 || r % 4 == 1) {
+            one = all_ws[r / 4 % sizeof all_ws], piece = &one, len = 1;
+        } else {
+            size_t k = r / 4 % w->n;
+            piece = (const uint8_t *)w->word[k], len = w->len[k];
+            if (kind == 0 && r % 8 == 2 && len > 1)
+                len--; /* a prefix; an extension comes from the next piece */
+        }
+        for (size_t j = 0; j < len && i < n; j++)
+            d[i++] = piece[j];
+        if (kind == 1 && i < n)
+            d[i++] = all_ws[r % sizeof all_ws];
+    }
+}
+
+/* Calls kernel k on text[off .. off+len) as the drivers would, in a buffer of exactly the size the
+ * contract promises (ASan sees any read past it), p at 64-byte alignment + align, and random bytes
+ * where the contract says "values arbitrary". */
+static void call_kernel(kernel_fn f, const wordlist *w, const uint8_t *text, size_t n, size_t off,
+                        size_t len, size_t align, unsigned *seed, uint64_t *counts)
+{
+    size_t tail = w->maxlen + 1, size = align + KERNEL_PAD + 1 + len + tail + KERNEL_PAD;
+    void *mem;
+    ck_assert_int_eq(posix_memalign(&mem, 64, size), 0);
+    uint8_t *buf = mem;
+    for (size_t i = 0; i < size; i++)
+        buf[i] = (uint8_t)(rand_r(seed) % 3 ? 'y' : all_ws[rand_r(seed) % sizeof all_ws]);
+    uint8_t *p = buf + align + KERNEL_PAD + 1;
+    p[-1] = off ? text[off - 1] : ' ';
+    for (size_t i = 0; i < len + tail; i++)
+        p[i] = off + i < n ? text[off + i] : ' ';
+    memset(counts, 0, w->n * sizeof *counts);
+    f(w, p, len, counts);
+    free(mem);
+}
+
+/* Every length 0..300, every alignment, every word set, four kinds of text: each kernel (loop
+ * index _i) equals the literal reading. */
+START_TEST(kernel_differential_every_length_and_alignment)
+{
+    const kernel *k = kernel_or_skip((size_t)_i);
+    if (!k)
+        return;
+    enum { N = 700 };
+    uint8_t text[N];
+    uint64_t want[80], got[80];
+    unsigned seed = 777 + (unsigned)_i, poison = 1;
+    for (int set = 0; set < NSETS; set++) {
+        wordlist w = word_set(set);
+        for (int kind = 0; kind < 4; kind++) {
+            word_text(&w, kind, text, N, &seed);
+            for (size_t len = 0; len <= 300; len++) {
+                size_t off = len % 3 == 0 ? 0 : (size_t)rand_r(&seed) % (N - len);
+                for (size_t align = 0; align < 64; align += kind == 0 ? 1 : 21) {
+                    call_kernel(block_reference, &w, text, N, off, len, align, &poison, want);
+                    call_kernel(k->count, &w, text, N, off, len, align, &poison, got);
+                    ck_assert_msg(memcmp(want, got, w.n * sizeof *want) == 0,
+                                  "%s: word set %d, text kind %d, offset %zu, length %zu, "
+                                  "alignment %zu", k->name, set, kind, off, len, align);
+                }
+            }
+        }
+        words_free(&w);
+    }
+}
+END_TEST
+
+/* Whole texts cut into chunks of many sizes: every kernel gives the tokenizer's totals. */
+START_TEST(kernel_differential_chunk_boundaries)
+{
+    const kernel *k = kernel_or_skip((size_t)_i);
+    if (!k)
+        return;
+    enum { N = 3000 };
+    uint8_t *text = malloc(N);
+    uint64_t want[80], got[80];
+    unsigned seed = 99;
+    static const size_t sizes[] = {1, 2, 5, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200, 1000, N};
+    for (int set = 0; set < NSETS; set++) {
+        wordlist w = word_set(set);
+        for (int kind = 0; kind < 2; kind++) {
+            word_text(&w, kind, text, N, &seed);
+            reference(&w, text, N, want);
+            for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+                by_chunks(k, &w, text, N, sizes[s], got);
+                ck_assert_msg(memcmp(want, got, w.n * sizeof *want) == 0,
+                              "%s: word set %d, text kind %d, chunk %zu", k->name, set, kind,
+                              sizes[s]);
+            }
+        }
+        words_free(&w);
+    }
+    free(text);
+}
+END_TEST
+
+/* Each named kernel either runs here or is refused with the reason. */
+START_TEST(kernel_select_names_every_kernel)
+{
+    for (size_t i = 0; i < NKERNELS; i++) {
+        const char *why = NULL;
+        const kernel *k = kernel_select(kernel_names[i], &why);
+        if (k)
+            ck_assert_str_eq(k->name, kernel_names[i]);
+        else
+            ck_assert_ptr_nonnull(why);
+    }
+    const char *why = NULL;
+    ck_assert_ptr_nonnull(kernel_select("scalar", &why));
+}
+END_TEST
+
 Suite *kernel_suite(void)
 {
     Suite *s = suite_create("kernel");
-    TCase *tc = tcase_create("scalar");
+    TCase *tc = tcase_create("cases");
     tcase_add_test(tc, kernel_counts_plain_words);
     tcase_add_test(tc, kernel_near_misses_do_not_count);
     tcase_add_test(tc, kernel_words_at_input_start_and_end);
@@ -218,9 +438,15 @@ Suite *kernel_suite(void)
     tcase_add_test(tc, kernel_other_bytes_are_token_bytes);
     tcase_add_test(tc, kernel_no_whitespace_at_all);
     tcase_add_test(tc, kernel_tokens_longer_than_a_chunk);
-    tcase_add_test(tc, kernel_matches_reference_for_every_chunk_size);
-    tcase_add_test(tc, kernel_many_and_long_words);
+    tcase_add_loop_test(tc, kernel_matches_reference_for_every_chunk_size, 0, NKERNELS);
+    tcase_add_loop_test(tc, kernel_many_and_long_words, 0, NKERNELS);
     tcase_add_test(tc, kernel_select_rejects_unknown);
+    tcase_add_test(tc, kernel_select_names_every_kernel);
     suite_add_tcase(s, tc);
+    TCase *diff = tcase_create("differential");
+    tcase_set_timeout(diff, 300); /* ~1 s normally; sanitizer builds are many times slower */
+    tcase_add_loop_test(diff, kernel_differential_every_length_and_alignment, 0, NKERNELS);
+    tcase_add_loop_test(diff, kernel_differential_chunk_boundaries, 0, NKERNELS);
+    suite_add_tcase(s, diff);
     return s;
 }

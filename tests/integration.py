@@ -137,6 +137,36 @@ def test_several_files(files):
     check(totals_csv(r.stdout) == [1, 0, 0, 0], "tokens do not span files")
 
 
+def test_kernels(files, d):
+    """Every kernel this CPU runs gives the oracle's counts: the default words (fast path), 70 words
+    and a 255-byte word (general path); a kernel the CPU lacks is a one-line usage error."""
+    wf = os.path.join(d, "words.txt")  # written by test_word_lists
+    words70 = open(wf, encoding="latin-1").read().split()
+    for k in ("scalar", "avx2", "avx512"):
+        r = run(["--kernel", k, "-f", "json", files["single-word"]])
+        if r.returncode == 2:
+            lines = r.stderr.decode("latin-1").splitlines()
+            check(len(lines) == 1 and "lacks" in lines[0] and r.stdout == b"",
+                  "--kernel %s refused with one line: %r" % (k, r.stderr))
+            continue
+        check(r.returncode == 0 and json.loads(r.stdout)["kernel"] == k, "--kernel %s is reported" % k)
+        for name, path in files.items():
+            want = oracle(path, WORDS)
+            for c in ("1", "65", "256K"):
+                r = run(["--kernel", k, "-f", "csv", "-t", "2", "-c", c, path])
+                check(r.returncode == 0 and totals_csv(r.stdout) == want,
+                      "--kernel %s %s -c %s: got %s" % (k, name, c, totals_csv(r.stdout)))
+        path = files["real-text"]
+        want = oracle(path, words70)
+        for c in ("64", "256K"):
+            r = run(["--kernel", k, "-f", "json", "-c", c, "--words-file", wf, path])
+            check(r.returncode == 0 and json.loads(r.stdout)["total"] == want,
+                  "--kernel %s 70 words -c %s" % (k, c))
+        r = run(["--kernel", k, "-f", "json", "-c", "100", "-w", "L" * 255, "-w", "L",
+                 os.path.join(d, "long-words")])
+        check(r.returncode == 0 and json.loads(r.stdout)["total"] == [4, 0], "--kernel %s 255-byte word" % k)
+
+
 def expect_error(args, code, needle, stdin=None, env=None):
     r = run(args, stdin=stdin, env=env)
     err = r.stderr.decode("latin-1")
@@ -187,6 +217,7 @@ def main():
         test_counts(files)
         test_word_lists(files, d)
         test_several_files(files)
+        test_kernels(files, d)
         test_errors(files, d)
     print("integration: %d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)

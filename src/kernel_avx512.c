@@ -1,0 +1,44 @@
+/* kernel_avx512.c - the AVX-512 (F + BW) kernel: 64 bytes per compare, masks straight from the
+ * compares. Compiled for any x86-64 with function-level target attributes; kernel.c runs it only
+ * when the CPU has AVX-512BW. Other architectures compile this file to nothing. */
+#include "kernel.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define SIMD_FN __attribute__((target("avx512f,avx512bw,popcnt,bmi,bmi2")))
+#define SIMD_NAME(x) x##_avx512
+
+/* Whitespace: 09-0D and 1C-20 as two unsigned range tests, 85 and A0 as equalities. */
+SIMD_FN static inline uint64_t ws64(const uint8_t *q)
+{
+    __m512i v = _mm512_loadu_si512((const void *)q);
+    __mmask64 a = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(0x09)),
+                                         _mm512_set1_epi8(0x0D - 0x09));
+    __mmask64 b = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(0x1C)),
+                                         _mm512_set1_epi8(0x20 - 0x1C));
+    __mmask64 c = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)0x85));
+    __mmask64 d = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)0xA0));
+    return (uint64_t)(a | b | c | d);
+}
+
+/* OR of (q[i+j] XOR word[j]) over j, one ternary-logic op per byte; zero bytes are matches. */
+SIMD_FN static inline uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], size_t L)
+{
+    __m512i acc = _mm512_xor_si512(_mm512_loadu_si512((const void *)q),
+                                   _mm512_load_si512((const void *)pat[0]));
+    for (size_t j = 1; j < L; j++) /* 0xF6 = A | (B ^ C) */
+        acc = _mm512_ternarylogic_epi64(acc, _mm512_loadu_si512((const void *)(q + j)),
+                                        _mm512_load_si512((const void *)pat[j]), 0xF6);
+    return (uint64_t)_mm512_testn_epi8_mask(acc, acc);
+}
+
+#include "kernel_simd.h"
+
+void kernel_avx512(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
+{
+    count_avx512(w, p, len, counts);
+}
+#else
+typedef int kernel_avx512_not_on_this_architecture;
+#endif

@@ -1,0 +1,154 @@
+/* kernel_simd.h - the block loop shared by the vector kernels (included by kernel_avx2.c and
+ * kernel_avx512.c only). It works on 64-byte blocks with one bit per byte in a uint64_t, so the
+ * token logic is written once; the including file supplies, all marked SIMD_FN:
+ *
+ *   static uint64_t ws64(const uint8_t *q);
+ *       bit i set when q[i] is a whitespace byte, for i in 0..63 (q[0..64) readable);
+ *   static uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], size_t L);
+ *       bit i set when q[i..i+L) equals the word whose byte j is repeated in pat[j][0..64);
+ *   SIMD_NAME(x)  the name of x in this file, e.g. x##_avx512.
+ *
+ * Two paths, both exact:
+ *   fast    (few short words) for every word, the positions where a token starts, the word's bytes
+ *           follow, and whitespace comes right after them: three masks ANDed, then a popcount;
+ *   general (any list) every token start from the whitespace mask, its length from the same mask,
+ *           then the hash lookup words_find, only for lengths some word has.
+ */
+#ifndef WORDTALLY_KERNEL_SIMD_H
+#define WORDTALLY_KERNEL_SIMD_H
+
+#include "kernel.h"
+
+#include <string.h>
+
+/* The fast path's limits: its cost per block grows with the total bytes of the words. */
+#define FAST_MAX_WORDS 16
+#define FAST_MAX_LEN 32    /* < 64: a word's end is found in this block's or the next one's mask */
+#define FAST_MAX_BYTES 64  /* sum of the words' lengths */
+
+/* ws64 of q[0..avail), whitespace assumed after that: used where the 64 bytes after q may run past
+ * the readable context (the last blocks). Only positions below `avail` are ever used. */
+SIMD_FN static uint64_t SIMD_NAME(ws64_safe)(const uint8_t *q, size_t avail)
+{
+    if (avail >= 64)
+        return ws64(q);
+    uint8_t tmp[64];
+    memset(tmp, ' ', sizeof tmp);
+    memcpy(tmp, q, avail);
+    return ws64(tmp);
+}
+
+/* One block of the fast path: adds word k's matches among the token starts of p[b..b+64). */
+SIMD_FN static inline __attribute__((always_inline)) void
+SIMD_NAME(fast_block)(const wordlist *w, const uint8_t *q, const uint8_t (*pat)[64],
+                      const size_t *first, uint64_t starts, uint64_t ws, uint64_t ws_next,
+                      uint64_t *counts)
+{
+    for (size_t k = 0; k < w->n; k++) {
+        size_t L = w->len[k];
+        uint64_t ends = (ws >> L) | (ws_next << (64 - L)); /* whitespace right after */
+        counts[k] += (uint64_t)__builtin_popcountll(starts & ends & eq64(q, pat + first[k], L));
+    }
+}
+
+SIMD_FN static void SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, size_t len,
+                                          uint64_t *counts)
+{
+    /* Word k's byte j, repeated over a whole vector: loaded straight into the compares. */
+    _Alignas(64) uint8_t pat[FAST_MAX_BYTES][64];
+    size_t first[FAST_MAX_WORDS], used = 0;
+    for (size_t k = 0; k < w->n; k++) {
+        first[k] = used;
+        for (size_t j = 0; j < w->len[k]; j++)
+            memset(pat[used++], (uint8_t)w->word[k][j], 64);
+    }
+    /* Bytes p[-1 .. len+maxlen] are defined, KERNEL_PAD more are readable; `readable` is the end. */
+    const size_t readable = len + w->maxlen + 1 + KERNEL_PAD;
+    uint64_t carry = !is_ws(p[-1]); /* a token runs in from before the block: no start at 0 */
+    uint64_t ws_next = len ? ws64(p) : 0;
+    size_t b = 0;
+
+    /* Whole blocks whose next block is readable too: no calls and no tests in the loop, so the
+     * compiler keeps every constant in a register. */
+    for (; b + 64 <= len && b + 128 <= readable; b += 64) {
+        uint64_t ws = ws_next;
+        ws_next = ws64(p + b + 64);
+        uint64_t nonws = ~ws;
+        uint64_t starts = nonws & ~((nonws << 1) | carry);
+        carry = nonws >> 63;
+        SIMD_NAME(fast_block)(w, p + b, pat, first, starts, ws, ws_next, counts);
+    }
+    /* The last blocks: the next one may run past the readable context, and tokens starting at
+     * or after len belong to the next block. */
+    for (; b < len; b += 64) {
+        uint64_t ws = ws_next;
+        ws_next = SIMD_NAME(ws64_safe)(p + b + 64, readable - (b + 64));
+        uint64_t nonws = ~ws;
+        uint64_t starts = nonws & ~((nonws << 1) | carry);
+        carry = nonws >> 63;
+        if (len - b < 64)
+            starts &= (UINT64_C(1) << (len - b)) - 1;
+        SIMD_NAME(fast_block)(w, p + b, pat, first, starts, ws, ws_next, counts);
+    }
+}
+
+SIMD_FN static void SIMD_NAME(count_general)(const wordlist *w, const uint8_t *p, size_t len,
+                                             uint64_t *counts)
+{
+    const size_t maxlen = w->maxlen, minlen = w->minlen;
+    const size_t readable = len + maxlen + 1 + KERNEL_PAD;
+    /* Which token lengths can match at all: most tokens are skipped before hashing. */
+    uint64_t has_len[(WORDS_MAX_LEN + 64) / 64] = {0};
+    for (size_t k = 0; k < w->n; k++)
+        has_len[w->len[k] / 64] |= UINT64_C(1) << (w->len[k] % 64);
+    uint64_t carry = !is_ws(p[-1]);
+
+    for (size_t b = 0; b < len; b += 64) {
+        uint64_t ws = ws64(p + b);
+        uint64_t nonws = ~ws;
+        uint64_t starts = nonws & ~((nonws << 1) | carry);
+        carry = nonws >> 63;
+        if (len - b < 64)
+            starts &= (UINT64_C(1) << (len - b)) - 1;
+        while (starts) {
+            size_t at = (size_t)__builtin_ctzll(starts);
+            starts &= starts - 1;
+            size_t i = b + at, n;
+            uint64_t rest = ws >> at;
+            if (rest) {
+                n = (size_t)__builtin_ctzll(rest);
+            } else {
+                /* The token runs past this block: look for its end, but no further than a
+                 * word could reach (position i + maxlen). */
+                n = maxlen + 1;
+                for (size_t q = b + 64; q <= i + maxlen; q += 64) {
+                    uint64_t m = SIMD_NAME(ws64_safe)(p + q, readable - q);
+                    if (m) {
+                        n = q + (size_t)__builtin_ctzll(m) - i;
+                        break;
+                    }
+                }
+            }
+            if (n < minlen || n > maxlen || !(has_len[n / 64] >> (n % 64) & 1))
+                continue;
+            long k = words_find(w, p + i, n);
+            if (k >= 0)
+                counts[k]++;
+        }
+    }
+}
+
+/* Chooses the path for this word list. */
+SIMD_FN static void SIMD_NAME(count)(const wordlist *w, const uint8_t *p, size_t len,
+                                     uint64_t *counts)
+{
+    size_t bytes = 0;
+    for (size_t k = 0; k < w->n; k++)
+        bytes += w->len[k];
+    if (w->n <= FAST_MAX_WORDS && w->maxlen <= FAST_MAX_LEN && bytes <= FAST_MAX_BYTES)
+        SIMD_NAME(count_fast)(w, p, len, counts);
+    else
+        SIMD_NAME(count_general)(w, p, len, counts);
+}
+
+#endif
