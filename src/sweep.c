@@ -158,19 +158,19 @@ static const char *binding_name(int bind, int no_bind_option)
 }
 
 static void print_table(const options *o, const row *rows, int n, int runs, uint64_t bytes,
-                        const uint64_t *total, const kernel *kern, const char *binding)
+                        const uint64_t *total, const kernel *kern, const char *binding, int cores)
 {
     const wordlist *w = &o->words;
     const double base = rows[0].min;
     if (o->format == FORMAT_CSV) {
         puts("threads,seconds,gb_per_s,speedup,efficiency,median_seconds,max_seconds,"
-             "warmup_seconds,runs,bytes");
+             "warmup_seconds,runs,bytes,cores");
         for (int i = 0; i < n; i++) {
             double speedup = base / rows[i].min;
-            printf("%d,%.6f,%.4f,%.4f,%.4f,%.6f,%.6f,%.6f,%d,%llu\n", rows[i].threads,
+            printf("%d,%.6f,%.4f,%.4f,%.4f,%.6f,%.6f,%.6f,%d,%llu,%d\n", rows[i].threads,
                    rows[i].min, rate(bytes, rows[i].min), speedup,
                    speedup * rows[0].threads / rows[i].threads, rows[i].median, rows[i].max,
-                   rows[i].warmup, runs, (unsigned long long)bytes);
+                   rows[i].warmup, runs, (unsigned long long)bytes, cores);
         }
     } else if (o->format == FORMAT_JSON) {
         fputs("{\"words\": [", stdout);
@@ -182,9 +182,9 @@ static void print_table(const options *o, const row *rows, int n, int runs, uint
         for (size_t k = 0; k < w->n; k++)
             printf("%s%llu", k ? "," : "", (unsigned long long)total[k]);
         printf("],\n \"bytes\": %llu, \"files\": %d, \"kernel\": \"%s\", \"chunk_size\": %llu, "
-               "\"repeat\": %d, \"binding\": \"%s\",\n \"sweep\": [",
+               "\"repeat\": %d, \"binding\": \"%s\", \"cores\": %d,\n \"sweep\": [",
                (unsigned long long)bytes, o->nfiles, kern->name,
-               (unsigned long long)o->chunk_size, runs, binding);
+               (unsigned long long)o->chunk_size, runs, binding, cores);
         for (int i = 0; i < n; i++) {
             double speedup = base / rows[i].min;
             printf("%s{\"threads\": %d, \"seconds\": %.6f, \"gb_per_s\": %.4f, \"speedup\": %.4f, "
@@ -196,11 +196,13 @@ static void print_table(const options *o, const row *rows, int n, int runs, uint
         }
         puts("]}");
     } else {
-        printf("-- sweep: %llu bytes in %d file%s; kernel %s, chunk %llu bytes; binding: %s\n"
+        printf("-- sweep: %llu bytes in %d file%s; kernel %s, chunk %llu bytes; %d physical "
+               "core%s; binding: %s\n"
                "-- each thread count: 1 warm-up run, then %d timed run%s; seconds and GB/s are "
                "the best run's\n",
                (unsigned long long)bytes, o->nfiles, o->nfiles == 1 ? "" : "s", kern->name,
-               (unsigned long long)o->chunk_size, binding, runs, runs == 1 ? "" : "s");
+               (unsigned long long)o->chunk_size, cores, cores == 1 ? "" : "s", binding, runs,
+               runs == 1 ? "" : "s");
         puts("threads     seconds  median s       max s    GB/s  speed-up  efficiency");
         for (int i = 0; i < n; i++) {
             double speedup = base / rows[i].min;
@@ -320,7 +322,8 @@ int sweep_run(const options *o, const topo *machine, const kernel *kern, int thr
             total[i % nw] += first[i];
         int rc = 0;
         if (o->sweep) {
-            print_table(o, rows, n, runs, bytes, total, kern, binding_name(bind, o->no_bind));
+            print_table(o, rows, n, runs, bytes, total, kern, binding_name(bind, o->no_bind),
+                        machine->ncores);
             rc = fflush(stdout) != 0 || ferror(stdout) ? -1 : 0;
         } else {
             rc = print_repeat(o, &rows[0], runs, sizes, first, total, kern);

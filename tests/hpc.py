@@ -110,7 +110,7 @@ def test_sweep(path, cores):
     j = json_out(r)
     check(j and j["total"] == want and j["repeat"] == 3 and [e["threads"] for e in j["sweep"]] == [2, 1],
           "sweep JSON: oracle counts, default 3 runs, the given order")
-    check(j and j["sweep"][1]["efficiency"] == round(j["sweep"][1]["speedup"] * 2, 4),
+    check(j and abs(j["sweep"][1]["efficiency"] - j["sweep"][1]["speedup"] * 2) < 1e-3,
           "sweep JSON: efficiency relative to the first entry's threads")
     r = run(["--sweep", "1,2", path], taskset="0")
     out = r.stdout.decode()
@@ -193,6 +193,57 @@ def test_topology():
     check(r.returncode == 0 and b"binding:    none" in r.stdout, "--topology --no-bind")
 
 
+JOBS = ["slurm-scaling.sh", "slurm-count.sh", "slurm-regression.sh",
+        "pbs-scaling.sh", "pbs-count.sh", "pbs-regression.sh"]
+
+
+def script(name, args, env, cwd):
+    return subprocess.run(["bash", os.path.join(ROOT, "scripts", name)] + args, capture_output=True,
+                          env=clean_env(dict(env, WORDTALLY=PROG)), cwd=cwd)
+
+
+def test_job_scripts(path, d):
+    want = oracle(path)
+    for name in JOBS + ["job-lib.sh", "plot-scaling"]:
+        r = subprocess.run(["bash", "-n", os.path.join(ROOT, "scripts", name)], capture_output=True)
+        check(r.returncode == 0, "bash -n scripts/%s: %r" % (name, r.stderr))
+    for name in JOBS:
+        directive = "#SBATCH " if name.startswith("slurm") else "#PBS "
+        check(directive in open(os.path.join(ROOT, "scripts", name)).read(), "%s has %s" % (name, directive))
+    for sched in ("slurm", "pbs"):
+        out = os.path.join(d, sched)
+        # Run from another folder: the scripts find the project from their own path.
+        r = script(sched + "-scaling.sh", [path], {"OUT_DIR": out, "REPEAT": "1", "SWEEP": "1,2"}, d)
+        csvs = [f for f in os.listdir(out)] if os.path.isdir(out) else []
+        rows = []
+        for f in csvs:
+            if f.endswith(".csv"):
+                rows = list(csv.DictReader(open(os.path.join(out, f))))
+                header = open(os.path.join(out, f)).readline()
+        check(r.returncode == 0 and [x["threads"] for x in rows] == ["1", "2"] and
+              header.startswith(SWEEP_HEADER), "%s-scaling.sh: a sweep CSV: %r" % (sched, r.stderr[-300:]))
+        check(b"OMP_PLACES=cores OMP_PROC_BIND=close" in r.stdout, "%s-scaling.sh: the runtime binds" % sched)
+        if shutil.which("gnuplot"):
+            check(any(f.endswith(".png") for f in csvs), "%s-scaling.sh: a PNG" % sched)
+        r = script(sched + "-count.sh", [path], {"FORMAT": "json"}, d)
+        j = json.loads(r.stdout[r.stdout.index(b"{"):]) if b"{" in r.stdout else {}
+        check(r.returncode == 0 and j.get("total") == want, "%s-count.sh counts" % sched)
+        expected = os.path.join(d, "expected")
+        with open(expected, "w") as f:
+            f.write(" ".join(WORDS) + "\n" + " ".join(map(str, want)) + "\n")
+        r = script(sched + "-regression.sh", [path], {"EXPECTED": expected}, d)
+        check(r.returncode == 0 and b"OK: equal to the expected counts" in r.stdout,
+              "%s-regression.sh passes: %r" % (sched, r.stderr))
+        with open(expected, "w") as f:
+            f.write(" ".join(WORDS) + "\n" + " ".join(str(x + 1) for x in want) + "\n")
+        r = script(sched + "-regression.sh", [], {"EXPECTED": expected, "FILE": path}, d)
+        check(r.returncode != 0 and b"FAIL: counts" in r.stderr, "%s-regression.sh fails on a mismatch" % sched)
+        r = script(sched + "-count.sh", [], {}, d)
+        check(r.returncode == 2 and b"usage" in r.stderr, "%s-count.sh without FILE: usage" % sched)
+    r = subprocess.run([os.path.join(ROOT, "scripts", "plot-scaling"), path], capture_output=True)
+    check(r.returncode != 0 and b"not a wordtally --sweep CSV" in r.stderr, "plot-scaling rejects other files")
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "real-text")
@@ -208,6 +259,7 @@ def main():
         test_repeat(path, small)
         test_errors(path, d)
         test_topology()
+        test_job_scripts(path, d)
     print("hpc: %d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 
