@@ -40,6 +40,7 @@ LDLIBS += $(HWLOC_LIBS)
 BUILD := build$(if $(strip $(SANITIZE)),-san)
 
 LIB_SRC := src/cli.c src/chunks.c src/count.c src/input.c src/kernel.c src/kernel_scalar.c \
+           src/progress.c \
            src/report.c src/stdfd.c src/topo.c src/verify.c src/words.c \
            src/sweep.c
 # Vector kernels: target attributes inside; empty on other architectures.

@@ -3,6 +3,7 @@
 
 #include "chunks.h"
 #include "count.h"
+#include "progress.h"
 #include "sweep.h"
 
 #include <ctype.h>
@@ -43,6 +44,12 @@ static const char usage[] =
     "                         exit 3 if any two runs' counts differ\n"
     "      --topology         print the cores as hwloc sees them and where the threads\n"
     "                         would run, then exit\n"
+    "      --per-chunk        also the counts of every chunk, in chunk-table order (CSV:\n"
+    "                         file,chunk,offset,length, a column per word; text: a line\n"
+    "                         per chunk before the totals; not with --format json)\n"
+    "      --progress         progress on stderr (bytes, GB/s, time left) even when\n"
+    "                         stderr is not a terminal; --no-progress: never (default:\n"
+    "                         only when stderr is a terminal)\n"
     "  -h, --help             print this help and exit\n"
     "  -V, --version          print the version and exit\n"
     "\n"
@@ -51,6 +58,7 @@ static const char usage[] =
 
 enum { OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND };
 enum { OPT_SWEEP = 320, OPT_REPEAT, OPT_TOPOLOGY }; /* issue 5's options: their own range */
+enum { OPT_PER_CHUNK = 340, OPT_PROGRESS, OPT_NO_PROGRESS }; /* issue 4's */
 
 static const struct option long_options[] = {
     {"word", required_argument, NULL, 'w'},
@@ -66,6 +74,9 @@ static const struct option long_options[] = {
     {"sweep", required_argument, NULL, OPT_SWEEP},
     {"repeat", required_argument, NULL, OPT_REPEAT},
     {"topology", no_argument, NULL, OPT_TOPOLOGY},
+    {"per-chunk", no_argument, NULL, OPT_PER_CHUNK},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -229,6 +240,15 @@ int cli_parse(int argc, char **argv, options *o)
         case OPT_TOPOLOGY:
             o->topology = 1;
             break;
+        case OPT_PER_CHUNK:
+            o->per_chunk = 1;
+            break;
+        case OPT_PROGRESS:
+            o->progress = PROGRESS_ON;
+            break;
+        case OPT_NO_PROGRESS:
+            o->progress = PROGRESS_OFF;
+            break;
         case 'h':
             fputs(usage, stdout);
             return EXIT_OK;
@@ -247,6 +267,8 @@ int cli_parse(int argc, char **argv, options *o)
     words_finish(&o->words);
     o->files = argv + optind;
     o->nfiles = argc - optind;
+    if (o->per_chunk && o->format == FORMAT_JSON) /* JSON is one summary object (SPEC §5) */
+        return usage_error("--per-chunk", NULL, "needs --format text or csv, not json");
     return check_timed_runs(o);
 }
 

@@ -27,6 +27,8 @@ typedef struct {
     const char *sweep;   /* --sweep LIST (checked here, expanded by sweep.c); NULL: no sweep */
     int repeat;          /* --repeat N: timed runs; 0: one untimed-for-statistics run */
     int topology;        /* --topology: print the machine and the binding plan, count nothing */
+    int progress;        /* PROGRESS_AUTO (stderr is a terminal), PROGRESS_ON or PROGRESS_OFF */
+    int per_chunk;       /* --per-chunk: counts for every chunk, in chunk-table order */
     char **files;        /* none: standard input */
     int nfiles;
 } options;

@@ -2,6 +2,7 @@
 #include "count.h"
 
 #include "chunks.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <omp.h>
@@ -16,6 +17,7 @@ typedef struct {
     const chunk *t;
     const uint8_t *mem; /* a stream batch holding the window's bytes (kernel context included) */
     uint64_t mem_offset;
+    uint64_t *rows;     /* --per-chunk: entry i counts into rows[i * nwords ...]; NULL: counts */
 } window;
 
 static double now(void)
@@ -31,6 +33,7 @@ static int count_entry(const window *w, const chunk *c, uint8_t *buf, uint64_t *
     kernel_fn count = w->s->kern->count;
     if (w->mem) {
         count(words, w->mem + (c->offset - w->mem_offset), (size_t)c->length, counts);
+        progress_add(w->s->progress, c->length);
         return 0;
     }
     for (uint64_t off = c->offset, end = c->offset + c->length; off < end; off += COUNT_BLOCK) {
@@ -39,6 +42,7 @@ static int count_entry(const window *w, const chunk *c, uint8_t *buf, uint64_t *
         if (err)
             return err;
         count(words, buf, n, counts);
+        progress_add(w->s->progress, n);
     }
     return 0;
 }
@@ -73,7 +77,9 @@ static int count_parallel(const void *ctx, size_t first, size_t last, uint64_t *
             failed = err;
             if (failed)
                 continue; /* an OpenMP loop cannot break: the rest of the team skips */
-            int e = count_entry(w, &w->t[i], buf, counts);
+            int e = count_entry(w, &w->t[i], buf, w->rows ? w->rows + i * nwords : counts);
+            if (w->s->progress && omp_get_thread_num() == 0)
+                progress_tick(w->s->progress); /* thread 0 only: no lock, no shared clock */
             if (e) {
 #pragma omp atomic write
                 err = e;
@@ -91,33 +97,44 @@ static int count_serial(const void *ctx, size_t first, size_t last, uint64_t *co
     if (!buf && !w->mem)
         return ENOMEM;
     int err = 0;
-    for (size_t i = first; i < last && !err; i++)
-        err = count_entry(w, &w->t[i], buf, counts);
+    const size_t nwords = w->s->words->n;
+    for (size_t i = first; i < last && !err; i++) {
+        err = count_entry(w, &w->t[i], buf, w->rows ? w->rows + i * nwords : counts);
+        progress_tick(w->s->progress);
+    }
     block_free(buf);
     return err;
 }
 
-/* Counts the m entries of a window by the paths the mode asks for, adding to counts[]. */
+/* Counts the m entries of a window by the paths the mode asks for, adding to counts[]. With
+ * rows (--per-chunk), the reported path counts entry by entry into rows[], summed afterwards. */
 static int count_window(const window *w, size_t m, uint64_t *counts, uint64_t *scratch,
-                        count_stats *st)
+                        uint64_t *rows, count_stats *st)
 {
     const size_t nwords = w->s->words->n;
     uint64_t *par = scratch, *ser = scratch + nwords;
     memset(scratch, 0, 2 * nwords * sizeof *scratch);
+    window by_entry = *w; /* the reported path's view: only it fills rows[] */
+    by_entry.rows = rows;
+    if (rows)
+        memset(rows, 0, m * nwords * sizeof *rows);
     int err = 0;
     if (w->s->mode & COUNT_PARALLEL) {
         double t0 = now();
-        err = count_parallel(w, 0, m, par);
+        err = count_parallel(&by_entry, 0, m, par);
         st->parallel_seconds += now() - t0;
     }
     if (!err && (w->s->mode & COUNT_SERIAL)) {
         double t0 = now();
-        err = count_serial(w, 0, m, ser);
+        err = count_serial(w->s->mode == COUNT_SERIAL ? &by_entry : w, 0, m, ser);
         st->serial_seconds += now() - t0;
     }
     if (err)
         return err;
-    const uint64_t *result = (w->s->mode & COUNT_PARALLEL) ? par : ser;
+    uint64_t *result = (w->s->mode & COUNT_PARALLEL) ? par : ser;
+    for (size_t i = 0; rows && i < m; i++)
+        for (size_t k = 0; k < nwords; k++)
+            result[k] += rows[i * nwords + k];
     if (w->s->mode == COUNT_VERIFY && !st->mismatch && memcmp(par, ser, nwords * sizeof *par)) {
         st->mismatch = 1;
         err = verify_find_difference(count_parallel, count_serial, w, 0, m, nwords, &st->where);
@@ -131,6 +148,39 @@ static int count_window(const window *w, size_t m, uint64_t *counts, uint64_t *s
     return err;
 }
 
+/* --per-chunk: the chunk being summed, whose pieces may come in several windows (a pipe). */
+typedef struct {
+    chunk c;
+    uint64_t *sum;
+    int have;
+} pending_chunk;
+
+static void per_chunk_flush(const count_setup *s, const input *in, pending_chunk *pc)
+{
+    if (pc->have)
+        s->per_chunk(s->per_chunk_ctx, in->name, &pc->c, pc->sum);
+    pc->have = 0;
+}
+
+static void per_chunk_rows(const count_setup *s, const input *in, const chunk *t, size_t m,
+                           const uint64_t *rows, pending_chunk *pc)
+{
+    const size_t nwords = s->words->n;
+    for (size_t i = 0; i < m; i++) {
+        if (pc->have && pc->c.index != t[i].index)
+            per_chunk_flush(s, in, pc);
+        if (!pc->have) {
+            pc->c = t[i];
+            pc->have = 1;
+            memset(pc->sum, 0, nwords * sizeof *pc->sum);
+        } else {
+            pc->c.length += t[i].length;
+        }
+        for (size_t k = 0; k < nwords; k++)
+            pc->sum[k] += rows[i * nwords + k];
+    }
+}
+
 int count_input(const count_setup *s, const input *in, uint64_t *counts, count_stats *st)
 {
     const size_t nwords = s->words->n;
@@ -140,6 +190,20 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
     stream batches = {0};
     int err = (table && scratch) ? 0 : ENOMEM;
     memset(st, 0, sizeof *st);
+    /* --per-chunk keeps one row of counters per entry of a window: smaller windows for long word
+     * lists, so the rows never take more than COUNT_ROWS_BYTES. */
+    size_t wmax = CHUNK_TABLE_WINDOW;
+    uint64_t *rows = NULL;
+    pending_chunk pc = {0};
+    int began = 0; /* progress shown for this input */
+    if (s->per_chunk) {
+        wmax = COUNT_ROWS_BYTES / (nwords * sizeof *rows);
+        wmax = wmax < 1 ? 1 : wmax > CHUNK_TABLE_WINDOW ? CHUNK_TABLE_WINDOW : wmax;
+        rows = malloc(wmax * nwords * sizeof *rows);
+        pc.sum = malloc(nwords * sizeof *pc.sum);
+        if (!rows || !pc.sum)
+            err = ENOMEM;
+    }
 
     if (!err && s->parts > 1 && !in->seekable)
         err = INPUT_NOT_SHARED;
@@ -154,10 +218,13 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
             if (first >= end)
                 from = to;
         }
+        progress_begin(s->progress, in->name, (to - from) * (s->mode == COUNT_VERIFY ? 2 : 1));
+        began = 1;
         while (from < to && !err) {
-            size_t m = chunks_fill(table, CHUNK_TABLE_WINDOW, from, to, s->chunk_size,
-                                   s->chunk_size);
-            err = count_window(&w, m, counts, scratch, st);
+            size_t m = chunks_fill(table, wmax, from, to, s->chunk_size, s->chunk_size);
+            err = count_window(&w, m, counts, scratch, rows, st);
+            if (!err && rows)
+                per_chunk_rows(s, in, table, m, rows, &pc);
             from = table[m - 1].offset + table[m - 1].length;
         }
         st->bytes = in->size;
@@ -167,20 +234,29 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
         /* A batch holds a few blocks for every thread; memory stays bounded whatever the input. */
         size_t batch = (size_t)(4 + s->threads / 2) * 1024 * 1024;
         err = stream_init(&batches, batch, s->words->maxlen + 1);
+        progress_begin(s->progress, in->name, 0);
+        began = 1;
         while (!err && !(err = stream_next(&batches, in)) && batches.len) {
             uint64_t from = batches.offset, to = from + batches.len;
             w.mem = batches.p;
             w.mem_offset = batches.offset;
             while (from < to && !err) {
-                size_t m = chunks_fill(table, CHUNK_TABLE_WINDOW, from, to, s->chunk_size,
-                                       COUNT_BLOCK);
-                err = count_window(&w, m, counts, scratch, st);
+                size_t m = chunks_fill(table, wmax, from, to, s->chunk_size, COUNT_BLOCK);
+                err = count_window(&w, m, counts, scratch, rows, st);
+                if (!err && rows)
+                    per_chunk_rows(s, in, table, m, rows, &pc);
                 from = table[m - 1].offset + table[m - 1].length;
             }
             st->bytes = to;
         }
         stream_free(&batches);
     }
+    if (!err && rows)
+        per_chunk_flush(s, in, &pc);
+    if (began)
+        progress_end(s->progress);
+    free(rows);
+    free(pc.sum);
     free(table);
     free(scratch);
     return err;

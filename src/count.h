@@ -2,6 +2,7 @@
 #ifndef WORDTALLY_COUNT_H
 #define WORDTALLY_COUNT_H
 
+#include "chunks.h"
 #include "input.h"
 #include "kernel.h"
 #include "verify.h"
@@ -22,7 +23,16 @@ typedef struct {
      * parts 0 or 1: the whole file. A chunk's count needs only the bytes around it, so the
      * shares' counts add up exactly; only regular files can be shared. */
     int part, parts;
+    /* Progress on stderr (progress.h); NULL: none. */
+    struct progress *progress;
+    /* --per-chunk: called for every chunk in chunk-table order, whatever the thread count, with
+     * its counts (a chunk that a pipe's batches cut into pieces is summed first). NULL: totals
+     * only. The rows are kept a window at a time (COUNT_ROWS_BYTES), so memory stays bounded. */
+    void (*per_chunk)(void *ctx, const char *name, const chunk *c, const uint64_t *counts);
+    void *per_chunk_ctx;
 } count_setup;
+
+#define COUNT_ROWS_BYTES (4u * 1024u * 1024u)
 
 typedef struct {
     uint64_t bytes;

@@ -34,6 +34,8 @@ int input_open(input *in, const char *path)
     in->seekable = S_ISREG(st.st_mode);
     if (in->seekable) {
         in->size = (uint64_t)st.st_size;
+        in->mtime_s = (int64_t)st.st_mtim.tv_sec;
+        in->mtime_ns = (int64_t)st.st_mtim.tv_nsec;
         /* Chunks are read in order by the team, so the file is read front to back overall. */
         posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     }
@@ -51,6 +53,8 @@ const char *input_strerror(int err)
 {
     if (err == INPUT_CHANGED)
         return "file changed size while being counted";
+    if (err == INPUT_MODIFIED)
+        return "file was written to while being counted";
     if (err == INPUT_NOT_SHARED)
         return "not a regular file: MPI ranks can only share regular files";
     if (err == INPUT_RANKS_DIFFER)
@@ -102,7 +106,11 @@ int input_check_unchanged(const input *in)
         return 0;
     if (fstat(in->fd, &st) < 0)
         return errno;
-    return (uint64_t)st.st_size == in->size ? 0 : INPUT_CHANGED;
+    if ((uint64_t)st.st_size != in->size)
+        return INPUT_CHANGED;
+    if ((int64_t)st.st_mtim.tv_sec != in->mtime_s || (int64_t)st.st_mtim.tv_nsec != in->mtime_ns)
+        return INPUT_MODIFIED; /* the bytes counted may mix old and new contents */
+    return 0;
 }
 
 uint8_t *block_alloc(size_t block, size_t tail)

@@ -9,12 +9,14 @@
 #define INPUT_CHANGED (-1) /* the file's size changed while it was counted */
 #define INPUT_NOT_SHARED (-2) /* a stream cannot be shared between MPI ranks */
 #define INPUT_RANKS_DIFFER (-3) /* MPI ranks found different sizes (not the same file) */
+#define INPUT_MODIFIED (-4) /* same size, but written to while it was counted (mtime moved) */
 
 typedef struct {
     const char *name; /* for messages and reports: the path, or "-" for standard input */
     int fd;
     int seekable;     /* a regular file: read with pread, in parallel; otherwise streamed */
     uint64_t size;    /* a regular file's size when opened */
+    int64_t mtime_s, mtime_ns; /* and its modification time: a rewrite in place changes it */
 } input;
 
 int input_open(input *in, const char *path); /* "-" is standard input */
@@ -25,7 +27,8 @@ const char *input_strerror(int err);
  * `tail` bytes after the block (whitespace past the end of the file). */
 int input_read_block(const input *in, uint64_t off, size_t len, size_t tail, uint8_t *p);
 
-/* Once counted: INPUT_CHANGED if a regular file no longer has the size it had when opened. */
+/* Once counted: INPUT_CHANGED if a regular file no longer has the size it had when opened,
+ * INPUT_MODIFIED if it was written to since (same size, newer modification time). */
 int input_check_unchanged(const input *in);
 
 /* A stream (pipe, terminal, character device) read in batches: after stream_next, p[0..len) are

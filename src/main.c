@@ -3,6 +3,7 @@
 #include "count.h"
 #include "input.h"
 #include "kernel.h"
+#include "progress.h"
 #include "ranks.h"
 #include "report.h"
 #include "stdfd.h"
@@ -66,6 +67,14 @@ int main(int argc, char **argv)
     count_setup setup = {.words = &o.words, .kern = kern, .chunk_size = o.chunk_size,
                          .threads = threads, .mode = o.mode};
     ranks_share(&setup);
+    progress bar; /* issue 4: stderr only; per-chunk rows go to stdout as chunks complete */
+    setup.progress = progress_init(&bar, o.progress, stderr);
+    chunk_report rows = {.out = stdout, .format = o.format, .w = &o.words};
+    if (o.per_chunk) {
+        setup.per_chunk = report_chunk;
+        setup.per_chunk_ctx = &rows;
+        report_chunk_header(&rows);
+    }
     static char *stdin_only[] = {"-"};
     char **names = o.nfiles ? o.files : stdin_only;
     int nfiles = o.nfiles ? o.nfiles : 1;
@@ -122,7 +131,9 @@ int main(int argc, char **argv)
     int counted = 0;
     for (int i = 0; i < nfiles; i++)
         counted += !files[i].failed;
-    if (counted && report_print(stdout, o.format, &o.words, files, nfiles, total, &run) < 0) {
+    if (counted && (o.per_chunk && o.format == FORMAT_CSV
+                        ? report_chunk_end(&rows)
+                        : report_print(stdout, o.format, &o.words, files, nfiles, total, &run)) < 0) {
         fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno));
         if (status == EXIT_OK)
             status = EXIT_INPUT;

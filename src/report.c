@@ -198,3 +198,44 @@ int report_print(FILE *out, int format, const wordlist *w, const file_result *fi
     }
     return 0;
 }
+
+void report_chunk_header(const chunk_report *r)
+{
+    if (r->format != FORMAT_CSV)
+        return;
+    fputs("file,chunk,offset,length", r->out);
+    for (size_t k = 0; k < r->w->n; k++) {
+        fputc(',', r->out);
+        csv_field(r->out, r->w->word[k]);
+    }
+    fputc('\n', r->out);
+}
+
+void report_chunk(void *ctx, const char *name, const chunk *c, const uint64_t *counts)
+{
+    const chunk_report *r = ctx;
+    if (r->format == FORMAT_CSV) {
+        csv_field(r->out, name);
+        fprintf(r->out, ",%llu,%llu,%llu", (unsigned long long)c->index,
+                (unsigned long long)c->offset, (unsigned long long)c->length);
+        for (size_t k = 0; k < r->w->n; k++)
+            fprintf(r->out, ",%llu", (unsigned long long)counts[k]);
+    } else {
+        fprintf(r->out, "%s chunk %llu offset %llu length %llu:", display_name(name),
+                (unsigned long long)c->index, (unsigned long long)c->offset,
+                (unsigned long long)c->length);
+        for (size_t k = 0; k < r->w->n; k++)
+            fprintf(r->out, " %s %llu", r->w->word[k], (unsigned long long)counts[k]);
+    }
+    fputc('\n', r->out);
+}
+
+int report_chunk_end(const chunk_report *r)
+{
+    if (fflush(r->out) != 0 || ferror(r->out)) {
+        if (errno == 0)
+            errno = EIO;
+        return -1;
+    }
+    return 0;
+}

@@ -2,6 +2,7 @@
 #ifndef WORDTALLY_REPORT_H
 #define WORDTALLY_REPORT_H
 
+#include "chunks.h"
 #include "words.h"
 
 #include <stdint.h>
@@ -40,5 +41,20 @@ int report_print(FILE *out, int format, const wordlist *w, const file_result *fi
  * string with bytes from 0x80 as their Latin-1 characters. */
 void report_csv_field(FILE *out, const char *s);
 void report_json_string(FILE *out, const char *s);
+
+/* --per-chunk (issue 4): rows printed while counting, before report_print's totals. */
+typedef struct {
+    FILE *out;
+    int format;          /* FORMAT_TEXT or FORMAT_CSV */
+    const wordlist *w;
+} chunk_report;
+
+/* The CSV header (file,chunk,offset,length,WORD...); nothing for text. */
+void report_chunk_header(const chunk_report *r);
+/* A count_setup.per_chunk callback: ctx is a chunk_report. */
+void report_chunk(void *ctx, const char *name, const chunk *c, const uint64_t *counts);
+/* CSV with --per-chunk is the chunk table alone (one table per output): flushes it instead of
+ * report_print. Returns 0, or -1 if writing failed (errno set). */
+int report_chunk_end(const chunk_report *r);
 
 #endif

@@ -3,10 +3,15 @@
 and pipes, long tokens, files that change while counted, --per-chunk. Exact values only; nothing is
 timed. Usage: scale.py ./wordtally ./wordtally-gen. Prints 'N passed, N failed'."""
 import os
+import pty
+import re
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
 GEN = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "./wordtally-gen")
@@ -140,12 +145,196 @@ def test_long_token(d):
     check(rc == 0 and totals_csv(out) == [2, 1, 0, 1] and within(rss, 66 * 1024), "300 MiB NUL token on stdin")
 
 
+TOKEN = re.compile("[^\t\n\x0b\x0c\r\x1c-\x20\x85\xa0]+")  # SPEC §1's token, on Latin-1 text
+
+
+def oracle_per_chunk(path, words, size):
+    """Per-chunk counts from the SPEC oracle's tokens: a token counts in the chunk of its first byte."""
+    text = open(path, encoding="latin-1", newline="").read()  # bytes as they are: no \r\n -> \n
+    n = (len(text) + size - 1) // size
+    rows = [[0] * len(words) for _ in range(n)]
+    index = {w: i for i, w in enumerate(words)}
+    for m in TOKEN.finditer(text):
+        k = index.get(m.group())
+        if k is not None:
+            rows[m.start() // size][k] += 1
+    check([sum(c) for c in zip(*rows)] == oracle(path, words) or not rows, "per-chunk oracle sums to the oracle")
+    return [(i, i * size, min(size, len(text) - i * size), r) for i, r in enumerate(rows)]
+
+
+def per_chunk_csv(out, nwords):
+    lines = out.decode("latin-1").splitlines()
+    rows = []
+    for line in lines[1:]:
+        f = line.rsplit(",", 3 + nwords)
+        rows.append((int(f[1]), int(f[2]), int(f[3]), [int(x) for x in f[4:]]))
+    return lines[0] if lines else "", rows
+
+
+def test_per_chunk(d):
+    corpus = os.path.join(d, "pc-corpus")
+    gen(["-s", "21", str(3 * MIB + 1234), corpus])
+    edges = os.path.join(d, "pc-edges")
+    with open(edges, "wb") as f:  # words across every edge of 63/64/65-byte chunks, as integration.py
+        e = bytearray(b"x" * 3000)
+        for k in range(1, 45):
+            for s in (63, 64, 65):
+                at = k * s - (k % 4)
+                if at + 5 < len(e):
+                    e[at - 1:at + 4] = b" dog "
+        f.write(bytes(e) + b" cat\x85boy\xa0girl\0 dog")
+    several = ["-w", "the", "-w", "dog", "-w", "Dog", "-w", "of", "-w", "and"]
+    cases = [(edges, ["1", "63", "64", "65", "4K"], []), (corpus, ["64K", "256K", "1M", "5M"], []),
+             (corpus, ["100K"], several)]
+    for path, sizes, wargs in cases:
+        words = wargs[1::2] or WORDS
+        data = open(path, "rb").read()
+        for c in sizes:
+            n = 1 << 20 if c.endswith("M") else 1024 if c.endswith("K") else 1
+            want = oracle_per_chunk(path, words, int(c.rstrip("KM")) * n)
+            header = "file,chunk,offset,length," + ",".join(words)
+            runs = [["-t", t] for t in ("1", "2", "3")] + [["--serial"], ["--verify", "-t", "2"]]
+            for extra in runs:
+                r = subprocess.run([PROG, "--per-chunk", "-f", "csv", "-c", c] + extra + wargs + [path],
+                                   capture_output=True)
+                got_header, rows = per_chunk_csv(r.stdout, len(words))
+                check(r.returncode == 0 and got_header == header and rows == want,
+                      "--per-chunk %s -c %s %s: rc %d, %d rows (want %d)%s" % (
+                          os.path.basename(path), c, extra, r.returncode, len(rows), len(want),
+                          [x for x in zip(rows, want) if x[0] != x[1]][:2]))
+            for t in ("1", "3"):  # a pipe: batches cut chunks into pieces, summed back by chunk
+                r = subprocess.run([PROG, "--per-chunk", "-f", "csv", "-c", c, "-t", t] + wargs,
+                                   input=data, capture_output=True)
+                check(r.returncode == 0 and per_chunk_csv(r.stdout, len(words))[1] == want,
+                      "--per-chunk on a pipe -c %s -t %s" % (c, t))
+    # Long word lists get smaller windows (COUNT_ROWS_BYTES): 600 words, 1 KiB chunks, 3 MiB.
+    text = open(corpus, encoding="latin-1", newline="").read()
+    many = sorted(set(m.group() for m in TOKEN.finditer(text[:400000]) if "\0" not in m.group()))[:600]
+    wf = os.path.join(d, "pc-words")
+    open(wf, "w", encoding="latin-1").write("\n".join(many) + "\n")
+    want = oracle_per_chunk(corpus, many, 1024)
+    for extra in (["-t", "2"], ["--serial"]):
+        r = subprocess.run([PROG, "--per-chunk", "-f", "csv", "-c", "1K", "--words-file", wf] + extra + [corpus],
+                           capture_output=True)
+        check(r.returncode == 0 and per_chunk_csv(r.stdout, len(many))[1] == want,
+              "--per-chunk, 600 words, 3074 chunks %s" % extra)
+    # Text: one line per chunk, then the usual totals; JSON is refused; several files in order.
+    r = subprocess.run([PROG, "--per-chunk", "-c", "1K", edges], capture_output=True)
+    lines = r.stdout.decode("latin-1").splitlines()
+    check(r.returncode == 0 and len([x for x in lines if " offset " in x]) == 3
+          and lines[0] == edges + " chunk 0 offset 0 length 1024: dog %d cat 0 boy 0 girl 0"
+          % oracle_per_chunk(edges, WORDS, 1024)[0][3][0]
+          and lines[3].startswith("dog ") and lines[-1].startswith("-- "), "--per-chunk text: %s" % lines[:2])
+    r = subprocess.run([PROG, "--per-chunk", "-f", "json", edges], capture_output=True)
+    check(r.returncode == 2 and b"--per-chunk" in r.stderr and not r.stdout, "--per-chunk -f json is a usage error")
+    r = subprocess.run([PROG, "--per-chunk", "-f", "csv", "-c", "1K", edges, corpus], capture_output=True)
+    names = [line.rsplit(",", 7)[0] for line in r.stdout.decode("latin-1").splitlines()[1:]]
+    check(r.returncode == 0 and names == [edges] * 3 + [corpus] * 3074, "--per-chunk with two files, in order")
+
+
+def test_progress(d):
+    p = os.path.join(d, "prog")
+    gen(["-s", "3", "5M", p])
+    plain = subprocess.run([PROG, "-f", "csv", p], capture_output=True)
+    for fmt in ("csv", "json", "text"):
+        r = subprocess.run([PROG, "--progress", "-f", fmt, p], capture_output=True)
+        base = subprocess.run([PROG, "-f", fmt, p], capture_output=True)
+        last = r.stderr.decode().splitlines()[-1:] or [""]
+        check(r.returncode == 0 and last[0].startswith("wordtally: %s: 0.01 / 0.01 GB 100%%, " % p)
+              and last[0].endswith(" GB/s"), "--progress to a pipe: a last line with 100%%: %r" % r.stderr)
+        strip = (lambda b: b) if fmt != "text" else (lambda b: b.split(b"\n-- ")[0])
+        if fmt == "json":
+            strip = lambda b: re.sub(rb'"(seconds|gb_per_s)": [0-9.e+-]+', b"", b)
+        check(strip(r.stdout) == strip(base.stdout), "--progress leaves stdout (%s) alone" % fmt)
+    check(plain.returncode == 0 and plain.stderr == b"", "no progress when stderr is not a terminal")
+    r = subprocess.run([PROG, "--progress", "-f", "csv"], input=open(p, "rb").read(), capture_output=True)
+    check(r.returncode == 0 and r.stderr.decode().splitlines()[-1].startswith("wordtally: -: 0.01 GB, "),
+          "--progress on a pipe: bytes and GB/s, no total: %r" % r.stderr)
+    for args, shown in (([], True), (["--no-progress"], False)):  # stderr a terminal: on unless told
+        master, slave = pty.openpty()
+        r = subprocess.run([PROG, "-f", "csv"] + args + [p], stderr=slave, stdout=subprocess.PIPE)
+        os.close(slave)
+        err = b""
+        while select.select([master], [], [], 0.2)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            err += chunk
+        os.close(master)
+        check(r.returncode == 0 and r.stdout == plain.stdout
+              and ((b"\rwordtally: " + p.encode()) in err and err.endswith(b"\r\x1b[K")) == shown
+              and (err == b"") == (not shown), "stderr a terminal %s: %r" % (args, err[:200]))
+
+
+def run_and_change(path, change, args=()):
+    """Starts wordtally on path, waits until it has the file open, stops it, changes the file,
+    lets it go on: deterministic as long as counting the file takes longer than the poll."""
+    proc = subprocess.Popen([PROG, "-f", "csv"] + list(args) + [path], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    deadline = time.time() + 20
+    opened = False
+    while not opened and time.time() < deadline and proc.poll() is None:
+        try:
+            fds = os.listdir("/proc/%d/fd" % proc.pid)
+            opened = any(os.readlink("/proc/%d/fd/%s" % (proc.pid, f)) == path for f in fds)
+        except OSError:
+            pass
+    if opened:
+        os.kill(proc.pid, signal.SIGSTOP)
+        change(path)
+        os.kill(proc.pid, signal.SIGCONT)
+    out, err = proc.communicate()
+    return opened, proc.returncode, out, err
+
+
+def test_changed_file(d):
+    """Issue 4: a file truncated, grown or rewritten while counted is exit 1 naming it, never a
+    crash or a wrong count with exit 0."""
+    p = os.path.join(d, "changing")
+
+    def make():
+        with open(p, "wb") as f:
+            f.write(b"dog cat ")
+            f.truncate(1536 * MIB)  # a hole: quick to make, long enough to count
+            f.seek(1536 * MIB)
+            f.write(b" dog\n")
+
+    def truncate(q):
+        os.truncate(q, 1 * MIB)
+
+    def grow(q):
+        with open(q, "ab") as f:
+            f.write(b" dog dog\n")
+
+    def rewrite(q):  # same size, new bytes: only the modification time tells
+        with open(q, "r+b") as f:
+            f.write(b"cat dog ")
+        t = os.stat(q).st_mtime_ns + 1000000
+        os.utime(q, ns=(t, t))
+
+    for name, change, args in (("truncated", truncate, ["-t", "2"]), ("grown", grow, ["-t", "2"]),
+                               ("rewritten", rewrite, ["-t", "2"]), ("truncated, serial", truncate, ["--serial"])):
+        make()
+        opened, rc, out, err = run_and_change(p, change, args)
+        lines = err.decode().splitlines()
+        check(opened and rc == 1 and not out and len(lines) == 1 and lines[0].startswith("wordtally: " + p + ": ")
+              and ("changed size" in lines[0] or "written to" in lines[0]),
+              "a file %s while counted: opened %s rc %s %r %r" % (name, opened, rc, out, err))
+    os.unlink(p)
+
+
 def main():
     d = tempfile.mkdtemp(prefix="wordtally-scale-", dir=os.environ.get("TMPDIR", "/tmp"))
     try:
         test_generator(d)
         test_memory(d)
         test_long_token(d)
+        test_per_chunk(d)
+        test_progress(d)
+        test_changed_file(d)
     finally:
         shutil.rmtree(d)
     print("scale: %d passed, %d failed" % (passed, failed))

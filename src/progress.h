@@ -1,0 +1,35 @@
+/* progress.h - progress on stderr while counting: bytes done, GB/s, time left. */
+#ifndef WORDTALLY_PROGRESS_H
+#define WORDTALLY_PROGRESS_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum { PROGRESS_AUTO, PROGRESS_ON, PROGRESS_OFF }; /* AUTO: only when stderr is a terminal */
+
+/* The counting threads only add to `done` (one relaxed atomic add per chunk); thread 0 alone
+ * calls progress_tick, which prints at most 4 times a second, so the kernel never waits on it. */
+typedef struct progress {
+    _Atomic uint64_t done; /* bytes counted of the current input */
+    uint64_t total;        /* bytes to count (both paths with --verify); 0: unknown (a pipe) */
+    const char *name;
+    FILE *out;
+    int tty;               /* a terminal: one line redrawn in place; else a line per update */
+    double start, next;    /* when the input began; when the next line is due */
+    int shown;             /* a line is on the terminal and must be erased at the end */
+} progress;
+
+/* Returns p ready to use, or NULL when progress is off (mode PROGRESS_*; out is stderr). */
+progress *progress_init(progress *p, int mode, FILE *out);
+void progress_begin(progress *p, const char *name, uint64_t total);
+static inline void progress_add(progress *p, uint64_t bytes)
+{
+    if (p)
+        atomic_fetch_add_explicit(&p->done, bytes, memory_order_relaxed);
+}
+void progress_tick(progress *p);
+/* The input is done: erases the terminal line, or prints a last line when not a terminal. */
+void progress_end(progress *p);
+
+#endif
