@@ -7,6 +7,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -76,6 +77,19 @@ long sweep_first_difference(const uint64_t *a, const uint64_t *b, size_t n)
         if (a[i] != b[i])
             return (long)i;
     return -1;
+}
+
+/* How many threads a team asked for t really has (STREAM prints both): OMP_DYNAMIC or
+ * OMP_THREAD_LIMIT can give fewer, and the table would then be wrong about its first column. */
+static int team_size(int t)
+{
+    int n = 0;
+#pragma omp parallel num_threads(t)
+    {
+#pragma omp single
+        n = omp_get_num_threads();
+    }
+    return n;
 }
 
 /* One row of the table: the runs of one thread count. */
@@ -283,6 +297,10 @@ int sweep_run(const options *o, const topo *machine, const kernel *kern, int thr
             fprintf(stderr, "wordtally: warning: %d threads on %d physical core%s: "
                             "oversubscribed, expect lower speed\n", t, machine->ncores,
                     machine->ncores == 1 ? "" : "s");
+        int running = o->mode == COUNT_SERIAL ? 1 : team_size(t);
+        if (running != t)
+            fprintf(stderr, "wordtally: warning: asked for %d threads, the OpenMP runtime runs %d "
+                            "(OMP_DYNAMIC, OMP_THREAD_LIMIT?)\n", t, running);
         /* Re-bind for every count: a smaller team must not keep a larger one's placement. */
         if (o->mode != COUNT_SERIAL)
             topo_bind_team(machine, t, bind, o->verbose ? stderr : NULL);

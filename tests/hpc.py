@@ -127,6 +127,11 @@ def test_sweep(path, cores):
     check(len(rows) == cores, "--sweep cores with OMP_PLACES=cores: all cores")
     j = json_out(run(["--sweep", "1", "-f", "json", path], env={"OMP_PROC_BIND": "close"}))
     check(j and j["binding"] == "openmp", "sweep: the runtime binds when OMP_PROC_BIND is set")
+    r = run(["--sweep", "1,2", "--repeat", "1", "-f", "csv", path], env={"OMP_THREAD_LIMIT": "1"})
+    check(r.returncode == 0 and b"asked for 2 threads, the OpenMP runtime runs 1" in r.stderr,
+          "sweep warns when the runtime gives fewer threads")
+    j = json_out(run(["--sweep", "2", "--repeat", "1", "-f", "json", path], env={"OMP_NUM_THREADS": "1"}))
+    check(j and j["sweep"][0]["threads"] == 2, "OMP_NUM_THREADS does not change a sweep")
     j = json_out(run(["--sweep", "1,2", "--repeat", "1", "-f", "json", path, path]))
     check(j and j["total"] == [2 * x for x in want] and j["files"] == 2, "sweep over two files")
 
