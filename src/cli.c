@@ -157,6 +157,8 @@ static int check_timed_runs(const options *o)
     if (o->mode == COUNT_VERIFY)
         return usage_error("--repeat", NULL, "not with --verify (time one path: the parallel "
                                              "one, or --serial)");
+    if (o->per_chunk)
+        return usage_error(name, NULL, "not with --per-chunk (it would print every run's chunks)");
     if (o->nfiles == 0)
         return usage_error(name, NULL, "needs FILEs (standard input cannot be read twice)");
     for (int i = 0; i < o->nfiles; i++)

@@ -172,6 +172,8 @@ def test_errors(path, d):
     expect_usage(["--sweep", "1", "--serial", path], "--serial")
     expect_usage(["--sweep", "1", "--verify", path], "--verify")
     expect_usage(["--repeat", "2", "--verify", path], "--verify")
+    expect_usage(["--sweep", "1", "--per-chunk", path], "--per-chunk")
+    expect_usage(["--repeat", "2", "--per-chunk", path], "--per-chunk")
     expect_usage(["--repeat", "0", path], "--repeat '0'")
     expect_usage(["--repeat", "1001", path], "--repeat '1001'")
     expect_usage(["--repeat", "x", path], "--repeat 'x'")
