@@ -160,3 +160,12 @@ check-scale: $(PROGRAM) $(GEN)
 clean: clean-gen
 clean-gen:
 	rm -f wordtally-gen
+
+# ---- make bench: wordtally against memory bandwidth, cat, wc -w and the Python strategies ----
+.PHONY: bench
+MEMREAD := $(BUILD)/memread
+# A local probe, built for this machine's widest loads (it is never installed or shipped).
+$(MEMREAD): scripts/memread.c | $(BUILD)
+	$(CC) -O3 -march=native -fopenmp -Wall -Wextra -o $@ $<
+bench: $(PROGRAM) $(CORPUS) $(MEMREAD)
+	python3 scripts/bench.py ./$(PROGRAM) $(CORPUS) $(MEMREAD) data/bench.csv
