@@ -48,6 +48,11 @@ SIMD_FN static inline uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], 
     return mlo | (uint64_t)mhi << 32;
 }
 
+SIMD_FN static inline uint64_t prefix64(const uint8_t *q, const uint8_t (*pat)[64], int two)
+{
+    return eq64(q, pat, two ? 2 : 1);
+}
+
 #include "kernel_simd.h"
 
 void kernel_avx2(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)

@@ -22,14 +22,36 @@ SIMD_FN static inline uint64_t ws64(const uint8_t *q)
     return (uint64_t)(a | b | c | d);
 }
 
-/* OR of (q[i+j] XOR word[j]) over j, one ternary-logic op per byte; zero bytes are matches. */
+/* OR of (q[i+j] XOR word[j]) over j, one ternary-logic op per byte; zero bytes are matches. The
+ * switch unrolls the loop: a jump into straight-line code, the same jump for a word every block. */
+#define STEP(j)                                                                                   \
+    case j + 1:                                                                               \
+        acc = _mm512_ternarylogic_epi64(acc, _mm512_loadu_si512((const void *)(q + j)),       \
+                                        _mm512_load_si512((const void *)pat[j]), 0xF6);       \
+        __attribute__((fallthrough))
 SIMD_FN static inline uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], size_t L)
 {
     __m512i acc = _mm512_xor_si512(_mm512_loadu_si512((const void *)q),
                                    _mm512_load_si512((const void *)pat[0]));
-    for (size_t j = 1; j < L; j++) /* 0xF6 = A | (B ^ C) */
-        acc = _mm512_ternarylogic_epi64(acc, _mm512_loadu_si512((const void *)(q + j)),
-                                        _mm512_load_si512((const void *)pat[j]), 0xF6);
+    switch (L) { /* 0xF6 = A | (B ^ C) */
+        STEP(31); STEP(30); STEP(29); STEP(28); STEP(27); STEP(26); STEP(25); STEP(24);
+        STEP(23); STEP(22); STEP(21); STEP(20); STEP(19); STEP(18); STEP(17); STEP(16);
+        STEP(15); STEP(14); STEP(13); STEP(12); STEP(11); STEP(10); STEP(9);  STEP(8);
+        STEP(7);  STEP(6);  STEP(5);  STEP(4);  STEP(3);  STEP(2);  STEP(1);
+    default:
+        break;
+    }
+    return (uint64_t)_mm512_testn_epi8_mask(acc, acc);
+}
+#undef STEP
+
+SIMD_FN static inline uint64_t prefix64(const uint8_t *q, const uint8_t (*pat)[64], int two)
+{
+    __m512i acc = _mm512_xor_si512(_mm512_loadu_si512((const void *)q),
+                                   _mm512_load_si512((const void *)pat[0]));
+    if (two)
+        acc = _mm512_ternarylogic_epi64(acc, _mm512_loadu_si512((const void *)(q + 1)),
+                                        _mm512_load_si512((const void *)pat[1]), 0xF6);
     return (uint64_t)_mm512_testn_epi8_mask(acc, acc);
 }
 

@@ -6,6 +6,8 @@
  *       bit i set when q[i] is a whitespace byte, for i in 0..63 (q[0..64) readable);
  *   static uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], size_t L);
  *       bit i set when q[i..i+L) equals the word whose byte j is repeated in pat[j][0..64);
+ *   static uint64_t prefix64(const uint8_t *q, const uint8_t (*pat)[64], int two);
+ *       eq64 for the word's first byte, or first two bytes when `two`: a cheap filter;
  *   SIMD_NAME(x)  the name of x in this file, e.g. x##_avx512.
  *
  * Two paths, both exact:
@@ -76,7 +78,13 @@ SIMD_FN static void SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, s
         uint64_t nonws = ~ws;
         uint64_t starts = nonws & ~((nonws << 1) | carry);
         carry = nonws >> 63;
-        SIMD_NAME(fast_block)(w, p + b, pat, first, starts, ws, ws_next, counts);
+        /* Most blocks hold no token that starts with a word's first two bytes: test that for
+         * all words first (two ops per word), and only then each word in full. */
+        uint64_t maybe = 0;
+        for (size_t k = 0; k < w->n; k++)
+            maybe |= prefix64(p + b, pat + first[k], w->len[k] > 1);
+        if (starts & maybe)
+            SIMD_NAME(fast_block)(w, p + b, pat, first, starts, ws, ws_next, counts);
     }
     /* The last blocks: the next one may run past the readable context, and tokens starting at
      * or after len belong to the next block. */
