@@ -7,6 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* OpenMP place p's processors (OS numbers, as hwloc's sets use), or NULL. The caller frees. */
+static hwloc_bitmap_t place_set(int p)
+{
+    int n = omp_get_place_num_procs(p);
+    int *ids = calloc(n > 0 ? (size_t)n : 1, sizeof *ids);
+    hwloc_bitmap_t set = ids ? hwloc_bitmap_alloc() : NULL;
+    if (set) {
+        omp_get_place_proc_ids(p, ids);
+        for (int k = 0; k < n; k++)
+            hwloc_bitmap_set(set, (unsigned)ids[k]);
+    }
+    free(ids);
+    return set;
+}
+
 /* When OMP_PROC_BIND/OMP_PLACES make the runtime bind, libgomp pins the initial thread to the first
  * place before main runs, so the process binding shows one core. The places were built from the
  * binding the job started with (taskset, Slurm, PBS): their union is the set we may use. */
@@ -17,14 +32,11 @@ static void runtime_places(hwloc_bitmap_t allowed)
         return;
     hwloc_bitmap_zero(allowed);
     for (int p = 0; p < places; p++) {
-        int n = omp_get_place_num_procs(p);
-        int *ids = calloc(n > 0 ? (size_t)n : 1, sizeof *ids);
-        if (!ids)
-            continue;
-        omp_get_place_proc_ids(p, ids);
-        for (int k = 0; k < n; k++)
-            hwloc_bitmap_set(allowed, (unsigned)ids[k]);
-        free(ids);
+        hwloc_bitmap_t set = place_set(p);
+        if (set) {
+            hwloc_bitmap_or(allowed, allowed, set);
+            hwloc_bitmap_free(set);
+        }
     }
 }
 
@@ -258,16 +270,11 @@ int topo_print(FILE *out, const topo *t, int threads, const char *source, int bi
         int places = omp_get_num_places();
         fprintf(out, "  %d place%s:", places, places == 1 ? "" : "s");
         for (int p = 0; p < places; p++) {
-            int n = omp_get_place_num_procs(p);
-            int *ids = calloc(n > 0 ? (size_t)n : 1, sizeof *ids);
-            if (!ids)
-                break;
-            omp_get_place_proc_ids(p, ids);
-            fputs(" {", out);
-            for (int k = 0; k < n; k++)
-                fprintf(out, "%s%d", k ? "," : "", ids[k]);
-            fputc('}', out);
-            free(ids);
+            hwloc_bitmap_t set = place_set(p);
+            char *pus = set ? set_text(set) : NULL;
+            fprintf(out, " {%s}", pus ? pus : "?");
+            free(pus);
+            hwloc_bitmap_free(set);
         }
         fputc('\n', out);
     }
