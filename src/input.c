@@ -113,16 +113,24 @@ int input_check_unchanged(const input *in)
     return 0;
 }
 
+/* p is 64-byte aligned (a cache line, and the vector kernels' block): their main loads never
+ * straddle two lines. The context before p takes BLOCK_LEAD bytes: p[-1] and KERNEL_PAD more. */
+#define BLOCK_LEAD (2 * KERNEL_PAD)
+
 uint8_t *block_alloc(size_t block, size_t tail)
 {
-    uint8_t *buf = calloc(1, KERNEL_PAD + 1 + block + tail + KERNEL_PAD);
-    return buf ? buf + KERNEL_PAD + 1 : NULL;
+    void *buf;
+    size_t size = BLOCK_LEAD + block + tail + KERNEL_PAD;
+    if (posix_memalign(&buf, 64, size))
+        return NULL;
+    memset(buf, 0, size);
+    return (uint8_t *)buf + BLOCK_LEAD;
 }
 
 void block_free(uint8_t *p)
 {
     if (p)
-        free(p - KERNEL_PAD - 1);
+        free(p - BLOCK_LEAD);
 }
 
 int stream_init(stream *s, size_t batch, size_t tail)

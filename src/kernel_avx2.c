@@ -15,9 +15,18 @@ SIMD_FN static inline __m256i le_epu8(__m256i x, uint8_t hi)
     return _mm256_cmpeq_epi8(_mm256_min_epu8(x, _mm256_set1_epi8((char)hi)), x);
 }
 
-SIMD_FN static inline uint32_t ws32(const uint8_t *q)
+typedef struct {
+    __m256i lo, hi;
+} vec64; /* one 64-byte block */
+
+SIMD_FN static inline vec64 load64(const uint8_t *q)
 {
-    __m256i v = _mm256_loadu_si256((const __m256i *)q);
+    vec64 v = {_mm256_loadu_si256((const __m256i *)q), _mm256_loadu_si256((const __m256i *)(q + 32))};
+    return v;
+}
+
+SIMD_FN static inline uint32_t ws32(__m256i v)
+{
     __m256i a = le_epu8(_mm256_sub_epi8(v, _mm256_set1_epi8(0x09)), 0x0D - 0x09);
     __m256i b = le_epu8(_mm256_sub_epi8(v, _mm256_set1_epi8(0x1C)), 0x20 - 0x1C);
     __m256i c = _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0x85));
@@ -26,9 +35,9 @@ SIMD_FN static inline uint32_t ws32(const uint8_t *q)
     return (uint32_t)_mm256_movemask_epi8(m);
 }
 
-SIMD_FN static inline uint64_t ws64(const uint8_t *q)
+SIMD_FN static inline uint64_t ws_of(vec64 v)
 {
-    return ws32(q) | (uint64_t)ws32(q + 32) << 32;
+    return ws32(v.lo) | (uint64_t)ws32(v.hi) << 32;
 }
 
 SIMD_FN static inline uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], size_t L)
@@ -48,9 +57,19 @@ SIMD_FN static inline uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], 
     return mlo | (uint64_t)mhi << 32;
 }
 
-SIMD_FN static inline uint64_t prefix64(const uint8_t *q, const uint8_t (*pat)[64], int two)
+SIMD_FN static inline uint64_t prefix64(vec64 v0, vec64 v1, const uint8_t (*pat)[64], int two)
 {
-    return eq64(q, pat, two ? 2 : 1);
+    __m256i c = _mm256_load_si256((const __m256i *)pat[0]);
+    __m256i lo = _mm256_xor_si256(v0.lo, c), hi = _mm256_xor_si256(v0.hi, c);
+    if (two) {
+        c = _mm256_load_si256((const __m256i *)pat[1]);
+        lo = _mm256_or_si256(lo, _mm256_xor_si256(v1.lo, c));
+        hi = _mm256_or_si256(hi, _mm256_xor_si256(v1.hi, c));
+    }
+    __m256i z = _mm256_setzero_si256();
+    uint32_t mlo = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, z));
+    uint32_t mhi = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, z));
+    return mlo | (uint64_t)mhi << 32;
 }
 
 #include "kernel_simd.h"

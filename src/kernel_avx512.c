@@ -9,10 +9,16 @@
 #define SIMD_FN __attribute__((target("avx512f,avx512bw,popcnt,bmi,bmi2")))
 #define SIMD_NAME(x) x##_avx512
 
-/* Whitespace: 09-0D and 1C-20 as two unsigned range tests, 85 and A0 as equalities. */
-SIMD_FN static inline uint64_t ws64(const uint8_t *q)
+typedef __m512i vec64; /* one 64-byte block */
+
+SIMD_FN static inline vec64 load64(const uint8_t *q)
 {
-    __m512i v = _mm512_loadu_si512((const void *)q);
+    return _mm512_loadu_si512((const void *)q);
+}
+
+/* Whitespace: 09-0D and 1C-20 as two unsigned range tests, 85 and A0 as equalities. */
+SIMD_FN static inline uint64_t ws_of(vec64 v)
+{
     __mmask64 a = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(0x09)),
                                          _mm512_set1_epi8(0x0D - 0x09));
     __mmask64 b = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(0x1C)),
@@ -45,13 +51,11 @@ SIMD_FN static inline uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], 
 }
 #undef STEP
 
-SIMD_FN static inline uint64_t prefix64(const uint8_t *q, const uint8_t (*pat)[64], int two)
+SIMD_FN static inline uint64_t prefix64(vec64 v0, vec64 v1, const uint8_t (*pat)[64], int two)
 {
-    __m512i acc = _mm512_xor_si512(_mm512_loadu_si512((const void *)q),
-                                   _mm512_load_si512((const void *)pat[0]));
+    __m512i acc = _mm512_xor_si512(v0, _mm512_load_si512((const void *)pat[0]));
     if (two)
-        acc = _mm512_ternarylogic_epi64(acc, _mm512_loadu_si512((const void *)(q + 1)),
-                                        _mm512_load_si512((const void *)pat[1]), 0xF6);
+        acc = _mm512_ternarylogic_epi64(acc, v1, _mm512_load_si512((const void *)pat[1]), 0xF6);
     return (uint64_t)_mm512_testn_epi8_mask(acc, acc);
 }
 

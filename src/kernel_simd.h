@@ -2,12 +2,15 @@
  * kernel_avx512.c only). It works on 64-byte blocks with one bit per byte in a uint64_t, so the
  * token logic is written once; the including file supplies, all marked SIMD_FN:
  *
- *   static uint64_t ws64(const uint8_t *q);
- *       bit i set when q[i] is a whitespace byte, for i in 0..63 (q[0..64) readable);
+ *   vec64, static vec64 load64(const uint8_t *q);
+ *       64 bytes in registers, loaded from q[0..64);
+ *   static uint64_t ws_of(vec64 v);
+ *       bit i set when byte i of v is a whitespace byte;
  *   static uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], size_t L);
  *       bit i set when q[i..i+L) equals the word whose byte j is repeated in pat[j][0..64);
- *   static uint64_t prefix64(const uint8_t *q, const uint8_t (*pat)[64], int two);
- *       eq64 for the word's first byte, or first two bytes when `two`: a cheap filter;
+ *   static uint64_t prefix64(vec64 v0, vec64 v1, const uint8_t (*pat)[64], int two);
+ *       with v0, v1 loaded from q and q+1: eq64 for the word's first byte, or first two bytes
+ *       when `two`: a cheap filter that loads nothing but the patterns;
  *   SIMD_NAME(x)  the name of x in this file, e.g. x##_avx512.
  *
  * Two paths, both exact:
@@ -30,6 +33,11 @@
 
 /* ws64 of q[0..avail), whitespace assumed after that: used where the 64 bytes after q may run past
  * the readable context (the last blocks). Only positions below `avail` are ever used. */
+SIMD_FN static inline uint64_t ws64(const uint8_t *q)
+{
+    return ws_of(load64(q));
+}
+
 SIMD_FN static uint64_t SIMD_NAME(ws64_safe)(const uint8_t *q, size_t avail)
 {
     if (avail >= 64)
@@ -69,20 +77,25 @@ SIMD_FN static void SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, s
     uint64_t carry = !is_ws(p[-1]); /* a token runs in from before the block: no start at 0 */
     uint64_t ws_next = len ? ws64(p) : 0;
     size_t b = 0;
+    vec64 next = load64(p); /* p[0..64) is readable even when len is 0 */
 
     /* Whole blocks whose next block is readable too: no calls and no tests in the loop, so the
      * compiler keeps every constant in a register. */
     for (; b + 64 <= len && b + 128 <= readable; b += 64) {
+        /* Each block is loaded once (for the next block's whitespace), plus once at +1. */
+        vec64 cur = next;
+        next = load64(p + b + 64);
         uint64_t ws = ws_next;
-        ws_next = ws64(p + b + 64);
+        ws_next = ws_of(next);
         uint64_t nonws = ~ws;
         uint64_t starts = nonws & ~((nonws << 1) | carry);
         carry = nonws >> 63;
         /* Most blocks hold no token that starts with a word's first two bytes: test that for
          * all words first (two ops per word), and only then each word in full. */
         uint64_t maybe = 0;
+        vec64 at1 = load64(p + b + 1);
         for (size_t k = 0; k < w->n; k++)
-            maybe |= prefix64(p + b, pat + first[k], w->len[k] > 1);
+            maybe |= prefix64(cur, at1, pat + first[k], w->len[k] > 1);
         if (starts & maybe)
             SIMD_NAME(fast_block)(w, p + b, pat, first, starts, ws, ws_next, counts);
     }
