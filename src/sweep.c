@@ -164,6 +164,12 @@ static double rate(uint64_t bytes, double seconds)
     return seconds > 0 ? (double)bytes / seconds / 1e9 : 0.0;
 }
 
+/* A run of 0 s (an empty input) has no speed: 0, so CSV and JSON stay numbers (it was warned). */
+static double speedup_of(double base, double seconds)
+{
+    return base > 0 && seconds > 0 ? base / seconds : 0.0;
+}
+
 static const char *binding_name(int bind, int no_bind_option)
 {
     if (bind)
@@ -180,7 +186,7 @@ static void print_table(const options *o, const row *rows, int n, int runs, uint
         puts("threads,seconds,gb_per_s,speedup,efficiency,median_seconds,max_seconds,"
              "warmup_seconds,runs,bytes,cores");
         for (int i = 0; i < n; i++) {
-            double speedup = base / rows[i].min;
+            double speedup = speedup_of(base, rows[i].min);
             printf("%d,%.6f,%.4f,%.4f,%.4f,%.6f,%.6f,%.6f,%d,%llu,%d\n", rows[i].threads,
                    rows[i].min, rate(bytes, rows[i].min), speedup,
                    speedup * rows[0].threads / rows[i].threads, rows[i].median, rows[i].max,
@@ -200,7 +206,7 @@ static void print_table(const options *o, const row *rows, int n, int runs, uint
                (unsigned long long)bytes, o->nfiles, kern->name,
                (unsigned long long)o->chunk_size, runs, binding, cores);
         for (int i = 0; i < n; i++) {
-            double speedup = base / rows[i].min;
+            double speedup = speedup_of(base, rows[i].min);
             printf("%s{\"threads\": %d, \"seconds\": %.6f, \"gb_per_s\": %.4f, \"speedup\": %.4f, "
                    "\"efficiency\": %.4f, \"median_seconds\": %.6f, \"max_seconds\": %.6f, "
                    "\"warmup_seconds\": %.6f}", i ? ",\n           " : "", rows[i].threads,
@@ -219,7 +225,7 @@ static void print_table(const options *o, const row *rows, int n, int runs, uint
                runs == 1 ? "" : "s");
         puts("threads     seconds  median s       max s    GB/s  speed-up  efficiency");
         for (int i = 0; i < n; i++) {
-            double speedup = base / rows[i].min;
+            double speedup = speedup_of(base, rows[i].min);
             printf("%7d %11.6f %9.6f %11.6f %7.3f %9.3f %11.3f\n", rows[i].threads, rows[i].min,
                    rows[i].median, rows[i].max, rate(bytes, rows[i].min), speedup,
                    speedup * rows[0].threads / rows[i].threads);

@@ -159,6 +159,8 @@ def test_repeat(path, small):
     open(empty, "wb").close()
     r = run(["--repeat", "2", empty])
     check(r.returncode == 0 and b"too short to time reliably" in r.stderr, "a 0-second run warns")
+    j = json_out(run(["--sweep", "1,2", "--repeat", "1", "-f", "json", empty]))
+    check(j and [e["speedup"] for e in j["sweep"]] == [0, 0], "a 0-second sweep is still valid JSON")
 
 
 def expect_usage(args, needle, code=2):
