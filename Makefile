@@ -169,3 +169,11 @@ $(MEMREAD): scripts/memread.c | $(BUILD)
 	$(CC) -O3 -march=native -fopenmp -Wall -Wextra -o $@ $<
 bench: $(PROGRAM) $(CORPUS) $(MEMREAD)
 	python3 scripts/bench.py ./$(PROGRAM) $(CORPUS) $(MEMREAD) data/bench.csv
+
+# ---- cold/warm page-cache benchmark against cat (issue 4; not a test: timings only) ----
+BENCH_IO_FILE ?= data/gen-2g.txt
+.PHONY: bench-io
+bench-io: $(PROGRAM) $(BENCH_IO_FILE)
+	python3 scripts/bench-io.py --warm --rounds 3 --wordtally ./$(PROGRAM) $(BENCH_IO_FILE)
+data/gen-2g.txt: | $(GEN)
+	./$(GEN) -s 1 2G $@

@@ -99,6 +99,13 @@ int input_read_block(const input *in, uint64_t off, size_t len, size_t tail, uin
     return 0;
 }
 
+void input_read_ahead(const input *in, uint64_t off, uint64_t len)
+{
+    if (in->seekable && off < in->size)
+        posix_fadvise(in->fd, (off_t)off, (off_t)(len < in->size - off ? len : in->size - off),
+                      POSIX_FADV_WILLNEED);
+}
+
 int input_check_unchanged(const input *in)
 {
     struct stat st;

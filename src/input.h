@@ -27,6 +27,13 @@ const char *input_strerror(int err);
  * `tail` bytes after the block (whitespace past the end of the file). */
 int input_read_block(const input *in, uint64_t off, size_t len, size_t tail, uint8_t *p);
 
+/* Cold-cache read-ahead: asks the kernel to start reading [off, off+len) of a regular file now
+ * (POSIX_FADV_WILLNEED), so that the disk queue stays full while the threads count; harmless and
+ * cheap when the pages are already cached. */
+void input_read_ahead(const input *in, uint64_t off, uint64_t len);
+#define INPUT_AHEAD_STEP (8u << 20)  /* issued once per this many bytes ... */
+#define INPUT_AHEAD_DIST (32u << 20) /* ... for the step this far ahead of the reader */
+
 /* Once counted: INPUT_CHANGED if a regular file no longer has the size it had when opened,
  * INPUT_MODIFIED if it was written to since (same size, newer modification time). */
 int input_check_unchanged(const input *in);
