@@ -69,6 +69,11 @@ int ranks_check_options(int status, const options *o)
                         "per node\n", o->sweep ? "--sweep" : "--repeat");
         return EXIT_USAGE;
     }
+    if (status < 0 && o->per_chunk) {
+        /* Each rank sees only its own share's chunks. */
+        fputs("wordtally: --per-chunk: not with MPI ranks: use wordtally (without MPI)\n", stderr);
+        return EXIT_USAGE;
+    }
     int stdin_named = o->nfiles == 0;
     for (int i = 0; status < 0 && i < o->nfiles; i++)
         stdin_named |= strcmp(o->files[i], "-") == 0;

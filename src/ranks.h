@@ -17,7 +17,8 @@
 void ranks_init(int *argc, char ***argv);
 
 /* After cli_parse: standard input (no FILE, or "-") is refused, since ranks cannot share a
- * stream, and so are --sweep and --repeat (they time one process). Returns `status`, or
+ * stream, and so are --sweep and --repeat (they time one process) and --per-chunk (a rank
+ * sees only its share). Returns `status`, or
  * EXIT_USAGE after the message. --topology runs, and shows rank 0's CPU set. */
 int ranks_check_options(int status, const options *o);
 

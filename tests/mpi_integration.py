@@ -134,7 +134,7 @@ def test_errors(files, want, d):
               and r.stdout == b"", "%d ranks, standard input refused (exit 2)" % n)
     r = mpirun(2, [good, "-"])
     check(r is not None and r.returncode == 2 and len(ours(r.stderr)) == 1, "'-' refused (exit 2)")
-    for opt in (["--sweep", "1,2"], ["--repeat", "2"]):
+    for opt in (["--sweep", "1,2"], ["--repeat", "2"], ["--per-chunk"]):
         r = mpirun(2, opt + [good])
         err = ours(r.stderr) if r else []
         check(r is not None and r.returncode == 2 and len(err) == 1 and opt[0] in err[0],
