@@ -279,6 +279,88 @@ static int die(const char *what, const char *why)
     return 1;
 }
 
+/* A usage error: exit status 2, the words given so far freed (sanitizer builds check leaks). */
+static int usage_fail(wordlist *targets, const char *what, const char *why)
+{
+    words_free(targets);
+    return die(what, why) + 1;
+}
+
+/* Writes the corpus and FILE.expected; returns the exit status (errors printed). */
+static int write_corpus(const vocab *voc, const wordlist *targets, uint64_t seed, uint64_t size,
+                        int threads, const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return die(path, strerror(errno));
+    const size_t nw = targets->n;
+    uint64_t *counts = calloc(nw, sizeof *counts);
+    uint64_t nblocks = size / GEN_BLOCK + (size % GEN_BLOCK != 0);
+    int err = counts ? 0 : ENOMEM;
+    if (!err && ftruncate(fd, (off_t)size) < 0) /* the blocks land in any order */
+        err = errno;
+    if (threads == 0)
+        threads = omp_get_max_threads();
+#pragma omp parallel num_threads(threads) if (!err)
+    {
+        uint8_t *buf = malloc(GEN_BLOCK + GEN_SLACK);
+        uint64_t *mine = calloc(nw, sizeof *mine);
+        if (!buf || !mine) {
+#pragma omp atomic write
+            err = ENOMEM;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (uint64_t b = 0; b < nblocks; b++) {
+            int failed;
+#pragma omp atomic read
+            failed = err;
+            if (failed)
+                continue;
+            uint64_t off = b * GEN_BLOCK;
+            size_t len = size - off < GEN_BLOCK ? (size_t)(size - off) : GEN_BLOCK;
+            gen_block(voc, targets, seed, b, buf, len, mine);
+            int e = write_all(fd, buf, len, off);
+            if (e) {
+#pragma omp atomic write
+                err = e;
+            }
+        }
+#pragma omp critical
+        for (size_t k = 0; k < nw && mine && counts; k++)
+            counts[k] += mine[k];
+        free(buf);
+        free(mine);
+    }
+    if (close(fd) < 0 && !err)
+        err = errno;
+    if (err) {
+        free(counts);
+        return die(path, strerror(err));
+    }
+
+    size_t plen = strlen(path);
+    char *epath = malloc(plen + sizeof ".expected");
+    int status = 0;
+    if (!epath) {
+        free(counts);
+        return die(path, strerror(ENOMEM));
+    }
+    memcpy(epath, path, plen);
+    memcpy(epath + plen, ".expected", sizeof ".expected");
+    FILE *ef = fopen(epath, "w");
+    if (!ef) {
+        status = die(epath, strerror(errno));
+    } else {
+        for (size_t k = 0; k < nw; k++)
+            fprintf(ef, "%s %llu\n", targets->word[k], (unsigned long long)counts[k]);
+        if (fclose(ef) != 0)
+            status = die(epath, strerror(errno));
+    }
+    free(epath);
+    free(counts);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {{"seed", required_argument, NULL, 's'},
@@ -298,31 +380,32 @@ int main(int argc, char **argv)
             errno = 0;
             seed = strtoull(optarg, &end, 10);
             if (errno || *end || optarg[0] < '0' || optarg[0] > '9')
-                return die(optarg, "not a seed (a whole number) (try --help)") + 1;
+                return usage_fail(&targets, optarg, "not a seed (a whole number) (try --help)");
             break;
         }
         case 'w':
             if (words_add(&targets, optarg, &why) < 0)
-                return die(optarg, why) + 1;
+                return usage_fail(&targets, optarg, why);
             break;
         case 't':
             if (parse_count(optarg, THREADS_MAX, &v) < 0)
-                return die(optarg, "not a thread count from 1 to 4096") + 1;
+                return usage_fail(&targets, optarg, "not a thread count from 1 to 4096");
             threads = (int)v;
             break;
         case 'h':
             fputs(usage, stdout);
             return 0;
         default:
-            return die(argv[optind - 1], c == ':' ? "needs a value" : "unknown option") + 1;
+            return usage_fail(&targets, argv[optind - 1],
+                              c == ':' ? "needs a value" : "unknown option");
         }
     }
     if (argc - optind != 2)
-        return die("usage", "wordtally-gen [OPTION]... SIZE FILE (try --help)") + 1;
+        return usage_fail(&targets, "usage", "wordtally-gen [OPTION]... SIZE FILE (try --help)");
     if (strcmp(argv[optind], "0") == 0) /* an empty corpus: parse_size starts at 1 */
         size = 0;
     else if (parse_size(argv[optind], &size) < 0)
-        return die(argv[optind], "not a size (e.g. 4096, 100M, 10G)") + 1;
+        return usage_fail(&targets, argv[optind], "not a size (e.g. 4096, 100M, 10G)");
     const char *path = argv[optind + 1];
     if (targets.n == 0) {
         static const char *const dflt[] = {"dog", "cat", "boy", "girl"};
@@ -332,71 +415,10 @@ int main(int argc, char **argv)
     words_finish(&targets);
 
     vocab voc = {0};
-    if (vocab_build(&voc, &targets) < 0)
-        return die("vocabulary", strerror(ENOMEM));
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return die(path, strerror(errno));
-    if (ftruncate(fd, (off_t)size) < 0) /* the blocks land in any order */
-        return die(path, strerror(errno));
-
-    const size_t nw = targets.n;
-    uint64_t *counts = calloc(nw, sizeof *counts);
-    uint64_t nblocks = size / GEN_BLOCK + (size % GEN_BLOCK != 0);
-    int err = counts ? 0 : ENOMEM;
-    if (threads == 0)
-        threads = omp_get_max_threads();
-#pragma omp parallel num_threads(threads)
-    {
-        uint8_t *buf = malloc(GEN_BLOCK + GEN_SLACK);
-        uint64_t *mine = calloc(nw, sizeof *mine);
-        if (!buf || !mine) {
-#pragma omp atomic write
-            err = ENOMEM;
-        }
-#pragma omp for schedule(dynamic, 1)
-        for (uint64_t b = 0; b < nblocks; b++) {
-            int failed;
-#pragma omp atomic read
-            failed = err;
-            if (failed)
-                continue;
-            uint64_t off = b * GEN_BLOCK;
-            size_t len = size - off < GEN_BLOCK ? (size_t)(size - off) : GEN_BLOCK;
-            gen_block(&voc, &targets, seed, b, buf, len, mine);
-            int e = write_all(fd, buf, len, off);
-            if (e) {
-#pragma omp atomic write
-                err = e;
-            }
-        }
-#pragma omp critical
-        for (size_t k = 0; k < nw && mine; k++)
-            counts[k] += mine[k];
-        free(buf);
-        free(mine);
-    }
-    if (!err && close(fd) < 0)
-        err = errno;
-    if (err)
-        return die(path, strerror(err));
-
-    size_t plen = strlen(path);
-    char *epath = malloc(plen + sizeof ".expected");
-    if (!epath)
-        return die(path, strerror(ENOMEM));
-    memcpy(epath, path, plen);
-    memcpy(epath + plen, ".expected", sizeof ".expected");
-    FILE *ef = fopen(epath, "w");
-    if (!ef)
-        return die(epath, strerror(errno));
-    for (size_t k = 0; k < nw; k++)
-        fprintf(ef, "%s %llu\n", targets.word[k], (unsigned long long)counts[k]);
-    if (fclose(ef) != 0)
-        return die(epath, strerror(errno));
-    free(epath);
-    free(counts);
+    int status = vocab_build(&voc, &targets) < 0
+                     ? die("vocabulary", strerror(ENOMEM))
+                     : write_corpus(&voc, &targets, seed, size, threads, path);
     vocab_free(&voc);
     words_free(&targets);
-    return 0;
+    return status;
 }
