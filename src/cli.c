@@ -3,6 +3,7 @@
 
 #include "chunks.h"
 #include "count.h"
+#include "mapio.h"
 #include "progress.h"
 #include "sweep.h"
 
@@ -32,6 +33,8 @@ static const char usage[] =
     "  -f, --format FMT       text (default), csv or json\n"
     "      --kernel NAME      counting kernel: auto (default: the fastest this CPU runs),\n"
     "                         scalar, avx2 or avx512 (x86-64; an error if the CPU lacks it)\n"
+    "      --io MODE          how files are read: pread (default) into per-thread buffers, or\n"
+    "                         mmap (counted in place; a file that shrinks is an error, exit 1)\n"
     "      --no-bind          do not pin threads to cores (also off when OMP_PROC_BIND\n"
     "                         or OMP_PLACES is set: the OpenMP runtime's binding stands)\n"
     "  -v, --verbose          print threads, cores and where each thread runs, on stderr\n"
@@ -59,6 +62,7 @@ static const char usage[] =
 enum { OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND };
 enum { OPT_SWEEP = 320, OPT_REPEAT, OPT_TOPOLOGY }; /* issue 5's options: their own range */
 enum { OPT_PER_CHUNK = 340, OPT_PROGRESS, OPT_NO_PROGRESS }; /* issue 4's */
+enum { OPT_IO = 360 }; /* issue 3's */
 
 static const struct option long_options[] = {
     {"word", required_argument, NULL, 'w'},
@@ -77,6 +81,7 @@ static const struct option long_options[] = {
     {"per-chunk", no_argument, NULL, OPT_PER_CHUNK},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"io", required_argument, NULL, OPT_IO},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -248,6 +253,12 @@ int cli_parse(int argc, char **argv, options *o)
         case OPT_PROGRESS:
             o->progress = PROGRESS_ON;
             break;
+        case OPT_IO:
+            if (strcmp(optarg, "pread") == 0 || strcmp(optarg, "mmap") == 0) {
+                o->io = strcmp(optarg, "mmap") == 0 ? IO_MMAP : IO_PREAD;
+                break;
+            }
+            return usage_error("--io", optarg, "expected pread or mmap");
         case OPT_NO_PROGRESS:
             o->progress = PROGRESS_OFF;
             break;

@@ -29,6 +29,7 @@ typedef struct {
     int topology;        /* --topology: print the machine and the binding plan, count nothing */
     int progress;        /* PROGRESS_AUTO (stderr is a terminal), PROGRESS_ON or PROGRESS_OFF */
     int per_chunk;       /* --per-chunk: counts for every chunk, in chunk-table order */
+    int io;              /* --io: IO_PREAD or IO_MMAP (mapio.h) */
     char **files;        /* none: standard input */
     int nfiles;
 } options;

@@ -2,6 +2,7 @@
 #include "count.h"
 
 #include "chunks.h"
+#include "mapio.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@ typedef struct {
     const uint8_t *mem; /* a stream batch holding the window's bytes (kernel context included) */
     uint64_t mem_offset;
     uint64_t *rows;     /* --per-chunk: entry i counts into rows[i * nwords ...]; NULL: counts */
+    const mapping *map; /* --io mmap: blocks away from the file's ends are counted in place */
 } window;
 
 static double now(void)
@@ -43,6 +45,13 @@ static int count_entry(const window *w, const chunk *c, uint8_t *buf, uint64_t *
         uint64_t step = (off + n - 1) / INPUT_AHEAD_STEP * INPUT_AHEAD_STEP;
         if (step >= off)
             input_read_ahead(w->in, step + INPUT_AHEAD_DIST, INPUT_AHEAD_STEP);
+        int done = mapping_count(w->map, off, n, words->maxlen + 1, count, words, counts);
+        if (done < 0)
+            return done;
+        if (done) {
+            progress_add(w->s->progress, n);
+            continue;
+        }
         int err = input_read_block(w->in, off, n, words->maxlen + 1, buf);
         if (err)
             return err;
@@ -191,7 +200,10 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
     const size_t nwords = s->words->n;
     chunk *table = malloc(CHUNK_TABLE_WINDOW * sizeof *table);
     uint64_t *scratch = malloc(2 * nwords * sizeof *scratch);
-    window w = {.s = s, .in = in, .t = table};
+    mapping map = {0};
+    if (s->io == IO_MMAP)
+        mapping_open(&map, in);
+    window w = {.s = s, .in = in, .t = table, .map = &map};
     stream batches = {0};
     int err = (table && scratch) ? 0 : ENOMEM;
     memset(st, 0, sizeof *st);
@@ -262,6 +274,7 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
         progress_end(s->progress);
     free(rows);
     free(pc.sum);
+    mapping_close(&map);
     free(table);
     free(scratch);
     return err;

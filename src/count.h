@@ -30,6 +30,7 @@ typedef struct {
      * only. The rows are kept a window at a time (COUNT_ROWS_BYTES), so memory stays bounded. */
     void (*per_chunk)(void *ctx, const char *name, const chunk *c, const uint64_t *counts);
     void *per_chunk_ctx;
+    int io; /* IO_PREAD (default) or IO_MMAP (mapio.h): how regular files are read */
 } count_setup;
 
 #define COUNT_ROWS_BYTES (4u * 1024u * 1024u)

@@ -30,6 +30,9 @@
 #define FAST_MAX_WORDS 16
 #define FAST_MAX_LEN 32    /* < 64: a word's end is found in this block's or the next one's mask */
 #define FAST_MAX_BYTES 64  /* sum of the words' lengths */
+#ifndef PREFETCH_AHEAD
+#define PREFETCH_AHEAD 1024
+#endif
 
 /* ws64 of q[0..avail), whitespace assumed after that: used where the 64 bytes after q may run past
  * the readable context (the last blocks). Only positions below `avail` are ever used. */
@@ -85,6 +88,7 @@ SIMD_FN static void SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, s
         /* Each block is loaded once (for the next block's whitespace), plus once at +1. */
         vec64 cur = next;
         next = load64(p + b + 64);
+        __builtin_prefetch(p + b + PREFETCH_AHEAD);
         uint64_t ws = ws_next;
         ws_next = ws_of(next);
         uint64_t nonws = ~ws;

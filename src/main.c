@@ -65,7 +65,7 @@ int main(int argc, char **argv)
         topo_bind_team(&machine, threads, topo_should_bind(o.no_bind), o.verbose ? stderr : NULL);
 
     count_setup setup = {.words = &o.words, .kern = kern, .chunk_size = o.chunk_size,
-                         .threads = threads, .mode = o.mode};
+                         .threads = threads, .mode = o.mode, .io = o.io};
     ranks_share(&setup);
     progress bar; /* issue 4: stderr only; per-chunk rows go to stdout as chunks complete */
     setup.progress = progress_init(&bar, o.progress, stderr);

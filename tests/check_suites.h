@@ -9,6 +9,7 @@ Suite *words_suite(void);
 Suite *kernel_suite(void);
 Suite *cli_suite(void);
 Suite *verify_suite(void);
+Suite *mapio_suite(void);
 Suite *sweep_suite(void);
 
 #endif

@@ -167,6 +167,20 @@ def test_kernels(files, d):
         check(r.returncode == 0 and json.loads(r.stdout)["total"] == [4, 0], "--kernel %s 255-byte word" % k)
 
 
+def test_io_mmap(files):
+    """--io mmap counts files in place (src/mapio.c): the oracle's counts, the ends of the file
+    still read with pread; a bad mode is a usage error."""
+    for name, path in files.items():
+        want = oracle(path, WORDS)
+        for c in ("65", "256K"):
+            r = run(["--io", "mmap", "-f", "csv", "-t", "2", "-c", c, path])
+            check(r.returncode == 0 and totals_csv(r.stdout) == want,
+                  "--io mmap %s -c %s: got %s" % (name, c, totals_csv(r.stdout)))
+    r = run(["--io", "mmap", "--verify", "-f", "csv", files["real-text"]])
+    check(r.returncode == 0 and totals_csv(r.stdout) == oracle(files["real-text"], WORDS), "--io mmap --verify")
+    expect_error(["--io", "mmapx", files["single-word"]], 2, "--io 'mmapx'")
+
+
 def expect_error(args, code, needle, stdin=None, env=None):
     r = run(args, stdin=stdin, env=env)
     err = r.stderr.decode("latin-1")
@@ -218,6 +232,7 @@ def main():
         test_word_lists(files, d)
         test_several_files(files)
         test_kernels(files, d)
+        test_io_mmap(files)
         test_errors(files, d)
     print("integration: %d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
