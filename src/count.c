@@ -149,7 +149,7 @@ static int count_window(const window *w, size_t m, uint64_t *counts, uint64_t *s
     for (size_t i = 0; rows && i < m; i++)
         for (size_t k = 0; k < nwords; k++)
             result[k] += rows[i * nwords + k];
-    if (w->s->mode == COUNT_VERIFY && !st->mismatch && memcmp(par, ser, nwords * sizeof *par)) {
+    if (w->s->mode == COUNT_VERIFY && !st->mismatch && memcmp(par, ser, nwords * sizeof *par) != 0) {
         st->mismatch = 1;
         err = verify_find_difference(count_parallel, count_serial, w, 0, m, nwords, &st->where);
         if (st->where.found) {

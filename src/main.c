@@ -43,6 +43,7 @@ int main(int argc, char **argv)
     ranks_place(&machine, topo_should_bind(o.no_bind), o.verbose);
     const char *source = "-t";
     int threads = o.threads ? o.threads : topo_default_threads(&machine, &source);
+    topo_forget_bad_omp_env(); /* warned about above, if used; never handed to the runtime */
     if (o.mode == COUNT_SERIAL)
         threads = 1;
     if (o.topology || o.sweep || o.repeat) { /* these own the rest of the run: topo.c, sweep.c */
@@ -80,11 +81,13 @@ int main(int argc, char **argv)
     int nfiles = o.nfiles ? o.nfiles : 1;
     file_result *files = calloc((size_t)nfiles, sizeof *files);
     uint64_t *counts = calloc((size_t)nfiles * o.words.n + o.words.n, sizeof *counts);
-    uint64_t *total = counts + (size_t)nfiles * o.words.n;
     if (!files || !counts) {
         fputs("wordtally: out of memory\n", stderr);
+        free(files);
+        free(counts);
         return EXIT_INPUT;
     }
+    uint64_t *total = counts + (size_t)nfiles * o.words.n; /* after the check: NULL + n is UB */
     run_info run = {.threads = threads, .chunk_size = o.chunk_size, .kernel = kern->name,
                     .mode = mode_name(o.mode), .ranks = setup.parts};
     status = EXIT_OK;

@@ -63,6 +63,7 @@ void topo_init(topo *t)
     t->npus = hwloc_bitmap_weight(t->allowed);
 
     int all = hwloc_get_nbobjs_by_type(t->topology, HWLOC_OBJ_CORE);
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): hwloc_bitmap_t is a pointer type */
     t->core_set = calloc(all > 0 ? (size_t)all : 1, sizeof *t->core_set);
     int n = 0;
     for (int i = 0; i < all && t->core_set; i++) {
@@ -76,6 +77,7 @@ void topo_init(topo *t)
     if (n == 0 && t->npus > 0 && t->core_set) {
         /* Some systems report no cores: fall back to one "core" per allowed PU. */
         free(t->core_set);
+        /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, as above */
         t->core_set = calloc((size_t)t->npus, sizeof *t->core_set);
         unsigned pu;
         hwloc_bitmap_foreach_begin(pu, t->allowed)
@@ -110,20 +112,36 @@ void topo_free(topo *t)
     memset(t, 0, sizeof *t);
 }
 
+/* OMP_NUM_THREADS's thread count, or 0 when it is not one from 1 to 4096. */
+static int omp_env_threads(const char *env)
+{
+    /* OpenMP allows a list ("4,2") for nested levels; the first entry is ours. */
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(env, &end, 10);
+    while (*end == ' ' || *end == '\t')
+        end++;
+    if (errno == 0 && n >= 1 && n <= 4096 && end != env && env[0] != '-' &&
+        (*end == '\0' || *end == ','))
+        return (int)n;
+    return 0;
+}
+
+void topo_forget_bad_omp_env(void)
+{
+    const char *env = getenv("OMP_NUM_THREADS");
+    if (env && *env && !omp_env_threads(env))
+        unsetenv("OMP_NUM_THREADS");
+}
+
 int topo_default_threads(const topo *t, const char **source)
 {
     const char *env = getenv("OMP_NUM_THREADS");
     if (env && *env) {
-        /* OpenMP allows a list ("4,2") for nested levels; the first entry is ours. */
-        char *end;
-        errno = 0;
-        unsigned long n = strtoul(env, &end, 10);
-        while (*end == ' ' || *end == '\t')
-            end++;
-        if (errno == 0 && n >= 1 && n <= 4096 && end != env && env[0] != '-' &&
-            (*end == '\0' || *end == ',')) {
+        int n = omp_env_threads(env);
+        if (n) {
             *source = "OMP_NUM_THREADS";
-            return (int)n;
+            return n;
         }
         fprintf(stderr, "wordtally: warning: ignoring OMP_NUM_THREADS='%s' (not a thread count "
                         "from 1 to 4096); using %d (physical cores)\n", env, t->ncores);
@@ -139,6 +157,8 @@ int topo_should_bind(int no_bind_option)
 
 int topo_bind_team(const topo *t, int threads, int bind, FILE *report)
 {
+    /* cppcheck does not model `omp atomic capture` on a variable the team shares: */
+    // cppcheck-suppress variableScope
     int pinned = 0, warned = 0;
     int *cpu = calloc((size_t)threads, sizeof *cpu);
     bind = bind && t->topology;
@@ -153,7 +173,9 @@ int topo_bind_team(const topo *t, int threads, int bind, FILE *report)
             } else {
                 int first;
 #pragma omp atomic capture
+                // cppcheck-suppress unreadVariable
                 first = warned++;
+                // cppcheck-suppress knownConditionTrueFalse ; only the first thread sees 0
                 if (first == 0)
                     fprintf(stderr, "wordtally: warning: could not pin threads to cores (%s); "
                                     "running unpinned\n", strerror(errno));

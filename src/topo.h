@@ -22,6 +22,12 @@ void topo_free(topo *t);
  * which ("OMP_NUM_THREADS" or "physical cores"). */
 int topo_default_threads(const topo *t, const char **source);
 
+/* Unsets an OMP_NUM_THREADS that topo_default_threads rejects (call after it, before the first
+ * parallel region). LLVM's libomp reads it lazily, at the first parallel region, and aborts on an
+ * overflowing value ("99999999999999999999") even when num_threads() is given; libgomp has read
+ * it at start-up already, so for it this changes nothing. */
+void topo_forget_bad_omp_env(void);
+
 /* Whether wordtally pins its threads: not when the user chose OpenMP's own binding. */
 int topo_should_bind(int no_bind_option);
 

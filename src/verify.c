@@ -21,11 +21,12 @@ static int compare(range_count_fn a, range_count_fn b, const void *ctx, size_t f
 int verify_find_difference(range_count_fn a, range_count_fn b, const void *ctx, size_t first,
                            size_t last, size_t nwords, difference *d)
 {
-    uint64_t *ca = calloc(2 * nwords + 2, sizeof *ca), *cb = ca + nwords + 1;
+    uint64_t *ca = calloc(2 * nwords + 2, sizeof *ca);
     int differs = 0, err = 0;
     memset(d, 0, sizeof *d);
     if (!ca)
         return ENOMEM;
+    uint64_t *cb = ca + nwords + 1; /* after the check: NULL + n is undefined behaviour */
     while (last - first > 1 && !err) {
         size_t mid = first + (last - first) / 2;
         err = compare(a, b, ctx, first, mid, nwords, ca, cb, &differs);
