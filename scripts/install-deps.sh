@@ -10,7 +10,8 @@ pkgs=(gcc make pkg-config libhwloc-dev hwloc check python3 dict-gcide time)
 for arg in "$@"; do
     case "$arg" in
         --mpi) pkgs+=(openmpi-bin libopenmpi-dev) ;;
-        --all) pkgs+=(openmpi-bin libopenmpi-dev clang libclang-rt-14-dev gnuplot-nox valgrind) ;;
+        --all) pkgs+=(openmpi-bin libopenmpi-dev clang libclang-rt-14-dev gnuplot-nox valgrind
+               libomp-14-dev cppcheck clang-tidy) ;;
         -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac

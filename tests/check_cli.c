@@ -103,7 +103,8 @@ START_TEST(cli_bad_options_are_usage_errors)
         {"-w", "a b", NULL},       {"-w", "x", "-w", "x"},  {"--format", "xml", NULL},
         {"--bogus", NULL},         {"-t", NULL},            {"--words-file", "/nonexistent"},
     };
-    freopen("/dev/null", "w", stderr); /* the messages themselves are tested by integration.py */
+    /* the messages themselves are tested by integration.py and bad_inputs.py */
+    ck_assert_ptr_nonnull(freopen("/dev/null", "w", stderr));
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         options o;
         const char *args[5] = {cases[i][0], cases[i][1], cases[i][2], cases[i][3], NULL};

@@ -10,7 +10,6 @@
  *                         the first pread whose range passes offset B first truncates the file to
  *                         S bytes (smaller or larger): the file changes size during the run
  * Counters are atomic: the program's OpenMP threads call pread at the same time. */
-#define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
