@@ -288,10 +288,12 @@ int sweep_run(const options *o, const topo *machine, const kernel *kern, int thr
         free(sizes);
         return EXIT_USAGE;
     }
+    /* NOLINTNEXTLINE(clang-analyzer-optin.portability.UnixAPI): sweep_parse gives -1 or >= 1 */
     row *rows = calloc((size_t)n, sizeof *rows);
     double *secs = calloc((size_t)runs, sizeof *secs);
     uint64_t *first = calloc(2 * ncounts + nw, sizeof *first);
-    uint64_t *counts = first + ncounts, *total = counts + ncounts;
+    /* No arithmetic on a NULL pointer (undefined behaviour): counts and total only when allocated. */
+    uint64_t *counts = first ? first + ncounts : NULL, *total = first ? counts + ncounts : NULL;
     if (!list || !rows || !secs || !first) {
         fputs("wordtally: out of memory\n", stderr);
         status = EXIT_INPUT;
