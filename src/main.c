@@ -43,7 +43,6 @@ int main(int argc, char **argv)
     ranks_place(&machine, topo_should_bind(o.no_bind), o.verbose);
     const char *source = "-t";
     int threads = o.threads ? o.threads : topo_default_threads(&machine, &source);
-    topo_forget_bad_omp_env(); /* warned about above, if used; never handed to the runtime */
     if (o.mode == COUNT_SERIAL)
         threads = 1;
     if (o.topology || o.sweep || o.repeat) { /* these own the rest of the run: topo.c, sweep.c */

@@ -40,9 +40,14 @@ static void runtime_places(hwloc_bitmap_t allowed)
     }
 }
 
+static void forget_bad_omp_env(char rejected[TOPO_ENV_MAX]);
+
 void topo_init(topo *t)
 {
+    char rejected[TOPO_ENV_MAX];
+    forget_bad_omp_env(rejected); /* first: runtime_places() below starts the OpenMP runtime */
     memset(t, 0, sizeof *t);
+    memcpy(t->omp_env_rejected, rejected, sizeof rejected);
     t->ncores = 1;
     if (hwloc_topology_init(&t->topology) < 0) {
         t->topology = NULL;
@@ -94,6 +99,7 @@ void topo_init(topo *t)
     if (n == 0) { /* nothing to bind to: behave as if hwloc had failed */
         topo_free(t);
         t->ncores = 1;
+        memcpy(t->omp_env_rejected, rejected, sizeof rejected);
     }
 }
 
@@ -127,16 +133,23 @@ static int omp_env_threads(const char *env)
     return 0;
 }
 
-void topo_forget_bad_omp_env(void)
+/* LLVM's libomp reads OMP_NUM_THREADS when it starts, at the first OpenMP call, and aborts on an
+ * overflowing value ("99999999999999999999") even when num_threads() is given. So a value we reject
+ * is kept (for topo_default_threads' warning) and removed from the environment before topo_init
+ * makes the first OpenMP call. libgomp read it before main, so for it this changes nothing. */
+static void forget_bad_omp_env(char rejected[TOPO_ENV_MAX])
 {
     const char *env = getenv("OMP_NUM_THREADS");
-    if (env && *env && !omp_env_threads(env))
+    rejected[0] = '\0';
+    if (env && *env && !omp_env_threads(env)) {
+        snprintf(rejected, TOPO_ENV_MAX, "%s", env);
         unsetenv("OMP_NUM_THREADS");
+    }
 }
 
 int topo_default_threads(const topo *t, const char **source)
 {
-    const char *env = getenv("OMP_NUM_THREADS");
+    const char *env = t->omp_env_rejected[0] ? t->omp_env_rejected : getenv("OMP_NUM_THREADS");
     if (env && *env) {
         int n = omp_env_threads(env);
         if (n) {

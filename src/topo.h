@@ -5,15 +5,20 @@
 #include <hwloc.h>
 #include <stdio.h>
 
+#define TOPO_ENV_MAX 64 /* a rejected OMP_NUM_THREADS is quoted up to this length */
+
 typedef struct {
     hwloc_topology_t topology;  /* NULL when hwloc could not load one: then nothing is bound */
     hwloc_bitmap_t allowed;     /* the CPUs this process may run on (taskset, cgroups, Slurm) */
     int ncores;                 /* physical cores with at least one allowed PU; at least 1 */
     hwloc_bitmap_t *core_set;   /* core i's allowed PUs */
     int npus;                   /* allowed PUs */
+    char omp_env_rejected[TOPO_ENV_MAX]; /* a bad OMP_NUM_THREADS, taken out of the environment
+                                          * before the OpenMP runtime could read it (topo.c) */
 } topo;
 
-/* Never fails: with no usable topology it falls back to one core and no binding. */
+/* Never fails: with no usable topology it falls back to one core and no binding. Call it before
+ * any OpenMP call: it removes a bad OMP_NUM_THREADS from the environment first. */
 void topo_init(topo *t);
 void topo_free(topo *t);
 
@@ -21,12 +26,6 @@ void topo_free(topo *t);
  * otherwise the physical cores. A bad OMP_NUM_THREADS gets a warning on stderr. *source says
  * which ("OMP_NUM_THREADS" or "physical cores"). */
 int topo_default_threads(const topo *t, const char **source);
-
-/* Unsets an OMP_NUM_THREADS that topo_default_threads rejects (call after it, before the first
- * parallel region). LLVM's libomp reads it lazily, at the first parallel region, and aborts on an
- * overflowing value ("99999999999999999999") even when num_threads() is given; libgomp has read
- * it at start-up already, so for it this changes nothing. */
-void topo_forget_bad_omp_env(void);
 
 /* Whether wordtally pins its threads: not when the user chose OpenMP's own binding. */
 int topo_should_bind(int no_bind_option);
