@@ -31,9 +31,9 @@ SIMD_FN static inline uint64_t ws_of(vec64 v)
 /* OR of (q[i+j] XOR word[j]) over j, one ternary-logic op per byte; zero bytes are matches. The
  * switch unrolls the loop: a jump into straight-line code, the same jump for a word every block. */
 #define STEP(j)                                                                                   \
-    case j + 1:                                                                               \
-        acc = _mm512_ternarylogic_epi64(acc, _mm512_loadu_si512((const void *)(q + j)),       \
-                                        _mm512_load_si512((const void *)pat[j]), 0xF6);       \
+    case (j) + 1:                                                                             \
+        acc = _mm512_ternarylogic_epi64(acc, _mm512_loadu_si512((const void *)(q + (j))),     \
+                                        _mm512_load_si512((const void *)pat[(j)]), 0xF6);     \
         __attribute__((fallthrough))
 SIMD_FN static inline uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], size_t L)
 {
