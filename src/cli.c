@@ -57,7 +57,8 @@ static const char usage[] =
     "  -V, --version          print the version and exit\n"
     "\n"
     "Exit status: 0 success; 1 an input could not be read (the others are still counted);\n"
-    "2 usage error (nothing counted); 3 --verify found the two paths disagree.\n";
+    "2 usage error (nothing counted); 3 --verify found the two paths disagree, or two\n"
+    "runs of --sweep/--repeat counted differently.\n";
 
 enum { OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND };
 enum { OPT_SWEEP = 320, OPT_REPEAT, OPT_TOPOLOGY }; /* issue 5's options: their own range */
