@@ -4,6 +4,7 @@
 
 #include "count.h"
 #include "input.h"
+#include "mapio.h"
 #include "report.h"
 
 #include <errno.h>
@@ -170,6 +171,11 @@ static double speedup_of(double base, double seconds)
     return base > 0 && seconds > 0 ? base / seconds : 0.0;
 }
 
+static const char *io_name(int io)
+{
+    return io == IO_MMAP ? "mmap" : "pread";
+}
+
 static const char *binding_name(int bind, int no_bind_option)
 {
     if (bind)
@@ -202,9 +208,9 @@ static void print_table(const options *o, const row *rows, int n, int runs, uint
         for (size_t k = 0; k < w->n; k++)
             printf("%s%llu", k ? "," : "", (unsigned long long)total[k]);
         printf("],\n \"bytes\": %llu, \"files\": %d, \"kernel\": \"%s\", \"chunk_size\": %llu, "
-               "\"repeat\": %d, \"binding\": \"%s\", \"cores\": %d,\n \"sweep\": [",
+               "\"repeat\": %d, \"binding\": \"%s\", \"cores\": %d, \"io\": \"%s\",\n \"sweep\": [",
                (unsigned long long)bytes, o->nfiles, kern->name,
-               (unsigned long long)o->chunk_size, runs, binding, cores);
+               (unsigned long long)o->chunk_size, runs, binding, cores, io_name(o->io));
         for (int i = 0; i < n; i++) {
             double speedup = speedup_of(base, rows[i].min);
             printf("%s{\"threads\": %d, \"seconds\": %.6f, \"gb_per_s\": %.4f, \"speedup\": %.4f, "
@@ -216,12 +222,13 @@ static void print_table(const options *o, const row *rows, int n, int runs, uint
         }
         puts("]}");
     } else {
-        printf("-- sweep: %llu bytes in %d file%s; kernel %s, chunk %llu bytes; %d physical "
-               "core%s; binding: %s\n"
+        printf("-- sweep: %llu bytes in %d file%s; kernel %s, chunk %llu bytes, io %s; %d "
+               "physical core%s; binding: %s\n"
                "-- each thread count: 1 warm-up run, then %d timed run%s; seconds and GB/s are "
                "the best run's\n",
                (unsigned long long)bytes, o->nfiles, o->nfiles == 1 ? "" : "s", kern->name,
-               (unsigned long long)o->chunk_size, cores, cores == 1 ? "" : "s", binding, runs,
+               (unsigned long long)o->chunk_size, io_name(o->io), cores, cores == 1 ? "" : "s",
+               binding, runs,
                runs == 1 ? "" : "s");
         puts("threads     seconds  median s       max s    GB/s  speed-up  efficiency");
         for (int i = 0; i < n; i++) {
@@ -313,7 +320,7 @@ int sweep_run(const options *o, const topo *machine, const kernel *kern, int thr
         if (o->mode != COUNT_SERIAL)
             topo_bind_team(machine, t, bind, o->verbose ? stderr : NULL);
         count_setup setup = {.words = &o->words, .kern = kern, .chunk_size = o->chunk_size,
-                             .threads = t, .mode = o->mode};
+                             .threads = t, .mode = o->mode, .io = o->io};
         rows[e].threads = t;
         for (int r = 0; r <= runs && status == EXIT_OK; r++) {
             double s;

@@ -132,6 +132,11 @@ def test_sweep(path, cores):
           "sweep warns when the runtime gives fewer threads")
     j = json_out(run(["--sweep", "2", "--repeat", "1", "-f", "json", path], env={"OMP_NUM_THREADS": "1"}))
     check(j and j["sweep"][0]["threads"] == 2, "OMP_NUM_THREADS does not change a sweep")
+    for io in ("pread", "mmap"):
+        j = json_out(run(["--sweep", "1,2", "--repeat", "1", "--io", io, "-f", "json", path]))
+        check(j and j["io"] == io and j["total"] == want, "sweep --io %s: oracle counts" % io)
+    j = json_out(run(["--repeat", "1", "--io", "mmap", "-f", "json", path]))
+    check(j and j["total"] == want, "--repeat --io mmap: oracle counts")
     j = json_out(run(["--sweep", "1,2", "--repeat", "1", "-f", "json", path, path]))
     check(j and j["total"] == [2 * x for x in want] and j["files"] == 2, "sweep over two files")
 
