@@ -5,11 +5,13 @@ one run (figures drift between runs on shared machines: compare within a table).
    for the Python strategies, default 200000000)
 Each row is the best of RUNS wall-clock runs (the memory probe: its best of 5 passes). The ratio
 column divides by the memory-read probe with the same number of threads; the last column by the
-Python Pool strategy. Prints one table, the goals of issue 3, and writes the rows as CSV."""
+Python Pool strategy; GB/CPU-s is bytes per second of CPU time (user + system, all threads and
+processes), which shared machines disturb less than wall time. Prints one table, the goals of issue 3, and writes the rows as CSV."""
 import csv
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -35,13 +37,21 @@ def cpu_model():
     return platform.processor()
 
 
+cpu_seconds = {}  # command -> least CPU time (user + system) of a run: robust under load
+
+
 def best_wall(cmd, runs=RUNS, env=None, stdout=subprocess.DEVNULL, check_out=None):
     best = None
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         r = subprocess.run(cmd, stdout=subprocess.PIPE if check_out else stdout,
                            env=dict(os.environ, **(env or {})), check=True)
         t = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        key = tuple(cmd)
+        cpu_seconds[key] = min(cpu_seconds.get(key, cpu), cpu)
         if check_out:
             check_out(r.stdout)
         best = t if best is None else min(best, t)
@@ -69,7 +79,7 @@ with open(path, "rb") as f, open(slice_path, "wb") as g:
     g.write(f.read(SLICE))
 subprocess.run(["cat", path], stdout=subprocess.DEVNULL, check=True)  # warm the page cache
 
-rows = []  # (what, threads, bytes, seconds)
+rows = []  # (what, threads, bytes, seconds); cpu[i]: CPU seconds of row i, None for the probe
 mem = {ncores: memread_gbps(ncores), 1: memread_gbps(1)}
 rows.append(("memory-read probe (scripts/memread.c)", ncores, None, mem[ncores]))
 rows.append(("memory-read probe (scripts/memread.c)", 1, None, mem[1]))
@@ -77,6 +87,10 @@ wt = [prog, "-f", "json", path]
 rows.append(("wordtally (default: all cores)", ncores, size, best_wall(wt, check_out=check_counts)))
 rows.append(("wordtally -t 1", 1, size, best_wall(wt[:1] + ["-t", "1"] + wt[1:], check_out=check_counts)))
 rows.append(("wordtally --serial", 1, size, best_wall(wt[:1] + ["--serial"] + wt[1:], check_out=check_counts)))
+rows.append(("wordtally --io mmap (all cores)", ncores, size,
+             best_wall(wt[:1] + ["--io", "mmap"] + wt[1:], check_out=check_counts)))
+rows.append(("wordtally --io mmap -t 1", 1, size,
+             best_wall(wt[:1] + ["--io", "mmap", "-t", "1"] + wt[1:], check_out=check_counts)))
 rows.append(("cat FILE > /dev/null", 1, size, best_wall(["cat", path])))
 rows.append(("GNU wc -w FILE", 1, size, best_wall(["wc", "-w", path], runs=min(RUNS, 2),
                                                   env={"LC_ALL": "C"})))
@@ -89,24 +103,29 @@ rows.append(("Python Pool.map 256 KiB chunks (%d MB slice)" % (sl // 1000000), n
 os.unlink(slice_path)
 
 gbps = [r[3] if r[2] is None else r[2] / r[3] / 1e9 for r in rows]
+# CPU time per row: the command timed last for that row (rows and best_wall calls are in order).
+cpu_list = [None, None] + list(cpu_seconds.values())
 pool = gbps[-1]
 table = []
-for (what, threads, nbytes, _), g in zip(rows, gbps):
-    table.append((what, threads, g, g / mem.get(threads, mem[ncores]), g / pool))
+for (what, threads, nbytes, _), g, cpu in zip(rows, gbps, cpu_list):
+    per_cpu = nbytes / cpu / 1e9 if cpu else float("nan")
+    table.append((what, threads, g, g / mem.get(threads, mem[ncores]), g / pool, per_cpu))
 
 load = open("/proc/loadavg").read().split()[:3]
 print("wordtally bench: %s, %s (%d bytes), %s, %d cores used by default, load %s, best of %d" %
       (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), path, size, cpu_model(), ncores,
        " ".join(load), RUNS))
-print("%-46s %7s %8s %10s %9s" % ("what", "threads", "GB/s", "x memread", "x Pool"))
-for what, threads, g, rm, rp in table:
-    print("%-46s %7d %8.3f %10.3f %9.1f" % (what, threads, g, rm, rp))
+print("%-46s %7s %8s %10s %9s %12s" % ("what", "threads", "GB/s", "x memread", "x Pool",
+                                       "GB/CPU-s"))
+for what, threads, g, rm, rp, pc in table:
+    print("%-46s %7d %8.3f %10.3f %9.1f %12.3f" % (what, threads, g, rm, rp, pc))
 os.makedirs(os.path.dirname(os.path.abspath(csv_path)), exist_ok=True)
 with open(csv_path, "w", newline="") as f:
     w = csv.writer(f)
-    w.writerow(["what", "threads", "gb_per_s", "ratio_memread_same_threads", "speedup_over_pool"])
-    for what, threads, g, rm, rp in table:
-        w.writerow([what, threads, "%.4f" % g, "%.4f" % rm, "%.2f" % rp])
+    w.writerow(["what", "threads", "gb_per_s", "ratio_memread_same_threads", "speedup_over_pool",
+                "gb_per_cpu_second"])
+    for what, threads, g, rm, rp, pc in table:
+        w.writerow([what, threads, "%.4f" % g, "%.4f" % rm, "%.2f" % rp, "%.4f" % pc])
 print("CSV: %s" % csv_path)
 
 allc, one = table[2][2], table[3][2]
