@@ -219,3 +219,9 @@ bench-io: $(PROGRAM) $(BENCH_IO_FILE)
 	python3 scripts/bench-io.py --warm --rounds 3 --wordtally ./$(PROGRAM) $(BENCH_IO_FILE)
 data/gen-2g.txt: | $(GEN)
 	./$(GEN) -s 1 2G $@
+
+# ---- make kernel-bench: one kernel alone on a block in L2, and pread alone (CPU time) ----
+.PHONY: kernel-bench
+kernel-bench: $(BUILD)/kernel-bench
+$(BUILD)/kernel-bench: scripts/kernel-bench.c $(LIB_OBJ) $(HEADERS)
+	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(LDLIBS)
