@@ -213,7 +213,7 @@ int ranks_combine(const count_setup *setup, file_result *f, int err, count_stats
         uint64_t *whole = calloc(nwords, sizeof *whole);
         count_stats ws = {0};
         err = whole ? count_whole_serially(setup, f->name, whole, &ws) : ENOMEM;
-        if (!err && memcmp(whole, f->counts, nwords * sizeof *whole)) {
+        if (!err && memcmp(whole, f->counts, nwords * sizeof *whole) != 0) {
             st->mismatch = 1;
             st->where.found = 0;
         }
