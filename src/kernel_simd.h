@@ -51,16 +51,21 @@ SIMD_FN static uint64_t SIMD_NAME(ws64_safe)(const uint8_t *q, size_t avail)
     return ws64(tmp);
 }
 
-/* One block of the fast path: adds word k's matches among the token starts of p[b..b+64). */
+/* One block of the fast path: adds word k's matches among the token starts of p[b..b+64).
+ * pre[k]: positions where word k's first one or two bytes follow (all ones: not known); the full
+ * compare runs only for words that have such a position at a token start of the right length. */
 SIMD_FN static inline __attribute__((always_inline)) void
 SIMD_NAME(fast_block)(const wordlist *w, const uint8_t *q, const uint8_t (*pat)[64],
-                      const size_t *first, uint64_t starts, uint64_t ws, uint64_t ws_next,
-                      uint64_t *counts)
+                      const size_t *first, const uint64_t *pre, uint64_t starts, uint64_t ws,
+                      uint64_t ws_next, uint64_t *counts)
 {
     for (size_t k = 0; k < w->n; k++) {
         size_t L = w->len[k];
         uint64_t ends = (ws >> L) | (ws_next << (64 - L)); /* whitespace right after */
-        counts[k] += (uint64_t)__builtin_popcountll(starts & ends & eq64(q, pat + first[k], L));
+        uint64_t m = starts & ends & pre[k];
+        if (m && (L > 2 || pre[k] == ~UINT64_C(0))) /* else pre[k] was the whole compare */
+            m &= eq64(q, pat + first[k], L);
+        counts[k] += (uint64_t)__builtin_popcountll(m);
     }
 }
 
@@ -81,6 +86,9 @@ SIMD_FN static void SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, s
     uint64_t ws_next = len ? ws64(p) : 0;
     size_t b = 0;
     vec64 next = load64(p); /* p[0..64) is readable even when len is 0 */
+    uint64_t all[FAST_MAX_WORDS];
+    for (size_t k = 0; k < w->n; k++)
+        all[k] = ~UINT64_C(0);
 
     /* Whole blocks whose next block is readable too: no calls and no tests in the loop, so the
      * compiler keeps every constant in a register. */
@@ -96,12 +104,12 @@ SIMD_FN static void SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, s
         carry = nonws >> 63;
         /* Most blocks hold no token that starts with a word's first two bytes: test that for
          * all words first (two ops per word), and only then each word in full. */
-        uint64_t maybe = 0;
+        uint64_t maybe = 0, pre[FAST_MAX_WORDS];
         vec64 at1 = load64(p + b + 1);
         for (size_t k = 0; k < w->n; k++)
-            maybe |= prefix64(cur, at1, pat + first[k], w->len[k] > 1);
+            maybe |= pre[k] = prefix64(cur, at1, pat + first[k], w->len[k] > 1);
         if (starts & maybe)
-            SIMD_NAME(fast_block)(w, p + b, pat, first, starts, ws, ws_next, counts);
+            SIMD_NAME(fast_block)(w, p + b, pat, first, pre, starts, ws, ws_next, counts);
     }
     /* The last blocks: the next one may run past the readable context, and tokens starting at
      * or after len belong to the next block. */
@@ -113,7 +121,7 @@ SIMD_FN static void SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, s
         carry = nonws >> 63;
         if (len - b < 64)
             starts &= (UINT64_C(1) << (len - b)) - 1;
-        SIMD_NAME(fast_block)(w, p + b, pat, first, starts, ws, ws_next, counts);
+        SIMD_NAME(fast_block)(w, p + b, pat, first, all, starts, ws, ws_next, counts);
     }
 }
 
