@@ -46,8 +46,8 @@ static int count_entry(const window *w, const chunk *c, uint8_t *buf, uint64_t *
         if (step >= off)
             input_read_ahead(w->in, step + INPUT_AHEAD_DIST, INPUT_AHEAD_STEP);
         int done = mapping_count(w->map, off, n, words->maxlen + 1, count, words, counts);
-        if (done < 0)
-            return done;
+        if (done != 0 && done != 1)
+            return done; /* INPUT_CHANGED (negative) or an errno such as EIO (positive) */
         if (done) {
             progress_add(w->s->progress, n);
             continue;

@@ -316,7 +316,10 @@ def test_changed_file(d):
         os.utime(q, ns=(t, t))
 
     for name, change, args in (("truncated", truncate, ["-t", "2"]), ("grown", grow, ["-t", "2"]),
-                               ("rewritten", rewrite, ["-t", "2"]), ("truncated, serial", truncate, ["--serial"])):
+                               ("rewritten", rewrite, ["-t", "2"]), ("truncated, serial", truncate, ["--serial"]),
+                               ("truncated, --io mmap", truncate, ["--io", "mmap"]),
+                               ("grown, --io mmap", grow, ["--io", "mmap"]),
+                               ("rewritten, --io mmap", rewrite, ["--io", "mmap"])):
         make()
         opened, rc, out, err = run_and_change(p, change, args)
         lines = err.decode().splitlines()
