@@ -154,7 +154,8 @@ memcheck: $(PROGRAM)
 # Not linted here: src/ranks.c needs mpi.h (MPI=yes builds only); src/corpus_gen.c is the test-data
 # generator, whose two findings are a deliberate literal split after a hex escape ("fa\xe7" "ade")
 # and memory not freed on its exit path.
-LINT_SRC := $(filter-out src/ranks.c src/corpus_gen.c,$(wildcard src/*.c)) $(wildcard tests/*.c)
+LINT_SRC := $(filter-out src/ranks.c src/corpus_gen.c,$(wildcard src/*.c)) $(wildcard tests/*.c) \
+            tests/fuzz/fuzz_count.c
 .PHONY: lint
 lint:
 	cppcheck --error-exitcode=1 --enable=warning,style,performance,portability --std=c11 --quiet \
@@ -162,6 +163,40 @@ lint:
 	    -D_GNU_SOURCE -Isrc $(LINT_SRC)
 	clang-tidy --quiet $(LINT_SRC) -- -std=c11 -D_GNU_SOURCE -fopenmp -Isrc $(HWLOC_CFLAGS) \
 	    $(CHECK_CFLAGS)
+
+# ---- differential fuzzing: tests/fuzz/fuzz_count.c checks every kernel (kernel_get) and the serial,
+# parallel, verify, mmap and pipe paths against a simple reference tokenizer. `make fuzz` runs
+# libFuzzer (clang, libclang-rt-14-dev) for FUZZ_SECONDS; an input that fails is written to
+# tests/fuzz/regressions/, to be committed: `make check` replays those and the seeds with any
+# compiler (-DFUZZ_REPLAY). ----
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_REPLAY  := $(BUILD)/fuzz_replay
+FUZZ_INPUTS   = $(wildcard tests/fuzz/seeds/* tests/fuzz/regressions/*)
+.PHONY: fuzz check-fuzz-replay
+check: check-fuzz-replay
+check-fuzz-replay: $(FUZZ_REPLAY)
+	./$(FUZZ_REPLAY) $(FUZZ_INPUTS)
+
+$(FUZZ_REPLAY): $(BUILD)/tests/fuzz_count.o $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/fuzz_count.o: tests/fuzz/fuzz_count.c $(HEADERS) Makefile | $(BUILD)
+	$(CC) $(CFLAGS) -DFUZZ_REPLAY -Isrc -c -o $@ $<
+
+build-fuzz/fuzz_count: tests/fuzz/fuzz_count.c $(LIB_SRC) $(HEADERS) Makefile
+	mkdir -p build-fuzz/corpus
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -fopenmp -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -Isrc $(HWLOC_CFLAGS) -o $@ tests/fuzz/fuzz_count.c $(LIB_SRC) \
+	    $(HWLOC_LIBS)
+
+fuzz: build-fuzz/fuzz_count
+	./build-fuzz/fuzz_count -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=30 \
+	    -artifact_prefix=tests/fuzz/regressions/ -print_final_stats=1 build-fuzz/corpus tests/fuzz/seeds
+
+clean: clean-fuzz
+clean-fuzz:
+	rm -rf build-fuzz
 
 .PHONY: clean-tsan
 clean: clean-tsan

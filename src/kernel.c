@@ -56,3 +56,13 @@ const kernel *kernel_select(const char *name, const char **why)
 #endif
     return NULL;
 }
+
+size_t kernel_count(void)
+{
+    return NKERNELS;
+}
+
+const kernel *kernel_get(size_t i)
+{
+    return i < NKERNELS && kernels[i].runs() ? &kernels[i].k : NULL;
+}

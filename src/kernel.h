@@ -32,4 +32,9 @@ void kernel_avx512(const wordlist *w, const uint8_t *p, size_t len, uint64_t *co
  * unknown name, or a kernel this CPU cannot run. Names: scalar, avx2, avx512 (x86-64 only). */
 const kernel *kernel_select(const char *name, const char **why);
 
+/* Every kernel, for tests that must cover each one, including kernels added later: kernel_get(i)
+ * for i < kernel_count(), NULL for one this CPU cannot run. */
+size_t kernel_count(void);
+const kernel *kernel_get(size_t i);
+
 #endif

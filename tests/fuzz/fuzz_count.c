@@ -1,0 +1,254 @@
+/* fuzz_count.c - differential fuzzing: every kernel, and the serial, parallel, verify, stream and
+ * mmap paths of count_input, against a deliberately simple reference tokenizer.
+ *
+ * Built two ways: with clang -fsanitize=fuzzer (make fuzz) it is a libFuzzer target; with
+ * -DFUZZ_REPLAY (make check, any compiler) main() runs it over the files named on the command line
+ * (tests/fuzz/regressions/: inputs that once failed, kept for ever).
+ *
+ * An input is: byte 0 the chunk size (1..64, or 256K when it is 0), byte 1 the thread count (1..3)
+ * and options, byte 2 the number of words (1..8); then each word as a length byte (1..16) and its
+ * bytes (whitespace bytes are turned into other bytes, repeats dropped); the rest is the text. With
+ * option bit 0x80 of byte 1, each text byte picks a piece (a word, a word cut short or lengthened,
+ * a whitespace byte, a random byte) so matches are dense; otherwise the text is the bytes as is. */
+#include "count.h"
+#include "input.h"
+#include "kernel.h"
+#include "mapio.h"
+#include "words.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define MAX_WORDS 8
+#define MAX_TEXT 60000 /* below a pipe's 64 KiB buffer: see driver() */
+
+/* SPEC §1, written out again on purpose: not words.c's table. */
+static int ref_ws(unsigned char c)
+{
+    return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0;
+}
+
+/* The reference: split on whitespace, compare every token with every word. */
+static void reference(const unsigned char *t, size_t n, char words[][17], const size_t *len,
+                      size_t nw, uint64_t *counts)
+{
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && ref_ws(t[i]))
+            i++;
+        size_t start = i;
+        while (i < n && !ref_ws(t[i]))
+            i++;
+        for (size_t k = 0; k < nw && i > start; k++)
+            if (len[k] == i - start && memcmp(t + start, words[k], len[k]) == 0)
+                counts[k]++;
+    }
+}
+
+static void fail(const char *what, const char *kernel, size_t k, uint64_t got, uint64_t want)
+{
+    fprintf(stderr, "fuzz_count: %s (kernel %s): word %zu counted %llu, reference %llu\n", what,
+            kernel, k, (unsigned long long)got, (unsigned long long)want);
+    abort();
+}
+
+static void compare(const char *what, const char *kernel, const uint64_t *got, const uint64_t *want,
+                    size_t nw)
+{
+    for (size_t k = 0; k < nw; k++)
+        if (got[k] != want[k])
+            fail(what, kernel, k, got[k], want[k]);
+}
+
+/* One kernel over the text cut into chunks of `size`, each with the context kernel.h promises. */
+static void kernel_by_chunks(const kernel *kern, const wordlist *w, const unsigned char *t, size_t n,
+                             size_t size, uint64_t *counts)
+{
+    const size_t tail = w->maxlen + 1;
+    uint8_t *p = block_alloc(size, tail);
+    if (!p)
+        abort();
+    for (size_t off = 0; off < n; off += size) {
+        size_t len = n - off < size ? n - off : size;
+        size_t have = n - off < len + tail ? n - off : len + tail;
+        p[-1] = off ? t[off - 1] : ' ';
+        memcpy(p, t + off, have);
+        memset(p + have, ' ', len + tail - have);
+        kern->count(w, p, len, counts);
+    }
+    block_free(p);
+}
+
+/* count_input on the text as a regular file (memfd) or as a pipe. */
+static void driver(const count_setup *s, const unsigned char *t, size_t n, int as_pipe,
+                   uint64_t *counts)
+{
+    input in = {.name = "fuzz"};
+    int fds[2] = {-1, -1};
+    if (as_pipe) {
+        /* The whole text fits in the pipe's buffer (max_len is far below 64 KiB), so no writer
+         * thread is needed: write, close, then read it back as a stream. */
+        if (n > MAX_TEXT || pipe(fds) < 0 || write(fds[1], t, n) != (ssize_t)n)
+            abort();
+        close(fds[1]);
+        in.fd = fds[0];
+    } else {
+        int fd = memfd_create("fuzz", 0);
+        if (fd < 0 || write(fd, t, n) != (ssize_t)n)
+            abort();
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        if (input_open(&in, path) != 0)
+            abort();
+        close(fd);
+    }
+    count_stats st;
+    int err = count_input(s, &in, counts, &st);
+    if (err || st.mismatch) {
+        fprintf(stderr, "fuzz_count: count_input: error %d, mismatch %d (mode %d, %s)\n", err,
+                st.mismatch, s->mode, as_pipe ? "pipe" : "file");
+        abort();
+    }
+    if (as_pipe)
+        close(fds[0]);
+    else
+        input_close(&in);
+}
+
+static unsigned char *text_buf;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 3)
+        return 0;
+    size_t chunk = data[0] ? (size_t)(data[0] % 64) + 1 : 256 * 1024;
+    int threads = (data[1] & 3) % 3 + 1, dense = data[1] & 0x80;
+    size_t want_words = (size_t)(data[2] % MAX_WORDS) + 1, pos = 3;
+
+    char words[MAX_WORDS][17];
+    size_t len[MAX_WORDS], nw = 0;
+    wordlist w = {0};
+    const char *why;
+    while (nw < want_words && pos < size) {
+        size_t l = (size_t)(data[pos++] % 16) + 1;
+        if (pos + l > size)
+            break;
+        for (size_t j = 0; j < l; j++) {
+            unsigned char c = data[pos + j];
+            words[nw][j] = (char)(ref_ws(c) || c == 0 ? c ^ 0x40 : c); /* never ws, never NUL */
+        }
+        words[nw][l] = '\0';
+        pos += l;
+        len[nw] = l;
+        if (words_add(&w, words[nw], &why) == 0) /* a repeat is refused: skip it */
+            nw++;
+    }
+    if (nw == 0) {
+        words_free(&w);
+        return 0;
+    }
+    words_finish(&w);
+
+    /* The text. */
+    if (!text_buf && !(text_buf = malloc(MAX_TEXT)))
+        abort();
+    size_t n = 0;
+    static const unsigned char ws[] = {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D,
+                                       0x1E, 0x1F, 0x20, 0x85, 0xA0};
+    for (; pos < size && n + 40 < MAX_TEXT; pos++) {
+        unsigned char b = data[pos];
+        if (!dense) {
+            text_buf[n++] = b;
+            continue;
+        }
+        size_t k = (b >> 3) % nw;
+        switch (b & 7) {
+        case 0: case 1: case 2: /* a whole word */
+            memcpy(text_buf + n, words[k], len[k]);
+            n += len[k];
+            break;
+        case 3: /* a word cut short */
+            memcpy(text_buf + n, words[k], len[k] - 1);
+            n += len[k] - 1;
+            break;
+        case 4: /* a word and one more byte */
+            memcpy(text_buf + n, words[k], len[k]);
+            n += len[k];
+            text_buf[n++] = (unsigned char)('a' + (b >> 5));
+            break;
+        case 5: case 6: /* a whitespace byte */
+            text_buf[n++] = ws[(b >> 3) % sizeof ws];
+            break;
+        default: /* a byte as is */
+            text_buf[n++] = b;
+        }
+    }
+
+    uint64_t want[MAX_WORDS] = {0};
+    reference(text_buf, n, words, len, nw, want);
+
+    /* Every kernel this CPU runs, over the chunk table and over the text as one block. */
+    size_t tested = 0;
+    for (size_t i = 0; i < kernel_count(); i++) {
+        const kernel *kern = kernel_get(i);
+        if (!kern)
+            continue;
+        uint64_t got[MAX_WORDS] = {0};
+        kernel_by_chunks(kern, &w, text_buf, n, chunk, got);
+        compare("kernel over the chunk table", kern->name, got, want, nw);
+        if (n) {
+            memset(got, 0, sizeof got);
+            kernel_by_chunks(kern, &w, text_buf, n, n, got);
+            compare("kernel over one block", kern->name, got, want, nw);
+        }
+        tested++;
+    }
+    if (tested == 0)
+        abort();
+
+    /* The drivers, with the fastest kernel: serial, parallel and verify; file (pread and mmap)
+     * and pipe. */
+    const char *why_k;
+    count_setup s = {.words = &w, .kern = kernel_select("auto", &why_k), .chunk_size = chunk,
+                     .threads = threads};
+    static const struct { int mode, pipe, io; const char *what; } paths[] = {
+        {COUNT_SERIAL, 0, IO_PREAD, "serial path, file"},
+        {COUNT_PARALLEL, 0, IO_PREAD, "parallel path, file"},
+        {COUNT_VERIFY, 0, IO_MMAP, "verify, file by mmap"},
+        {COUNT_VERIFY, 1, IO_PREAD, "verify, pipe"},
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        uint64_t got[MAX_WORDS] = {0};
+        s.mode = paths[i].mode;
+        s.io = paths[i].io;
+        driver(&s, text_buf, n, paths[i].pipe, got);
+        compare(paths[i].what, s.kern->name, got, want, nw);
+    }
+    words_free(&w);
+    return 0;
+}
+
+#ifdef FUZZ_REPLAY
+/* make check: replays the files given (regressions and seeds) without libFuzzer. */
+int main(int argc, char **argv)
+{
+    static uint8_t buf[1 << 20];
+    for (int i = 1; i < argc; i++) {
+        FILE *f = fopen(argv[i], "rb");
+        if (!f) {
+            perror(argv[i]);
+            return 1;
+        }
+        size_t n = fread(buf, 1, sizeof buf, f);
+        fclose(f);
+        LLVMFuzzerTestOneInput(buf, n);
+    }
+    printf("fuzz replay: %d input%s, all agree with the reference\n", argc - 1,
+           argc == 2 ? "" : "s");
+    return 0;
+}
+#endif
