@@ -74,9 +74,9 @@ int mapping_count(const mapping *m, uint64_t off, size_t len, size_t tail, kerne
         guard = NULL;
         /* SIGBUS means the pages are gone (the file shrank) or could not be read (I/O error). */
         struct stat st;
-        if (fstat(m->fd, &st) < 0)
-            return errno;
-        return (uint64_t)st.st_size < off + len + tail ? INPUT_CHANGED : EIO;
+        if (fstat(m->fd, &st) == 0 && (uint64_t)st.st_size < off + len + tail)
+            return INPUT_CHANGED;
+        return EIO; /* never 1, which means "counted" */
     }
     guard = &here;
     count(w, p, len, counts);

@@ -24,7 +24,8 @@ void mapping_close(mapping *m);
 /* Counts the block [off, off+len) of the file in place with `count` when the block and the kernel
  * context around it (kernel.h: KERNEL_PAD before, tail + KERNEL_PAD after) lie inside the file.
  * Returns 1 when counted, 0 when the caller must read the block itself (near the file's ends, or
- * not mapped), or on SIGBUS: INPUT_CHANGED when the file shrank under the mapping, else EIO. */
+ * not mapped), or on SIGBUS: INPUT_CHANGED when the file shrank under the mapping, else EIO (the
+ * only two error values: an error is never confused with 1). */
 int mapping_count(const mapping *m, uint64_t off, size_t len, size_t tail, kernel_fn count,
                   const wordlist *w, uint64_t *counts);
 
