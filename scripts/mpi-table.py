@@ -10,6 +10,7 @@ oracle computed here). Prints a Markdown table and the load average.
 import argparse
 import json
 import os
+import resource
 import subprocess
 import time
 
@@ -42,14 +43,19 @@ def load():
 
 def once(cmd):
     """(GB/s of the counting time, the slowest rank's; wall-clock seconds of the whole command,
-    MPI start-up included; counts equal to the oracle's), or None if it failed."""
+    MPI start-up included; counts equal to the oracle's; CPU seconds, user + system, of every
+    process of the command: under load, CPU time shows the work done, wall time the waiting), or
+    None if it failed."""
+    c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     r = subprocess.run(cmd, capture_output=True, env=env, timeout=600)
     wall = time.monotonic() - t0
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (c1.ru_utime - c0.ru_utime) + (c1.ru_stime - c0.ru_stime)
     if r.returncode != 0:
         return None
     j = json.loads(r.stdout)
-    return j["gb_per_s"], wall, j["total"] == want
+    return j["gb_per_s"], wall, j["total"] == want, cpu
 
 
 configs = [("wordtally", "-", t, [a.plain, "-f", "json", "-t", str(t), a.corpus])
@@ -66,13 +72,15 @@ for _ in range(a.runs):
     for i, c in enumerate(configs):
         results[i].append(once(c[3]))
 print()
-print("| program | ranks | threads/rank | best GB/s (counting) | best wall s (with start-up) | counts = oracle |")
-print("|---|---|---|---|---|---|")
+print("| program | ranks | threads/rank | best GB/s (counting) | best wall s (with start-up) "
+      "| least CPU s (all processes) | counts = oracle |")
+print("|---|---|---|---|---|---|---|")
 for (name, n, t, _), res in zip(configs, results):
     ok = [x for x in res if x]
-    print("| %s | %s | %d | %s | %s | %s |" % (
+    print("| %s | %s | %d | %s | %s | %s | %s |" % (
         name, n, t, "%.2f" % max(x[0] for x in ok) if ok else "failed",
         "%.2f" % min(x[1] for x in ok) if ok else "-",
+        "%.2f" % min(x[3] for x in ok) if ok else "-",
         "yes" if len(ok) == len(res) and all(x[2] for x in ok) else "NO"))
 print()
 print("load average after: %s" % load())
