@@ -57,19 +57,31 @@ SIMD_FN static inline uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], 
     return mlo | (uint64_t)mhi << 32;
 }
 
-SIMD_FN static inline uint64_t prefix64(vec64 v0, vec64 v1, const uint8_t (*pat)[64], int two)
+/* Zero bytes where the word's first byte (and second, when `two`) start: v0, v1 = block at +0, +1. */
+SIMD_FN static inline vec64 prefix_acc(vec64 v0, vec64 v1, const uint8_t (*pat)[64], int two)
 {
     __m256i c = _mm256_load_si256((const __m256i *)pat[0]);
-    __m256i lo = _mm256_xor_si256(v0.lo, c), hi = _mm256_xor_si256(v0.hi, c);
+    vec64 acc = {_mm256_xor_si256(v0.lo, c), _mm256_xor_si256(v0.hi, c)};
     if (two) {
         c = _mm256_load_si256((const __m256i *)pat[1]);
-        lo = _mm256_or_si256(lo, _mm256_xor_si256(v1.lo, c));
-        hi = _mm256_or_si256(hi, _mm256_xor_si256(v1.hi, c));
+        acc.lo = _mm256_or_si256(acc.lo, _mm256_xor_si256(v1.lo, c));
+        acc.hi = _mm256_or_si256(acc.hi, _mm256_xor_si256(v1.hi, c));
     }
+    return acc;
+}
+
+SIMD_FN static inline vec64 min64(vec64 a, vec64 b)
+{
+    vec64 m = {_mm256_min_epu8(a.lo, b.lo), _mm256_min_epu8(a.hi, b.hi)};
+    return m;
+}
+
+SIMD_FN static inline uint64_t zeros64(vec64 a)
+{
     __m256i z = _mm256_setzero_si256();
-    uint32_t mlo = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, z));
-    uint32_t mhi = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, z));
-    return mlo | (uint64_t)mhi << 32;
+    uint32_t lo = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a.lo, z));
+    uint32_t hi = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a.hi, z));
+    return lo | (uint64_t)hi << 32;
 }
 
 #include "kernel_simd.h"

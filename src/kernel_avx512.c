@@ -51,12 +51,23 @@ SIMD_FN static inline uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], 
 }
 #undef STEP
 
-SIMD_FN static inline uint64_t prefix64(vec64 v0, vec64 v1, const uint8_t (*pat)[64], int two)
+/* Zero bytes where the word's first byte (and second, when `two`) start: v0, v1 = block at +0, +1. */
+SIMD_FN static inline vec64 prefix_acc(vec64 v0, vec64 v1, const uint8_t (*pat)[64], int two)
 {
     __m512i acc = _mm512_xor_si512(v0, _mm512_load_si512((const void *)pat[0]));
     if (two)
         acc = _mm512_ternarylogic_epi64(acc, v1, _mm512_load_si512((const void *)pat[1]), 0xF6);
-    return (uint64_t)_mm512_testn_epi8_mask(acc, acc);
+    return acc;
+}
+
+SIMD_FN static inline vec64 min64(vec64 a, vec64 b)
+{
+    return _mm512_min_epu8(a, b);
+}
+
+SIMD_FN static inline uint64_t zeros64(vec64 a)
+{
+    return (uint64_t)_mm512_testn_epi8_mask(a, a);
 }
 
 #include "kernel_simd.h"

@@ -8,9 +8,11 @@
  *       bit i set when byte i of v is a whitespace byte;
  *   static uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], size_t L);
  *       bit i set when q[i..i+L) equals the word whose byte j is repeated in pat[j][0..64);
- *   static uint64_t prefix64(vec64 v0, vec64 v1, const uint8_t (*pat)[64], int two);
- *       with v0, v1 loaded from q and q+1: eq64 for the word's first byte, or first two bytes
- *       when `two`: a cheap filter that loads nothing but the patterns;
+ *   static vec64 prefix_acc(vec64 v0, vec64 v1, const uint8_t (*pat)[64], int two);
+ *       with v0, v1 loaded from q and q+1: zero bytes where the word's first byte (and second,
+ *       when `two`) start - a cheap filter that loads nothing but the patterns;
+ *   static vec64 min64(vec64 a, vec64 b);   bytewise unsigned minimum (zero if either is zero);
+ *   static uint64_t zeros64(vec64 a);       bit i set when byte i of a is zero;
  *   SIMD_NAME(x)  the name of x in this file, e.g. x##_avx512.
  *
  * Two paths, both exact:
@@ -103,13 +105,18 @@ SIMD_FN static void SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, s
         uint64_t starts = nonws & ~((nonws << 1) | carry);
         carry = nonws >> 63;
         /* Most blocks hold no token that starts with a word's first two bytes: test that for
-         * all words first (two ops per word), and only then each word in full. */
-        uint64_t maybe = 0, pre[FAST_MAX_WORDS];
+         * all words at once first (three vector ops per word, the minimum over the words is zero
+         * where any matches), and only then each word's filter and, if it fired, the word. */
         vec64 at1 = load64(p + b + 1);
-        for (size_t k = 0; k < w->n; k++)
-            maybe |= pre[k] = prefix64(cur, at1, pat + first[k], w->len[k] > 1);
-        if (starts & maybe)
+        vec64 any = prefix_acc(cur, at1, pat + first[0], w->len[0] > 1);
+        for (size_t k = 1; k < w->n; k++)
+            any = min64(any, prefix_acc(cur, at1, pat + first[k], w->len[k] > 1));
+        if (starts & zeros64(any)) {
+            uint64_t pre[FAST_MAX_WORDS];
+            for (size_t k = 0; k < w->n; k++)
+                pre[k] = zeros64(prefix_acc(cur, at1, pat + first[k], w->len[k] > 1));
             SIMD_NAME(fast_block)(w, p + b, pat, first, pre, starts, ws, ws_next, counts);
+        }
     }
     /* The last blocks: the next one may run past the readable context, and tokens starting at
      * or after len belong to the next block. */
