@@ -65,6 +65,7 @@ HEADERS := $(wildcard src/*.h)
 TEST_SUITES := check_chunks check_kernel check_cli check_words check_verify
 TEST_SUITES += check_sweep
 TEST_SUITES += check_mapio
+TEST_SUITES += check_count
 TEST_BIN := $(BUILD)/check_all
 
 PROGRAM := $(if $(strip $(SANITIZE)),$(BUILD)/wordtally,wordtally)

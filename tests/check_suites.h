@@ -11,5 +11,6 @@ Suite *cli_suite(void);
 Suite *verify_suite(void);
 Suite *mapio_suite(void);
 Suite *sweep_suite(void);
+Suite *count_suite(void);
 
 #endif
