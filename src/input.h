@@ -10,6 +10,7 @@
 #define INPUT_NOT_SHARED (-2) /* a stream cannot be shared between MPI ranks */
 #define INPUT_RANKS_DIFFER (-3) /* MPI ranks found different sizes (not the same file) */
 #define INPUT_MODIFIED (-4) /* same size, but written to while it was counted (mtime moved) */
+#define INPUT_ON_RANK (-5) /* wordtally-mpi: another rank failed; input_rank_reason says why */
 
 typedef struct {
     const char *name; /* for messages and reports: the path, or "-" for standard input */
@@ -22,6 +23,8 @@ typedef struct {
 int input_open(input *in, const char *path); /* "-" is standard input */
 void input_close(input *in);
 const char *input_strerror(int err);
+/* wordtally-mpi (ranks.c): the reason INPUT_ON_RANK stands for, with the rank that failed. */
+extern char input_rank_reason[160];
 
 /* Reads the block [off, off+len) of a regular file into p with the context of kernel.h: p[-1] and
  * `tail` bytes after the block (whitespace past the end of the file). */

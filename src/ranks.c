@@ -175,13 +175,20 @@ int ranks_combine(const count_setup *setup, file_result *f, int err, count_stats
 
     /* Every rank draws the same conclusion from the same table. */
     err = 0;
-    int mismatch = -1;
+    int mismatch = -1, failed = -1;
     for (int r = 0; r < size; r++) {
         const int64_t *g = gathered + (size_t)r * F_N;
-        if (!err && g[F_ERR])
-            err = (int)g[F_ERR];
+        if (failed < 0 && g[F_ERR])
+            failed = r;
         if (mismatch < 0 && g[F_MISMATCH])
             mismatch = r;
+    }
+    if (failed >= 0)
+        err = (int)gathered[(size_t)failed * F_N + F_ERR];
+    if (failed > 0 && rank == 0) { /* rank 0's message says which rank could not read it */
+        snprintf(input_rank_reason, sizeof input_rank_reason, "%s (on MPI rank %d of %d)",
+                 input_strerror(err), failed, size);
+        err = INPUT_ON_RANK;
     }
     for (int r = 1; r < size && !err; r++)
         if (gathered[(size_t)r * F_N + F_BYTES] != gathered[F_BYTES])

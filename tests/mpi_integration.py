@@ -161,7 +161,7 @@ def test_errors(files, want, d):
     r = mpirun(1, args, opts=["--wdir", dirs[0]], extra=extra)
     err = ours(r.stderr) if r else []
     check(r is not None and r.returncode == 1 and len(err) == 1 and
-          "x.txt: No such file or directory" in err[0] and
+          "x.txt: No such file or directory (on MPI rank 2 of 3)" in err[0] and
           integration.totals_csv(r.stdout) == want["random-1"],
           "a file missing on rank 2 only: exit 1, one message, the good file counted (%r)" %
           ((r and r.returncode, err),))
