@@ -74,6 +74,8 @@ SIMD_NAME(fast_block)(const wordlist *w, const uint8_t *q, const uint8_t (*pat)[
 SIMD_FN static void SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, size_t len,
                                           uint64_t *counts)
 {
+    if (w->n == 0) /* nothing to count (the filter below starts from word 0) */
+        return;
     /* Word k's byte j, repeated over a whole vector: loaded straight into the compares. */
     _Alignas(64) uint8_t pat[FAST_MAX_BYTES][64];
     size_t first[FAST_MAX_WORDS], used = 0;
