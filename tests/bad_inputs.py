@@ -15,18 +15,15 @@ import sys
 import tempfile
 import threading
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import Tally, oracle  # noqa: E402
+
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("--")
                        else "./wordtally")
 MARKDOWN = "--markdown" in sys.argv
-WORDS = ["dog", "cat", "boy", "girl"]
-passed = failed = 0
+tally = Tally("bad inputs")
 TMP = None  # the temporary folder, shown as $D in the table
 table = []  # (case, command, want rc, got rc, stderr, ok)
-
-
-def oracle(data, words=WORDS):
-    t = data.decode("latin-1").split()
-    return [t.count(w) for w in words]
 
 
 def totals(stdout):
@@ -54,7 +51,6 @@ def row(case, cmd, want_rc, needle, stdin=None, env=None, shell=False, counts=No
         one_line=True, preexec=None, stdout=None, display=None, raw=False):
     """Runs one row. cmd is an argument list after the program name, or with shell=True a shell
     command where {P} is the program. counts: the totals the (json) report must show."""
-    global passed, failed
     e = dict(os.environ)
     e.pop("OMP_NUM_THREADS", None)
     e.update(env or {})
@@ -88,12 +84,8 @@ def row(case, cmd, want_rc, needle, stdin=None, env=None, shell=False, counts=No
         ok = ok and out == b""  # a usage error counts nothing
     if counts is not None:
         ok = ok and totals(out) == counts
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: %s: %s: rc %s (want %s), stderr %r, stdout %r"
-              % (case, shown, rc, want_rc, err, out[:200]))
+    tally.check(ok, "%s: %s: rc %s (want %s), stderr %r, stdout %r"
+                % (case, shown, rc, want_rc, err, out[:200]))
     if TMP:
         shown, err = shown.replace(TMP, "$D"), err.replace(TMP, "$D")
         lines = [ln.replace(TMP, "$D") for ln in lines]
@@ -290,8 +282,7 @@ def main():
             esc = lambda s: str(s).replace("|", "\\|").replace("\t", "\\t").replace("\xa0", "\\xa0").replace("\x85", "\\x85")
             print("| %s | `%s` | %s | %s%s | %s |" % (esc(case), esc(cmd)[:90], want, got,
                                                     "" if ok else " FAIL", esc(err)[:160]))
-    print("bad inputs: %d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    tally.finish()
 
 
 if __name__ == "__main__":

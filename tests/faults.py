@@ -13,25 +13,14 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import WS, Tally, oracle  # noqa: E402
+
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
 SHIM = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/fault_shim.so")
-WORDS = ["dog", "cat", "boy", "girl"]
-WS = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0"
-passed = failed = 0
+tally = Tally("faults")
+check = tally.check
 
-
-def oracle(data):
-    t = data.decode("latin-1").split()
-    return [t.count(w) for w in WORDS]
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
 
 
 def run(args, faults, stdin=None):
@@ -143,8 +132,7 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         test_exact(d)
         test_errors(d)
-    print("faults: %d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    tally.finish()
 
 
 if __name__ == "__main__":

@@ -12,25 +12,15 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import WORDS, Tally, oracle  # noqa: E402
+
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORDS = ["dog", "cat", "boy", "girl"]
 SWEEP_HEADER = "threads,seconds,gb_per_s,speedup,efficiency"
-passed = failed = 0
+tally = Tally("hpc")
+check = tally.check
 
-
-def oracle(path, words=WORDS):
-    t = open(path, encoding="latin-1").read().split()
-    return [t.count(w) for w in words]
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
 
 
 def clean_env(extra=None):
@@ -132,9 +122,9 @@ def test_sweep(path, cores):
           "sweep warns when the runtime gives fewer threads")
     j = json_out(run(["--sweep", "2", "--repeat", "1", "-f", "json", path], env={"OMP_NUM_THREADS": "1"}))
     check(j and j["sweep"][0]["threads"] == 2, "OMP_NUM_THREADS does not change a sweep")
-    for io in ("pread", "mmap"):
-        j = json_out(run(["--sweep", "1,2", "--repeat", "1", "--io", io, "-f", "json", path]))
-        check(j and j["io"] == io and j["total"] == want, "sweep --io %s: oracle counts" % io)
+    for mode in ("pread", "mmap"):
+        j = json_out(run(["--sweep", "1,2", "--repeat", "1", "--io", mode, "-f", "json", path]))
+        check(j and j["io"] == mode and j["total"] == want, "sweep --io %s: oracle counts" % mode)
     j = json_out(run(["--repeat", "1", "--io", "mmap", "-f", "json", path]))
     check(j and j["total"] == want, "--repeat --io mmap: oracle counts")
     j = json_out(run(["--sweep", "1,2", "--repeat", "1", "-f", "json", path, path]))
@@ -277,8 +267,7 @@ def main():
         test_errors(path, d)
         test_topology()
         test_job_scripts(path, d)
-    print("hpc: %d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    tally.finish()
 
 
 if __name__ == "__main__":

@@ -9,27 +9,15 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import WORDS, WS, Tally, oracle  # noqa: E402
+
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
-WORDS = ["dog", "cat", "boy", "girl"]
 CHUNKS = ["1", "2", "3", "63", "64", "65", "4095", "256K"]
 THREADS = ["1", "2", "3"]
-WS = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0"
-passed = failed = 0
+tally = Tally("integration")
+check = tally.check
 
-
-def oracle(path, words):
-    """SPEC.md's oracle, verbatim in meaning."""
-    t = open(path, encoding="latin-1").read().split()
-    return [t.count(w) for w in words]
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
 
 
 def run(args, stdin=None, env=None):
@@ -234,8 +222,7 @@ def main():
         test_kernels(files, d)
         test_io_mmap(files)
         test_errors(files, d)
-    print("integration: %d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    tally.finish()
 
 
 if __name__ == "__main__":

@@ -16,23 +16,20 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import integration  # noqa: E402  (its make_files: the same adversarial and real inputs)
+from testlib import Tally  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
 VALGRIND = ["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
             "--errors-for-leak-kinds=definite,indirect", "--show-leak-kinds=definite,indirect",
             "--track-origins=yes"]
-passed = failed = 0
+tally = Tally("memcheck")
 
 
 def vg(args, stdin=None):
-    global passed, failed
     env = dict(os.environ, HWLOC_COMPONENTS="-x86")
     r = subprocess.run(VALGRIND + [PROG] + args, input=stdin, capture_output=True, env=env)
-    if r.returncode == 99 or b"==" in r.stderr and b"ERROR SUMMARY" in r.stderr:
-        failed += 1
-        print("FAIL: valgrind", args, r.stderr.decode("latin-1")[-3000:])
-    else:
-        passed += 1
+    bad = r.returncode == 99 or b"==" in r.stderr and b"ERROR SUMMARY" in r.stderr
+    tally.check(not bad, "valgrind %s %s" % (args, r.stderr.decode("latin-1")[-3000:]))
     return r.returncode
 
 
@@ -51,8 +48,7 @@ def main():
         for bad in (["/nonexistent"], [d], ["-t", "0"], ["-w", ""], ["--words-file", "/dev/null"],
                     ["--bogus"], [files["random-1"], "/nonexistent"]):
             vg(bad)
-    print("memcheck: %d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    tally.finish()
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import integration  # noqa: E402  (its file generators and the oracle)
+import integration  # noqa: E402  (its file generators)
+from testlib import Tally, oracle  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally-mpi")
 WORDS = integration.WORDS
@@ -26,16 +27,9 @@ THREADS = ["1", "2"]
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_btl_vader_single_copy_mechanism="none", OMP_NUM_THREADS="1")
 MPIRUN = ["mpirun", "--oversubscribe", "--allow-run-as-root"]
-passed = failed = 0
+tally = Tally("mpi")
+check = tally.check
 
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
 
 
 def mpirun(ranks, args, bind="none", stdin=subprocess.DEVNULL, extra=None, opts=None):
@@ -110,7 +104,7 @@ def test_paths(files, want, d):
     words = ["the", "of", "dog", "a"]
     r = mpirun(3, ["-f", "json", "-c", "64"] + sum((["-w", w] for w in words), []) + [real])
     check(r is not None and r.returncode == 0 and
-          json.loads(r.stdout)["total"] == integration.oracle(real, words), "3 ranks, -w list")
+          json.loads(r.stdout)["total"] == oracle(real, words), "3 ranks, -w list")
     # --verbose: every rank says where it runs.
     r = mpirun(3, ["-v", real])
     lines = ours(r.stderr) if r else []
@@ -176,12 +170,11 @@ def test_errors(files, want, d):
 def main():
     with tempfile.TemporaryDirectory() as d:
         files = integration.make_files(d)
-        want = {name: integration.oracle(p, WORDS) for name, p in files.items()}
+        want = {name: oracle(p, WORDS) for name, p in files.items()}
         test_counts(files, want)
         test_paths(files, want, d)
         test_errors(files, want, d)
-    print("mpi: %d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    tally.finish()
 
 
 if __name__ == "__main__":

@@ -13,28 +13,17 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import WORDS, Tally, oracle  # noqa: E402
+
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
 GEN = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "./wordtally-gen")
-WORDS = ["dog", "cat", "boy", "girl"]
 MIB = 1024 * 1024
 # Sanitizer builds carry shadow memory: the counts are still checked, the memory bound is not.
 RSS_BOUND = "--no-rss-bound" not in sys.argv
-passed = failed = 0
+tally = Tally("scale")
+check = tally.check
 
-
-def oracle(path, words):
-    """SPEC.md's oracle, verbatim in meaning."""
-    t = open(path, encoding="latin-1").read().split()
-    return [t.count(w) for w in words]
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
 
 
 def expected(path):
@@ -340,8 +329,7 @@ def main():
         test_changed_file(d)
     finally:
         shutil.rmtree(d)
-    print("scale: %d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    tally.finish()
 
 
 if __name__ == "__main__":
