@@ -45,10 +45,12 @@ int main(int argc, char **argv)
     int threads = o.threads ? o.threads : topo_default_threads(&machine, &source);
     if (o.mode == COUNT_SERIAL)
         threads = 1;
+    count_setup setup = {.words = &o.words, .kern = kern, .chunk_size = o.chunk_size,
+                         .threads = threads, .mode = o.mode, .io = o.io};
     if (o.topology || o.sweep || o.repeat) { /* these own the rest of the run: topo.c, sweep.c */
         status = o.topology ? (topo_print(stdout, &machine, threads, source,
                                           topo_should_bind(o.no_bind)) < 0 ? EXIT_INPUT : EXIT_OK)
-                            : sweep_run(&o, &machine, kern, threads);
+                            : sweep_run(&o, &machine, &setup);
         topo_free(&machine);
         cli_free(&o);
         return status;
@@ -64,8 +66,6 @@ int main(int argc, char **argv)
     if (o.mode != COUNT_SERIAL)
         topo_bind_team(&machine, threads, topo_should_bind(o.no_bind), o.verbose ? stderr : NULL);
 
-    count_setup setup = {.words = &o.words, .kern = kern, .chunk_size = o.chunk_size,
-                         .threads = threads, .mode = o.mode, .io = o.io};
     ranks_share(&setup);
     progress bar; /* issue 4: stderr only; per-chunk rows go to stdout as chunks complete */
     setup.progress = progress_init(&bar, o.progress, stderr);

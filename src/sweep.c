@@ -264,8 +264,9 @@ static int print_repeat(const options *o, const row *r, int runs, const uint64_t
     return rc;
 }
 
-int sweep_run(const options *o, const topo *machine, const kernel *kern, int threads)
+int sweep_run(const options *o, const topo *machine, const count_setup *base)
 {
+    const kernel *kern = base->kern;
     const size_t nw = o->words.n, ncounts = (size_t)o->nfiles * nw;
     const int runs = o->repeat ? o->repeat : REPEAT_DEFAULT;
     const int bind = topo_should_bind(o->no_bind) && o->mode != COUNT_SERIAL;
@@ -288,7 +289,7 @@ int sweep_run(const options *o, const topo *machine, const kernel *kern, int thr
     if (list && o->sweep)
         n = sweep_parse(o->sweep, machine->ncores, list, THREADS_MAX, &why);
     else if (list)
-        list[0] = o->mode == COUNT_SERIAL ? 1 : threads;
+        list[0] = base->threads;
     if (n < 0) {
         fprintf(stderr, "wordtally: --sweep '%s': %s\n", o->sweep, why);
         free(list);
@@ -319,8 +320,8 @@ int sweep_run(const options *o, const topo *machine, const kernel *kern, int thr
         /* Re-bind for every count: a smaller team must not keep a larger one's placement. */
         if (o->mode != COUNT_SERIAL)
             topo_bind_team(machine, t, bind, o->verbose ? stderr : NULL);
-        count_setup setup = {.words = &o->words, .kern = kern, .chunk_size = o->chunk_size,
-                             .threads = t, .mode = o->mode, .io = o->io};
+        count_setup setup = *base; /* everything main set up; only the team size varies */
+        setup.threads = t;
         rows[e].threads = t;
         for (int r = 0; r <= runs && status == EXIT_OK; r++) {
             double s;

@@ -4,6 +4,7 @@
 #define WORDTALLY_SWEEP_H
 
 #include "cli.h"
+#include "count.h"
 #include "kernel.h"
 #include "topo.h"
 
@@ -23,9 +24,10 @@ double sweep_median(double *v, int n);
 long sweep_first_difference(const uint64_t *a, const uint64_t *b, size_t n);
 
 /* Runs --sweep or --repeat over o->files (regular files only: each is read several times) and
- * prints the table to stdout. `threads` is the count of a plain --repeat run. Returns an exit
+ * prints the table to stdout. `base` is the plain run's set-up (its threads are a plain --repeat
+ * run's team); a sweep varies only the team size. Returns an exit
  * code: EXIT_OK; EXIT_INPUT if an input failed (timings of part of the inputs would mislead, so
  * it stops); EXIT_USAGE for a stream; EXIT_MISMATCH if two runs' counts differ. */
-int sweep_run(const options *o, const topo *machine, const kernel *kern, int threads);
+int sweep_run(const options *o, const topo *machine, const count_setup *base);
 
 #endif
