@@ -281,6 +281,9 @@ int cli_parse(int argc, char **argv, options *o)
     words_finish(&o->words);
     o->files = argv + optind;
     o->nfiles = argc - optind;
+    o->kern = kernel_select(o->kernel, &why);
+    if (!o->kern)
+        return usage_error("--kernel", o->kernel, why);
     if (o->per_chunk && o->format == FORMAT_JSON) /* JSON is one summary object (SPEC §5) */
         return usage_error("--per-chunk", NULL, "needs --format text or csv, not json");
     return check_timed_runs(o);

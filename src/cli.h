@@ -2,6 +2,7 @@
 #ifndef WORDTALLY_CLI_H
 #define WORDTALLY_CLI_H
 
+#include "kernel.h"
 #include "words.h"
 
 #include <stdint.h>
@@ -21,7 +22,8 @@ typedef struct {
     uint64_t chunk_size; /* bytes */
     int mode;            /* COUNT_PARALLEL, COUNT_SERIAL or COUNT_VERIFY */
     int format;
-    const char *kernel;  /* "auto" or a kernel's name */
+    const char *kernel;  /* "auto" or a kernel's name, as given */
+    const kernel *kern;  /* the kernel it names, checked against this CPU */
     int no_bind;
     int verbose;
     const char *sweep;   /* --sweep LIST (checked here, expanded by sweep.c); NULL: no sweep */

@@ -30,13 +30,6 @@ int main(int argc, char **argv)
         cli_free(&o);
         return status;
     }
-    const char *why = NULL;
-    const kernel *kern = kernel_select(o.kernel, &why);
-    if (!kern) {
-        fprintf(stderr, "wordtally: --kernel '%s': %s (try --help)\n", o.kernel, why);
-        cli_free(&o);
-        return EXIT_USAGE;
-    }
 
     topo machine;
     topo_init(&machine);
@@ -45,7 +38,7 @@ int main(int argc, char **argv)
     int threads = o.threads ? o.threads : topo_default_threads(&machine, &source);
     if (o.mode == COUNT_SERIAL)
         threads = 1;
-    count_setup setup = {.words = &o.words, .kern = kern, .chunk_size = o.chunk_size,
+    count_setup setup = {.words = &o.words, .kern = o.kern, .chunk_size = o.chunk_size,
                          .threads = threads, .mode = o.mode, .io = o.io};
     if (o.topology || o.sweep || o.repeat) { /* these own the rest of the run: topo.c, sweep.c */
         status = o.topology ? (topo_print(stdout, &machine, threads, source,
@@ -87,7 +80,7 @@ int main(int argc, char **argv)
         return EXIT_INPUT;
     }
     uint64_t *total = counts + (size_t)nfiles * o.words.n; /* after the check: NULL + n is UB */
-    run_info run = {.threads = threads, .chunk_size = o.chunk_size, .kernel = kern->name,
+    run_info run = {.threads = threads, .chunk_size = o.chunk_size, .kernel = o.kern->name,
                     .mode = mode_name(o.mode), .ranks = setup.parts};
     status = EXIT_OK;
 

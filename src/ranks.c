@@ -61,7 +61,7 @@ void ranks_init(int *argc, char ***argv)
     }
 }
 
-int ranks_check_options(int status, const options *o)
+static int check_options(int status, const options *o)
 {
     if (status < 0 && (o->sweep || o->repeat)) {
         /* They time one process's team; N ranks would each time their own, contending. */
@@ -82,6 +82,38 @@ int ranks_check_options(int status, const options *o)
     fputs("wordtally: -: standard input cannot be shared between MPI ranks; give FILE names "
           "(or run wordtally without MPI)\n", stderr);
     return EXIT_USAGE;
+}
+
+/* A digest of the word list: ranks that read different --words-file copies must not add up the
+ * counts of different words. */
+static uint64_t words_digest(const wordlist *w)
+{
+    uint64_t h = w->n;
+    for (size_t i = 0; i < w->n; i++)
+        h = h * 1099511628211ULL ^ words_hash((const uint8_t *)w->word[i], w->len[i]);
+    return h;
+}
+
+int ranks_check_options(int status, const options *o)
+{
+    status = check_options(status, o);
+    /* Every rank must take the same way out: a rank that stops here (a words file or a CPU
+     * feature that only its node lacks) while the others go on into the next collective call
+     * would leave them waiting for ever. */
+    int worst;
+    MPI_Allreduce(&status, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    uint64_t digest = status < 0 ? words_digest(&o->words) : 0, lo, hi;
+    MPI_Allreduce(&digest, &lo, 1, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(&digest, &hi, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+    if (worst < 0 && lo != hi) {
+        fputs("wordtally: the MPI ranks read different word lists (--words-file differs between "
+              "nodes?)\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (worst != status && rank == 0)
+        fputs("wordtally: another MPI rank rejected the command line (a --words-file or a CPU "
+              "feature for --kernel that differs between nodes?)\n", stderr);
+    return worst;
 }
 
 void ranks_place(topo *t, int bind, int verbose)

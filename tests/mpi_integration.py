@@ -165,6 +165,22 @@ def test_errors(files, want, d):
     check(r is not None and r.returncode == 1 and len(err) == 1 and "not the same size" in err[0]
           and integration.totals_csv(r.stdout) == want["random-1"],
           "a file of another size on rank 2: exit 1, one message (%r)" % (err,))
+    # Options that only one rank rejects (its node lacks the words file), or word lists that differ
+    # between ranks: every rank stops with exit 2 before any other collective call, nobody hangs.
+    for k, p in enumerate(dirs):
+        if k < 2:
+            open(os.path.join(p, "w.txt"), "w").write("dog\ncat\n")
+    args = ["-f", "csv", "--words-file", "w.txt", good]
+    extra = [(["-np", "1", "--wdir", p], args) for p in dirs[1:]]
+    r = mpirun(1, args, opts=["--wdir", dirs[0]], extra=extra)
+    err = ours(r.stderr) if r else []
+    check(r is not None and r.returncode == 2 and len(err) == 1 and "another MPI rank" in err[0]
+          and r.stdout == b"", "a words file missing on rank 2 only: exit 2, no hang (%r)" % (err,))
+    open(os.path.join(dirs[2], "w.txt"), "w").write("dog\nboy\n")
+    r = mpirun(1, args, opts=["--wdir", dirs[0]], extra=extra)
+    err = ours(r.stderr) if r else []
+    check(r is not None and r.returncode == 2 and len(err) == 1 and "different word lists" in err[0]
+          and r.stdout == b"", "words files that differ on rank 2: exit 2 (%r)" % (err,))
 
 
 def main():
