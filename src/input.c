@@ -31,7 +31,11 @@ int input_open(input *in, const char *path)
         input_close(in);
         return EISDIR;
     }
-    in->seekable = S_ISREG(st.st_mode);
+    /* Standard input redirected from a file is read in place too, but only from its start: one
+     * that a previous reader left part-way ("(head -1 >/dev/null; wordtally) < F") holds the
+     * bytes from its offset on, so it is streamed like a pipe. */
+    in->seekable = S_ISREG(st.st_mode) &&
+                   (in->fd != STDIN_FILENO || lseek(in->fd, 0, SEEK_CUR) == 0);
     if (in->seekable) {
         in->size = (uint64_t)st.st_size;
         in->mtime_s = (int64_t)st.st_mtim.tv_sec;
@@ -46,6 +50,9 @@ void input_close(input *in)
 {
     if (in->fd > STDIN_FILENO)
         close(in->fd);
+    else if (in->fd == STDIN_FILENO && in->seekable)
+        lseek(in->fd, (off_t)in->size, SEEK_SET); /* consumed, as a read would leave it: a
+                                                     second "-" is then empty, as with a pipe */
     in->fd = -1;
 }
 

@@ -123,6 +123,18 @@ def test_several_files(files):
         open(os.path.join(d, n), "wb").write(data)
     r = run(["-f", "csv", os.path.join(d, "end-do"), os.path.join(d, "start-g")])
     check(totals_csv(r.stdout) == [1, 0, 0, 0], "tokens do not span files")
+    # Standard input from a file counts the bytes it delivers: from where a previous reader left
+    # it, and only once when named twice.
+    s = os.path.join(d, "stdin-part")
+    open(s, "wb").write(b"xdog dog cat\n")
+    r = subprocess.run("{ dd bs=1 count=1 status=none >/dev/null; %s -f csv; } < %s" % (PROG, s),
+                       shell=True, capture_output=True)
+    check(totals_csv(r.stdout) == [2, 1, 0, 0], "stdin from a file read part-way: the rest counted")
+    with open(s, "rb") as f:
+        r = subprocess.run([PROG, "-f", "json", "-", "-"], stdin=f, capture_output=True)
+    j = json.loads(r.stdout)
+    check([x["bytes"] for x in j["files"]] == [13, 0] and j["total"] == [1, 1, 0, 0],
+          "stdin from a file named twice: counted once, as from a pipe")
 
 
 def test_kernels(files, d):
