@@ -4,6 +4,7 @@
 #include "chunks.h"
 #include "mapio.h"
 #include "progress.h"
+#include "timer.h"
 
 #include <errno.h>
 #include <omp.h>
@@ -21,13 +22,6 @@ typedef struct {
     uint64_t *rows;     /* --per-chunk: entry i counts into rows[i * nwords ...]; NULL: counts */
     const mapping *map; /* --io mmap: blocks away from the file's ends are counted in place */
 } window;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int count_entry(const window *w, const chunk *c, uint8_t *buf, uint64_t *counts)
 {
@@ -134,14 +128,14 @@ static int count_window(const window *w, size_t m, uint64_t *counts, uint64_t *s
         memset(rows, 0, m * nwords * sizeof *rows);
     int err = 0;
     if (w->s->mode & COUNT_PARALLEL) {
-        double t0 = now();
+        double t0 = timer_now();
         err = count_parallel(&by_entry, 0, m, par);
-        st->parallel_seconds += now() - t0;
+        st->parallel_seconds += timer_now() - t0;
     }
     if (!err && (w->s->mode & COUNT_SERIAL)) {
-        double t0 = now();
+        double t0 = timer_now();
         err = count_serial(w->s->mode == COUNT_SERIAL ? &by_entry : w, 0, m, ser);
-        st->serial_seconds += now() - t0;
+        st->serial_seconds += timer_now() - t0;
     }
     if (err)
         return err;

@@ -36,22 +36,23 @@ int main(int argc, char **argv)
     ranks_place(&machine, topo_should_bind(o.no_bind), o.verbose);
     const char *source = "-t";
     int threads = o.threads ? o.threads : topo_default_threads(&machine, &source);
-    if (o.mode == COUNT_SERIAL)
+    if (o.mode == COUNT_SERIAL) {
         threads = 1;
+        source = "--serial";
+    }
     count_setup setup = {.words = &o.words, .kern = o.kern, .chunk_size = o.chunk_size,
                          .threads = threads, .mode = o.mode, .io = o.io};
     if (o.topology || o.sweep || o.repeat) { /* these own the rest of the run: topo.c, sweep.c */
-        status = o.topology ? (topo_print(stdout, &machine, threads, source,
-                                          topo_should_bind(o.no_bind)) < 0 ? EXIT_INPUT : EXIT_OK)
-                            : sweep_run(&o, &machine, &setup);
+        if (o.topology)
+            status = topo_print(stdout, &machine, threads, source, topo_should_bind(o.no_bind)) < 0
+                         ? EXIT_INPUT : EXIT_OK;
+        else
+            status = sweep_run(&o, &machine, &setup);
         topo_free(&machine);
         cli_free(&o);
         return status;
     }
-    if (threads > machine.ncores)
-        fprintf(stderr, "wordtally: warning: %d threads on %d physical core%s: oversubscribed, "
-                        "expect lower speed\n", threads, machine.ncores,
-                machine.ncores == 1 ? "" : "s");
+    topo_warn_oversubscribed(&machine, threads);
     if (o.verbose)
         fprintf(stderr, "wordtally: %d thread%s (from %s); %d physical core%s, %d PUs allowed\n",
                 threads, threads == 1 ? "" : "s", source, machine.ncores,
@@ -106,15 +107,7 @@ int main(int argc, char **argv)
             if (status == EXIT_OK)
                 status = EXIT_INPUT;
         } else if (st.mismatch) {
-            if (st.where.found)
-                fprintf(stderr, "wordtally: %s: verification failed: chunk %llu (offset %llu), "
-                                "word '%s': parallel %llu, serial %llu\n", f->name,
-                        (unsigned long long)st.where_chunk, (unsigned long long)st.where_offset,
-                        o.words.word[st.where.word], (unsigned long long)st.where.a,
-                        (unsigned long long)st.where.b);
-            else
-                fprintf(stderr, "wordtally: %s: verification failed: the totals differ, but no "
-                                "single chunk reproduces it\n", f->name);
+            report_mismatch(stderr, f->name, &o.words, &st);
             f->failed = 1;
             status = EXIT_MISMATCH;
         }
@@ -126,12 +119,15 @@ int main(int argc, char **argv)
     int counted = 0;
     for (int i = 0; i < nfiles; i++)
         counted += !files[i].failed;
-    if (counted && (o.per_chunk && o.format == FORMAT_CSV
-                        ? report_chunk_end(&rows)
-                        : report_print(stdout, o.format, &o.words, files, nfiles, total, &run)) < 0) {
-        fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno));
-        if (status == EXIT_OK)
-            status = EXIT_INPUT;
+    if (counted) {
+        int rc = o.per_chunk && o.format == FORMAT_CSV /* the chunk table is the whole report */
+                     ? report_chunk_end(&rows)
+                     : report_print(stdout, o.format, &o.words, files, nfiles, total, &run);
+        if (rc < 0) {
+            fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno));
+            if (status == EXIT_OK)
+                status = EXIT_INPUT;
+        }
     }
     free(files);
     free(counts);

@@ -1,15 +1,9 @@
 /* progress.c - progress on stderr: bytes done, GB/s, time left, at most 4 lines a second. */
 #include "progress.h"
+#include "timer.h"
 
 #include <time.h>
 #include <unistd.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 progress *progress_init(progress *p, int mode, FILE *out)
 {
@@ -52,7 +46,7 @@ void progress_begin(progress *p, const char *name, uint64_t total)
     atomic_store_explicit(&p->done, 0, memory_order_relaxed);
     p->name = name;
     p->total = total;
-    p->start = now();
+    p->start = timer_now();
     p->next = p->start + (p->tty ? 0.25 : 1.0);
     if (p->tty)
         print_line(p, p->start); /* at once: the user sees which input is being counted */
@@ -62,7 +56,7 @@ void progress_tick(progress *p)
 {
     if (!p)
         return;
-    double t = now();
+    double t = timer_now();
     if (t < p->next)
         return;
     p->next = t + (p->tty ? 0.25 : 1.0); /* a log file gets a line a second, a terminal 4 */
@@ -79,6 +73,6 @@ void progress_end(progress *p)
         p->shown = 0;
         fflush(p->out);
     } else {
-        print_line(p, now());
+        print_line(p, timer_now());
     }
 }

@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include "cli.h"
+#include "timer.h"
 
 #include <errno.h>
 #include <string.h>
@@ -13,11 +14,6 @@ static uint64_t total_bytes(const file_result *f, int n)
         if (!f[i].failed)
             b += f[i].bytes;
     return b;
-}
-
-static double rate(uint64_t bytes, double seconds)
-{
-    return seconds > 0 ? (double)bytes / seconds / 1e9 : 0.0;
 }
 
 static const char *display_name(const char *name)
@@ -59,15 +55,15 @@ static void print_text(FILE *out, const wordlist *w, const file_result *f, int n
     fprintf(out, "-- %llu bytes in %d file%s, %.3f s, %.2f GB/s; %s, %s%d thread%s, kernel %s, "
                  "chunk %llu bytes\n",
             (unsigned long long)bytes, counted, counted == 1 ? "" : "s", r->seconds,
-            rate(bytes, r->seconds), r->mode, ranks, r->threads, r->threads == 1 ? "" : "s",
+            timer_rate(bytes, r->seconds), r->mode, ranks, r->threads, r->threads == 1 ? "" : "s",
             r->kernel, (unsigned long long)r->chunk_size);
     if (strcmp(r->mode, "verify") == 0)
         fprintf(out, "-- verified: serial path agrees (%.3f s, %.2f GB/s)\n", r->serial_seconds,
-                rate(bytes, r->serial_seconds));
+                timer_rate(bytes, r->serial_seconds));
     if (r->times) /* STREAM's layout: a fixed table a person reads and a script parses */
         fprintf(out, "-- runs  best GB/s      min s   median s      max s  (after a warm-up run "
                      "of %.6f s)\n-- %4d %10.3f %10.6f %10.6f %10.6f\n", r->times->warmup,
-                r->times->runs, rate(bytes, r->times->min), r->times->min, r->times->median,
+                r->times->runs, timer_rate(bytes, r->times->min), r->times->min, r->times->median,
                 r->times->max);
 }
 
@@ -160,7 +156,7 @@ static void print_json(FILE *out, const wordlist *w, const file_result *f, int n
     fprintf(out, ",\n \"threads\": %d, \"chunk_size\": %llu, \"kernel\": \"%s\", \"mode\": \"%s\", "
                  "\"bytes\": %llu, \"seconds\": %.6f, \"gb_per_s\": %.4f",
             r->threads, (unsigned long long)r->chunk_size, r->kernel, r->mode,
-            (unsigned long long)bytes, r->seconds, rate(bytes, r->seconds));
+            (unsigned long long)bytes, r->seconds, timer_rate(bytes, r->seconds));
     if (r->ranks > 0)
         fprintf(out, ", \"ranks\": %d", r->ranks);
     if (strcmp(r->mode, "verify") == 0)
@@ -238,4 +234,16 @@ int report_chunk_end(const chunk_report *r)
         return -1;
     }
     return 0;
+}
+
+void report_mismatch(FILE *out, const char *name, const wordlist *w, const count_stats *st)
+{
+    if (st->where.found)
+        fprintf(out, "wordtally: %s: verification failed: chunk %llu (offset %llu), word '%s': "
+                     "parallel %llu, serial %llu\n", name, (unsigned long long)st->where_chunk,
+                (unsigned long long)st->where_offset, w->word[st->where.word],
+                (unsigned long long)st->where.a, (unsigned long long)st->where.b);
+    else
+        fprintf(out, "wordtally: %s: verification failed: the totals differ, but no single "
+                     "chunk reproduces it\n", name);
 }

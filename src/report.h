@@ -3,6 +3,7 @@
 #define WORDTALLY_REPORT_H
 
 #include "chunks.h"
+#include "count.h"
 #include "words.h"
 
 #include <stdint.h>
@@ -39,6 +40,9 @@ int report_print(FILE *out, int format, const wordlist *w, const file_result *fi
 
 /* Writers shared with the other tables (sweep.c): a CSV field quoted as RFC 4180 asks, and a JSON
  * string with bytes from 0x80 as their Latin-1 characters. */
+/* The one-line message of a --verify mismatch in `name`: the first differing chunk and word. */
+void report_mismatch(FILE *out, const char *name, const wordlist *w, const count_stats *st);
+
 void report_csv_field(FILE *out, const char *s);
 void report_json_string(FILE *out, const char *s);
 

@@ -6,6 +6,7 @@
 #include "input.h"
 #include "mapio.h"
 #include "report.h"
+#include "timer.h"
 
 #include <errno.h>
 #include <omp.h>
@@ -160,11 +161,6 @@ static void warn_if_short(double best)
                 best, floor * 1e3, tick * 1e9);
 }
 
-static double rate(uint64_t bytes, double seconds)
-{
-    return seconds > 0 ? (double)bytes / seconds / 1e9 : 0.0;
-}
-
 /* A run of 0 s (an empty input) has no speed: 0, so CSV and JSON stay numbers (it was warned). */
 static double speedup_of(double base, double seconds)
 {
@@ -194,7 +190,7 @@ static void print_table(const options *o, const row *rows, int n, int runs, uint
         for (int i = 0; i < n; i++) {
             double speedup = speedup_of(base, rows[i].min);
             printf("%d,%.6f,%.4f,%.4f,%.4f,%.6f,%.6f,%.6f,%d,%llu,%d\n", rows[i].threads,
-                   rows[i].min, rate(bytes, rows[i].min), speedup,
+                   rows[i].min, timer_rate(bytes, rows[i].min), speedup,
                    speedup * rows[0].threads / rows[i].threads, rows[i].median, rows[i].max,
                    rows[i].warmup, runs, (unsigned long long)bytes, cores);
         }
@@ -216,7 +212,7 @@ static void print_table(const options *o, const row *rows, int n, int runs, uint
             printf("%s{\"threads\": %d, \"seconds\": %.6f, \"gb_per_s\": %.4f, \"speedup\": %.4f, "
                    "\"efficiency\": %.4f, \"median_seconds\": %.6f, \"max_seconds\": %.6f, "
                    "\"warmup_seconds\": %.6f}", i ? ",\n           " : "", rows[i].threads,
-                   rows[i].min, rate(bytes, rows[i].min), speedup,
+                   rows[i].min, timer_rate(bytes, rows[i].min), speedup,
                    speedup * rows[0].threads / rows[i].threads, rows[i].median, rows[i].max,
                    rows[i].warmup);
         }
@@ -234,7 +230,7 @@ static void print_table(const options *o, const row *rows, int n, int runs, uint
         for (int i = 0; i < n; i++) {
             double speedup = speedup_of(base, rows[i].min);
             printf("%7d %11.6f %9.6f %11.6f %7.3f %9.3f %11.3f\n", rows[i].threads, rows[i].min,
-                   rows[i].median, rows[i].max, rate(bytes, rows[i].min), speedup,
+                   rows[i].median, rows[i].max, timer_rate(bytes, rows[i].min), speedup,
                    speedup * rows[0].threads / rows[i].threads);
         }
         printf("-- counts, equal in all %d runs:", n * (runs + 1));
@@ -309,10 +305,7 @@ int sweep_run(const options *o, const topo *machine, const count_setup *base)
 
     for (int e = 0; e < n && status == EXIT_OK; e++) {
         const int t = list[e];
-        if (t > machine->ncores)
-            fprintf(stderr, "wordtally: warning: %d threads on %d physical core%s: "
-                            "oversubscribed, expect lower speed\n", t, machine->ncores,
-                    machine->ncores == 1 ? "" : "s");
+        topo_warn_oversubscribed(machine, t);
         int running = o->mode == COUNT_SERIAL ? 1 : team_size(t);
         if (running != t)
             fprintf(stderr, "wordtally: warning: asked for %d threads, the OpenMP runtime runs %d "

@@ -322,3 +322,10 @@ int topo_print(FILE *out, const topo *t, int threads, const char *source, int bi
     }
     return 0;
 }
+
+void topo_warn_oversubscribed(const topo *t, int threads)
+{
+    if (threads > t->ncores)
+        fprintf(stderr, "wordtally: warning: %d threads on %d physical core%s: oversubscribed, "
+                        "expect lower speed\n", threads, t->ncores, t->ncores == 1 ? "" : "s");
+}

@@ -27,6 +27,9 @@ void topo_free(topo *t);
  * which ("OMP_NUM_THREADS" or "physical cores"). */
 int topo_default_threads(const topo *t, const char **source);
 
+/* Warns on stderr when `threads` is more than the allowed physical cores. */
+void topo_warn_oversubscribed(const topo *t, int threads);
+
 /* Whether wordtally pins its threads: not when the user chose OpenMP's own binding. */
 int topo_should_bind(int no_bind_option);
 
