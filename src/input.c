@@ -135,15 +135,22 @@ int input_check_unchanged(const input *in)
  * straddle two lines. The context before p takes BLOCK_LEAD bytes: p[-1] and KERNEL_PAD more. */
 #define BLOCK_LEAD (2 * KERNEL_PAD)
 
-uint8_t *block_alloc(size_t block, size_t tail)
+/* zero_all: zero the whole buffer; otherwise only the lead, and the caller initialises what the
+ * kernel will read (a stream batch: a large buffer must not be paged in before data arrives). */
+static uint8_t *buffer_alloc(size_t block, size_t tail, int zero_all)
 {
     void *buf;
     size_t size = BLOCK_LEAD + block + tail + KERNEL_PAD;
     if (posix_memalign(&buf, 64, size))
         return NULL;
-    memset(buf, 0, size);
+    memset(buf, 0, zero_all ? size : BLOCK_LEAD);
     // cppcheck-suppress memleak ; block_free steps back from p to the allocation's start
     return (uint8_t *)buf + BLOCK_LEAD;
+}
+
+uint8_t *block_alloc(size_t block, size_t tail)
+{
+    return buffer_alloc(block, tail, 1);
 }
 
 // cppcheck-suppress constParameter ; it frees through p
@@ -158,7 +165,7 @@ int stream_init(stream *s, size_t batch, size_t tail)
     memset(s, 0, sizeof *s);
     s->batch = batch;
     s->tail = tail;
-    s->p = block_alloc(batch, tail);
+    s->p = buffer_alloc(batch, tail, 0);
     if (!s->p)
         return ENOMEM;
     s->p[-1] = ' ';
@@ -189,8 +196,12 @@ int stream_next(stream *s, const input *in)
         s->have += (size_t)r;
     }
     s->len = s->have < s->batch ? s->have : s->batch;
-    if (s->have < want)
-        memset(s->p + s->have, ' ', want - s->have);
+    /* The kernel reads the tail after the batch (whitespace past the end of the stream) and
+     * KERNEL_PAD bytes more: set those, and leave the rest of a large, mostly empty batch
+     * untouched, so memory follows the data, not the batch size. */
+    size_t end = s->len + s->tail + KERNEL_PAD;
+    if (s->have < end)
+        memset(s->p + s->have, ' ', end - s->have);
     return 0;
 }
 

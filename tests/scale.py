@@ -114,6 +114,13 @@ def test_memory(d):
         rss = [int(x.split()[-1]) for x in r.stderr.decode().splitlines() if "Maximum resident" in x]
         check(r.returncode == 0 and totals_csv(r.stdout) == want and rss and within(rss[0], bound),
               "pipe, %s threads: rc %d, peak RSS %s KiB (bound %d)" % (threads, r.returncode, rss, bound))
+    # A pipe's batch grows with the team (4 MiB + 1/2 MiB per thread), but only what arrives is
+    # touched: a few bytes through a pipe with 256 threads stay far under the 64 MiB base.
+    r = subprocess.run("echo dog cat | /usr/bin/time -v %s -f csv -t 256" % PROG, shell=True,
+                       capture_output=True)
+    rss = [int(x.split()[-1]) for x in r.stderr.decode().splitlines() if "Maximum resident" in x]
+    check(r.returncode == 0 and totals_csv(r.stdout) == [1, 1, 0, 0] and rss and within(rss[0], 64 * 1024),
+          "a small pipe with 256 threads: peak RSS %s KiB (bound 65536)" % rss)
 
 
 def test_long_token(d):
