@@ -60,10 +60,10 @@ static const char usage[] =
     "2 usage error (nothing counted); 3 --verify found the two paths disagree, or two\n"
     "runs of --sweep/--repeat counted differently.\n";
 
-enum { OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND };
-enum { OPT_SWEEP = 320, OPT_REPEAT, OPT_TOPOLOGY }; /* issue 5's options: their own range */
-enum { OPT_PER_CHUNK = 340, OPT_PROGRESS, OPT_NO_PROGRESS }; /* issue 4's */
-enum { OPT_IO = 360 }; /* issue 3's */
+enum { /* long options without a short form: values above any character */
+    OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND, OPT_SWEEP, OPT_REPEAT,
+    OPT_TOPOLOGY, OPT_PER_CHUNK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_IO
+};
 
 static const struct option long_options[] = {
     {"word", required_argument, NULL, 'w'},
