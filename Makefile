@@ -131,6 +131,12 @@ check: check-bad-inputs
 check-bad-inputs: $(PROGRAM)
 	python3 tests/bad_inputs.py ./$(PROGRAM)
 
+# ---- the CSV, JSON and -q outputs as scripts read them (tests/outputs.py) ----
+.PHONY: check-outputs
+check: check-outputs
+check-outputs: $(PROGRAM)
+	python3 tests/outputs.py ./$(PROGRAM)
+
 # ---- injected read faults: tests/fault_shim.c (LD_PRELOAD) driven by tests/faults.py ----
 FAULT_SHIM := $(BUILD)/fault_shim.so
 .PHONY: check-faults

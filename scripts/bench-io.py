@@ -76,7 +76,7 @@ def main():
         rates.setdefault((kind, name), []).append(gbs)
         note = ""
         if name == "wordtally" and want is not None:
-            got = [line.split(",")[-1] for line in out.decode("latin-1").splitlines()[1:]
+            got = [line.split(",")[3] for line in out.decode("latin-1").splitlines()[1:]
                    if line.startswith(",")]
             if got != want:
                 sys.exit("bench-io: wordtally counted %s, %s.expected says %s" % (got, a.file, want))

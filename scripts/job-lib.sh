@@ -56,7 +56,7 @@ job_regression() { # FILE
         echo "FAIL: wordtally --verify exited $rc (3: the parallel and serial paths disagree)" >&2
         exit "$rc"
     }
-    got=$(echo "$out" | awk -F, 'NR > 1 && $1 == "" { printf "%s%s", sep, $NF; sep = " " }')
+    got=$(echo "$out" | awk -F, 'NR > 1 && $1 == "" { printf "%s%s", sep, $4; sep = " " }')
     echo "counts: $(echo "$out" | awk -F, 'NR > 1 && $1 == "" { printf "%s %s  ", $3, $4 }')(serial and parallel paths agree)"
     if [ -r "$expected" ]; then
         want=$(sed -n 2p "$expected")

@@ -31,6 +31,7 @@ static const char usage[] =
     "      --verify           count with the parallel and the serial path and compare:\n"
     "                         exit 3 naming the first differing chunk and word\n"
     "  -f, --format FMT       text (default), csv or json\n"
+    "  -q, --quiet            print only the total counts, on one line in word order\n"
     "      --kernel NAME      counting kernel: auto (default: the fastest this CPU runs),\n"
     "                         scalar, avx2 or avx512 (x86-64; an error if the CPU lacks it)\n"
     "      --io MODE          how files are read: pread (default) into per-thread buffers, or\n"
@@ -73,6 +74,7 @@ static const struct option long_options[] = {
     {"serial", no_argument, NULL, OPT_SERIAL},
     {"verify", no_argument, NULL, OPT_VERIFY},
     {"format", required_argument, NULL, 'f'},
+    {"quiet", no_argument, NULL, 'q'},
     {"kernel", required_argument, NULL, OPT_KERNEL},
     {"no-bind", no_argument, NULL, OPT_NO_BIND},
     {"verbose", no_argument, NULL, 'v'},
@@ -184,12 +186,13 @@ int cli_parse(int argc, char **argv, options *o)
     o->kernel = "auto";
 
     const char *why = NULL;
+    int quiet = 0;
     uint64_t v;
     int c;
     char optbuf[3];
     opterr = 0; /* our own one-line messages */
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":w:t:c:f:vhV", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":w:t:c:f:qvhV", long_options, NULL)) != -1) {
         switch (c) {
         case 'w':
             if (words_add(&o->words, optarg, &why) < 0)
@@ -225,6 +228,9 @@ int cli_parse(int argc, char **argv, options *o)
                 o->format = FORMAT_JSON;
             else
                 return usage_error("--format", optarg, "expected text, csv or json");
+            break;
+        case 'q':
+            quiet = 1;
             break;
         case OPT_KERNEL:
             o->kernel = optarg;
@@ -286,6 +292,15 @@ int cli_parse(int argc, char **argv, options *o)
         return usage_error("--kernel", o->kernel, why);
     if (o->per_chunk && o->format == FORMAT_JSON) /* JSON is one summary object (SPEC §5) */
         return usage_error("--per-chunk", NULL, "needs --format text or csv, not json");
+    if (quiet) { /* the counts alone: nothing else may print on stdout */
+        if (o->format != FORMAT_TEXT)
+            return usage_error("--quiet", NULL,
+                               "prints the counts only: not with --format csv or json");
+        if (o->per_chunk || o->sweep)
+            return usage_error("--quiet", NULL,
+                               "prints the counts only: not with --per-chunk or --sweep");
+        o->format = FORMAT_COUNTS;
+    }
     return check_timed_runs(o);
 }
 

@@ -11,7 +11,7 @@
 #define WORDTALLY_VERSION "0.1.0"
 #define THREADS_MAX 4096
 
-enum { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
+enum { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_COUNTS /* -q: the total counts alone */ };
 
 /* Exit codes: SPEC §4. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_MISMATCH = 3 };

@@ -61,7 +61,7 @@ int main(int argc, char **argv)
         topo_bind_team(&machine, threads, topo_should_bind(o.no_bind), o.verbose ? stderr : NULL);
 
     ranks_share(&setup);
-    progress bar; /* issue 4: stderr only; per-chunk rows go to stdout as chunks complete */
+    progress bar; /* stderr only; per-chunk rows go to stdout as chunks complete */
     setup.progress = progress_init(&bar, o.progress, stderr);
     chunk_report rows = {.out = stdout, .format = o.format, .w = &o.words};
     if (o.per_chunk) {
@@ -102,12 +102,14 @@ int main(int argc, char **argv)
         run.seconds += o.mode == COUNT_SERIAL ? st.serial_seconds : st.parallel_seconds;
         run.serial_seconds += st.serial_seconds;
         if (err) {
-            fprintf(stderr, "wordtally: %s: %s\n", f->name, input_strerror(err));
+            snprintf(f->reason, sizeof f->reason, "%s", input_strerror(err));
+            fprintf(stderr, "wordtally: %s: %s\n", f->name, f->reason);
             f->failed = 1;
             if (status == EXIT_OK)
                 status = EXIT_INPUT;
         } else if (st.mismatch) {
             report_mismatch(stderr, f->name, &o.words, &st);
+            snprintf(f->reason, sizeof f->reason, "verification failed");
             f->failed = 1;
             status = EXIT_MISMATCH;
         }

@@ -5,6 +5,7 @@
 #include "timer.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 static uint64_t total_bytes(const file_result *f, int n)
@@ -83,10 +84,12 @@ static void csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* One row per file and word (kind "file"), then one per word for the total (kind "total", empty
+ * file field): summing the file rows never counts a word twice. */
 static void print_csv(FILE *out, const wordlist *w, const file_result *f, int nf,
                       const uint64_t *total)
 {
-    fputs("file,bytes,word,count\n", out);
+    fputs("file,bytes,word,count,kind\n", out);
     for (int i = 0; i < nf; i++) {
         if (f[i].failed)
             continue;
@@ -94,30 +97,107 @@ static void print_csv(FILE *out, const wordlist *w, const file_result *f, int nf
             csv_field(out, f[i].name);
             fprintf(out, ",%llu,", (unsigned long long)f[i].bytes);
             csv_field(out, w->word[k]);
-            fprintf(out, ",%llu\n", (unsigned long long)f[i].counts[k]);
+            fprintf(out, ",%llu,file\n", (unsigned long long)f[i].counts[k]);
         }
     }
     for (size_t k = 0; k < w->n; k++) {
         fprintf(out, ",%llu,", (unsigned long long)total_bytes(f, nf));
         csv_field(out, w->word[k]);
-        fprintf(out, ",%llu\n", (unsigned long long)total[k]);
+        fprintf(out, ",%llu,total\n", (unsigned long long)total[k]);
     }
 }
 
-/* Bytes are not necessarily UTF-8: those from 0x80 up are written as the Latin-1 character of the
- * same value (\u0080-\u00ff), the reading SPEC §1 gives them, so the JSON is always valid. */
-static void json_string(FILE *out, const char *s)
+/* -q: the total counts alone, on one line in word order: the oracle's own output (docs/SPEC.md). */
+static void print_counts(FILE *out, const wordlist *w, const uint64_t *total)
 {
+    for (size_t k = 0; k < w->n; k++)
+        fprintf(out, "%s%llu", k ? " " : "", (unsigned long long)total[k]);
+    fputc('\n', out);
+}
+
+/* The length of the valid UTF-8 sequence starting at s[0] (RFC 3629: no overlong form, no
+ * surrogate, nothing above U+10FFFF), or 0 when s[0] starts none: that byte is invalid. */
+static size_t utf8_sequence(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+    size_t len;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        len = 2;
+    else if (c >= 0xe0 && c <= 0xef)
+        len = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+    else if (c >= 0xf0 && c <= 0xf4)
+        len = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+    else
+        return 0;
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    return len;
+}
+
+int report_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0, len; i < n; i += len)
+        if ((len = utf8_sequence(p + i, n - i)) == 0)
+            return 0;
+    return 1;
+}
+
+void report_json_bytes(FILE *out, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
     fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20 || *p >= 0x7f)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
+    for (size_t i = 0; i < n;) {
+        size_t len = utf8_sequence(p + i, n - i);
+        if (len == 0) {
+            fputs("\xef\xbf\xbd", out); /* U+FFFD, one per invalid byte */
+            i++;
+        } else if (p[i] == '"' || p[i] == '\\') {
+            fprintf(out, "\\%c", p[i++]);
+        } else if (p[i] < 0x20) {
+            fprintf(out, "\\u%04x", p[i++]);
+        } else {
+            fwrite(p + i, 1, len, out);
+            i += len;
+        }
     }
     fputc('"', out);
+}
+
+void report_json_string(FILE *out, const char *s)
+{
+    report_json_bytes(out, s, strlen(s));
+}
+
+void report_json_base64(FILE *out, const char *s, size_t n)
+{
+    static const char digit[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *p = (const unsigned char *)s;
+    fputc('"', out);
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
+                     (i + 2 < n ? p[i + 2] : 0);
+        fputc(digit[v >> 18 & 63], out);
+        fputc(digit[v >> 12 & 63], out);
+        fputc(i + 1 < n ? digit[v >> 6 & 63] : '=', out);
+        fputc(i + 2 < n ? digit[v & 63] : '=', out);
+    }
+    fputc('"', out);
+}
+
+void report_json_member(FILE *out, const char *key, const char *s, size_t n)
+{
+    fprintf(out, "\"%s\": ", key);
+    report_json_bytes(out, s, n);
+    if (!report_utf8_valid(s, n)) {
+        fprintf(out, ", \"%s_base64\": ", key);
+        report_json_base64(out, s, n);
+    }
 }
 
 static void json_counts(FILE *out, const uint64_t *c, size_t n)
@@ -128,30 +208,82 @@ static void json_counts(FILE *out, const uint64_t *c, size_t n)
     fputc(']', out);
 }
 
-static void print_json(FILE *out, const wordlist *w, const file_result *f, int nf,
-                       const uint64_t *total, const run_info *r)
+/* {"WORD": COUNT, ...} for the words that are valid UTF-8: two invalid words could print as the
+ * same key, so those are only in the arrays (with words_base64). */
+static void json_counts_by_word(FILE *out, const wordlist *w, const uint64_t *c)
 {
-    fputs("{\"words\": [", out);
-    for (size_t k = 0; k < w->n; k++) {
-        if (k)
-            fputc(',', out);
-        json_string(out, w->word[k]);
+    fputc('{', out);
+    for (size_t k = 0, first = 1; k < w->n; k++) {
+        if (!report_utf8_valid(w->word[k], w->len[k]))
+            continue;
+        fputs(first ? "" : ", ", out);
+        first = 0;
+        report_json_bytes(out, w->word[k], w->len[k]);
+        fprintf(out, ": %llu", (unsigned long long)c[k]);
     }
-    fputs("],\n \"files\": [", out);
+    fputc('}', out);
+}
+
+void report_json_head(FILE *out, const wordlist *w, const file_result *f, int nf,
+                      const uint64_t *total)
+{
+    fputs("{\"schema\": 1,\n \"words\": [", out);
+    int all_valid = 1;
+    for (size_t k = 0; k < w->n; k++) {
+        fputs(k ? "," : "", out);
+        report_json_bytes(out, w->word[k], w->len[k]);
+        all_valid &= report_utf8_valid(w->word[k], w->len[k]);
+    }
+    fputc(']', out);
+    if (!all_valid) { /* the exact bytes, position by position; null: the word above is exact */
+        fputs(",\n \"words_base64\": [", out);
+        for (size_t k = 0; k < w->n; k++) {
+            fputs(k ? "," : "", out);
+            if (report_utf8_valid(w->word[k], w->len[k]))
+                fputs("null", out);
+            else
+                report_json_base64(out, w->word[k], w->len[k]);
+        }
+        fputc(']', out);
+    }
+    fputs(",\n \"files\": [", out);
     int first = 1;
     for (int i = 0; i < nf; i++) {
         if (f[i].failed)
             continue;
         fputs(first ? "" : ",\n           ", out);
         first = 0;
-        fputs("{\"path\": ", out);
-        json_string(out, f[i].name);
+        fputc('{', out);
+        report_json_member(out, "path", f[i].name, strlen(f[i].name));
         fprintf(out, ", \"bytes\": %llu, \"counts\": ", (unsigned long long)f[i].bytes);
         json_counts(out, f[i].counts, w->n);
+        fputs(", \"counts_by_word\": ", out);
+        json_counts_by_word(out, w, f[i].counts);
+        fputc('}', out);
+    }
+    fputs("],\n \"errors\": [", out);
+    first = 1;
+    for (int i = 0; i < nf; i++) {
+        if (!f[i].failed)
+            continue;
+        fputs(first ? "" : ",\n            ", out);
+        first = 0;
+        fputc('{', out);
+        report_json_member(out, "path", f[i].name, strlen(f[i].name));
+        fputs(", ", out);
+        report_json_member(out, "reason", f[i].reason, strlen(f[i].reason));
         fputc('}', out);
     }
     fputs("],\n \"total\": ", out);
     json_counts(out, total, w->n);
+    fputs(", \"counts_by_word\": ", out);
+    json_counts_by_word(out, w, total);
+}
+
+static void print_json(FILE *out, const wordlist *w, const file_result *f, int nf,
+                       const uint64_t *total, const run_info *r)
+{
+    report_json_head(out, w, f, nf, total);
     uint64_t bytes = total_bytes(f, nf);
     fprintf(out, ",\n \"threads\": %d, \"chunk_size\": %llu, \"kernel\": \"%s\", \"mode\": \"%s\", "
                  "\"bytes\": %llu, \"seconds\": %.6f, \"gb_per_s\": %.4f",
@@ -173,11 +305,6 @@ void report_csv_field(FILE *out, const char *s)
     csv_field(out, s);
 }
 
-void report_json_string(FILE *out, const char *s)
-{
-    json_string(out, s);
-}
-
 int report_print(FILE *out, int format, const wordlist *w, const file_result *files, int nfiles,
                  const uint64_t *total, const run_info *run)
 {
@@ -185,6 +312,8 @@ int report_print(FILE *out, int format, const wordlist *w, const file_result *fi
         print_csv(out, w, files, nfiles, total);
     else if (format == FORMAT_JSON)
         print_json(out, w, files, nfiles, total, run);
+    else if (format == FORMAT_COUNTS)
+        print_counts(out, w, total);
     else
         print_text(out, w, files, nfiles, total, run);
     if (fflush(out) != 0 || ferror(out)) {

@@ -13,7 +13,8 @@ typedef struct {
     const char *name;   /* as given on the command line; "-" is standard input */
     uint64_t bytes;
     uint64_t *counts;   /* one per word */
-    int failed;         /* could not be read: left out of the report, reported on stderr */
+    int failed;         /* not counted: left out of the counts, reported on stderr and in JSON's errors */
+    char reason[160];   /* why it failed: the message's text after "wordtally: NAME: " */
 } file_result;
 
 /* --repeat: the timed runs of a plain count (STREAM-style: the warm-up run is reported apart). */
@@ -38,15 +39,30 @@ typedef struct {
 int report_print(FILE *out, int format, const wordlist *w, const file_result *files, int nfiles,
                  const uint64_t *total, const run_info *run);
 
-/* Writers shared with the other tables (sweep.c): a CSV field quoted as RFC 4180 asks, and a JSON
- * string with bytes from 0x80 as their Latin-1 characters. */
 /* The one-line message of a --verify mismatch in `name`: the first differing chunk and word. */
 void report_mismatch(FILE *out, const char *name, const wordlist *w, const count_stats *st);
 
+/* A CSV field, quoted as RFC 4180 asks. */
 void report_csv_field(FILE *out, const char *s);
-void report_json_string(FILE *out, const char *s);
 
-/* --per-chunk (issue 4): rows printed while counting, before report_print's totals. */
+/* JSON strings (docs/SPEC.md, output formats): output is always valid UTF-8. The bytes s[0..n) are
+ * written as they are where they are valid UTF-8 (escaping only '"', '\\' and control bytes), each
+ * invalid byte as U+FFFD. */
+void report_json_bytes(FILE *out, const char *s, size_t n);
+void report_json_string(FILE *out, const char *s); /* a NUL-terminated s */
+/* 1 if s[0..n) is valid UTF-8 (RFC 3629), else 0. */
+int report_utf8_valid(const char *s, size_t n);
+/* s[0..n) in base64 (RFC 4648, padded), as a JSON string. */
+void report_json_base64(FILE *out, const char *s, size_t n);
+/* `"KEY": STRING`, and when s[0..n) is not valid UTF-8, `, "KEY_base64": BASE64` beside it: the
+ * exact bytes for a reader that needs them. */
+void report_json_member(FILE *out, const char *key, const char *s, size_t n);
+/* The opening of every counts object (the report and --sweep's): `{"schema": 1, "words", ["words_base64",]
+ * "files", "errors", "total", "counts_by_word"`; the caller adds its own keys and the closing brace. */
+void report_json_head(FILE *out, const wordlist *w, const file_result *f, int nf,
+                      const uint64_t *total);
+
+/* --per-chunk: rows printed while counting, before report_print's totals. */
 typedef struct {
     FILE *out;
     int format;          /* FORMAT_TEXT or FORMAT_CSV */

@@ -180,7 +180,8 @@ static const char *binding_name(int bind, int no_bind_option)
 }
 
 static void print_table(const options *o, const row *rows, int n, int runs, uint64_t bytes,
-                        const uint64_t *total, const kernel *kern, const char *binding, int cores)
+                        const file_result *files, const uint64_t *total, const kernel *kern,
+                        const char *binding, int cores)
 {
     const wordlist *w = &o->words;
     const double base = rows[0].min;
@@ -195,17 +196,10 @@ static void print_table(const options *o, const row *rows, int n, int runs, uint
                    rows[i].warmup, runs, (unsigned long long)bytes, cores);
         }
     } else if (o->format == FORMAT_JSON) {
-        fputs("{\"words\": [", stdout);
-        for (size_t k = 0; k < w->n; k++) {
-            fputs(k ? "," : "", stdout);
-            report_json_string(stdout, w->word[k]);
-        }
-        fputs("],\n \"total\": [", stdout);
-        for (size_t k = 0; k < w->n; k++)
-            printf("%s%llu", k ? "," : "", (unsigned long long)total[k]);
-        printf("],\n \"bytes\": %llu, \"files\": %d, \"kernel\": \"%s\", \"chunk_size\": %llu, "
+        report_json_head(stdout, w, files, o->nfiles, total);
+        printf(",\n \"bytes\": %llu, \"kernel\": \"%s\", \"chunk_size\": %llu, "
                "\"repeat\": %d, \"binding\": \"%s\", \"cores\": %d, \"io\": \"%s\",\n \"sweep\": [",
-               (unsigned long long)bytes, o->nfiles, kern->name,
+               (unsigned long long)bytes, kern->name,
                (unsigned long long)o->chunk_size, runs, binding, cores, io_name(o->io));
         for (int i = 0; i < n; i++) {
             double speedup = speedup_of(base, rows[i].min);
@@ -241,23 +235,15 @@ static void print_table(const options *o, const row *rows, int n, int runs, uint
 }
 
 /* A plain run's report, as report.c prints it, with the timed runs added. */
-static int print_repeat(const options *o, const row *r, int runs, const uint64_t *sizes,
-                        uint64_t *counts, const uint64_t *total, const kernel *kern)
+static int print_repeat(const options *o, const row *r, int runs, const file_result *files,
+                        const uint64_t *total, const kernel *kern)
 {
-    file_result *files = calloc((size_t)o->nfiles, sizeof *files);
-    if (!files)
-        return -1;
-    for (int i = 0; i < o->nfiles; i++)
-        files[i] = (file_result){.name = o->files[i], .bytes = sizes[i],
-                                 .counts = counts + (size_t)i * o->words.n};
     run_times t = {.runs = runs, .warmup = r->warmup, .min = r->min, .median = r->median,
                    .max = r->max};
     run_info run = {.threads = r->threads, .chunk_size = o->chunk_size, .kernel = kern->name,
                     .mode = o->mode == COUNT_SERIAL ? "serial" : "parallel", .seconds = r->min,
                     .times = &t};
-    int rc = report_print(stdout, o->format, &o->words, files, o->nfiles, total, &run);
-    free(files);
-    return rc;
+    return report_print(stdout, o->format, &o->words, files, o->nfiles, total, &run);
 }
 
 int sweep_run(const options *o, const topo *machine, const count_setup *base)
@@ -347,14 +333,19 @@ int sweep_run(const options *o, const topo *machine, const count_setup *base)
     if (status == EXIT_OK) {
         for (size_t i = 0; i < ncounts; i++)
             total[i % nw] += first[i];
-        int rc = 0;
-        if (o->sweep) {
-            print_table(o, rows, n, runs, bytes, total, kern, binding_name(bind, o->no_bind),
-                        machine->ncores);
+        int rc = -1;
+        file_result *files = calloc((size_t)o->nfiles, sizeof *files);
+        for (int i = 0; files && i < o->nfiles; i++)
+            files[i] = (file_result){.name = o->files[i], .bytes = sizes[i],
+                                     .counts = first + (size_t)i * nw};
+        if (files && o->sweep) {
+            print_table(o, rows, n, runs, bytes, files, total, kern,
+                        binding_name(bind, o->no_bind), machine->ncores);
             rc = fflush(stdout) != 0 || ferror(stdout) ? -1 : 0;
-        } else {
-            rc = print_repeat(o, &rows[0], runs, sizes, first, total, kern);
+        } else if (files) {
+            rc = print_repeat(o, &rows[0], runs, files, total, kern);
         }
+        free(files);
         if (rc < 0) {
             fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno ? errno : EIO));
             status = EXIT_INPUT;

@@ -10,7 +10,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import WORDS, WS, Tally, oracle  # noqa: E402
+from testlib import WORDS, WS, Tally, oracle, totals_csv  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
 CHUNKS = ["1", "2", "3", "63", "64", "65", "4095", "256K"]
@@ -23,12 +23,6 @@ check = tally.check
 def run(args, stdin=None, env=None):
     e = dict(os.environ, **(env or {}))
     return subprocess.run([PROG] + args, input=stdin, capture_output=True, env=e)
-
-
-def totals_csv(out):
-    """The total rows of --format csv: file column empty."""
-    rows = [line.split(",") for line in out.decode("latin-1").splitlines()[1:]]
-    return [int(r[-1]) for r in rows if r[0] == ""]
 
 
 def make_files(d):

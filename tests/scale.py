@@ -14,7 +14,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import WORDS, Tally, oracle  # noqa: E402
+from testlib import WORDS, Tally, oracle, totals_csv  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
 GEN = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "./wordtally-gen")
@@ -30,11 +30,6 @@ def expected(path):
     """FILE.expected: one 'WORD COUNT' line per word, as wordtally-gen writes it."""
     rows = [line.rsplit(b" ", 1) for line in open(path + ".expected", "rb").read().splitlines()]
     return [r[0].decode("latin-1") for r in rows], [int(r[1]) for r in rows]
-
-
-def totals_csv(out):
-    rows = [line.split(",") for line in out.decode("latin-1").splitlines()[1:]]
-    return [int(r[-1]) for r in rows if r[0] == ""]
 
 
 def gen(args, env=None):

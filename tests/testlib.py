@@ -1,5 +1,7 @@
 """What the Python test scripts share: the SPEC oracle, the twelve whitespace bytes, and the
 pass/fail tally whose closing line ('NAME: N passed, N failed') CI reads."""
+import csv
+import io
 import sys
 
 WORDS = ["dog", "cat", "boy", "girl"]
@@ -13,6 +15,12 @@ def oracle(text, words=WORDS):
             text = f.read()
     t = text.decode("latin-1").split()
     return [t.count(w) for w in words]
+
+
+def totals_csv(out):
+    """The counts of the total rows (kind "total") of --format csv, in word order."""
+    rows = csv.DictReader(io.StringIO(out.decode("latin-1"), newline=""))
+    return [int(r["count"]) for r in rows if r["kind"] == "total"]
 
 
 class Tally:

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""The machine-readable outputs as a script reads them (docs/SPEC.md, output formats): JSON parsed by
+Python's json from strict UTF-8, names and words that are not UTF-8 recovered exactly from their
+_base64 twins, CSV parsed by Python's csv, and -q. Prints 'outputs: N passed, N failed'."""
+import base64
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import WORDS, Tally, oracle  # noqa: E402
+
+PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
+tally = Tally("outputs")
+check = tally.check
+
+
+def run(args, cwd=None):
+    return subprocess.run([PROG] + args, capture_output=True, cwd=cwd)
+
+
+def parse_json(r):
+    """The report, decoded as strict UTF-8 (a stray byte raises) and parsed; None if either fails."""
+    try:
+        return json.loads(r.stdout.decode("utf-8", errors="strict"))
+    except (UnicodeDecodeError, ValueError) as e:
+        print("not UTF-8 JSON:", e, r.stdout[:300])
+        return None
+
+
+def shown(b):
+    """What the JSON must show for the bytes b: valid UTF-8 as it is, U+FFFD for each invalid byte
+    (surrogateescape turns exactly the invalid bytes into one lone surrogate each)."""
+    s = b.decode("utf-8", errors="surrogateescape")
+    return "".join("\ufffd" if 0xDC80 <= ord(c) <= 0xDCFF else c for c in s)
+
+
+def exact(obj, key):
+    """The exact bytes of obj[key]: its _base64 twin when there is one, else its UTF-8."""
+    if key + "_base64" in obj:
+        return base64.b64decode(obj[key + "_base64"], validate=True)
+    return obj[key].encode("utf-8")
+
+
+def main():
+    d = tempfile.mkdtemp(prefix="wt-outputs-")
+    db = os.fsencode(d)
+
+    def put(name, data):
+        p = os.path.join(db, name)
+        with open(p, "wb") as f:
+            f.write(data)
+        return p
+
+    text = b"dog cat dog\nboy girl girl\tdog\n"
+    plain = put(b"plain.txt", text)
+    latin = put(b"caf\xe9 \xff.txt", b"cat cat\n")           # not UTF-8: a _base64 twin
+    utf8 = put("café ✓.txt".encode(), b"boy\n")             # UTF-8: as it is, no twin
+    odd = put(b'a,b "q"\n\\\x01.txt', b"girl dog\n")          # JSON escapes, CSV quoting
+    missing = os.path.join(db, b"missing \xfe.txt")
+    names = [plain, latin, utf8, odd]
+
+    # ---- JSON: keys, files and errors, counts_by_word ----
+    r = run(["-f", "json"] + names + [missing, db])
+    j = parse_json(r)
+    check(r.returncode == 1 and j is not None, "JSON with failed inputs: exit 1, valid UTF-8 JSON")
+    j = j or {}
+    check(j.get("schema") == 1, "JSON: schema 1")
+    check(j.get("words") == WORDS and "words_base64" not in j, "JSON: words, no words_base64 when all are UTF-8")
+    files = j.get("files", [])
+    check([exact(f, "path") for f in files] == names, "JSON: every counted path, exact, in order")
+    check([f["path"] for f in files] == [shown(n) for n in names], "JSON: paths shown as UTF-8 with U+FFFD")
+    check(["path_base64" in f for f in files] == [False, True, False, False],
+          "JSON: a _base64 twin exactly for the path that is not UTF-8")
+    want = [oracle(open(n, "rb").read()) for n in names]
+    check([f["counts"] for f in files] == want, "JSON: per-file counts = oracle")
+    check(all(f["counts_by_word"] == dict(zip(WORDS, f["counts"])) for f in files),
+          "JSON: counts_by_word per file = counts")
+    total = [sum(c) for c in zip(*want)]
+    check(j.get("total") == total and j.get("counts_by_word") == dict(zip(WORDS, total)),
+          "JSON: total and its counts_by_word")
+    errors = j.get("errors", [])
+    check([exact(e, "path") for e in errors] == [missing, db], "JSON: errors name the failed inputs, exact")
+    check(len(errors) == 2 and errors[0]["reason"] == "No such file or directory"
+          and errors[1]["reason"] == "Is a directory", "JSON: errors give the reason: %s" % errors)
+    check(all(e["reason"].encode() in r.stderr for e in errors), "JSON: the reasons are stderr's")
+    check(j.get("bytes") == sum(len(open(n, "rb").read()) for n in names), "JSON: bytes of counted files")
+
+    r = run(["-f", "json", plain])
+    j = parse_json(r) or {}
+    check(r.returncode == 0 and j.get("errors") == [] and isinstance(j.get("files"), list),
+          "JSON: errors is an empty array when every input is counted")
+    r = subprocess.run([PROG, "-f", "json"], input=text, capture_output=True)
+    j = parse_json(r) or {}
+    check([f.get("path") for f in j.get("files", [])] == ["-"], "JSON: standard input's path is '-'")
+
+    # ---- JSON: words that are not UTF-8, U+FFFD per invalid byte ----
+    bad = [b"\xe9t\xe9", b"\xe2\x80A", b"\xed\xb0\x80", b"\xc0\xaf", b"\xf4\x90\x80\x80", b"ok\xff"]
+    good = ["dog", "na\u00efve", "\U0001f600", "\u4e2d"]
+    words = [w.encode() for w in good[:2]] + bad + [w.encode() for w in good[2:]]
+    body = b" ".join(words[i] for i in range(len(words)) for _ in range(i + 1)) + b" dogs \xe9t\xe9s\n"
+    wfile = put(b"words.txt", body)
+    r = run(sum([["-w", w] for w in words], []) + ["-f", "json", wfile])
+    j = parse_json(r) or {}
+    check(r.returncode == 0, "JSON with non-UTF-8 words: exit 0: %r" % r.stderr)
+    check(j.get("words") == [shown(w) for w in words], "JSON: words shown with one U+FFFD per invalid byte")
+    b64 = j.get("words_base64", [])
+    check(len(b64) == len(words) and all((x is None) == (w.decode("utf-8", "ignore").encode() == w)
+                                         for x, w in zip(b64, words)), "JSON: words_base64 is null exactly for UTF-8 words")
+    check([base64.b64decode(x) if x else w.encode() for x, w in zip(b64, j.get("words", []))] == words,
+          "JSON: every word's bytes recovered from words/words_base64")
+    check(j.get("total") == list(range(1, len(words) + 1)), "JSON: counts of non-UTF-8 words: %s" % j.get("total"))
+    check(j.get("counts_by_word") == {w: words.index(w.encode()) + 1 for w in good},
+          "JSON: counts_by_word holds the UTF-8 words (non-UTF-8 ones only in the arrays)")
+
+    # ---- --sweep and --repeat: the same files and errors arrays ----
+    r = run(["--sweep", "1,2", "--repeat", "1", "-f", "json", plain, latin])
+    j = parse_json(r) or {}
+    check(r.returncode == 0 and j.get("schema") == 1 and [exact(f, "path") for f in j.get("files", [])] == [plain, latin]
+          and [f["counts"] for f in j["files"]] == want[:2] and j.get("errors") == [],
+          "--sweep JSON: files is an array of path, bytes, counts")
+    r = run(["--repeat", "1", "-f", "json", plain])
+    j = parse_json(r) or {}
+    check(r.returncode == 0 and j.get("schema") == 1 and j.get("total") == want[0] and j.get("repeat") == 1,
+          "--repeat JSON: the report's keys")
+
+    # ---- CSV: Python's csv, kind column, a groupby over file rows equals the total ----
+    r = run(["-f", "csv"] + names + [missing])
+    rows = list(csv.DictReader(io.StringIO(r.stdout.decode("latin-1"), newline="")))
+    check(r.returncode == 1 and rows and list(rows[0].keys()) == ["file", "bytes", "word", "count", "kind"],
+          "CSV header: file,bytes,word,count,kind")
+    fr = [x for x in rows if x["kind"] == "file"]
+    tr = [x for x in rows if x["kind"] == "total"]
+    check(len(fr) == len(names) * len(WORDS) and len(tr) == len(WORDS) and len(rows) == len(fr) + len(tr),
+          "CSV: one file row per file and word, one total row per word, nothing else")
+    check([x["file"].encode("latin-1") for x in fr[::len(WORDS)]] == names,
+          "CSV: file names exact through quoting (comma, quote, line break)")
+    check(all(x["file"] == "" for x in tr), "CSV: total rows have an empty file field")
+    by_word = {}
+    for x in fr:
+        by_word[x["word"]] = by_word.get(x["word"], 0) + int(x["count"])
+    check(by_word == {x["word"]: int(x["count"]) for x in tr} == dict(zip(WORDS, total)),
+          "CSV: summing the file rows by word gives the total rows, once")
+
+    # ---- -q: the total alone, as the oracle prints it ----
+    r = run(["-q", plain])
+    check(r.returncode == 0 and r.stdout == (" ".join(map(str, want[0])) + "\n").encode(), "-q: %r" % r.stdout)
+    r = run(["--quiet", "-w", "girl", "-w", "dog", plain, odd])
+    check(r.returncode == 0 and r.stdout == b"3 4\n", "-q over two files, words in the given order: %r" % r.stdout)
+    r = run(["-q", plain, missing])
+    check(r.returncode == 1 and r.stdout == (" ".join(map(str, want[0])) + "\n").encode()
+          and b"missing" in r.stderr, "-q with a failed input: the others' total, exit 1")
+    for bad_args in (["-f", "json"], ["-f", "csv"], ["--per-chunk"], ["--sweep", "1"]):
+        r = run(["-q"] + bad_args + [plain])
+        check(r.returncode == 2 and r.stdout == b"" and r.stderr.startswith(b"wordtally: --quiet:"),
+              "-q %s is a usage error: %r" % (" ".join(bad_args), r.stderr))
+
+    tally.finish()
+
+
+main()
