@@ -59,7 +59,7 @@ LIB_SRC := src/cli.c src/chunks.c src/count.c src/input.c src/kernel.c src/kerne
            src/report.c src/stdfd.c src/topo.c src/verify.c src/words.c \
            src/sweep.c
 # Vector kernels: target attributes inside; empty on other architectures.
-LIB_SRC += src/kernel_avx2.c src/kernel_avx512.c src/mapio.c
+LIB_SRC += src/kernel_avx2.c src/kernel_avx512.c src/kernel_vbmi.c src/mapio.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 HEADERS := $(wildcard src/*.h)
 TEST_SUITES := check_chunks check_kernel check_cli check_words check_verify
@@ -104,7 +104,13 @@ $(PROGRAM): $(BUILD)/main.o $(LIB_OBJ)
 $(GEN): $(BUILD)/corpus_gen.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
 
-$(TEST_BIN): $(BUILD)/tests/check_all.o $(TEST_SUITES:%=$(BUILD)/tests/%.o) $(LIB_OBJ)
+# Tests also run the VBMI kernel's code on SIMDe's portable AVX-512 (tests/emulated.h): machines
+# without VBMI check it too.
+EMULATED_OBJ := $(BUILD)/tests/kernel_vbmi_emulated.o
+$(EMULATED_OBJ): src/kernel_vbmi.c $(HEADERS) Makefile | $(BUILD)
+	$(CC) $(CFLAGS) -Wno-psabi -DKERNEL_VBMI_EMULATED -Isrc -c -o $@ $<
+
+$(TEST_BIN): $(BUILD)/tests/check_all.o $(TEST_SUITES:%=$(BUILD)/tests/%.o) $(LIB_OBJ) $(EMULATED_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 
 # ---- the main job: a real 1 GB corpus, counted and verified against the oracle ----
@@ -185,17 +191,20 @@ check: check-fuzz-replay
 check-fuzz-replay: $(FUZZ_REPLAY)
 	./$(FUZZ_REPLAY) $(FUZZ_INPUTS)
 
-$(FUZZ_REPLAY): $(BUILD)/tests/fuzz_count.o $(LIB_OBJ)
+$(FUZZ_REPLAY): $(BUILD)/tests/fuzz_count.o $(LIB_OBJ) $(EMULATED_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/fuzz_count.o: tests/fuzz/fuzz_count.c $(HEADERS) Makefile | $(BUILD)
-	$(CC) $(CFLAGS) -DFUZZ_REPLAY -Isrc -c -o $@ $<
+	$(CC) $(CFLAGS) -DFUZZ_REPLAY -Isrc -Itests -c -o $@ $<
 
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fopenmp -fsanitize=fuzzer,address,undefined \
+              -fno-sanitize-recover=all -Isrc -Itests $(HWLOC_CFLAGS)
 build-fuzz/fuzz_count: tests/fuzz/fuzz_count.c $(LIB_SRC) $(HEADERS) Makefile
 	mkdir -p build-fuzz/corpus
-	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -fopenmp -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=all -Isrc $(HWLOC_CFLAGS) -o $@ tests/fuzz/fuzz_count.c $(LIB_SRC) \
-	    $(HWLOC_LIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -DKERNEL_VBMI_EMULATED -c -o build-fuzz/kernel_vbmi_emulated.o \
+	    src/kernel_vbmi.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_count.c $(LIB_SRC) \
+	    build-fuzz/kernel_vbmi_emulated.o $(HWLOC_LIBS)
 
 fuzz: build-fuzz/fuzz_count
 	./build-fuzz/fuzz_count -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=30 \

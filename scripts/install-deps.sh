@@ -6,7 +6,7 @@
 #   scripts/install-deps.sh --all    also MPI, clang/libFuzzer, gnuplot (CI and benchmarks)
 set -euo pipefail
 
-pkgs=(gcc make pkg-config libhwloc-dev hwloc check python3 dict-gcide time)
+pkgs=(gcc make pkg-config libhwloc-dev hwloc check libsimde-dev python3 dict-gcide time)
 for arg in "$@"; do
     case "$arg" in
         --mpi) pkgs+=(openmpi-bin libopenmpi-dev) ;;

@@ -23,6 +23,10 @@ static int has_avx512(void)
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && has_avx2();
 }
+static int has_vbmi(void)
+{
+    return has_avx512() && __builtin_cpu_supports("avx512vbmi");
+}
 #endif
 
 /* Fastest last: "auto" takes the last one the CPU runs. */
@@ -31,6 +35,7 @@ static const entry kernels[] = {
 #if defined(__x86_64__)
     {{"avx2", kernel_avx2}, has_avx2, "this CPU lacks AVX2"},
     {{"avx512", kernel_avx512}, has_avx512, "this CPU lacks AVX-512BW"},
+    {{"vbmi", kernel_vbmi}, has_vbmi, "this CPU lacks AVX-512 VBMI"},
 #endif
 };
 #define NKERNELS (sizeof kernels / sizeof kernels[0])
@@ -50,9 +55,9 @@ const kernel *kernel_select(const char *name, const char **why)
             return NULL;
         }
 #if defined(__x86_64__)
-    *why = "unknown kernel (expected auto, scalar, avx2 or avx512)";
+    *why = "unknown kernel (expected auto, scalar, avx2, avx512 or vbmi)";
 #else
-    *why = "unknown kernel (expected auto or scalar; avx2 and avx512 are x86-64 only)";
+    *why = "unknown kernel (expected auto or scalar; avx2, avx512 and vbmi are x86-64 only)";
 #endif
     return NULL;
 }

@@ -12,6 +12,7 @@
  * a whitespace byte, a random byte) so matches are dense; otherwise the text is the bytes as is. */
 #include "count.h"
 #include "input.h"
+#include "emulated.h"
 #include "kernel.h"
 #include "mapio.h"
 #include "words.h"
@@ -193,8 +194,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* Every kernel this CPU runs, over the chunk table and over the text as one block. */
     size_t tested = 0;
-    for (size_t i = 0; i < kernel_count(); i++) {
-        const kernel *kern = kernel_get(i);
+    for (size_t i = 0; i < kernel_count() + NEMULATED; i++) {
+        const kernel *kern = i < kernel_count() ? kernel_get(i) : &emulated_kernels[i - kernel_count()];
         if (!kern)
             continue;
         uint64_t got[MAX_WORDS] = {0};

@@ -1,0 +1,14 @@
+/* emulated.h - kernels built a second time on SIMDe's portable AVX-512 (tests only), so that the
+ * tests check their logic on machines whose CPU cannot run them; the native build is tested too
+ * wherever the CPU runs it. */
+#ifndef WORDTALLY_EMULATED_H
+#define WORDTALLY_EMULATED_H
+
+#include "kernel.h"
+
+void kernel_vbmi_emulated(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+
+static const kernel emulated_kernels[] = {{"vbmi (emulated)", kernel_vbmi_emulated}};
+#define NEMULATED (sizeof emulated_kernels / sizeof emulated_kernels[0])
+
+#endif
