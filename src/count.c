@@ -5,6 +5,7 @@
 #include "mapio.h"
 #include "progress.h"
 #include "timer.h"
+#include "topo.h"
 
 #include <errno.h>
 #include <omp.h>
@@ -73,6 +74,7 @@ static int count_parallel(const void *ctx, size_t first, size_t last, uint64_t *
     {
         /* Each thread allocates and first-touches its own buffer: it stays in that core's cache
          * and, on a NUMA node, in that core's memory. */
+        team_place_enter(w->s->place); /* first: the buffer below is touched where it counts */
         uint8_t *buf = window_buffer(w);
         if (!buf && !w->mem) {
 #pragma omp atomic write
@@ -86,6 +88,7 @@ static int count_parallel(const void *ctx, size_t first, size_t last, uint64_t *
             if (failed)
                 continue; /* an OpenMP loop cannot break: the rest of the team skips */
             int e = count_entry(w, &w->t[i], buf, w->rows ? w->rows + i * nwords : counts);
+            team_place_seen(w->s->place);
             if (w->s->progress && omp_get_thread_num() == 0)
                 progress_tick(w->s->progress); /* thread 0 only: no lock, no shared clock */
             if (e) {

@@ -31,6 +31,8 @@ typedef struct {
     void (*per_chunk)(void *ctx, const char *name, const chunk *c, const uint64_t *counts);
     void *per_chunk_ctx;
     int io; /* IO_PREAD (default) or IO_MMAP (mapio.h): how regular files are read */
+    /* The parallel team pins itself and notes where it counts (topo.h); NULL: neither. */
+    struct team_place *place;
 } count_setup;
 
 #define COUNT_ROWS_BYTES (4u * 1024u * 1024u)

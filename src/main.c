@@ -57,8 +57,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "wordtally: %d thread%s (from %s); %d physical core%s, %d PUs allowed\n",
                 threads, threads == 1 ? "" : "s", source, machine.ncores,
                 machine.ncores == 1 ? "" : "s", machine.npus);
+    team_place place;
+    team_place_init(&place, &machine, threads, topo_should_bind(o.no_bind), o.verbose);
     if (o.mode != COUNT_SERIAL)
-        topo_bind_team(&machine, threads, topo_should_bind(o.no_bind), o.verbose ? stderr : NULL);
+        setup.place = &place;
 
     ranks_share(&setup);
     progress bar; /* stderr only; per-chunk rows go to stdout as chunks complete */
@@ -116,6 +118,10 @@ int main(int argc, char **argv)
         for (size_t k = 0; k < o.words.n && !f->failed; k++)
             total[k] += f->counts[k];
     }
+
+    if (o.verbose && setup.place)
+        team_place_report(&place, threads, stderr);
+    team_place_free(&place);
 
     /* ---- report: only when something was counted, so a failed run prints no zeros ---- */
     int counted = 0;

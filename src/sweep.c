@@ -284,6 +284,11 @@ int sweep_run(const options *o, const topo *machine, const count_setup *base)
     uint64_t *first = calloc(2 * ncounts + nw, sizeof *first);
     /* No arithmetic on a NULL pointer (undefined behaviour): counts and total only when allocated. */
     uint64_t *counts = first ? first + ncounts : NULL, *total = first ? counts + ncounts : NULL;
+    int most = 1;
+    for (int e = 0; list && e < n; e++)
+        most = list[e] > most ? list[e] : most;
+    team_place place;
+    team_place_init(&place, machine, most, bind, o->verbose);
     if (!list || !rows || !secs || !first) {
         fputs("wordtally: out of memory\n", stderr);
         status = EXIT_INPUT;
@@ -296,11 +301,10 @@ int sweep_run(const options *o, const topo *machine, const count_setup *base)
         if (running != t)
             fprintf(stderr, "wordtally: warning: asked for %d threads, the OpenMP runtime runs %d "
                             "(OMP_DYNAMIC, OMP_THREAD_LIMIT?)\n", t, running);
-        /* Re-bind for every count: a smaller team must not keep a larger one's placement. */
-        if (o->mode != COUNT_SERIAL)
-            topo_bind_team(machine, t, bind, o->verbose ? stderr : NULL);
         count_setup setup = *base; /* everything main set up; only the team size varies */
         setup.threads = t;
+        setup.place = o->mode != COUNT_SERIAL ? &place : NULL; /* each team pins itself */
+        team_place_reset(&place);
         rows[e].threads = t;
         for (int r = 0; r <= runs && status == EXIT_OK; r++) {
             double s;
@@ -322,6 +326,8 @@ int sweep_run(const options *o, const topo *machine, const count_setup *base)
             else
                 secs[r - 1] = s;
         }
+        if (o->verbose && setup.place)
+            team_place_report(&place, t, stderr);
         if (status != EXIT_OK)
             break;
         rows[e].median = sweep_median(secs, runs); /* sorts: min and max are at the ends */
@@ -351,6 +357,7 @@ int sweep_run(const options *o, const topo *machine, const count_setup *base)
             status = EXIT_INPUT;
         }
     }
+    team_place_free(&place);
     free(list);
     free(rows);
     free(secs);

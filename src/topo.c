@@ -53,13 +53,16 @@ void topo_init(topo *t)
         t->topology = NULL;
         return;
     }
+    /* Keep the cores a cgroup (Slurm's task/cgroup, PBS's cpuset) forbids in the topology, so
+     * --topology lists the whole node and numbers its cores the same way whatever the job got. */
+    hwloc_topology_set_flags(t->topology, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED);
     if (hwloc_topology_load(t->topology) < 0) {
         hwloc_topology_destroy(t->topology);
         t->topology = NULL;
         return;
     }
-    /* The process's own binding is what taskset, numactl and the batch system set; the loaded
-     * topology already leaves out what cgroups forbid. */
+    /* The process's own binding is what taskset, numactl and the batch system set; the topology's
+     * allowed set is what cgroups allow. */
     t->allowed = hwloc_bitmap_alloc();
     if (hwloc_get_cpubind(t->topology, t->allowed, HWLOC_CPUBIND_PROCESS) < 0)
         hwloc_bitmap_copy(t->allowed, hwloc_topology_get_allowed_cpuset(t->topology));
@@ -69,29 +72,28 @@ void topo_init(topo *t)
 
     int all = hwloc_get_nbobjs_by_type(t->topology, HWLOC_OBJ_CORE);
     /* NOLINTNEXTLINE(bugprone-sizeof-expression): hwloc_bitmap_t is a pointer type */
-    t->core_set = calloc(all > 0 ? (size_t)all : 1, sizeof *t->core_set);
+    size_t most = (size_t)(all > t->npus ? all : t->npus) + 1;
+    t->core_set = calloc(most, sizeof *t->core_set);
+    t->core_id = calloc(most, sizeof *t->core_id);
     int n = 0;
-    for (int i = 0; i < all && t->core_set; i++) {
+    for (int i = 0; i < all && t->core_set && t->core_id; i++) {
         hwloc_obj_t core = hwloc_get_obj_by_type(t->topology, HWLOC_OBJ_CORE, (unsigned)i);
         if (!core || !hwloc_bitmap_intersects(core->cpuset, t->allowed))
             continue;
         t->core_set[n] = hwloc_bitmap_dup(core->cpuset); /* a copy: never change the topology's */
         hwloc_bitmap_and(t->core_set[n], t->core_set[n], t->allowed);
+        t->core_id[n] = core->logical_index;
         n++;
     }
-    if (n == 0 && t->npus > 0 && t->core_set) {
+    if (n == 0 && t->core_set && t->core_id) {
         /* Some systems report no cores: fall back to one "core" per allowed PU. */
-        free(t->core_set);
-        /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, as above */
-        t->core_set = calloc((size_t)t->npus, sizeof *t->core_set);
         unsigned pu;
         hwloc_bitmap_foreach_begin(pu, t->allowed)
         {
-            if (t->core_set) {
-                t->core_set[n] = hwloc_bitmap_alloc();
-                hwloc_bitmap_only(t->core_set[n], pu);
-                n++;
-            }
+            t->core_set[n] = hwloc_bitmap_alloc();
+            hwloc_bitmap_only(t->core_set[n], pu);
+            t->core_id[n] = (unsigned)n;
+            n++;
         }
         hwloc_bitmap_foreach_end();
     }
@@ -111,6 +113,7 @@ void topo_free(topo *t)
                 hwloc_bitmap_free(t->core_set[i]);
         free(t->core_set);
     }
+    free(t->core_id);
     if (t->allowed)
         hwloc_bitmap_free(t->allowed);
     if (t->topology)
@@ -168,52 +171,6 @@ int topo_should_bind(int no_bind_option)
     return !no_bind_option && !getenv("OMP_PROC_BIND") && !getenv("OMP_PLACES");
 }
 
-int topo_bind_team(const topo *t, int threads, int bind, FILE *report)
-{
-    /* cppcheck does not model `omp atomic capture` on a variable the team shares: */
-    // cppcheck-suppress variableScope
-    int pinned = 0, warned = 0;
-    int *cpu = calloc((size_t)threads, sizeof *cpu);
-    bind = bind && t->topology;
-
-#pragma omp parallel num_threads(threads) reduction(+ : pinned)
-    {
-        int i = omp_get_thread_num();
-        if (bind) {
-            if (hwloc_set_cpubind(t->topology, t->core_set[i % t->ncores],
-                                  HWLOC_CPUBIND_THREAD) == 0) {
-                pinned++;
-            } else {
-                int first;
-#pragma omp atomic capture
-                // cppcheck-suppress unreadVariable
-                first = warned++;
-                // cppcheck-suppress knownConditionTrueFalse ; only the first thread sees 0
-                if (first == 0)
-                    fprintf(stderr, "wordtally: warning: could not pin threads to cores (%s); "
-                                    "running unpinned\n", strerror(errno));
-            }
-        }
-        if (cpu)
-            cpu[i] = sched_getcpu();
-    }
-
-    if (report && cpu) {
-        for (int i = 0; i < threads; i++) {
-            char *set = NULL;
-            if (bind && hwloc_bitmap_list_asprintf(&set, t->core_set[i % t->ncores]) >= 0)
-                fprintf(report, "wordtally: thread %d: pinned to core %d (PUs %s), on CPU %d\n",
-                        i, i % t->ncores, set, cpu[i]);
-            else
-                fprintf(report, "wordtally: thread %d: not pinned by wordtally, on CPU %d\n", i,
-                        cpu[i]);
-            free(set);
-        }
-    }
-    free(cpu);
-    return pinned;
-}
-
 /* "0-3,8" for a cpuset; "?" if hwloc cannot print it. The caller frees. */
 static char *set_text(hwloc_const_bitmap_t set)
 {
@@ -222,6 +179,106 @@ static char *set_text(hwloc_const_bitmap_t set)
         s = NULL;
     return s ? s : strdup("?");
 }
+
+/* One thread's record, alone on its cache line: each thread writes its own after every chunk. */
+struct place_seen {
+    _Alignas(64) hwloc_bitmap_t cpus; /* the CPUs it counted chunks on */
+    long chunks;
+    int last;                         /* the CPU of its last chunk: the set changes only on a move */
+};
+
+int team_place_init(team_place *p, const topo *t, int threads, int bind, int record)
+{
+    memset(p, 0, sizeof *p);
+    p->t = t;
+    p->bind = bind && t->topology;
+    p->threads = threads;
+    if (!record)
+        return 0;
+    size_t bytes = (size_t)threads * sizeof *p->seen; /* a multiple of the 64-byte alignment */
+    p->seen = aligned_alloc(_Alignof(struct place_seen), bytes);
+    if (!p->seen)
+        return -1;
+    memset(p->seen, 0, bytes);
+    for (int i = 0; i < threads; i++)
+        if (!(p->seen[i].cpus = hwloc_bitmap_alloc())) {
+            team_place_free(p);
+            return -1;
+        }
+    team_place_reset(p);
+    return 0;
+}
+
+void team_place_reset(team_place *p)
+{
+    for (int i = 0; p->seen && i < p->threads; i++) {
+        hwloc_bitmap_zero(p->seen[i].cpus);
+        p->seen[i].chunks = 0;
+        p->seen[i].last = -1;
+    }
+}
+
+void team_place_free(team_place *p)
+{
+    for (int i = 0; p->seen && i < p->threads; i++)
+        hwloc_bitmap_free(p->seen[i].cpus);
+    free(p->seen);
+    p->seen = NULL;
+}
+
+void team_place_enter(team_place *p)
+{
+    if (!p || !p->bind)
+        return;
+    const topo *t = p->t;
+    if (hwloc_set_cpubind(t->topology, t->core_set[omp_get_thread_num() % t->ncores],
+                          HWLOC_CPUBIND_THREAD) == 0)
+        return;
+    int first;
+#pragma omp atomic capture
+    first = p->warned++;
+    if (first == 0)
+        fprintf(stderr, "wordtally: warning: could not pin threads to cores (%s); running unpinned\n",
+                strerror(errno));
+}
+
+void team_place_seen(team_place *p)
+{
+    int i = omp_get_thread_num();
+    if (!p || !p->seen || i >= p->threads)
+        return;
+    struct place_seen *s = &p->seen[i];
+    int cpu = sched_getcpu();
+    s->chunks++;
+    if (cpu >= 0 && cpu != s->last) {
+        hwloc_bitmap_set(s->cpus, (unsigned)cpu);
+        s->last = cpu;
+    }
+}
+
+void team_place_report(const team_place *p, int threads, FILE *out)
+{
+    const topo *t = p->t;
+    for (int i = 0; p->seen && i < threads && i < p->threads; i++) {
+        const struct place_seen *s = &p->seen[i];
+        char *cpus = NULL;
+        fprintf(out, "wordtally: thread %d: ", i);
+        if (p->bind) {
+            char *pus = set_text(t->core_set[i % t->ncores]);
+            fprintf(out, "pinned to core %u (PUs %s)", t->core_id[i % t->ncores], pus);
+            free(pus);
+        } else {
+            fputs("not pinned by wordtally", out);
+        }
+        if (s->chunks && hwloc_bitmap_list_asprintf(&cpus, s->cpus) >= 0)
+            fprintf(out, "; counted %ld chunk%s on CPU%s %s\n", s->chunks, s->chunks == 1 ? "" : "s",
+                    hwloc_bitmap_weight(s->cpus) == 1 ? "" : "s", cpus);
+        else
+            fputs("; counted no chunk\n", out);
+        free(cpus);
+    }
+}
+
 
 static void print_objects(FILE *out, const topo *t, hwloc_obj_type_t type, const char *title)
 {
@@ -288,10 +345,11 @@ int topo_print(FILE *out, const topo *t, int threads, const char *source, int bi
                 t->ncores == 1 ? "" : "s");
     fputc('\n', out);
     if (bind && t->topology) {
-        fprintf(out, "binding:    wordtally pins thread i to allowed core i mod %d\n", t->ncores);
+        fprintf(out, "binding:    wordtally pins thread i to allowed core number i mod %d, in the "
+                     "order of the list above\n", t->ncores);
         for (int i = 0; i < threads; i++) {
             char *pus = set_text(t->core_set[i % t->ncores]);
-            fprintf(out, "  thread %d -> core %d (PUs %s)\n", i, i % t->ncores, pus);
+            fprintf(out, "  thread %d -> core %u (PUs %s)\n", i, t->core_id[i % t->ncores], pus);
             free(pus);
         }
     } else if ((!getenv("OMP_PROC_BIND") && !getenv("OMP_PLACES")) ||

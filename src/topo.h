@@ -11,7 +11,9 @@ typedef struct {
     hwloc_topology_t topology;  /* NULL when hwloc could not load one: then nothing is bound */
     hwloc_bitmap_t allowed;     /* the CPUs this process may run on (taskset, cgroups, Slurm) */
     int ncores;                 /* physical cores with at least one allowed PU; at least 1 */
-    hwloc_bitmap_t *core_set;   /* core i's allowed PUs */
+    hwloc_bitmap_t *core_set;   /* allowed core i's allowed PUs */
+    unsigned *core_id;          /* allowed core i's number in --topology's list (hwloc's logical
+                                 * index among all cores, allowed or not) */
     int npus;                   /* allowed PUs */
     char omp_env_rejected[TOPO_ENV_MAX]; /* a bad OMP_NUM_THREADS, taken out of the environment
                                           * before the OpenMP runtime could read it (topo.c) */
@@ -33,9 +35,29 @@ void topo_warn_oversubscribed(const topo *t, int threads);
 /* Whether wordtally pins its threads: not when the user chose OpenMP's own binding. */
 int topo_should_bind(int no_bind_option);
 
-/* Pins the team's thread i to core i mod ncores; a failure is a warning. With `report`, prints
- * where each thread runs. Returns the number of threads that were pinned. */
-int topo_bind_team(const topo *t, int threads, int bind, FILE *report);
+/* Where the counting team runs, set and seen from inside the counting loop itself (count.c): each
+ * thread pins itself to allowed core (thread number mod ncores) as it enters the parallel region,
+ * whichever pool thread the OpenMP runtime gave that number to, and with `record` (-v) notes the
+ * CPU of every chunk it counts, for team_place_report. */
+typedef struct team_place {
+    const topo *t;
+    int bind;            /* wordtally pins (topo_should_bind and a loaded topology) */
+    int threads;         /* the largest team this may see (-t, or --sweep's largest count) */
+    struct place_seen *seen; /* per thread; NULL: not recorded */
+    int warned;          /* a failed pin was reported */
+} team_place;
+
+/* Returns 0, or -1 when out of memory (then nothing is recorded; pinning still works). */
+int team_place_init(team_place *p, const topo *t, int threads, int bind, int record);
+void team_place_free(team_place *p);
+/* By every thread of the counting team: as it enters the parallel region, and after each chunk.
+ * NULL: nothing to do. */
+void team_place_enter(team_place *p);
+void team_place_seen(team_place *p);
+/* -v: a line per thread of the last team: the core it was pinned to and the CPUs it counted on. */
+void team_place_report(const team_place *p, int threads, FILE *out);
+/* Forgets what was seen (--sweep, between thread counts). */
+void team_place_reset(team_place *p);
 
 /* --topology: the machine as hwloc sees it (packages, NUMA nodes, cores, PUs, the allowed CPU
  * set), then the plan for `threads` threads (from `source`): where each would be pinned, or the

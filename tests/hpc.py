@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -201,6 +202,82 @@ def test_topology():
     check(r.returncode == 0 and b"binding:    none" in r.stdout, "--topology --no-bind")
 
 
+def cpu_list(text):
+    """'0-2,5' -> {0, 1, 2, 5}"""
+    cpus = set()
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        cpus.update(range(int(lo), int(hi or lo) + 1))
+    return cpus
+
+
+PLACE_LINE = re.compile(r"wordtally: thread (\d+): (?:pinned to core (\d+) \(PUs ([\d,-]+)\)|"
+                        r"not pinned by wordtally); counted (?:(\d+) chunks? on CPUs? ([\d,-]+)|no chunk)$")
+
+
+def placement(stderr):
+    """-v's lines from inside the counting loop: {thread: (core or None, PUs, CPUs counted on)}."""
+    seen = {}
+    for line in stderr.decode().splitlines():
+        m = PLACE_LINE.match(line)
+        if m:
+            core = int(m.group(2)) if m.group(2) else None
+            seen[int(m.group(1))] = (core, cpu_list(m.group(3)) if m.group(3) else None,
+                                     cpu_list(m.group(5)) if m.group(5) else set())
+    return seen
+
+
+def plan(stdout):
+    """--topology's plan: {thread: (core, PUs)}, and its core list: {core: (PUs, allowed)}."""
+    threads, cores = {}, {}
+    for line in stdout.decode().splitlines():
+        m = re.match(r"  thread (\d+) -> core (\d+) \(PUs ([\d,-]+)\)$", line)
+        if m:
+            threads[int(m.group(1))] = (int(m.group(2)), cpu_list(m.group(3)))
+        m = re.match(r"  Core (\d+): PUs ([\d,-]+)( \(none allowed\))?$", line)
+        if m:
+            cores[int(m.group(1))] = (cpu_list(m.group(2)), not m.group(3))
+    return threads, cores
+
+
+def test_placement(path):
+    """Where the threads ran while counting (-v) is the --topology plan: by default, under taskset
+    and under OMP_PLACES; --topology numbers cores as hwloc does, disallowed ones included."""
+    args = ["-v", "-c", "4K", path]
+    static = {"OMP_SCHEDULE": "static"}  # every thread gets chunks
+    cpus = sorted(os.sched_getaffinity(0))
+    for t in (1, 2, 3):
+        for where in (None, str(cpus[-1])):
+            r = run(["-t", str(t)] + args, env=static, taskset=where)
+            threads, _ = plan(run(["--topology", "-t", str(t)], taskset=where).stdout)
+            seen = placement(r.stderr)
+            check(r.returncode == 0 and len(seen) == t and len(threads) == t and
+                  all(seen[i][0] == threads[i][0] and seen[i][1] == threads[i][1] and seen[i][2] and
+                      seen[i][2] <= threads[i][1] for i in range(t)),
+                  "-v -t %d%s: each thread counted on its planned core: %s vs plan %s"
+                  % (t, " under taskset -c " + where if where else "", seen, threads))
+    r = run(["--topology"], taskset=str(cpus[-1]))
+    threads, cores = plan(r.stdout)
+    mine = [c for c, (pus, allowed) in cores.items() if allowed]
+    check(len(mine) == 1 and threads.get(0, (None,))[0] == mine[0] and cpus[-1] in cores[mine[0]][0]
+          and len(cores) == ncores(), "--topology under taskset -c %d: the plan's core is the listed "
+          "allowed core and every core is listed: %s %s" % (cpus[-1], threads, cores))
+    r = run(["--no-bind", "-t", "2"] + args, env=static)
+    seen = placement(r.stderr)
+    check(len(seen) == 2 and all(v[0] is None and v[2] for v in seen.values()), "-v --no-bind: not pinned")
+    r = run(["--sweep", "1,2", "--repeat", "1"] + args, env=static)
+    check(r.returncode == 0 and len([x for x in r.stderr.decode().splitlines() if PLACE_LINE.match(x)]) == 3,
+          "--sweep -v: where each team counted (1 + 2 lines)")
+    if len(cpus) < 2:
+        print("hpc: one CPU only: OMP_PLACES order not checked")
+        return
+    a, b = cpus[-1], cpus[0]
+    r = run(["-t", "2"] + args, env=dict(static, OMP_PLACES="{%d},{%d}" % (a, b), OMP_PROC_BIND="true"))
+    seen = placement(r.stderr)
+    check(r.returncode == 0 and seen.get(0, (0, 0, 0))[2] == {a} and seen.get(1, (0, 0, 0))[2] == {b},
+          "OMP_PLACES={%d},{%d}: thread 0 counted on CPU %d, thread 1 on %d: %s" % (a, b, a, b, seen))
+
+
 JOBS = ["slurm-scaling.sh", "slurm-count.sh", "slurm-regression.sh",
         "pbs-scaling.sh", "pbs-count.sh", "pbs-regression.sh"]
 
@@ -267,6 +344,7 @@ def main():
         test_repeat(path, small)
         test_errors(path, d)
         test_topology()
+        test_placement(path)
         test_job_scripts(path, d)
     tally.finish()
 
