@@ -100,7 +100,7 @@ $(BUILD):
 $(PROGRAM): $(BUILD)/main.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# ---- the corpus generator (issue 4): big corpora with exact expected counts ----
+# ---- the corpus generator: big corpora with exact expected counts ----
 $(GEN): $(BUILD)/corpus_gen.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
 
@@ -142,6 +142,12 @@ check-bad-inputs: $(PROGRAM)
 check: check-outputs
 check-outputs: $(PROGRAM)
 	python3 tests/outputs.py ./$(PROGRAM)
+
+# ---- the documentation: README size, no path outside the repository, links that resolve ----
+.PHONY: check-docs
+check: check-docs
+check-docs:
+	python3 tests/docs.py
 
 # ---- injected read faults: tests/fault_shim.c (LD_PRELOAD) driven by tests/faults.py ----
 FAULT_SHIM := $(BUILD)/fault_shim.so
@@ -222,7 +228,7 @@ clean-tsan:
 clean:
 	rm -rf build build-san wordtally
 
-# ---- MPI + OpenMP (docs/MPI.md) ----
+# ---- MPI + OpenMP (docs/HPC.md) ----
 .PHONY: mpi check-mpi clean-mpi
 mpi:
 	$(MAKE) MPI=yes
@@ -242,13 +248,13 @@ lint-mpi:
 	clang-tidy --quiet src/ranks.c -- -std=c11 -D_GNU_SOURCE -DWORDTALLY_MPI -fopenmp -Isrc \
 	    $(shell $(MPICC) --showme:compile) $(HWLOC_CFLAGS)
 
-# ---- HPC workflow (issue 5): --sweep, --repeat, --topology, job scripts, scaling plot ----
+# ---- HPC workflow: --sweep, --repeat, --topology, job scripts, scaling plot ----
 .PHONY: check-hpc
 check: check-hpc
 check-hpc: $(PROGRAM)
 	python3 tests/hpc.py ./$(PROGRAM)
 
-# ---- scale and I/O (issue 4): the corpus generator; generator vs oracle, memory bound, changed
+# ---- scale and I/O: the corpus generator; generator vs oracle, memory bound, changed
 # files, per-chunk (tests/scale.py) ----
 ifneq ($(strip $(MPI)),yes)
 all: $(GEN)
@@ -271,7 +277,7 @@ $(MEMREAD): scripts/memread.c | $(BUILD)
 bench: $(PROGRAM) $(CORPUS) $(MEMREAD)
 	python3 scripts/bench.py ./$(PROGRAM) $(CORPUS) $(MEMREAD) data/bench.csv
 
-# ---- cold/warm page-cache benchmark against cat (issue 4; not a test: timings only) ----
+# ---- cold/warm page-cache benchmark against cat (not a test: timings only) ----
 BENCH_IO_FILE ?= data/gen-2g.txt
 .PHONY: bench-io
 bench-io: $(PROGRAM) $(BENCH_IO_FILE)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Cold- and warm-cache I/O benchmark (issue 4): wordtally against `cat FILE > /dev/null`, in the
+"""Cold- and warm-cache I/O benchmark: wordtally against `cat FILE > /dev/null`, in the
 same run, rounds interleaved so that a busy shared disk hurts both alike.
 
     scripts/bench-io.py [--rounds N] [--warm] [--wordtally PATH] FILE [-- WORDTALLY-ARGS...]

@@ -2,7 +2,7 @@
 # Builds a real-text corpus from Debian's dict-gcide (Webster's 1913 dictionary, Project Gutenberg):
 # one copy of the dictionary text, repeated, each copy followed by a newline, until the file holds
 # at least SIZE bytes (default 1000000000). Beside it, OUT.expected holds the oracle's counts
-# (SPEC.md) for one copy times the number of copies: copies never share a token.
+# (docs/SPEC.md) for one copy times the number of copies: copies never share a token.
 #   usage: scripts/make-gcide-corpus.sh OUT [SIZE]
 set -euo pipefail
 out=${1:?usage: make-gcide-corpus.sh OUT [SIZE]}

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The ranks x threads table of docs/MPI.md: wordtally-mpi on one corpus with 1..R ranks x 1..T threads
+"""The ranks x threads table of docs/HPC.md: wordtally-mpi on one corpus with 1..R ranks x 1..T threads
 (mpirun --bind-to none: wordtally-mpi gives each rank a share of the cores), and plain wordtally as the
 baseline, in one run of interleaved rounds (a burst of load from other jobs hits all alike); best of
 the rounds. Counts are compared with the oracle's (CORPUS.expected from `make corpus`, or the SPEC

@@ -36,7 +36,7 @@ static int count_entry(const window *w, const chunk *c, uint8_t *buf, uint64_t *
     for (uint64_t off = c->offset, end = c->offset + c->length; off < end; off += COUNT_BLOCK) {
         size_t n = end - off < COUNT_BLOCK ? (size_t)(end - off) : COUNT_BLOCK;
         /* The block holding a multiple of INPUT_AHEAD_STEP starts the read of a step further on:
-         * exactly one thread does it, whatever the schedule (issue 4: cold cache). */
+         * exactly one thread does it, whatever the schedule (cold cache: docs/DESIGN.md). */
         uint64_t step = (off + n - 1) / INPUT_AHEAD_STEP * INPUT_AHEAD_STEP;
         if (step >= off)
             input_read_ahead(w->in, step + INPUT_AHEAD_DIST, INPUT_AHEAD_STEP);

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""HPC workflow tests (issue 5): default threads under taskset, OMP_NUM_THREADS and OMP_SCHEDULE,
+"""HPC workflow tests: default threads under taskset, OMP_NUM_THREADS and OMP_SCHEDULE,
 --sweep tables (CSV, JSON, text), --repeat, --topology, and the job scripts run without a scheduler.
 Counts are compared with the SPEC oracle; no test depends on a time. Prints 'N passed, N failed'."""
 import csv

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Scale and I/O tests (issue 4): the corpus generator against the SPEC oracle, peak memory on files
+"""Scale and I/O tests: the corpus generator against the SPEC oracle, peak memory on files
 and pipes, long tokens, files that change while counted, --per-chunk. Exact values only; nothing is
 timed. Usage: scale.py ./wordtally ./wordtally-gen. Prints 'N passed, N failed'."""
 import os
@@ -89,7 +89,7 @@ def peak_rss_kib(args, stdin_path=None, env=None):
 
 
 def test_memory(d):
-    """Issue 4: peak RSS <= 64 MiB + 1 MiB per thread at default settings, files and pipes."""
+    """Peak RSS <= 64 MiB + 1 MiB per thread at default settings, files and pipes."""
     if not os.path.exists("/usr/bin/time"):
         check(False, "/usr/bin/time is missing (Debian package 'time'; scripts/install-deps.sh)")
         return
@@ -282,7 +282,7 @@ def run_and_change(path, change, args=()):
 
 
 def test_changed_file(d):
-    """Issue 4: a file truncated, grown or rewritten while counted is exit 1 naming it, never a
+    """A file truncated, grown or rewritten while counted is exit 1 naming it, never a
     crash or a wrong count with exit 0."""
     p = os.path.join(d, "changing")
 

@@ -9,7 +9,7 @@ WS = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0"
 
 
 def oracle(text, words=WORDS):
-    """SPEC.md's oracle, verbatim in meaning. text: the bytes themselves, or a file's path."""
+    """The oracle of docs/SPEC.md §1, verbatim in meaning. text: the bytes themselves, or a file's path."""
     if isinstance(text, str):
         with open(text, "rb") as f:
             text = f.read()
