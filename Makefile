@@ -290,3 +290,9 @@ data/gen-2g.txt: | $(GEN)
 kernel-bench: $(BUILD)/kernel-bench
 $(BUILD)/kernel-bench: scripts/kernel-bench.c $(LIB_OBJ) $(HEADERS)
 	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+# ---- the README's two quick-start commands in fresh minimal Debian 12 roots, in either order
+# (scripts/fresh-root.sh; root, mmdebstrap, the network to this machine's Debian mirror) ----
+.PHONY: check-fresh-root
+check-fresh-root:
+	bash scripts/fresh-root.sh

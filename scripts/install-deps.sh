@@ -3,7 +3,8 @@
 # Idempotent and quick when everything is already there: apt is only called for missing packages.
 #   scripts/install-deps.sh          build, test and corpus packages
 #   scripts/install-deps.sh --mpi    also Open MPI (for `make mpi`)
-#   scripts/install-deps.sh --all    also MPI, clang/libFuzzer, gnuplot (CI and benchmarks)
+#   scripts/install-deps.sh --all    also MPI, clang/libFuzzer, gnuplot, analysers, and the release
+#                                    tools: mmdebstrap, debhelper, man-db, mandoc (CI and benchmarks)
 set -euo pipefail
 
 pkgs=(gcc make pkg-config libhwloc-dev hwloc check libsimde-dev python3 dict-gcide time)
@@ -11,8 +12,9 @@ for arg in "$@"; do
     case "$arg" in
         --mpi) pkgs+=(openmpi-bin libopenmpi-dev) ;;
         --all) pkgs+=(openmpi-bin libopenmpi-dev clang libclang-rt-14-dev gnuplot-nox valgrind
-               libomp-14-dev cppcheck clang-tidy) ;;
-        -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+               libomp-14-dev cppcheck clang-tidy mmdebstrap debhelper dpkg-dev man-db mandoc
+               bash-completion) ;;
+        -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
