@@ -59,7 +59,8 @@ LIB_SRC := src/cli.c src/chunks.c src/count.c src/input.c src/kernel.c src/kerne
            src/report.c src/stdfd.c src/topo.c src/verify.c src/words.c \
            src/sweep.c
 # Vector kernels: target attributes inside; empty on other architectures.
-LIB_SRC += src/kernel_avx2.c src/kernel_avx512.c src/kernel_vbmi.c src/mapio.c
+LIB_SRC += src/kernel_avx2.c src/kernel_avx2_filter.c src/kernel_avx512.c src/kernel_vbmi.c \
+           src/mapio.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 HEADERS := $(wildcard src/*.h)
 TEST_SUITES := check_chunks check_kernel check_cli check_words check_verify

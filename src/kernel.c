@@ -34,6 +34,7 @@ static const entry kernels[] = {
     {{"scalar", kernel_scalar}, always, NULL},
 #if defined(__x86_64__)
     {{"avx2", kernel_avx2}, has_avx2, "this CPU lacks AVX2"},
+    {{"avx2-filter", kernel_avx2_filter}, has_avx2, "this CPU lacks AVX2"},
     {{"avx512", kernel_avx512}, has_avx512, "this CPU lacks AVX-512BW"},
     {{"vbmi", kernel_vbmi}, has_vbmi, "this CPU lacks AVX-512 VBMI"},
 #endif
@@ -55,9 +56,9 @@ const kernel *kernel_select(const char *name, const char **why)
             return NULL;
         }
 #if defined(__x86_64__)
-    *why = "unknown kernel (expected auto, scalar, avx2, avx512 or vbmi)";
+    *why = "unknown kernel (expected auto, scalar, avx2, avx2-filter, avx512 or vbmi)";
 #else
-    *why = "unknown kernel (expected auto or scalar; avx2, avx512 and vbmi are x86-64 only)";
+    *why = "unknown kernel (expected auto or scalar; the others are x86-64 only)";
 #endif
     return NULL;
 }

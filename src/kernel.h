@@ -25,12 +25,14 @@ void kernel_scalar(const wordlist *w, const uint8_t *p, size_t len, uint64_t *co
 #if defined(__x86_64__)
 /* Vector kernels: call only through kernel_select, which checks that the CPU runs them. */
 void kernel_avx2(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+void kernel_avx2_filter(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 void kernel_avx512(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 void kernel_vbmi(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 #endif
 
 /* The kernel named `name` ("auto" picks the fastest this CPU runs), or NULL with *why set: an
- * unknown name, or a kernel this CPU cannot run. Names: scalar, avx2, avx512, vbmi (x86-64 only). */
+ * unknown name, or a kernel this CPU cannot run. Names: scalar, avx2, avx2-filter, avx512,
+ * vbmi (x86-64 only). */
 const kernel *kernel_select(const char *name, const char **why);
 
 /* Every kernel, for tests that must cover each one, including kernels added later: kernel_get(i)

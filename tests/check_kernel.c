@@ -60,7 +60,7 @@ static const char *const animals[] = {"dog", "cat", "boy", "girl"};
 
 /* Every kernel name; the ones this CPU cannot run are skipped (kernel_select says why). After
  * them, the emulated builds (emulated.h), which run everywhere. */
-static const char *const kernel_names[] = {"scalar", "avx2", "avx512", "vbmi"};
+static const char *const kernel_names[] = {"scalar", "avx2", "avx2-filter", "avx512", "vbmi"};
 #define NNAMED (sizeof kernel_names / sizeof kernel_names[0])
 #define NKERNELS (NNAMED + NEMULATED)
 

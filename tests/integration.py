@@ -136,7 +136,7 @@ def test_kernels(files, d):
     and a 255-byte word (general path); a kernel the CPU lacks is a one-line usage error."""
     wf = os.path.join(d, "words.txt")  # written by test_word_lists
     words70 = open(wf, encoding="latin-1").read().split()
-    for k in ("scalar", "avx2", "avx512", "vbmi"):
+    for k in ("scalar", "avx2", "avx2-filter", "avx512", "vbmi"):
         r = run(["--kernel", k, "-f", "json", files["single-word"]])
         if r.returncode == 2:
             lines = r.stderr.decode("latin-1").splitlines()

@@ -1,0 +1,163 @@
+/* kernel_avx2_filter.c - the AVX2 filter kernel: a nibble-table prefix filter over 64 bytes at a
+ * time, and a plain check of the few positions where it fires.
+ *
+ * For up to AVX2F_MAX_WORDS words, one bit per word in every table byte. A position i may start
+ * word k only when the byte before can end whitespace (its high nibble, one vpshufb), the word's
+ * first byte has the right two nibbles (two vpshufb), and its second and third bytes the right
+ * low nibble (one vpshufb each); a word shorter than three bytes asks for a whitespace byte's
+ * nibbles after it. That is five look-ups per 32 bytes and keeps about one position in several
+ * hundred of English text; those are decided one by one with the scalar definitions of words.h,
+ * so the kernel is exact by the same code as the scalar kernel. Longer lists go to the AVX2
+ * kernel. Compiled for any x86-64 with function-level target attributes; kernel.c runs it only
+ * when the CPU has AVX2. */
+#include "kernel.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <string.h>
+
+#define AVX2F_FN __attribute__((target("avx2,popcnt,bmi,bmi2")))
+#define AVX2F_MAX_WORDS 8
+
+typedef struct {
+    _Alignas(32) uint8_t before_hi[32]; /* the byte before: high nibble (both lanes alike) */
+    _Alignas(32) uint8_t first_lo[32], first_hi[32];
+    _Alignas(32) uint8_t second_lo[32], third_lo[32];
+} nibbles;
+
+/* Sets `bit` for byte c: its low nibble in lo, its high one in hi (either may be NULL). */
+static void put(uint8_t *lo, uint8_t *hi, uint8_t c, uint8_t bit)
+{
+    if (lo)
+        lo[c & 15] |= bit, lo[16 + (c & 15)] |= bit;
+    if (hi)
+        hi[c >> 4] |= bit, hi[16 + (c >> 4)] |= bit;
+}
+
+static void build(nibbles *t, const wordlist *w)
+{
+    memset(t, 0, sizeof *t);
+    /* Whitespace bytes (a superset for both ends of a token). */
+    for (int c = 0; c < 256; c++)
+        if (is_ws((uint8_t)c))
+            put(NULL, t->before_hi, (uint8_t)c, 0xFF);
+    uint8_t *lo[3] = {t->first_lo, t->second_lo, t->third_lo};
+    for (size_t k = 0; k < w->n; k++) {
+        const uint8_t *word = (const uint8_t *)w->word[k], bit = (uint8_t)(1u << k);
+        size_t L = w->len[k];
+        for (size_t j = 0; j < 3; j++) {
+            uint8_t *hi = j == 0 ? t->first_hi : NULL;
+            if (j < L) {
+                put(lo[j], hi, word[j], bit);
+            } else if (j == L) {
+                for (int c = 0; c < 256; c++)
+                    if (is_ws((uint8_t)c))
+                        put(lo[j], hi, (uint8_t)c, bit);
+            } else {
+                for (int c = 0; c < 16; c++)
+                    put(lo[j], hi, (uint8_t)(c * 17), bit);
+            }
+        }
+    }
+}
+
+AVX2F_FN static inline __m256i lut(const uint8_t *t, __m256i nibble)
+{
+    return _mm256_shuffle_epi8(_mm256_load_si256((const __m256i *)t), nibble);
+}
+
+/* Byte i: the words that may start at q[i], for the 32 positions from q. */
+AVX2F_FN static inline __m256i filter32(const nibbles *t, const uint8_t *q)
+{
+    const __m256i low = _mm256_set1_epi8(15);
+    __m256i vb = _mm256_loadu_si256((const __m256i *)(q - 1));
+    __m256i v0 = _mm256_loadu_si256((const __m256i *)q);
+    __m256i v1 = _mm256_loadu_si256((const __m256i *)(q + 1));
+    __m256i v2 = _mm256_loadu_si256((const __m256i *)(q + 2));
+    __m256i a = lut(t->before_hi, _mm256_and_si256(_mm256_srli_epi16(vb, 4), low));
+    a = _mm256_and_si256(a, lut(t->first_hi, _mm256_and_si256(_mm256_srli_epi16(v0, 4), low)));
+    a = _mm256_and_si256(a, lut(t->first_lo, _mm256_and_si256(v0, low)));
+    a = _mm256_and_si256(a, lut(t->second_lo, _mm256_and_si256(v1, low)));
+    return _mm256_and_si256(a, lut(t->third_lo, _mm256_and_si256(v2, low)));
+}
+
+AVX2F_FN static inline uint32_t nonzero32(__m256i a)
+{
+    return ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, _mm256_setzero_si256()));
+}
+
+/* A word's first bytes as one little-endian load compares them (up to 8). */
+typedef struct {
+    uint64_t head[AVX2F_MAX_WORDS], mask[AVX2F_MAX_WORDS];
+} heads;
+
+static uint64_t load8(const uint8_t *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+/* The plain check of a position for the words in `which`: a token starts at p[0] and equals
+ * one of them. p[0..8) is readable: inside the kernel contract's context. */
+static inline void check(const wordlist *w, const heads *h, const uint8_t *p, unsigned which,
+                         uint64_t *counts)
+{
+    if (!is_ws(p[-1]))
+        return;
+    uint64_t x = load8(p);
+    for (; which; which &= which - 1) {
+        unsigned k = (unsigned)__builtin_ctz(which);
+        size_t L = w->len[k];
+        if ((x & h->mask[k]) == h->head[k] && is_ws(p[L]) &&
+            (L <= 8 || memcmp(p + 8, w->word[k] + 8, L - 8) == 0)) {
+            counts[k]++;
+            return; /* a token equals one word at most */
+        }
+    }
+}
+
+AVX2F_FN static void count(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
+{
+    nibbles t;
+    build(&t, w);
+    heads h;
+    for (size_t k = 0; k < w->n; k++) {
+        size_t n = w->len[k] < 8 ? w->len[k] : 8;
+        uint8_t b[8] = {0};
+        memcpy(b, w->word[k], n);
+        memcpy(&h.head[k], b, 8);
+        h.mask[k] = n == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * n)) - 1;
+    }
+    _Alignas(32) uint8_t which[64];
+    /* Reads reach q + 65 for a block at q: inside the kernel contract's context for any b < len. */
+    for (size_t b = 0; b < len; b += 64) {
+        const uint8_t *q = p + b;
+        __m256i a0 = filter32(&t, q), a1 = filter32(&t, q + 32);
+        uint64_t m = nonzero32(a0) | (uint64_t)nonzero32(a1) << 32;
+        if (!m)
+            continue;
+        if (len - b < 64)
+            m &= (UINT64_C(1) << (len - b)) - 1;
+        _mm256_store_si256((__m256i *)which, a0);
+        _mm256_store_si256((__m256i *)(which + 32), a1);
+        for (; m; m &= m - 1) {
+            unsigned i = (unsigned)__builtin_ctzll(m);
+            check(w, &h, q + i, which[i], counts);
+        }
+    }
+}
+
+void kernel_avx2_filter(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
+{
+    if (w->n == 0)
+        return;
+    if (w->n > AVX2F_MAX_WORDS) {
+        kernel_avx2(w, p, len, counts);
+        return;
+    }
+    count(w, p, len, counts);
+}
+#else
+typedef int kernel_avx2_filter_not_on_this_architecture;
+#endif
