@@ -57,7 +57,7 @@ endif
 LIB_SRC := src/cli.c src/chunks.c src/count.c src/input.c src/kernel.c src/kernel_scalar.c \
            src/progress.c \
            src/report.c src/stdfd.c src/topo.c src/verify.c src/words.c \
-           src/sweep.c
+           src/sweep.c src/vocab.c src/vocab_count.c src/vocab_run.c
 # Vector kernels: target attributes inside; empty on other architectures.
 LIB_SRC += src/kernel_avx2.c src/kernel_avx2_filter.c src/kernel_avx512.c src/kernel_vbmi.c \
            src/mapio.c

@@ -6,6 +6,7 @@
 #include "mapio.h"
 #include "progress.h"
 #include "sweep.h"
+#include "vocab_run.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -55,6 +56,13 @@ static const char usage[] =
     "      --progress         progress on stderr (bytes, GB/s, time left) even when\n"
     "                         stderr is not a terminal; --no-progress: never (default:\n"
     "                         only when stderr is a terminal)\n"
+    "      --top K            instead of target words: the K most frequent tokens, most\n"
+    "                         frequent first, ties in byte order (text: COUNT TOKEN lines;\n"
+    "                         csv: token,count; json: a \"vocab\" list)\n"
+    "      --vocab            every distinct token with its count, in the order of --top\n"
+    "      --max-memory SIZE  memory for the --top/--vocab tables (default: half of RAM);\n"
+    "                         a larger vocabulary is counted in several passes over the\n"
+    "                         FILEs, one hash partition at a time (at least 1M)\n"
     "  -h, --help             print this help and exit\n"
     "  -V, --version          print the version and exit\n"
     "\n"
@@ -64,7 +72,8 @@ static const char usage[] =
 
 enum { /* long options without a short form: values above any character */
     OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND, OPT_SWEEP, OPT_REPEAT,
-    OPT_TOPOLOGY, OPT_PER_CHUNK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_IO
+    OPT_TOPOLOGY, OPT_PER_CHUNK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_IO, OPT_TOP, OPT_VOCAB,
+    OPT_MAX_MEMORY
 };
 
 static const struct option long_options[] = {
@@ -86,6 +95,9 @@ static const struct option long_options[] = {
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"io", required_argument, NULL, OPT_IO},
+    {"top", required_argument, NULL, OPT_TOP},
+    {"vocab", no_argument, NULL, OPT_VOCAB},
+    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -173,6 +185,21 @@ static int check_timed_runs(const options *o)
     for (int i = 0; i < o->nfiles; i++)
         if (strcmp(o->files[i], "-") == 0)
             return usage_error(name, NULL, "needs FILEs (standard input cannot be read twice)");
+    return -1;
+}
+
+/* --top and --vocab count every token: target words and per-chunk or timed runs do not apply. */
+static int check_vocab(options *o)
+{
+    const char *name = o->top ? "--top" : "--vocab";
+    if (o->top && o->vocab)
+        return usage_error("--top", NULL, "not with --vocab (--vocab is every token)");
+    if (o->words.n)
+        return usage_error(name, NULL, "not with --word or --words-file (it counts every token)");
+    if (o->per_chunk || o->sweep || o->repeat)
+        return usage_error(name, NULL, "not with --per-chunk, --sweep or --repeat");
+    if (!o->max_memory)
+        o->max_memory = vocab_default_max_memory();
     return -1;
 }
 
@@ -267,6 +294,19 @@ int cli_parse(int argc, char **argv, options *o)
                 break;
             }
             return usage_error("--io", optarg, "expected pread or mmap");
+        case OPT_TOP:
+            if (parse_count(optarg, UINT64_MAX / 2, &v) < 0)
+                return usage_error("--top", optarg, "not a count from 1");
+            o->top = v;
+            break;
+        case OPT_VOCAB:
+            o->vocab = 1;
+            break;
+        case OPT_MAX_MEMORY:
+            if (parse_size(optarg, &v) < 0 || v < (1u << 20))
+                return usage_error("--max-memory", optarg, "not a size from 1M (e.g. 64M, 4G)");
+            o->max_memory = v;
+            break;
         case OPT_NO_PROGRESS:
             o->progress = PROGRESS_OFF;
             break;
@@ -281,6 +321,11 @@ int cli_parse(int argc, char **argv, options *o)
         default:
             return usage_error(bad_option(argv, optbuf), NULL, "unknown option");
         }
+    }
+    if (o->top || o->vocab) {
+        int status = check_vocab(o);
+        if (status >= 0)
+            return status;
     }
     if (o->words.n == 0)
         for (size_t i = 0; i < sizeof default_words / sizeof *default_words; i++)

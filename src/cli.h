@@ -32,6 +32,9 @@ typedef struct {
     int progress;        /* PROGRESS_AUTO (stderr is a terminal), PROGRESS_ON or PROGRESS_OFF */
     int per_chunk;       /* --per-chunk: counts for every chunk, in chunk-table order */
     int io;              /* --io: IO_PREAD or IO_MMAP (mapio.h) */
+    uint64_t top;        /* --top K: the K most frequent tokens (SPEC §7); 0: not asked */
+    int vocab;           /* --vocab: every distinct token with its count */
+    uint64_t max_memory; /* --max-memory: bytes the vocabulary tables may take (vocab_run.h) */
     char **files;        /* none: standard input */
     int nfiles;
 } options;

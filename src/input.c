@@ -92,6 +92,11 @@ static int pread_full(int fd, uint8_t *dst, size_t n, uint64_t off)
     return 0;
 }
 
+int input_read_at(const input *in, uint64_t off, size_t n, uint8_t *dst)
+{
+    return pread_full(in->fd, dst, n, off);
+}
+
 int input_read_block(const input *in, uint64_t off, size_t len, size_t tail, uint8_t *p)
 {
     uint64_t end = off + len + tail;

@@ -26,6 +26,9 @@ const char *input_strerror(int err);
 /* wordtally-mpi (ranks.c): the reason INPUT_ON_RANK stands for, with the rank that failed. */
 extern char input_rank_reason[160];
 
+/* Reads exactly the n bytes at off of a regular file into dst (INPUT_CHANGED if it is shorter). */
+int input_read_at(const input *in, uint64_t off, size_t n, uint8_t *dst);
+
 /* Reads the block [off, off+len) of a regular file into p with the context of kernel.h: p[-1] and
  * `tail` bytes after the block (whitespace past the end of the file). */
 int input_read_block(const input *in, uint64_t off, size_t len, size_t tail, uint8_t *p);

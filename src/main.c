@@ -9,6 +9,7 @@
 #include "stdfd.h"
 #include "sweep.h"
 #include "topo.h"
+#include "vocab_run.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -62,6 +63,15 @@ int main(int argc, char **argv)
     if (o.mode != COUNT_SERIAL)
         setup.place = &place;
 
+    static char *stdin_only[] = {"-"};
+    char **names = o.nfiles ? o.files : stdin_only;
+    int nfiles = o.nfiles ? o.nfiles : 1;
+    if (o.top || o.vocab) { /* every token's count instead of the target words': vocab_run.c */
+        status = vocab_run(&o, threads, names, nfiles);
+        topo_free(&machine);
+        cli_free(&o);
+        return status;
+    }
     ranks_share(&setup);
     progress bar; /* stderr only; per-chunk rows go to stdout as chunks complete */
     setup.progress = progress_init(&bar, o.progress, stderr);
@@ -71,9 +81,6 @@ int main(int argc, char **argv)
         setup.per_chunk_ctx = &rows;
         report_chunk_header(&rows);
     }
-    static char *stdin_only[] = {"-"};
-    char **names = o.nfiles ? o.files : stdin_only;
-    int nfiles = o.nfiles ? o.nfiles : 1;
     file_result *files = calloc((size_t)nfiles, sizeof *files);
     uint64_t *counts = calloc((size_t)nfiles * o.words.n + o.words.n, sizeof *counts);
     if (!files || !counts) {

@@ -68,20 +68,28 @@ static void print_text(FILE *out, const wordlist *w, const file_result *f, int n
                 r->times->max);
 }
 
-/* RFC 4180: quote a field holding a separator, a quote or a line break. */
-static void csv_field(FILE *out, const char *s)
+/* RFC 4180: quote a field holding a separator, a quote or a line break. Any bytes (NUL too). */
+static void csv_bytes(FILE *out, const char *s, size_t n)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
+    int quote = 0;
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+    if (!quote) {
+        fwrite(s, 1, n, out);
         return;
     }
     fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
             fputc('"', out);
-        fputc(*s, out);
+        fputc(s[i], out);
     }
     fputc('"', out);
+}
+
+static void csv_field(FILE *out, const char *s)
+{
+    csv_bytes(out, s, strlen(s));
 }
 
 /* One row per file and word (kind "file"), then one per word for the total (kind "total", empty
@@ -375,4 +383,110 @@ void report_mismatch(FILE *out, const char *name, const wordlist *w, const count
     else
         fprintf(out, "wordtally: %s: verification failed: the totals differ, but no single "
                      "chunk reproduces it\n", name);
+}
+
+/* ---- --top and --vocab ---- */
+
+void report_vocab_begin(vocab_report *r)
+{
+    r->rows = 0;
+    if (r->format == FORMAT_CSV)
+        fputs("token,count\n", r->out);
+    else if (r->format == FORMAT_JSON)
+        fputs("{\"schema\": 1,\n \"vocab\": [", r->out);
+}
+
+int report_vocab_entry(void *ctx, const vocab_entry *e)
+{
+    vocab_report *r = ctx;
+    const char *key = (const char *)e->key;
+    if (r->format == FORMAT_CSV) {
+        csv_bytes(r->out, key, (size_t)e->len);
+        fprintf(r->out, ",%llu\n", (unsigned long long)e->count);
+    } else if (r->format == FORMAT_JSON) {
+        fputs(r->rows ? ",\n           {" : "{", r->out);
+        report_json_member(r->out, "token", key, (size_t)e->len);
+        fprintf(r->out, ", \"count\": %llu}", (unsigned long long)e->count);
+    } else { /* tokens hold no whitespace: the bytes as they are, one per line */
+        fprintf(r->out, "%12llu ", (unsigned long long)e->count);
+        fwrite(key, 1, (size_t)e->len, r->out);
+        fputc('\n', r->out);
+    }
+    r->rows++;
+    return 0;
+}
+
+int report_vocab_end(vocab_report *r, const file_result *f, int nf, const vocab_summary *sum,
+                     const run_info *run)
+{
+    uint64_t bytes = total_bytes(f, nf);
+    int counted = 0;
+    for (int i = 0; i < nf; i++)
+        counted += !f[i].failed;
+    if (r->format == FORMAT_TEXT) {
+        fprintf(r->out, "-- %llu tokens, %llu distinct%s; %llu bytes in %d file%s, %.3f s, %.2f GB/s; "
+                        "%s, %d thread%s, chunk %llu bytes",
+                (unsigned long long)sum->tokens, (unsigned long long)sum->distinct,
+                r->top ? " (top shown)" : "", (unsigned long long)bytes, counted,
+                counted == 1 ? "" : "s", run->seconds, timer_rate(bytes, run->seconds), run->mode,
+                run->threads, run->threads == 1 ? "" : "s", (unsigned long long)run->chunk_size);
+        if (sum->passes > 1)
+            fprintf(r->out, "; %d passes (--max-memory %llu)", sum->passes,
+                    (unsigned long long)sum->max_memory);
+        fputc('\n', r->out);
+        if (strcmp(run->mode, "verify") == 0)
+            fprintf(r->out, "-- verified: serial path agrees (%.3f s, %.2f GB/s)\n",
+                    run->serial_seconds, timer_rate(bytes, run->serial_seconds));
+    } else if (r->format == FORMAT_JSON) {
+        fputs("],\n", r->out);
+        if (r->top)
+            fprintf(r->out, " \"top\": %llu,", (unsigned long long)r->top);
+        fprintf(r->out, " \"tokens\": %llu, \"distinct\": %llu, \"passes\": %d, "
+                        "\"max_memory\": %llu,\n \"files\": [",
+                (unsigned long long)sum->tokens, (unsigned long long)sum->distinct, sum->passes,
+                (unsigned long long)sum->max_memory);
+        for (int failed = 0, first = 1; failed <= 1; failed++, first = 1) {
+            if (failed)
+                fputs("],\n \"errors\": [", r->out);
+            for (int i = 0; i < nf; i++) {
+                if (f[i].failed != failed)
+                    continue;
+                fputs(first ? "{" : ", {", r->out);
+                first = 0;
+                report_json_member(r->out, "path", f[i].name, strlen(f[i].name));
+                if (failed) {
+                    fputs(", ", r->out);
+                    report_json_member(r->out, "reason", f[i].reason, strlen(f[i].reason));
+                } else {
+                    fprintf(r->out, ", \"bytes\": %llu", (unsigned long long)f[i].bytes);
+                }
+                fputc('}', r->out);
+            }
+        }
+        fprintf(r->out, "],\n \"threads\": %d, \"chunk_size\": %llu, \"mode\": \"%s\", "
+                        "\"bytes\": %llu, \"seconds\": %.6f, \"gb_per_s\": %.4f",
+                run->threads, (unsigned long long)run->chunk_size, run->mode,
+                (unsigned long long)bytes, run->seconds, timer_rate(bytes, run->seconds));
+        if (run->ranks > 0)
+            fprintf(r->out, ", \"ranks\": %d", run->ranks);
+        if (strcmp(run->mode, "verify") == 0)
+            fprintf(r->out, ", \"verified\": true, \"serial_seconds\": %.6f",
+                    run->serial_seconds);
+        fputs("}\n", r->out);
+    }
+    if (fflush(r->out) != 0 || ferror(r->out)) {
+        if (errno == 0)
+            errno = EIO;
+        return -1;
+    }
+    return 0;
+}
+
+void report_vocab_mismatch(FILE *out, const vocab_difference *d)
+{
+    fputs("wordtally: verification failed: token '", out);
+    fwrite(d->key.key, 1, (size_t)(d->key.len < 80 ? d->key.len : 80), out); /* one short line */
+    fprintf(out, "%s': parallel %llu, serial %llu\n", d->key.len > 80 ? "..." : "",
+            (unsigned long long)d->a,
+            (unsigned long long)d->b);
 }

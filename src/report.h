@@ -4,6 +4,7 @@
 
 #include "chunks.h"
 #include "count.h"
+#include "vocab.h"
 #include "words.h"
 
 #include <stdint.h>
@@ -76,5 +77,29 @@ void report_chunk(void *ctx, const char *name, const chunk *c, const uint64_t *c
 /* CSV with --per-chunk is the chunk table alone (one table per output): flushes it instead of
  * report_print. Returns 0, or -1 if writing failed (errno set). */
 int report_chunk_end(const chunk_report *r);
+
+/* --top and --vocab (SPEC §7): the table printed entry by entry as it is produced (a table on
+ * disk need not fit in memory), then the summary. */
+typedef struct {
+    FILE *out;
+    int format;
+    uint64_t top;       /* --top K; 0: --vocab */
+    uint64_t rows;      /* entries printed so far */
+} vocab_report;
+
+typedef struct {
+    uint64_t tokens, distinct;
+    int passes;         /* over hash partitions (1 when the vocabulary fit in --max-memory) */
+    uint64_t max_memory;
+} vocab_summary;
+
+void report_vocab_begin(vocab_report *r);
+/* Prints one entry; a vocab_runs_merge emit callback (ctx is the vocab_report). Returns 0. */
+int report_vocab_entry(void *ctx, const vocab_entry *e);
+/* The summary after the table. Returns 0, or -1 if writing failed (errno set). */
+int report_vocab_end(vocab_report *r, const file_result *files, int nfiles,
+                     const vocab_summary *sum, const run_info *run);
+/* --verify: the first token whose counts differ between the parallel and the serial path. */
+void report_vocab_mismatch(FILE *out, const vocab_difference *d);
 
 #endif

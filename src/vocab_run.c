@@ -1,0 +1,248 @@
+/* vocab_run.c - a --top/--vocab run: every input counted into per-thread tables, merged and
+ * sorted, then printed. When the vocabulary does not fit in --max-memory, the run is redone in
+ * passes: pass p counts only the tokens of hash partition p, so each pass's table is a fraction
+ * of the whole. --top keeps the best K across passes; --vocab writes each pass's sorted table to
+ * a temporary file and merges those at the end. A stream cannot be read twice: its vocabulary
+ * must fit in one pass. */
+#include "vocab_run.h"
+
+#include "count.h"
+#include "input.h"
+#include "report.h"
+#include "timer.h"
+#include "vocab_count.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PARTS_MAX 4096
+
+uint64_t vocab_default_max_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    uint64_t ram = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 1ULL << 32;
+    FILE *f = fopen("/sys/fs/cgroup/memory.max", "r"); /* cgroup v2; "max" when unlimited */
+    unsigned long long limit;
+    if (f) {
+        if (fscanf(f, "%llu", &limit) == 1 && limit < ram)
+            ram = limit;
+        fclose(f);
+    }
+    return ram / 2;
+}
+
+typedef struct {
+    const options *o;
+    vocab_setup s;
+    char **names;
+    int nfiles;
+    file_result *files;
+    int status;
+    int streams;          /* a stream was read: the run cannot be redone */
+    uint64_t total_bytes; /* of the regular files, for the first pass's estimate */
+} run_state;
+
+/* A temporary file, gone when closed (in TMPDIR, else /tmp). */
+static FILE *temp_file(void)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/wordtally-vocab-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    unlink(path);
+    FILE *f = fdopen(fd, "w+b");
+    if (!f)
+        close(fd);
+    return f;
+}
+
+/* One pass over every input not failed yet. Returns 0, or EXIT_MISMATCH (printed). */
+static int count_pass(run_state *r, vocab_pass *v, double *merge_seconds)
+{
+    for (int i = 0; i < r->nfiles && !v->over_budget; i++) {
+        file_result *f = &r->files[i];
+        if (f->failed)
+            continue;
+        input in;
+        uint64_t before = v->bytes;
+        int err = input_open(&in, f->name);
+        if (!err) {
+            r->streams |= !in.seekable;
+            err = vocab_count_input(&r->s, &in, v);
+            input_close(&in);
+        }
+        f->bytes = v->bytes - before;
+        if (err) {
+            snprintf(f->reason, sizeof f->reason, "%s", input_strerror(err));
+            fprintf(stderr, "wordtally: %s: %s\n", f->name, f->reason);
+            f->failed = 1;
+            r->status = EXIT_INPUT;
+        }
+    }
+    if (v->over_budget)
+        return 0;
+    double t0 = timer_now();
+    int err = vocab_pass_merge(v);
+    *merge_seconds += timer_now() - t0;
+    if (err) {
+        v->over_budget = 1; /* out of memory while merging: finer partitions */
+        return 0;
+    }
+    size_t need = vocab_memory(&v->tables[0]) + v->tables[0].used * sizeof(vocab_entry);
+    if (r->s.budget && need > r->o->max_memory)
+        v->over_budget = 1;
+    if (r->s.mode == COUNT_VERIFY && !v->over_budget) {
+        vocab_difference d;
+        int c = vocab_compare(&v->tables[0], &v->serial, &d);
+        if (c < 0) {
+            v->over_budget = 1;
+        } else if (c > 0) {
+            report_vocab_mismatch(stderr, &d);
+            return EXIT_MISMATCH;
+        }
+    }
+    return 0;
+}
+
+int vocab_run(const options *o, int threads, char **names, int nfiles)
+{
+    run_state r = {.o = o, .names = names, .nfiles = nfiles, .status = EXIT_OK};
+    r.s = (vocab_setup){.threads = threads, .mode = o->mode, .chunk_size = o->chunk_size,
+                        .utf8 = 1, .fold = 0, .parts = 1};
+    r.files = calloc((size_t)nfiles, sizeof *r.files);
+    if (!r.files) {
+        fputs("wordtally: out of memory\n", stderr);
+        return EXIT_INPUT;
+    }
+    struct stat st;
+    for (int i = 0; i < nfiles; i++) {
+        r.files[i].name = names[i];
+        if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode))
+            r.total_bytes += (uint64_t)st.st_size; /* how much a first pass got through */
+    }
+
+    vocab_report out = {.out = stdout, .format = o->format, .top = o->top};
+    vocab_summary sum = {.max_memory = o->max_memory};
+    run_info run = {.threads = threads, .chunk_size = o->chunk_size,
+                    .mode = o->mode == COUNT_SERIAL ? "serial"
+                            : o->mode == COUNT_VERIFY ? "verify" : "parallel"};
+    uint32_t parts = 1, nruns = 0;
+    FILE **runs = NULL;
+    vocab_topk best = {0};
+    int done = 0;
+    while (!done && r.status != EXIT_MISMATCH) {
+        /* Each thread's table may take a share of the limit; merging needs as much again. */
+        r.s.budget = (size_t)(o->max_memory / (2 * (uint64_t)(threads + (o->mode == COUNT_VERIFY))));
+        r.s.parts = parts;
+        sum = (vocab_summary){.max_memory = o->max_memory, .passes = (int)parts};
+        run.seconds = run.serial_seconds = 0;
+        nruns = parts > 1 && !o->top ? parts : 0;
+        runs = nruns ? calloc(nruns, sizeof *runs) : NULL;
+        int ok = (parts == 1 || o->top || runs) &&
+                 (!o->top || vocab_topk_init(&best, (size_t)o->top) == 0);
+        int redo = 0;
+        for (uint32_t p = 0; ok && p < parts && !redo; p++) {
+            vocab_pass v;
+            r.s.part = p;
+            double merge = 0;
+            if (vocab_pass_init(&v, &r.s) != 0) {
+                ok = 0;
+                break;
+            }
+            int rc = count_pass(&r, &v, &merge);
+            run.seconds += (o->mode == COUNT_SERIAL ? v.serial_seconds : v.parallel_seconds) + merge;
+            run.serial_seconds += v.serial_seconds;
+            if (rc) {
+                r.status = rc;
+                vocab_pass_free(&v);
+                break;
+            }
+            if (v.over_budget) {
+                /* Redo with finer partitions, from the share of the input this pass got through. */
+                uint64_t total = r.total_bytes ? r.total_bytes : v.bytes;
+                uint64_t factor = v.bytes && total ? (13 * total / v.bytes + 9) / 10 : 2;
+                factor = factor < 2 ? 2 : factor > 64 ? 64 : factor;
+                vocab_pass_free(&v);
+                if (r.streams) {
+                    fprintf(stderr, "wordtally: the vocabulary does not fit in --max-memory %llu "
+                                    "bytes, and a stream cannot be read again in passes: give "
+                                    "FILEs, or a larger --max-memory\n",
+                            (unsigned long long)o->max_memory);
+                    r.status = EXIT_INPUT;
+                    ok = 0;
+                } else if (parts >= PARTS_MAX) {
+                    fprintf(stderr, "wordtally: the vocabulary does not fit in --max-memory %llu "
+                                    "bytes even in %d passes\n",
+                            (unsigned long long)o->max_memory, PARTS_MAX);
+                    r.status = EXIT_INPUT;
+                    ok = 0;
+                } else {
+                    parts = parts * factor > PARTS_MAX ? PARTS_MAX : parts * (uint32_t)factor;
+                    redo = 1;
+                }
+                break;
+            }
+            const vocab_table *t = &v.tables[0];
+            sum.tokens += t->tokens;
+            sum.distinct += t->used;
+            if (o->top) {
+                ok = vocab_topk_table(&best, t) == 0;
+            } else {
+                size_t n;
+                vocab_entry *e = vocab_sorted(t, &n);
+                ok = e || n == 0;
+                if (ok && parts == 1) {
+                    report_vocab_begin(&out);
+                    for (size_t i = 0; i < n; i++)
+                        report_vocab_entry(&out, &e[i]);
+                } else if (ok) {
+                    ok = (runs[p] = temp_file()) && vocab_run_write(runs[p], e, n) == 0;
+                    if (!ok)
+                        fprintf(stderr, "wordtally: temporary file: %s\n", strerror(errno));
+                }
+                free(e);
+            }
+            vocab_pass_free(&v);
+        }
+        if (!ok && r.status == EXIT_OK) {
+            fputs("wordtally: out of memory\n", stderr);
+            r.status = EXIT_INPUT;
+        }
+        if (ok && !redo && r.status != EXIT_MISMATCH) {
+            if (o->top) {
+                size_t n = vocab_topk_finish(&best);
+                report_vocab_begin(&out);
+                for (size_t i = 0; i < n; i++)
+                    report_vocab_entry(&out, &best.e[i]);
+            } else if (parts > 1) {
+                report_vocab_begin(&out);
+                if (vocab_runs_merge(runs, parts, report_vocab_entry, &out) != 0) {
+                    fprintf(stderr, "wordtally: temporary file: %s\n", strerror(errno));
+                    r.status = EXIT_INPUT;
+                }
+            }
+            int counted = 0;
+            for (int i = 0; i < nfiles; i++)
+                counted += !r.files[i].failed;
+            if (counted && report_vocab_end(&out, r.files, nfiles, &sum, &run) < 0) {
+                fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno));
+                r.status = EXIT_INPUT;
+            }
+        }
+        if (!redo || !ok)
+            done = 1;
+        for (uint32_t p = 0; runs && p < nruns; p++)
+            if (runs[p])
+                fclose(runs[p]);
+        free(runs);
+        runs = NULL;
+        vocab_topk_free(&best);
+    }
+    free(r.files);
+    return r.status;
+}

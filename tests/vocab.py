@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""--top and --vocab against collections.Counter (SPEC §7) on adversarial and real files, for
+chunk sizes from 1, threads 1..3, the serial, verify and pipe paths, passes over hash partitions
+(a tiny --max-memory), the three formats, and the usage errors. Prints 'N passed, N failed'.
+Usage: vocab.py ./wordtally [--big] (--big adds gcide x1, 40 MB, in every path)."""
+import collections
+import csv
+import gzip
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+csv.field_size_limit(1 << 30)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import Tally  # noqa: E402
+
+PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
+BIG = "--big" in sys.argv
+tally = Tally("vocab")
+check = tally.check
+E = ("utf-8", "surrogateescape")
+# SPEC §1, UTF-8: the 29 whitespace code points as bytes.
+UTF8_WS = [bytes([c]) for c in list(range(0x09, 0x0E)) + list(range(0x1C, 0x21))] + \
+    [chr(c).encode() for c in [0x85, 0xA0, 0x1680] + list(range(0x2000, 0x200B)) +
+     [0x2028, 0x2029, 0x202F, 0x205F, 0x3000]]
+
+
+def oracle(data):
+    """SPEC §7: Counter over the section 1 tokens, sorted by (-count, token bytes)."""
+    tokens = data.decode(*E).split()
+    c = collections.Counter(t.encode(*E) for t in tokens)
+    return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def run(args, stdin=None):
+    return subprocess.run([PROG] + args, input=stdin, capture_output=True)
+
+
+def parse_csv(out):
+    """token,count rows as (bytes, int); tokens are any bytes (read through Latin-1)."""
+    rows = list(csv.reader(io.StringIO(out.decode("latin-1"), newline="")))
+    if not rows or rows[0] != ["token", "count"]:
+        return None
+    return [(r[0].encode("latin-1"), int(r[1])) for r in rows[1:]]
+
+
+def make_files(d):
+    files = {}
+
+    def put(name, data):
+        p = os.path.join(d, name)
+        with open(p, "wb") as f:
+            f.write(data)
+        files[name] = p
+
+    put("empty", b"")
+    put("only-whitespace", b"".join(UTF8_WS) * 20)
+    put("single", b"dog")
+    put("csv-quoting", b'a,b "q" a,b \'x\' "" , ,, dog "dog" a,b')
+    put("nul-and-controls", b"a\0b \0 \0\0 \x01\x7f x\x00 a\0b\tz")
+    # Every UTF-8 whitespace sequence between tokens; their prefixes and lone bytes, which are
+    # token bytes; invalid UTF-8.
+    parts = [b"dog", b"Dog", b"caf\xc3\xa9", b"\xe2\x80", b"\xe2", b"\x80", b"\xc2", b"\x85",
+             b"\xa0", b"\xe3\x80", b"\xe1\x9a", b"\xff", b"x" * 40, b"a,b", b'"'] + UTF8_WS
+    for seed in range(5):
+        r = random.Random(seed)
+        put("random-%d" % seed, b"".join(r.choice(parts) for _ in range(r.randrange(300, 4000))))
+    # Tokens of every length across small chunk edges; a token longer than a block (256 KiB),
+    # twice, and one longer than the default chunk at the end of the file.
+    edges = b"".join(b"t%d" % i + b"y" * (i % 70) + UTF8_WS[i % len(UTF8_WS)] for i in range(900))
+    put("chunk-edges", edges)
+    put("long-tokens", b"dog " + b"y" * 300000 + b" cat\xe2\x80\x80" + b"y" * 300000 + b"\n" +
+        b"z" * 70000 + b" dog " + b"\xe2\x80\xa8".join([b"q" * 600] * 3) + b"y" * 270000)
+    with gzip.open("/usr/share/dictd/gcide.dict.dz", "rb") as f:
+        text = f.read(40 * 1024 * 1024 if BIG else 300 * 1024)
+    put("real-text", text)
+    return files
+
+
+CHUNKS = ["1", "2", "3", "63", "64", "65", "4095", "256K"]
+
+
+def test_vocab(files):
+    for name, path in files.items():
+        with open(path, "rb") as f:
+            data = f.read()
+        want = oracle(data)
+        small = len(data) < 100000
+        for c in CHUNKS if small or name == "long-tokens" else ["4095", "256K"]:
+            if c in ("1", "2", "3") and len(data) > 20000:
+                continue
+            for t in ["1", "2", "3"]:
+                r = run(["--vocab", "-f", "csv", "-t", t, "-c", c, path])
+                check(r.returncode == 0 and parse_csv(r.stdout) == want,
+                      "%s --vocab -t %s -c %s: rc %d %s" % (name, t, c, r.returncode, r.stderr))
+        for extra in (["--serial"], ["--verify"], ["--verify", "-c", "65"]):
+            r = run(["--vocab", "-f", "csv", path] + extra)
+            check(r.returncode == 0 and parse_csv(r.stdout) == want,
+                  "%s --vocab %s: rc %d %s" % (name, extra, r.returncode, r.stderr))
+        for k in (1, 3, 100):
+            r = run(["--top", str(k), "-f", "csv", path])
+            check(r.returncode == 0 and parse_csv(r.stdout) == want[:k],
+                  "%s --top %d: rc %d %s" % (name, k, r.returncode, r.stderr))
+        for extra in ([], ["-t", "3", "-c", "1K"], ["--verify"]):
+            r = run(["--vocab", "-f", "csv"] + extra, stdin=data)
+            check(r.returncode == 0 and parse_csv(r.stdout) == want,
+                  "%s --vocab %s from a pipe: rc %d %s" % (name, extra, r.returncode, r.stderr))
+
+
+def test_stream_long_token():
+    """A token longer than a stream batch (several MiB), and tokens on both sides of it."""
+    data = b"a b " + b"L" * (9 << 20) + b" b c " + b"M" * (5 << 20) + b"\xe2\x80\x80a"
+    want = oracle(data)
+    for extra in ([], ["--verify"], ["--serial"]):
+        r = run(["--vocab", "-f", "csv"] + extra, stdin=data)
+        check(r.returncode == 0 and parse_csv(r.stdout) == want,
+              "pipe with a 9 MiB token %s: rc %d %s" % (extra, r.returncode, r.stderr))
+
+
+def test_passes(d):
+    """More distinct tokens than --max-memory holds: several passes, the same table."""
+    r = random.Random(7)
+    data = b" ".join(b"w%x" % r.randrange(1 << 40) + b"x" * r.randrange(0, 30)
+                     for _ in range(120000)) + b" " + b"dog " * 50
+    path = os.path.join(d, "many-distinct")
+    with open(path, "wb") as f:
+        f.write(data)
+    want = oracle(data)
+    for extra in (["-t", "1"], ["-t", "2"], ["-t", "3", "-c", "64K"], ["--verify"]):
+        r_ = run(["--vocab", "-f", "csv", "--max-memory", "1M", path] + extra)
+        check(r_.returncode == 0 and parse_csv(r_.stdout) == want,
+              "--max-memory 1M --vocab %s: rc %d %s" % (extra, r_.returncode, r_.stderr))
+        r_ = run(["--top", "10", "-f", "csv", "--max-memory", "1M", path] + extra)
+        check(r_.returncode == 0 and parse_csv(r_.stdout) == want[:10],
+              "--max-memory 1M --top 10 %s: rc %d" % (extra, r_.returncode))
+    r_ = run(["--vocab", "--max-memory", "1M", path])
+    last = r_.stdout.decode("latin-1").splitlines()[-1]
+    check(" passes (--max-memory 1048576)" in last, "text summary names the passes: %s" % last)
+    r_ = run(["--vocab", "--max-memory", "1M"], stdin=data)
+    check(r_.returncode == 1 and b"stream cannot be read again" in r_.stderr
+          and r_.stderr.count(b"\n") == 1, "a stream over --max-memory: exit 1, one line: %s"
+          % r_.stderr)
+
+
+def test_formats(files):
+    path = files["csv-quoting"]
+    with open(path, "rb") as f:
+        want = oracle(f.read())
+    r = run(["--vocab", "-f", "json", path])
+    try:
+        j = json.loads(r.stdout.decode("utf-8"))
+        got = [(e["token"].encode("latin-1"), e["count"]) for e in j["vocab"]]
+        ok = got == want and j["tokens"] == sum(c for _, c in want) and j["distinct"] == len(want)
+    except ValueError as e:
+        ok, j = False, e
+    check(r.returncode == 0 and ok, "json --vocab: %s" % (j,))
+    r = run(["--top", "2", "-f", "json", files["real-text"]])
+    j = json.loads(r.stdout.decode("utf-8"))
+    check(j.get("top") == 2 and len(j["vocab"]) == 2, "json --top 2: %s" % j)
+    r = run(["--top", "3", files["csv-quoting"]])
+    lines = r.stdout.splitlines()
+    check(len(lines) == 4 and lines[0].split() == [b"%d" % want[0][1], want[0][0]]
+          and lines[3].startswith(b"-- %d tokens, %d distinct" % (sum(c for _, c in want),
+                                                                  len(want))),
+          "text --top 3: %s" % lines)
+    r = run(["--vocab", files["empty"]])
+    check(r.returncode == 0 and r.stdout.startswith(b"-- 0 tokens, 0 distinct"),
+          "text of an empty file: %s" % r.stdout)
+
+
+def test_usage(files):
+    p = files["single"]
+    for args, what in ((["--top", "0", p], "--top '0'"), (["--top", "x", p], "--top 'x'"),
+                       (["--top", "3", "--vocab", p], "--top: not with --vocab"),
+                       (["--vocab", "-w", "dog", p], "not with --word"),
+                       (["--vocab", "--per-chunk", p], "not with --per-chunk"),
+                       (["--vocab", "--max-memory", "1000", p], "--max-memory '1000'")):
+        r = run(args)
+        check(r.returncode == 2 and what.encode() in r.stderr and r.stderr.count(b"\n") == 1,
+              "%s: exit 2 naming %s: rc %d %s" % (args, what, r.returncode, r.stderr))
+    r = run(["--vocab", "-f", "csv", p, "/nonexistent", p])
+    check(r.returncode == 1 and parse_csv(r.stdout) == [(b"dog", 2)]
+          and b"/nonexistent" in r.stderr, "a missing file: exit 1, the others counted")
+
+
+def main():
+    with tempfile.TemporaryDirectory() as d:
+        files = make_files(d)
+        test_vocab(files)
+        test_stream_long_token()
+        test_passes(d)
+        test_formats(files)
+        test_usage(files)
+    tally.finish()
+
+
+if __name__ == "__main__":
+    main()
