@@ -66,7 +66,7 @@ HEADERS := $(wildcard src/*.h)
 TEST_SUITES := check_chunks check_kernel check_cli check_words check_verify
 TEST_SUITES += check_sweep
 TEST_SUITES += check_mapio
-TEST_SUITES += check_count
+TEST_SUITES += check_count check_vocab
 TEST_BIN := $(BUILD)/check_all
 
 PROGRAM := $(if $(strip $(SANITIZE)),$(BUILD)/wordtally,wordtally)
@@ -300,3 +300,9 @@ $(BUILD)/kernel-bench: scripts/kernel-bench.c $(LIB_OBJ) $(HEADERS)
 .PHONY: check-fresh-root
 check-fresh-root:
 	bash scripts/fresh-root.sh
+
+# ---- --top and --vocab against collections.Counter (tests/vocab.py; VOCAB_BIG=yes adds gcide x1) ----
+.PHONY: check-vocab
+check: check-vocab
+check-vocab: $(PROGRAM)
+	python3 tests/vocab.py ./$(PROGRAM) $(if $(filter yes,$(strip $(VOCAB_BIG))),--big)

@@ -12,5 +12,6 @@ Suite *verify_suite(void);
 Suite *mapio_suite(void);
 Suite *sweep_suite(void);
 Suite *count_suite(void);
+Suite *vocab_suite(void);
 
 #endif
