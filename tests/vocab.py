@@ -3,6 +3,7 @@
 chunk sizes from 1, threads 1..3, the serial, verify and pipe paths, passes over hash partitions
 (a tiny --max-memory), the three formats, and the usage errors. Prints 'N passed, N failed'.
 Usage: vocab.py ./wordtally [--big] (--big adds gcide x1, 40 MB, in every path)."""
+import base64
 import collections
 import csv
 import gzip
@@ -147,18 +148,26 @@ def test_passes(d):
           % r_.stderr)
 
 
-def test_formats(files):
-    path = files["csv-quoting"]
+def test_json(path):
+    """Valid UTF-8 JSON; a token that is not valid UTF-8 has its exact bytes in token_base64."""
     with open(path, "rb") as f:
         want = oracle(f.read())
     r = run(["--vocab", "-f", "json", path])
     try:
         j = json.loads(r.stdout.decode("utf-8"))
-        got = [(e["token"].encode("latin-1"), e["count"]) for e in j["vocab"]]
+        got = [(base64.b64decode(e["token_base64"]) if "token_base64" in e
+                else e["token"].encode("utf-8"), e["count"]) for e in j["vocab"]]
         ok = got == want and j["tokens"] == sum(c for _, c in want) and j["distinct"] == len(want)
     except ValueError as e:
         ok, j = False, e
-    check(r.returncode == 0 and ok, "json --vocab: %s" % (j,))
+    check(r.returncode == 0 and ok, "json --vocab %s: %s" % (path, j))
+
+
+def test_formats(files):
+    for name in ("csv-quoting", "random-0", "nul-and-controls"):
+        test_json(files[name])
+    with open(files["csv-quoting"], "rb") as f:
+        want = oracle(f.read())
     r = run(["--top", "2", "-f", "json", files["real-text"]])
     j = json.loads(r.stdout.decode("utf-8"))
     check(j.get("top") == 2 and len(j["vocab"]) == 2, "json --top 2: %s" % j)
