@@ -1,4 +1,5 @@
-/* report.c - text, CSV and JSON reports. Their layout is documented in the README: keep both true. */
+/* report.c - everything a run prints on standard output: the text, CSV and JSON reports, -q,
+ * the --per-chunk rows and the --sweep table. Their layout is specified in docs/SPEC.md §5. */
 #include "report.h"
 
 #include "cli.h"
@@ -313,6 +314,78 @@ void report_csv_field(FILE *out, const char *s)
     csv_field(out, s);
 }
 
+/* A run of 0 s (an empty input) has no speed: 0, so CSV and JSON stay numbers (it was warned). */
+static double speedup_of(double base, double seconds)
+{
+    return base > 0 && seconds > 0 ? base / seconds : 0.0;
+}
+
+static void print_sweep(FILE *out, int format, const wordlist *w, const file_result *f, int nf,
+                        const uint64_t *total, const sweep_table *t)
+{
+    const sweep_row *rows = t->rows;
+    const uint64_t bytes = total_bytes(f, nf);
+    const double base = rows[0].min;
+    if (format == FORMAT_CSV) {
+        fputs("threads,seconds,gb_per_s,speedup,efficiency,median_seconds,max_seconds,"
+              "warmup_seconds,runs,bytes,cores\n", out);
+        for (int i = 0; i < t->n; i++) {
+            double speedup = speedup_of(base, rows[i].min);
+            fprintf(out, "%d,%.6f,%.4f,%.4f,%.4f,%.6f,%.6f,%.6f,%d,%llu,%d\n", rows[i].threads,
+                    rows[i].min, timer_rate(bytes, rows[i].min), speedup,
+                    speedup * rows[0].threads / rows[i].threads, rows[i].median, rows[i].max,
+                    rows[i].warmup, t->runs, (unsigned long long)bytes, t->cores);
+        }
+    } else if (format == FORMAT_JSON) {
+        report_json_head(out, w, f, nf, total);
+        fprintf(out, ",\n \"bytes\": %llu, \"kernel\": \"%s\", \"chunk_size\": %llu, "
+                     "\"repeat\": %d, \"binding\": \"%s\", \"cores\": %d, \"io\": \"%s\",\n "
+                     "\"sweep\": [",
+                (unsigned long long)bytes, t->kernel, (unsigned long long)t->chunk_size, t->runs,
+                t->binding, t->cores, t->io);
+        for (int i = 0; i < t->n; i++) {
+            double speedup = speedup_of(base, rows[i].min);
+            fprintf(out, "%s{\"threads\": %d, \"seconds\": %.6f, \"gb_per_s\": %.4f, "
+                         "\"speedup\": %.4f, \"efficiency\": %.4f, \"median_seconds\": %.6f, "
+                         "\"max_seconds\": %.6f, \"warmup_seconds\": %.6f}",
+                    i ? ",\n           " : "", rows[i].threads, rows[i].min,
+                    timer_rate(bytes, rows[i].min), speedup,
+                    speedup * rows[0].threads / rows[i].threads, rows[i].median, rows[i].max,
+                    rows[i].warmup);
+        }
+        fputs("]}\n", out);
+    } else {
+        fprintf(out, "-- sweep: %llu bytes in %d file%s; kernel %s, chunk %llu bytes, io %s; %d "
+                     "physical core%s; binding: %s\n"
+                     "-- each thread count: 1 warm-up run, then %d timed run%s; seconds and GB/s "
+                     "are the best run's\n",
+                (unsigned long long)bytes, nf, nf == 1 ? "" : "s", t->kernel,
+                (unsigned long long)t->chunk_size, t->io, t->cores, t->cores == 1 ? "" : "s",
+                t->binding, t->runs, t->runs == 1 ? "" : "s");
+        fputs("threads     seconds  median s       max s    GB/s  speed-up  efficiency\n", out);
+        for (int i = 0; i < t->n; i++) {
+            double speedup = speedup_of(base, rows[i].min);
+            fprintf(out, "%7d %11.6f %9.6f %11.6f %7.3f %9.3f %11.3f\n", rows[i].threads,
+                    rows[i].min, rows[i].median, rows[i].max, timer_rate(bytes, rows[i].min),
+                    speedup, speedup * rows[0].threads / rows[i].threads);
+        }
+        fprintf(out, "-- counts, equal in all %d runs:", t->n * (t->runs + 1));
+        for (size_t k = 0; k < w->n; k++)
+            fprintf(out, " %s %llu", w->word[k], (unsigned long long)total[k]);
+        fputc('\n', out);
+    }
+}
+
+static int flushed(FILE *out)
+{
+    if (fflush(out) != 0 || ferror(out)) {
+        if (errno == 0)
+            errno = EIO;
+        return -1;
+    }
+    return 0;
+}
+
 int report_print(FILE *out, int format, const wordlist *w, const file_result *files, int nfiles,
                  const uint64_t *total, const run_info *run)
 {
@@ -324,12 +397,14 @@ int report_print(FILE *out, int format, const wordlist *w, const file_result *fi
         print_counts(out, w, total);
     else
         print_text(out, w, files, nfiles, total, run);
-    if (fflush(out) != 0 || ferror(out)) {
-        if (errno == 0)
-            errno = EIO;
-        return -1;
-    }
-    return 0;
+    return flushed(out);
+}
+
+int report_sweep(FILE *out, int format, const wordlist *w, const file_result *files, int nfiles,
+                 const uint64_t *total, const sweep_table *t)
+{
+    print_sweep(out, format, w, files, nfiles, total, t);
+    return flushed(out);
 }
 
 void report_chunk_header(const chunk_report *r)
@@ -365,12 +440,7 @@ void report_chunk(void *ctx, const char *name, const chunk *c, const uint64_t *c
 
 int report_chunk_end(const chunk_report *r)
 {
-    if (fflush(r->out) != 0 || ferror(r->out)) {
-        if (errno == 0)
-            errno = EIO;
-        return -1;
-    }
-    return 0;
+    return flushed(r->out);
 }
 
 void report_mismatch(FILE *out, const char *name, const wordlist *w, const count_stats *st)

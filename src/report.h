@@ -14,7 +14,7 @@ typedef struct {
     const char *name;   /* as given on the command line; "-" is standard input */
     uint64_t bytes;
     uint64_t *counts;   /* one per word */
-    int failed;         /* not counted: left out of the counts, reported on stderr and in JSON's errors */
+    int failed;         /* not counted: out of the counts; on stderr and in JSON's errors */
     char reason[160];   /* why it failed: the message's text after "wordtally: NAME: " */
 } file_result;
 
@@ -36,9 +36,32 @@ typedef struct {
     const run_times *times; /* --repeat: the runs (seconds is then their min); NULL: one run */
 } run_info;
 
+/* --sweep: the runs of one thread count. */
+typedef struct {
+    int threads;
+    double warmup, min, median, max; /* seconds */
+} sweep_row;
+
+/* --sweep: the table, and what all its runs shared. */
+typedef struct {
+    const sweep_row *rows;
+    int n;
+    int runs;            /* timed runs per thread count */
+    const char *kernel;
+    uint64_t chunk_size;
+    const char *io;      /* "pread" or "mmap" */
+    const char *binding; /* "wordtally", "openmp" or "none" */
+    int cores;           /* physical cores the process may use */
+} sweep_table;
+
 /* Prints the report in `format` (FORMAT_*). Returns 0, or -1 if writing failed (errno set). */
 int report_print(FILE *out, int format, const wordlist *w, const file_result *files, int nfiles,
                  const uint64_t *total, const run_info *run);
+
+/* Prints the --sweep table in `format` (text, csv or json), then for text the counts. Returns 0, or
+ * -1 if writing failed (errno set). */
+int report_sweep(FILE *out, int format, const wordlist *w, const file_result *files, int nfiles,
+                 const uint64_t *total, const sweep_table *t);
 
 /* The one-line message of a --verify mismatch in `name`: the first differing chunk and word. */
 void report_mismatch(FILE *out, const char *name, const wordlist *w, const count_stats *st);
@@ -58,8 +81,9 @@ void report_json_base64(FILE *out, const char *s, size_t n);
 /* `"KEY": STRING`, and when s[0..n) is not valid UTF-8, `, "KEY_base64": BASE64` beside it: the
  * exact bytes for a reader that needs them. */
 void report_json_member(FILE *out, const char *key, const char *s, size_t n);
-/* The opening of every counts object (the report and --sweep's): `{"schema": 1, "words", ["words_base64",]
- * "files", "errors", "total", "counts_by_word"`; the caller adds its own keys and the closing brace. */
+/* The opening of every counts object (the report's and --sweep's): `{"schema": 1`, `words`
+ * (`words_base64`), `files`, `errors`, `total`, `counts_by_word`; the caller adds its own keys and
+ * the closing brace. */
 void report_json_head(FILE *out, const wordlist *w, const file_result *f, int nf,
                       const uint64_t *total);
 

@@ -94,12 +94,6 @@ static int team_size(int t)
     return n;
 }
 
-/* One row of the table: the runs of one thread count. */
-typedef struct {
-    int threads;
-    double warmup, min, median, max;
-} row;
-
 /* Every input must be a regular file: a stream cannot be read a second time. Checked before any
  * run, so nothing is timed when one is missing. */
 static int check_inputs(const options *o, uint64_t *sizes)
@@ -161,17 +155,6 @@ static void warn_if_short(double best)
                 best, floor * 1e3, tick * 1e9);
 }
 
-/* A run of 0 s (an empty input) has no speed: 0, so CSV and JSON stay numbers (it was warned). */
-static double speedup_of(double base, double seconds)
-{
-    return base > 0 && seconds > 0 ? base / seconds : 0.0;
-}
-
-static const char *io_name(int io)
-{
-    return io == IO_MMAP ? "mmap" : "pread";
-}
-
 static const char *binding_name(int bind, int no_bind_option)
 {
     if (bind)
@@ -179,63 +162,8 @@ static const char *binding_name(int bind, int no_bind_option)
     return no_bind_option ? "none" : "openmp";
 }
 
-static void print_table(const options *o, const row *rows, int n, int runs, uint64_t bytes,
-                        const file_result *files, const uint64_t *total, const kernel *kern,
-                        const char *binding, int cores)
-{
-    const wordlist *w = &o->words;
-    const double base = rows[0].min;
-    if (o->format == FORMAT_CSV) {
-        puts("threads,seconds,gb_per_s,speedup,efficiency,median_seconds,max_seconds,"
-             "warmup_seconds,runs,bytes,cores");
-        for (int i = 0; i < n; i++) {
-            double speedup = speedup_of(base, rows[i].min);
-            printf("%d,%.6f,%.4f,%.4f,%.4f,%.6f,%.6f,%.6f,%d,%llu,%d\n", rows[i].threads,
-                   rows[i].min, timer_rate(bytes, rows[i].min), speedup,
-                   speedup * rows[0].threads / rows[i].threads, rows[i].median, rows[i].max,
-                   rows[i].warmup, runs, (unsigned long long)bytes, cores);
-        }
-    } else if (o->format == FORMAT_JSON) {
-        report_json_head(stdout, w, files, o->nfiles, total);
-        printf(",\n \"bytes\": %llu, \"kernel\": \"%s\", \"chunk_size\": %llu, "
-               "\"repeat\": %d, \"binding\": \"%s\", \"cores\": %d, \"io\": \"%s\",\n \"sweep\": [",
-               (unsigned long long)bytes, kern->name,
-               (unsigned long long)o->chunk_size, runs, binding, cores, io_name(o->io));
-        for (int i = 0; i < n; i++) {
-            double speedup = speedup_of(base, rows[i].min);
-            printf("%s{\"threads\": %d, \"seconds\": %.6f, \"gb_per_s\": %.4f, \"speedup\": %.4f, "
-                   "\"efficiency\": %.4f, \"median_seconds\": %.6f, \"max_seconds\": %.6f, "
-                   "\"warmup_seconds\": %.6f}", i ? ",\n           " : "", rows[i].threads,
-                   rows[i].min, timer_rate(bytes, rows[i].min), speedup,
-                   speedup * rows[0].threads / rows[i].threads, rows[i].median, rows[i].max,
-                   rows[i].warmup);
-        }
-        puts("]}");
-    } else {
-        printf("-- sweep: %llu bytes in %d file%s; kernel %s, chunk %llu bytes, io %s; %d "
-               "physical core%s; binding: %s\n"
-               "-- each thread count: 1 warm-up run, then %d timed run%s; seconds and GB/s are "
-               "the best run's\n",
-               (unsigned long long)bytes, o->nfiles, o->nfiles == 1 ? "" : "s", kern->name,
-               (unsigned long long)o->chunk_size, io_name(o->io), cores, cores == 1 ? "" : "s",
-               binding, runs,
-               runs == 1 ? "" : "s");
-        puts("threads     seconds  median s       max s    GB/s  speed-up  efficiency");
-        for (int i = 0; i < n; i++) {
-            double speedup = speedup_of(base, rows[i].min);
-            printf("%7d %11.6f %9.6f %11.6f %7.3f %9.3f %11.3f\n", rows[i].threads, rows[i].min,
-                   rows[i].median, rows[i].max, timer_rate(bytes, rows[i].min), speedup,
-                   speedup * rows[0].threads / rows[i].threads);
-        }
-        printf("-- counts, equal in all %d runs:", n * (runs + 1));
-        for (size_t k = 0; k < w->n; k++)
-            printf(" %s %llu", w->word[k], (unsigned long long)total[k]);
-        putchar('\n');
-    }
-}
-
 /* A plain run's report, as report.c prints it, with the timed runs added. */
-static int print_repeat(const options *o, const row *r, int runs, const file_result *files,
+static int print_repeat(const options *o, const sweep_row *r, int runs, const file_result *files,
                         const uint64_t *total, const kernel *kern)
 {
     run_times t = {.runs = runs, .warmup = r->warmup, .min = r->min, .median = r->median,
@@ -279,7 +207,7 @@ int sweep_run(const options *o, const topo *machine, const count_setup *base)
         return EXIT_USAGE;
     }
     /* NOLINTNEXTLINE(clang-analyzer-optin.portability.UnixAPI): sweep_parse gives -1 or >= 1 */
-    row *rows = calloc((size_t)n, sizeof *rows);
+    sweep_row *rows = calloc((size_t)n, sizeof *rows);
     double *secs = calloc((size_t)runs, sizeof *secs);
     uint64_t *first = calloc(2 * ncounts + nw, sizeof *first);
     /* No arithmetic on a NULL pointer (undefined behaviour): counts and total only when allocated. */
@@ -345,9 +273,12 @@ int sweep_run(const options *o, const topo *machine, const count_setup *base)
             files[i] = (file_result){.name = o->files[i], .bytes = sizes[i],
                                      .counts = first + (size_t)i * nw};
         if (files && o->sweep) {
-            print_table(o, rows, n, runs, bytes, files, total, kern,
-                        binding_name(bind, o->no_bind), machine->ncores);
-            rc = fflush(stdout) != 0 || ferror(stdout) ? -1 : 0;
+            sweep_table table = {.rows = rows, .n = n, .runs = runs, .kernel = kern->name,
+                                 .chunk_size = o->chunk_size,
+                                 .io = o->io == IO_MMAP ? "mmap" : "pread",
+                                 .binding = binding_name(bind, o->no_bind),
+                                 .cores = machine->ncores};
+            rc = report_sweep(stdout, o->format, &o->words, files, o->nfiles, total, &table);
         } else if (files) {
             rc = print_repeat(o, &rows[0], runs, files, total, kern);
         }
