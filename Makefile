@@ -55,7 +55,7 @@ ifneq ($(filter thread,$(subst $(comma), ,$(SANITIZE))),)
 endif
 
 LIB_SRC := src/cli.c src/chunks.c src/count.c src/input.c src/kernel.c src/kernel_scalar.c \
-           src/progress.c \
+           src/progress.c src/buildinfo.c \
            src/report.c src/stdfd.c src/topo.c src/verify.c src/words.c \
            src/sweep.c src/vocab.c src/vocab_count.c src/vocab_run.c
 # Vector kernels: target attributes inside; empty on other architectures.
@@ -90,10 +90,16 @@ endif
 all: $(PROGRAM)
 
 $(BUILD)/%.o: src/%.c $(HEADERS) Makefile | $(BUILD)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The release number lives in VERSION only; buildinfo.c is the one file that reads it.
+VERSION := $(shell cat VERSION)
+VERSION_FLAG := -DWORDTALLY_VERSION='"$(VERSION)"'
+$(BUILD)/buildinfo.o: CFLAGS += $(VERSION_FLAG)
+$(BUILD)/buildinfo.o: VERSION
 
 $(BUILD)/tests/%.o: tests/%.c $(HEADERS) Makefile | $(BUILD)
-	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Isrc -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Isrc -c -o $@ $<
 
 $(BUILD):
 	mkdir -p $(BUILD)/tests
@@ -180,9 +186,9 @@ LINT_SRC := $(filter-out src/ranks.c src/corpus_gen.c,$(wildcard src/*.c)) $(wil
 lint:
 	cppcheck --error-exitcode=1 --enable=warning,style,performance,portability --std=c11 --quiet \
 	    --inline-suppr --suppress=missingIncludeSystem --suppress=selfAssignment:src/main.c \
-	    -D_GNU_SOURCE -Isrc $(LINT_SRC)
-	clang-tidy --quiet $(LINT_SRC) -- -std=c11 -D_GNU_SOURCE -fopenmp -Isrc $(HWLOC_CFLAGS) \
-	    $(CHECK_CFLAGS)
+	    -D_GNU_SOURCE $(VERSION_FLAG) -Isrc $(LINT_SRC)
+	clang-tidy --quiet $(LINT_SRC) -- -std=c11 -D_GNU_SOURCE $(VERSION_FLAG) -fopenmp -Isrc \
+	    $(HWLOC_CFLAGS) $(CHECK_CFLAGS)
 
 # ---- differential fuzzing: tests/fuzz/fuzz_count.c checks every kernel (kernel_get) and the serial,
 # parallel, verify, mmap and pipe paths against a simple reference tokenizer. `make fuzz` runs
@@ -205,7 +211,7 @@ $(BUILD)/tests/fuzz_count.o: tests/fuzz/fuzz_count.c $(HEADERS) Makefile | $(BUI
 	$(CC) $(CFLAGS) -DFUZZ_REPLAY -Isrc -Itests -c -o $@ $<
 
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fopenmp -fsanitize=fuzzer,address,undefined \
-              -fno-sanitize-recover=all -Isrc -Itests $(HWLOC_CFLAGS)
+              -fno-sanitize-recover=all $(VERSION_FLAG) -Isrc -Itests $(HWLOC_CFLAGS)
 build-fuzz/fuzz_count: tests/fuzz/fuzz_count.c $(LIB_SRC) $(HEADERS) Makefile
 	mkdir -p build-fuzz/corpus
 	$(FUZZ_CC) $(FUZZ_FLAGS) -DKERNEL_VBMI_EMULATED -c -o build-fuzz/kernel_vbmi_emulated.o \

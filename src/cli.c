@@ -3,6 +3,7 @@
 
 #include "chunks.h"
 #include "count.h"
+#include "buildinfo.h"
 #include "mapio.h"
 #include "progress.h"
 #include "sweep.h"
@@ -64,7 +65,8 @@ static const char usage[] =
     "                         a larger vocabulary is counted in several passes over the\n"
     "                         FILEs, one hash partition at a time (at least 1M)\n"
     "  -h, --help             print this help and exit\n"
-    "  -V, --version          print the version and exit\n"
+    "  -V, --version          print the version and the build features (kernels, MPI,\n"
+    "                         libraries), then exit\n"
     "\n"
     "Exit status: 0 success; 1 an input could not be read (the others are still counted);\n"
     "2 usage error (nothing counted); 3 --verify found the two paths disagree, or two\n"
@@ -314,7 +316,7 @@ int cli_parse(int argc, char **argv, options *o)
             fputs(usage, stdout);
             return EXIT_OK;
         case 'V':
-            printf("wordtally %s\n", WORDTALLY_VERSION);
+            buildinfo_print(stdout);
             return EXIT_OK;
         case ':':
             return usage_error(bad_option(argv, optbuf), NULL, "needs a value");

@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define WORDTALLY_VERSION "0.1.0"
 #define THREADS_MAX 4096
 
 enum { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_COUNTS /* -q: the total counts alone */ };

@@ -72,3 +72,8 @@ const kernel *kernel_get(size_t i)
 {
     return i < NKERNELS && kernels[i].runs() ? &kernels[i].k : NULL;
 }
+
+const char *kernel_name(size_t i)
+{
+    return i < NKERNELS ? kernels[i].k.name : NULL;
+}

@@ -39,5 +39,7 @@ const kernel *kernel_select(const char *name, const char **why);
  * for i < kernel_count(), NULL for one this CPU cannot run. */
 size_t kernel_count(void);
 const kernel *kernel_get(size_t i);
+/* The name of kernel i (i < kernel_count()), whether or not this CPU runs it. */
+const char *kernel_name(size_t i);
 
 #endif
