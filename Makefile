@@ -301,6 +301,52 @@ kernel-bench: $(BUILD)/kernel-bench $(CORPUS)
 $(BUILD)/kernel-bench: scripts/kernel-bench.c $(LIB_OBJ) $(HEADERS)
 	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
+# ---- every long option in --help, the man page and the bash completion; VERSION agrees with
+# --version and CHANGELOG.md (tests/documented.py) ----
+.PHONY: check-documented
+check: check-documented
+check-documented: $(PROGRAM) $(GEN)
+	python3 tests/documented.py ./$(PROGRAM) ./$(GEN)
+
+# ---- install: the directory variables of the GNU coding standards; DESTDIR for staged installs
+# (packages). wordtally-mpi is installed too once `make mpi` has built it. ----
+PREFIX        ?= /usr/local
+BINDIR        ?= $(PREFIX)/bin
+MANDIR        ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL       ?= install
+MPI_BUILT      = $(wildcard wordtally-mpi)
+
+.PHONY: install uninstall check-install
+install: wordtally wordtally-gen
+	$(INSTALL) -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MANDIR)/man1' '$(DESTDIR)$(COMPLETIONDIR)'
+	$(INSTALL) -m 755 wordtally wordtally-gen $(MPI_BUILT) '$(DESTDIR)$(BINDIR)'
+	$(INSTALL) -m 644 man/wordtally.1 man/wordtally-gen.1 '$(DESTDIR)$(MANDIR)/man1'
+	$(INSTALL) -m 644 completion/wordtally.bash '$(DESTDIR)$(COMPLETIONDIR)/wordtally'
+	ln -sf wordtally '$(DESTDIR)$(COMPLETIONDIR)/wordtally-gen'
+ifneq ($(MPI_BUILT),)
+	ln -sf wordtally '$(DESTDIR)$(COMPLETIONDIR)/wordtally-mpi'
+	echo '.so man1/wordtally.1' > '$(DESTDIR)$(MANDIR)/man1/wordtally-mpi.1'
+endif
+
+uninstall:
+	rm -f '$(DESTDIR)$(BINDIR)/wordtally' '$(DESTDIR)$(BINDIR)/wordtally-gen' \
+	    '$(DESTDIR)$(BINDIR)/wordtally-mpi' '$(DESTDIR)$(MANDIR)/man1/wordtally.1' \
+	    '$(DESTDIR)$(MANDIR)/man1/wordtally-gen.1' '$(DESTDIR)$(MANDIR)/man1/wordtally-mpi.1' \
+	    '$(DESTDIR)$(COMPLETIONDIR)/wordtally' '$(DESTDIR)$(COMPLETIONDIR)/wordtally-gen' \
+	    '$(DESTDIR)$(COMPLETIONDIR)/wordtally-mpi'
+
+# A staged install into build/, the installed programs run, the man pages rendered and linted,
+# then uninstall must leave no file behind (tests/install.py).
+check-install: wordtally wordtally-gen
+	python3 tests/install.py $(CURDIR)/$(BUILD)/staged-install
+
+# ---- the Debian package: built with dpkg-buildpackage from a copy (build/deb), installed with apt,
+# run and purged (scripts/check-deb.sh; root, scripts/install-deps.sh --all) ----
+.PHONY: check-deb
+check-deb:
+	bash scripts/check-deb.sh $(CURDIR)/build/deb
+
 # ---- the README's two quick-start commands in fresh minimal Debian 12 roots, in either order
 # (scripts/fresh-root.sh; root, mmdebstrap, the network to this machine's Debian mirror) ----
 .PHONY: check-fresh-root

@@ -1,0 +1,56 @@
+# bash completion for wordtally, wordtally-mpi and wordtally-gen.
+# Installed by `make install` into the bash-completion folder under the name of each command.
+
+_wordtally()
+{
+    local cur prev words cword split
+    _init_completion -s || return
+
+    case $prev in
+        -f | --format) COMPREPLY=($(compgen -W 'text csv json' -- "$cur")); return ;;
+        --kernel) COMPREPLY=($(compgen -W 'auto scalar avx2 avx512 vbmi' -- "$cur")); return ;;
+        --io) COMPREPLY=($(compgen -W 'pread mmap' -- "$cur")); return ;;
+        --sweep) COMPREPLY=($(compgen -W 'cores 1,2 1,2,4 1,2,4,8' -- "$cur")); return ;;
+        --words-file) _filedir; return ;;
+        -w | --word | -t | --threads | -c | --chunk-size | --repeat) return ;;
+    esac
+    $split && return
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W '-w --word --words-file -t --threads -c --chunk-size --serial
+            --verify -f --format -q --quiet --kernel --io --no-bind -v --verbose --repeat --sweep --topology
+            --per-chunk --progress --no-progress -h --help -V --version' -- "$cur"))
+        [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+        return
+    fi
+    _filedir
+}
+
+_wordtally_gen()
+{
+    local cur prev words cword split
+    _init_completion -s || return
+
+    case $prev in
+        -s | --seed | -w | --word | -t | --threads) return ;;
+    esac
+    $split && return
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W '-s --seed -w --word -t --threads -h --help' -- "$cur"))
+        return
+    fi
+    # SIZE first (no completion), then the FILE to write
+    local i args=0
+    for ((i = 1; i < cword; i++)); do
+        case ${words[i]} in
+            -s | --seed | -w | --word | -t | --threads) ((i++)) ;;
+            -*) ;;
+            *) ((args++)) ;;
+        esac
+    done
+    ((args == 1)) && _filedir
+}
+
+complete -F _wordtally wordtally wordtally-mpi
+complete -F _wordtally_gen wordtally-gen
