@@ -12,14 +12,14 @@ _wordtally()
         --io) COMPREPLY=($(compgen -W 'pread mmap' -- "$cur")); return ;;
         --sweep) COMPREPLY=($(compgen -W 'cores 1,2 1,2,4 1,2,4,8' -- "$cur")); return ;;
         --words-file) _filedir; return ;;
-        -w | --word | -t | --threads | -c | --chunk-size | --repeat) return ;;
+        -w | --word | -t | --threads | -c | --chunk-size | --repeat | --top | --max-memory) return ;;
     esac
     $split && return
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-w --word --words-file -t --threads -c --chunk-size --serial
             --verify -f --format -q --quiet --kernel --io --no-bind -v --verbose --repeat --sweep --topology
-            --per-chunk --progress --no-progress -h --help -V --version' -- "$cur"))
+            --per-chunk --progress --no-progress --top --vocab --max-memory -h --help -V --version' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return
     fi
