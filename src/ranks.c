@@ -8,6 +8,7 @@
 #include "ranks.h"
 
 #include "chunks.h"
+#include "run.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -181,24 +182,39 @@ void ranks_share(count_setup *setup)
     setup->parts = size;
 }
 
-/* --verify: rank 0 counts the whole file with the serial path. Returns 0 or an input error. */
+/* --verify: rank 0 counts the whole file with the serial path, through the same run loop as
+ * every count (run.h), on its own: parts 0 means no ranks to combine with. */
+typedef struct {
+    size_t nwords;
+    uint64_t *counts;
+    double seconds;
+} whole_count;
+
+static int keep_whole(void *ctx, const run_result *r)
+{
+    whole_count *w = ctx;
+    if (!r->err)
+        memcpy(w->counts, r->counts, w->nwords * sizeof *w->counts);
+    w->seconds = r->st->serial_seconds;
+    return r->err;
+}
+
 static int count_whole_serially(const count_setup *setup, const char *name, uint64_t *counts,
-                                count_stats *st)
+                                double *seconds)
 {
     count_setup whole = *setup;
     whole.mode = COUNT_SERIAL;
     whole.parts = 0;
     whole.threads = 1;
-    input in;
-    int err = input_open(&in, name);
-    if (!err) {
-        err = count_input(&whole, &in, counts, st);
-        input_close(&in);
-    }
+    whole_count w = {.nwords = setup->words->n, .counts = counts};
+    char *names[] = {(char *)name};
+    int err = run_inputs(&whole, names, 1, keep_whole, &w);
+    *seconds = w.seconds;
     return err;
 }
 
-int ranks_combine(const count_setup *setup, file_result *f, int err, count_stats *st)
+int ranks_combine(const count_setup *setup, const char *name, uint64_t *counts, int err,
+                  count_stats *st)
 {
     int64_t mine[F_N] = {err, (int64_t)st->bytes, st->mismatch, st->where.found,
                          (int64_t)st->where_chunk, (int64_t)st->where_offset,
@@ -234,7 +250,7 @@ int ranks_combine(const count_setup *setup, file_result *f, int err, count_stats
         return err;
 
     const size_t nwords = setup->words->n;
-    MPI_Reduce(rank ? f->counts : MPI_IN_PLACE, f->counts, (int)nwords, MPI_UINT64_T, MPI_SUM, 0,
+    MPI_Reduce(rank ? counts : MPI_IN_PLACE, counts, (int)nwords, MPI_UINT64_T, MPI_SUM, 0,
                MPI_COMM_WORLD);
 
     if (mismatch >= 0) { /* a rank's own share: its parallel and serial paths disagreed */
@@ -250,13 +266,13 @@ int ranks_combine(const count_setup *setup, file_result *f, int err, count_stats
         /* The whole file, serially, against the sum of the ranks' parallel counts: this also
          * checks the shares and the reduction. */
         uint64_t *whole = calloc(nwords, sizeof *whole);
-        count_stats ws = {0};
-        err = whole ? count_whole_serially(setup, f->name, whole, &ws) : ENOMEM;
-        if (!err && memcmp(whole, f->counts, nwords * sizeof *whole) != 0) {
+        double whole_seconds = 0;
+        err = whole ? count_whole_serially(setup, name, whole, &whole_seconds) : ENOMEM;
+        if (!err && memcmp(whole, counts, nwords * sizeof *whole) != 0) {
             st->mismatch = 1;
             st->where.found = 0;
         }
-        st->serial_seconds = ws.serial_seconds;
+        st->serial_seconds = whole_seconds;
         free(whole);
     }
     return err;

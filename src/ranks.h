@@ -30,11 +30,12 @@ void ranks_place(topo *t, int bind, int verbose);
 /* Sets this rank's share of the chunk tables (setup->part, setup->parts). */
 void ranks_share(count_setup *setup);
 
-/* After counting one file (all ranks, for every file, in the same order, whatever happened):
- * combines the ranks' errors (the first failing rank's wins, so every rank returns the same),
- * sums f->counts on rank 0, takes the slowest rank's seconds; with --verify, rank 0 also counts
+/* After counting one file (all ranks, for every file, in the same order, whatever happened; the
+ * run loop calls it, run.c): combines the ranks' errors (the first failing rank's wins, so every
+ * rank returns the same), sums counts[] on rank 0, takes the slowest rank's seconds; with --verify, rank 0 also counts
  * the whole file serially and compares it with the sum. Returns the file's error code. */
-int ranks_combine(const count_setup *setup, file_result *f, int err, count_stats *st);
+int ranks_combine(const count_setup *setup, const char *name, uint64_t *counts, int err,
+                  count_stats *st);
 
 #else
 
@@ -42,7 +43,7 @@ int ranks_combine(const count_setup *setup, file_result *f, int err, count_stats
 #define ranks_check_options(status, o) (status)
 #define ranks_place(t, bind, verbose) ((void)0)
 #define ranks_share(setup) ((void)0)
-#define ranks_combine(setup, f, err, st) (err)
+#define ranks_combine(setup, name, counts, err, st) (err)
 
 #endif
 #endif

@@ -6,6 +6,7 @@
 #include "input.h"
 #include "mapio.h"
 #include "report.h"
+#include "run.h"
 #include "timer.h"
 
 #include <errno.h>
@@ -96,13 +97,13 @@ static int team_size(int t)
 
 /* Every input must be a regular file: a stream cannot be read a second time. Checked before any
  * run, so nothing is timed when one is missing. */
-static int check_inputs(const options *o, uint64_t *sizes)
+static int check_inputs(const plan *p, uint64_t *sizes)
 {
-    for (int i = 0; i < o->nfiles; i++) {
+    for (size_t i = 0; i < p->ninputs; i++) {
         input in;
-        int err = input_open(&in, o->files[i]);
+        int err = input_open(&in, p->names[i]);
         if (err) {
-            fprintf(stderr, "wordtally: %s: %s\n", o->files[i], input_strerror(err));
+            fprintf(stderr, "wordtally: %s: %s\n", p->names[i], input_strerror(err));
             return EXIT_INPUT;
         }
         int seekable = in.seekable;
@@ -110,35 +111,42 @@ static int check_inputs(const options *o, uint64_t *sizes)
         input_close(&in);
         if (!seekable) {
             fprintf(stderr, "wordtally: %s: not a regular file; --sweep and --repeat read each "
-                            "input several times\n", o->files[i]);
+                            "input several times\n", p->names[i]);
             return EXIT_USAGE;
         }
     }
     return EXIT_OK;
 }
 
-/* Counts every input once into counts[] (nfiles x nwords, zeroed here); *seconds is the time in
+/* One count of every input: the counts go to counts[] (ninputs x nwords); seconds is the time in
  * the counting loops of the timed path only, as for a plain run. */
-static int count_all(const count_setup *s, const options *o, uint64_t *counts, double *seconds)
+typedef struct {
+    const count_setup *s;
+    uint64_t *counts;
+    double seconds;
+} timed_run;
+
+static int keep_counts(void *ctx, const run_result *r)
 {
-    const size_t nw = o->words.n;
-    memset(counts, 0, (size_t)o->nfiles * nw * sizeof *counts);
-    *seconds = 0;
-    for (int i = 0; i < o->nfiles; i++) {
-        input in;
-        count_stats st = {0};
-        int err = input_open(&in, o->files[i]);
-        if (!err) {
-            err = count_input(s, &in, counts + (size_t)i * nw, &st);
-            input_close(&in);
-        }
-        if (err) {
-            fprintf(stderr, "wordtally: %s: %s\n", o->files[i], input_strerror(err));
-            return EXIT_INPUT;
-        }
-        *seconds += s->mode == COUNT_SERIAL ? st.serial_seconds : st.parallel_seconds;
+    timed_run *t = ctx;
+    if (r->err) {
+        fprintf(stderr, "wordtally: %s: %s\n", r->name, input_strerror(r->err));
+        return EXIT_INPUT; /* timings of part of the inputs would mislead */
     }
+    const size_t nw = t->s->words->n;
+    memcpy(t->counts + r->index * nw, r->counts, nw * sizeof *r->counts);
+    t->seconds += t->s->mode == COUNT_SERIAL ? r->st->serial_seconds : r->st->parallel_seconds;
     return EXIT_OK;
+}
+
+static int count_all(const plan *p, const count_setup *s, uint64_t *counts, double *seconds)
+{
+    timed_run t = {.s = s, .counts = counts};
+    int rc = run_inputs(s, p->names, p->ninputs, keep_counts, &t);
+    *seconds = t.seconds;
+    if (rc == ENOMEM)
+        fputs("wordtally: out of memory\n", stderr);
+    return rc ? EXIT_INPUT : EXIT_OK;
 }
 
 /* STREAM's rule: a time under 20 clock ticks is not a measurement; nor, in practice, is one under
@@ -171,23 +179,25 @@ static int print_repeat(const options *o, const sweep_row *r, int runs, const fi
     run_info run = {.threads = r->threads, .chunk_size = o->chunk_size, .kernel = kern->name,
                     .mode = o->mode == COUNT_SERIAL ? "serial" : "parallel", .seconds = r->min,
                     .times = &t};
-    return report_print(stdout, o->format, &o->words, files, o->nfiles, total, &run);
+    return report_print(stdout, o->format, &o->words, files, (int)p->ninputs, total, &run);
 }
 
-int sweep_run(const options *o, const topo *machine, const count_setup *base)
+int sweep_run(const plan *p, const topo *machine)
 {
+    const options *o = p->opt;
+    const count_setup *base = &p->count;
     const kernel *kern = base->kern;
-    const size_t nw = o->words.n, ncounts = (size_t)o->nfiles * nw;
+    const size_t nw = o->words.n, ncounts = p->ninputs * nw;
     const int runs = o->repeat ? o->repeat : REPEAT_DEFAULT;
-    const int bind = topo_should_bind(o->no_bind) && o->mode != COUNT_SERIAL;
+    const int bind = p->bind && o->mode != COUNT_SERIAL;
     const char *why = NULL;
-    uint64_t *sizes = calloc((size_t)o->nfiles, sizeof *sizes), bytes = 0;
+    uint64_t *sizes = calloc(p->ninputs, sizeof *sizes), bytes = 0;
     if (!sizes) {
         fputs("wordtally: out of memory\n", stderr);
         return EXIT_INPUT;
     }
-    int status = check_inputs(o, sizes);
-    for (int i = 0; i < o->nfiles; i++)
+    int status = check_inputs(p, sizes);
+    for (size_t i = 0; i < p->ninputs; i++)
         bytes += sizes[i];
     if (status != EXIT_OK) {
         free(sizes);
@@ -236,14 +246,14 @@ int sweep_run(const options *o, const topo *machine, const count_setup *base)
         rows[e].threads = t;
         for (int r = 0; r <= runs && status == EXIT_OK; r++) {
             double s;
-            status = count_all(&setup, o, e == 0 && r == 0 ? first : counts, &s);
+            status = count_all(p, &setup, e == 0 && r == 0 ? first : counts, &s);
             if (status != EXIT_OK)
                 break;
             long d = e == 0 && r == 0 ? -1 : sweep_first_difference(first, counts, ncounts);
             if (d >= 0) {
                 fprintf(stderr, "wordtally: %s: counts differ between runs: word '%s' is %llu "
                                 "in the first run (%d thread%s) but %llu with %d thread%s (run "
-                                "%d)\n", o->files[d / (long)nw], o->words.word[d % (long)nw],
+                                "%d)\n", p->names[d / (long)nw], o->words.word[d % (long)nw],
                         (unsigned long long)first[d], list[0], list[0] == 1 ? "" : "s",
                         (unsigned long long)counts[d], t, t == 1 ? "" : "s", r + 1);
                 status = EXIT_MISMATCH;
@@ -268,9 +278,9 @@ int sweep_run(const options *o, const topo *machine, const count_setup *base)
         for (size_t i = 0; i < ncounts; i++)
             total[i % nw] += first[i];
         int rc = -1;
-        file_result *files = calloc((size_t)o->nfiles, sizeof *files);
-        for (int i = 0; files && i < o->nfiles; i++)
-            files[i] = (file_result){.name = o->files[i], .bytes = sizes[i],
+        file_result *files = calloc(p->ninputs, sizeof *files);
+        for (size_t i = 0; files && i < p->ninputs; i++)
+            files[i] = (file_result){.name = p->names[i], .bytes = sizes[i],
                                      .counts = first + (size_t)i * nw};
         if (files && o->sweep) {
             sweep_table table = {.rows = rows, .n = n, .runs = runs, .kernel = kern->name,
@@ -278,7 +288,7 @@ int sweep_run(const options *o, const topo *machine, const count_setup *base)
                                  .io = o->io == IO_MMAP ? "mmap" : "pread",
                                  .binding = binding_name(bind, o->no_bind),
                                  .cores = machine->ncores};
-            rc = report_sweep(stdout, o->format, &o->words, files, o->nfiles, total, &table);
+            rc = report_sweep(stdout, o->format, &o->words, files, (int)p->ninputs, total, &table);
         } else if (files) {
             rc = print_repeat(o, &rows[0], runs, files, total, kern);
         }
