@@ -258,8 +258,8 @@ lint-mpi:
 # ---- HPC workflow: --sweep, --repeat, --topology, job scripts, scaling plot ----
 .PHONY: check-hpc
 check: check-hpc
-check-hpc: $(PROGRAM)
-	python3 tests/hpc.py ./$(PROGRAM)
+check-hpc: $(PROGRAM) $(GEN) $(FAULT_SHIM)
+	python3 tests/hpc.py ./$(PROGRAM) ./$(GEN) $(FAULT_SHIM)
 
 # ---- scale and I/O: the corpus generator; generator vs oracle, memory bound, changed
 # files, per-chunk (tests/scale.py) ----

@@ -17,6 +17,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from expected import read_expected  # noqa: E402
+
 
 def evict(path):
     fd = os.open(path, os.O_RDONLY)
@@ -56,7 +59,7 @@ def main():
     size = os.path.getsize(a.file)
     want = None
     if os.path.exists(a.file + ".expected"):
-        want = [line.split()[-1] for line in open(a.file + ".expected", "rb").read().decode("latin-1").splitlines()]
+        want = [str(c) for c in read_expected(a.file + ".expected")[1]]
     wt = [a.wordtally, "-f", "csv", "--no-progress"] + a.args + [a.file]
     cat = ["cat", a.file]
     print("bench-io: %s, %d bytes, %d rounds; load %s" % (a.file, size, a.rounds,

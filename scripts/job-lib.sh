@@ -1,35 +1,89 @@
 # job-lib.sh - the bodies of the Slurm and PBS job scripts (scripts/{slurm,pbs}-*.sh), which only
-# add their scheduler's directives and set $root (the project). Sourced, not run. Settings come from the environment:
-#   WORDTALLY  the program (default: ./wordtally in the project)     OUT_DIR  where results go (.)
-#   REPEAT     timed runs per thread count (3)                        FORMAT   count job's format (text)
-#   EXPECTED   regression job: file whose 2nd line is the expected counts (default FILE.expected)
+# add their scheduler's directives and find this file; also read by scripts/run-main-job.sh.
+# Sourced, not run. Settings come from the environment:
+#   WORDTALLY       the program (default: wordtally in this project)    OUT_DIR  where results go (.)
+#   WORDTALLY_OPTS  more options for every run, split at blanks: -w WORD, --words-file F, -c 1M, ...
+#   REPEAT          timed runs per thread count (3)                     FORMAT   count job's format (text)
+#   SWEEP           the scaling job's thread counts (cores)
+#   EXPECTED        regression job with one FILE: its expected counts (default FILE.expected)
+#   FILE            the input, when none is given as an argument (qsub -v FILE=...)
 
-job_setup() { # FILE (the input) -> sets prog, file, id, out_dir; prints where and when
-    file=${1:-${FILE:-}}
-    [ -n "$file" ] || { echo "usage: $(basename "$0") FILE   (or FILE=... in the environment)" >&2; exit 2; }
-    [ -r "$file" ] || { echo "$(basename "$0"): $file: cannot read" >&2; exit 1; }
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# What wordtally's exit status means (README, Exit status), for the job's log.
+exit_meaning() { # STATUS
+    case $1 in
+        1) echo "an input could not be read or the output could not be written" ;;
+        2) echo "usage error: check the arguments and WORDTALLY_OPTS" ;;
+        3) echo "the parallel and serial paths disagree" ;;
+        *) echo "killed or crashed (signal $(( $1 > 128 ? $1 - 128 : 0 )))" ;;
+    esac
+}
+
+# FILE.expected, as wordtally-gen and scripts/make-gcide-corpus.sh write it: one 'WORD COUNT' line
+# per word. Sets want_words (an array) and want (the counts, blank-separated); 1 if malformed.
+read_expected() { # FILE
+    local word count rest
+    want_words=()
+    want=
+    while read -r word count rest || [ -n "$word" ]; do
+        [ -n "$word" ] || continue
+        [[ $count =~ ^[0-9]+$ && -z $rest ]] || return 1
+        want_words+=("$word")
+        want+=${want:+ }$count
+    done < "$1"
+    [ ${#want_words[@]} -gt 0 ]
+}
+
+job_setup() { # NAME FILE... -> sets me, prog, files, opts, id, out_dir; prints where and when
+    me=$1
+    shift
+    files=("$@")
+    [ ${#files[@]} -gt 0 ] || { [ -z "${FILE:-}" ] || files=("$FILE"); }
+    [ ${#files[@]} -gt 0 ] || { echo "usage: $me FILE...   (or FILE=... in the environment)" >&2; exit 2; }
+    read -r -a opts <<< "${WORDTALLY_OPTS:-}"
     prog=${WORDTALLY:-$root/wordtally}
-    [ -x "$prog" ] || { echo "$(basename "$0"): $prog: not built (run make in $root)" >&2; exit 1; }
+    [ -x "$prog" ] || { echo "$me: $prog: not built (run make in $root)" >&2; exit 2; }
     id=${SLURM_JOB_ID:-${PBS_JOBID:-local-$$}}
     id=${id%%.*} # PBS ids carry the server name
     out_dir=${OUT_DIR:-.}
     mkdir -p "$out_dir"
-    echo "== $(basename "$0") job $id on $(hostname) at $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-    echo "== $("$prog" --version), input $file ($(stat -c %s "$file") bytes)"
+    local bytes
+    bytes=$({ stat -L -c %s -- "${files[@]}" 2>/dev/null || true; } | awk '{ s += $1 } END { print s + 0 }')
+    echo "== $me job $id on $(hostname) at $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+    echo "== $("$prog" --version | head -n 1), ${#files[@]} input(s), $bytes bytes: ${files[*]}"
     echo "== load: $(uptime | sed 's/.*load average/load average/')"
+}
+
+# Runs wordtally with the job's options; its stdout goes to OUT (and the log). A failure is said
+# with what its exit status means and ends the job with that status.
+job_run() { # OUT ARG...
+    local out=$1 rc=0
+    shift
+    echo "\$ $prog ${opts[*]} $* > $out"
+    "$prog" "${opts[@]}" "$@" > "$out" || rc=$?
+    cat "$out"
+    if [ "$rc" -ne 0 ]; then
+        echo "FAIL: wordtally exited $rc ($(exit_meaning "$rc"))" >&2
+        exit "$rc"
+    fi
 }
 
 # Strong scaling on an exclusive node: OpenMP places one thread per core, packed close; the sweep
 # goes from 1 to all cores (or LIST), CSV out, then a PNG if gnuplot is there.
-job_scaling() { # FILE [LIST]
-    job_setup "$1"
-    local list=${2:-${SWEEP:-cores}} csv="$out_dir/scaling-$id.csv"
+job_scaling() { # NAME FILE... [LIST]
+    local list=${SWEEP:-cores} last=${!#}
+    if [ $# -gt 2 ] && [[ $last =~ ^(cores|[0-9,]+)$ ]] && [ ! -e "$last" ]; then
+        list=$last
+        set -- "${@:1:$#-1}"
+    fi
+    job_setup "$@"
+    local csv="$out_dir/scaling-$id.csv"
     export OMP_PLACES=cores OMP_PROC_BIND=close
     unset OMP_NUM_THREADS
     "$prog" --topology
-    echo "\$ OMP_PLACES=cores OMP_PROC_BIND=close $prog --sweep $list --repeat ${REPEAT:-3} --format csv $file > $csv"
-    "$prog" --sweep "$list" --repeat "${REPEAT:-3}" --format csv "$file" > "$csv"
-    column -s, -t < "$csv" 2>/dev/null || cat "$csv"
+    echo "== OMP_PLACES=cores OMP_PROC_BIND=close"
+    job_run "$csv" --sweep "$list" --repeat "${REPEAT:-3}" --format csv "${files[@]}"
     if command -v gnuplot >/dev/null; then
         "$root/scripts/plot-scaling" "$csv" "${csv%.csv}.png" "wordtally strong scaling, $(hostname -s)"
     else
@@ -37,35 +91,55 @@ job_scaling() { # FILE [LIST]
     fi
 }
 
-# One count with the default threads (the CPUs the job was given) and binding.
-job_count() { # FILE
-    job_setup "$1"
-    echo "\$ $prog --verbose --format ${FORMAT:-text} $file"
-    "$prog" --verbose --format "${FORMAT:-text}" "$file"
+# One count of all FILEs with the default threads (the CPUs the job was given) and binding;
+# -v on stderr says where each thread counted.
+job_count() { # NAME FILE...
+    job_setup "$@"
+    local format=${FORMAT:-text}
+    job_run "$out_dir/count-$id.${format/text/txt}" --verbose --format "$format" "${files[@]}"
 }
 
-# Regression: the parallel path against the serial one (exit 3 on any difference), and, when an
-# expected-counts file is there (make corpus writes FILE.expected), against those counts too.
-# Any failure fails the job.
-job_regression() { # FILE
-    job_setup "$1"
-    local expected=${EXPECTED:-$file.expected} out got want
-    echo "\$ $prog --verify --format csv $file"
-    out=$("$prog" --verify --format csv "$file") || {
-        local rc=$?
-        echo "FAIL: wordtally --verify exited $rc (3: the parallel and serial paths disagree)" >&2
-        exit "$rc"
-    }
-    got=$(echo "$out" | awk -F, 'NR > 1 && $1 == "" { printf "%s%s", sep, $4; sep = " " }')
-    echo "counts: $(echo "$out" | awk -F, 'NR > 1 && $1 == "" { printf "%s %s  ", $3, $4 }')(serial and parallel paths agree)"
-    if [ -r "$expected" ]; then
-        want=$(sed -n 2p "$expected")
-        if [ "$got" != "$want" ]; then
-            echo "FAIL: counts $got, expected $want ($expected)" >&2
-            exit 1
-        fi
-        echo "OK: equal to the expected counts in $expected"
-    else
-        echo "OK (no $expected to compare with)"
+# Regression, for each FILE: the parallel path against the serial one (--verify: exit 3 on any
+# difference) and, when FILE.expected is there (wordtally-gen and make corpus write one), the
+# counts of its words against it (exit 1 on a difference). Every FILE is checked; the job fails
+# with the highest status. Results: OUT_DIR/regression-JOBID.txt.
+job_regression() { # NAME FILE...
+    job_setup "$@"
+    if [ -n "${EXPECTED:-}" ] && [ ${#files[@]} -gt 1 ]; then
+        echo "$me: EXPECTED names the counts of one FILE; with several, each has its FILE.expected" >&2
+        exit 2
     fi
+    local summary="$out_dir/regression-$id.txt" status=0 file expected got rc w
+    : > "$summary"
+    for file in "${files[@]}"; do
+        expected=${EXPECTED:-$file.expected}
+        local words=()
+        if [ -r "$expected" ]; then
+            if ! read_expected "$expected"; then
+                echo "FAIL $file: $expected: not one 'WORD COUNT' line per word" | tee -a "$summary" >&2
+                status=$(( status > 1 ? status : 1 ))
+                continue
+            fi
+            for w in "${want_words[@]}"; do words+=(-w "$w"); done
+        fi
+        echo "\$ $prog --verify -q -v ${opts[*]} ${words[*]} $file"
+        rc=0
+        got=$("$prog" --verify -q -v "${opts[@]}" "${words[@]}" "$file") || rc=$?
+        if [ "$rc" -ne 0 ]; then
+            echo "FAIL $file: wordtally --verify exited $rc ($(exit_meaning "$rc"))" | tee -a "$summary" >&2
+            status=$(( status > rc ? status : rc ))
+        elif [ ${#words[@]} -eq 0 ]; then
+            echo "OK $file: $got (serial and parallel paths agree; no $expected to compare with)" |
+                tee -a "$summary"
+        elif [ "$got" != "$want" ]; then
+            echo "FAIL $file: counts $got, expected $want ($expected: ${want_words[*]})" |
+                tee -a "$summary" >&2
+            status=$(( status > 1 ? status : 1 ))
+        else
+            echo "OK $file: ${want_words[*]} = $got (serial and parallel paths agree; equal to" \
+                 "the expected counts in $expected)" | tee -a "$summary"
+        fi
+    done
+    [ "$status" -eq 0 ] || echo "FAIL: $me: see $summary" >&2
+    exit "$status"
 }

@@ -12,7 +12,11 @@ import json
 import os
 import resource
 import subprocess
+import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from expected import read_expected  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("corpus")
@@ -26,9 +30,8 @@ a = ap.parse_args()
 words = ["dog", "cat", "boy", "girl"]
 exp = a.corpus + ".expected"
 if os.path.exists(exp):
-    lines = open(exp).read().split("\n")
-    got = dict(zip(lines[0].split(), map(int, lines[1].split())))
-    want = [got[w] for w in words]
+    got = dict(zip(*read_expected(exp)))
+    want = [got[w.encode()] for w in words]
 else:
     t = open(a.corpus, encoding="latin-1").read().split()
     want = [t.count(w) for w in words]

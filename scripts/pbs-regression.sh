@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
 #PBS -N wordtally-regression
-#PBS -l select=1:ncpus=8
+#PBS -l nodes=1:ppn=1
 #PBS -l walltime=00:30:00
 #PBS -j oe
-# Regression: --verify (parallel against serial) and FILE.expected if present;
-# a mismatch fails the job (non-zero exit).
-# ncpus: the cores to count with.
-#   qsub -v FILE=$PWD/data/gcide-1g.txt scripts/pbs-regression.sh    (PBS Pro/OpenPBS, from the project
-#                                        folder; Torque: qsub -F "FILE" ... with -l nodes=1:ppn=N)
-#   bash scripts/pbs-regression.sh FILE      (no scheduler: runs here)
-# Settings (environment, or qsub -v): FILE, WORDTALLY, OUT_DIR, REPEAT, SWEEP, FORMAT, EXPECTED.
+# Regression: --verify (parallel against serial, exit 3) and FILE.expected if present (exit 1);
+# any failure fails the job. Results in OUT_DIR/regression-JOBID.txt. ppn=1 fits any node: ask for
+# more cores so the parallel path runs several threads.
+#   qsub -l nodes=1:ppn=4 -v FILE=$PWD/data/gcide-1g.txt scripts/pbs-regression.sh   (from the project folder)
+#   bash scripts/pbs-regression.sh FILE...      (no scheduler: runs here)
+# Settings (environment, or qsub -v): WORDTALLY, WORDTALLY_OPTS, OUT_DIR, REPEAT, SWEEP, FORMAT, EXPECTED (scripts/job-lib.sh).
 set -euo pipefail
-# PBS runs a copy of this script in $HOME: then the project is the folder qsub was called from.
-root=$(cd "$(dirname "$0")/.." 2>/dev/null && pwd || true)
-[ -f "$root/scripts/job-lib.sh" ] || root=${PBS_O_WORKDIR:-$PWD}
-root=${WORDTALLY_ROOT:-$root}
+# Find scripts/job-lib.sh: beside this file, or, when the batch system runs a copy of it from its
+# spool folder, beside the file that was submitted (Slurm: the job's Command), or in the folder it
+# was submitted from.
+[ -z "${SLURM_JOB_ID:-}" ] ||
+    submitted=$(scontrol show job "$SLURM_JOB_ID" 2>/dev/null | sed -n 's/^ *Command=\([^ ]*\).*/\1/p')
+for dir in ${WORDTALLY_ROOT:+"$WORDTALLY_ROOT/scripts"} "$(dirname "$0")" "$(dirname "${submitted:-.}")" \
+           "${SLURM_SUBMIT_DIR:-${PBS_O_WORKDIR:-$PWD}}/scripts" ""; do
+    [ -f "$dir/job-lib.sh" ] && break
+done
+[ -n "$dir" ] || { echo "pbs-regression.sh: scripts/job-lib.sh not found: submit from the wordtally folder" \
+                        "or set WORDTALLY_ROOT=/path/to/wordtally" >&2; exit 2; }
+# PBS starts the job in $HOME: relative FILEs are from the submit folder.
 cd "${PBS_O_WORKDIR:-$PWD}"
-source "$root/scripts/job-lib.sh"
-job_regression "${1:-}"
+source "$dir/job-lib.sh"
+job_regression pbs-regression.sh "$@"

@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
 #PBS -N wordtally-scaling
-#PBS -l select=1:ncpus=64
-#PBS -l place=excl
+#PBS -l nodes=1:ppn=1
 #PBS -l walltime=01:00:00
 #PBS -j oe
-# Strong-scaling study on one exclusive node: --sweep over 1..all cores (or LIST),
-# OMP_PLACES=cores OMP_PROC_BIND=close, CSV (and PNG with gnuplot) in OUT_DIR.
-# ncpus: the node's cores (a cpuset cgroup gives the job only these); place=excl: the whole node.
-#   qsub -v FILE=$PWD/data/gcide-1g.txt scripts/pbs-scaling.sh    (PBS Pro/OpenPBS, from the project
-#                                        folder; Torque: qsub -F "FILE" ... with -l nodes=1:ppn=N)
-#   bash scripts/pbs-scaling.sh FILE [LIST]      (no scheduler: runs here)
-# Settings (environment, or qsub -v): FILE, WORDTALLY, OUT_DIR, REPEAT, SWEEP, FORMAT, EXPECTED.
+# Strong-scaling study on one node: --sweep over 1..all cores (or LIST), OMP_PLACES=cores
+# OMP_PROC_BIND=close, CSV (and PNG with gnuplot) in OUT_DIR. The sweep spans the cores the job
+# may use (a cpuset gives it only those): ask for the whole node (Torque: -l nodes=1:ppn=CORES;
+# PBS Pro/OpenPBS: -l select=1:ncpus=CORES -l place=excl).
+#   qsub -l nodes=1:ppn=64 -v FILE=$PWD/data/gcide-1g.txt scripts/pbs-scaling.sh   (from the project folder)
+#   bash scripts/pbs-scaling.sh FILE... [LIST]      (no scheduler: runs here)
+# Settings (environment, or qsub -v): WORDTALLY, WORDTALLY_OPTS, OUT_DIR, REPEAT, SWEEP, FORMAT, EXPECTED (scripts/job-lib.sh).
 set -euo pipefail
-# PBS runs a copy of this script in $HOME: then the project is the folder qsub was called from.
-root=$(cd "$(dirname "$0")/.." 2>/dev/null && pwd || true)
-[ -f "$root/scripts/job-lib.sh" ] || root=${PBS_O_WORKDIR:-$PWD}
-root=${WORDTALLY_ROOT:-$root}
+# Find scripts/job-lib.sh: beside this file, or, when the batch system runs a copy of it from its
+# spool folder, beside the file that was submitted (Slurm: the job's Command), or in the folder it
+# was submitted from.
+[ -z "${SLURM_JOB_ID:-}" ] ||
+    submitted=$(scontrol show job "$SLURM_JOB_ID" 2>/dev/null | sed -n 's/^ *Command=\([^ ]*\).*/\1/p')
+for dir in ${WORDTALLY_ROOT:+"$WORDTALLY_ROOT/scripts"} "$(dirname "$0")" "$(dirname "${submitted:-.}")" \
+           "${SLURM_SUBMIT_DIR:-${PBS_O_WORKDIR:-$PWD}}/scripts" ""; do
+    [ -f "$dir/job-lib.sh" ] && break
+done
+[ -n "$dir" ] || { echo "pbs-scaling.sh: scripts/job-lib.sh not found: submit from the wordtally folder" \
+                        "or set WORDTALLY_ROOT=/path/to/wordtally" >&2; exit 2; }
+# PBS starts the job in $HOME: relative FILEs are from the submit folder.
 cd "${PBS_O_WORKDIR:-$PWD}"
-source "$root/scripts/job-lib.sh"
-job_scaling "${1:-}" "${2:-}"
+source "$dir/job-lib.sh"
+job_scaling pbs-scaling.sh "$@"

@@ -2,17 +2,26 @@
 #SBATCH --job-name=wordtally-count
 #SBATCH --nodes=1
 #SBATCH --ntasks=1
-#SBATCH --cpus-per-task=8
+#SBATCH --cpus-per-task=1
 #SBATCH --time=00:20:00
 #SBATCH --output=wordtally-count-%j.out
-# One count of FILE with the CPUs the job is given (default threads: those cores).
-#   sbatch scripts/slurm-count.sh FILE    (from the project folder; results in OUT_DIR, default .)
-#   bash scripts/slurm-count.sh FILE      (no scheduler: runs here)
-# Settings (environment): WORDTALLY, OUT_DIR, REPEAT, SWEEP, FORMAT, EXPECTED (scripts/job-lib.sh).
+# One count of the FILEs with the CPUs the job is given (default threads: those cores); the report
+# in OUT_DIR/count-JOBID.txt (.csv, .json with FORMAT), -v's thread placement in the log.
+# --cpus-per-task=1 fits any node: ask for the cores to count with (at most a node's: sinfo -o %c).
+#   sbatch -c 16 scripts/slurm-count.sh FILE...   (from anywhere; relative FILEs: from the submit folder)
+#   bash scripts/slurm-count.sh FILE...           (no scheduler: runs here)
+# Settings (environment): WORDTALLY, WORDTALLY_OPTS, OUT_DIR, REPEAT, SWEEP, FORMAT, EXPECTED (scripts/job-lib.sh).
 set -euo pipefail
-# Slurm runs a copy of this script from its spool folder: then the project is the submit folder.
-root=$(cd "$(dirname "$0")/.." 2>/dev/null && pwd || true)
-[ -f "$root/scripts/job-lib.sh" ] || root=${SLURM_SUBMIT_DIR:-$PWD}
-root=${WORDTALLY_ROOT:-$root}
-source "$root/scripts/job-lib.sh"
-job_count "${1:-}"
+# Find scripts/job-lib.sh: beside this file, or, when the batch system runs a copy of it from its
+# spool folder, beside the file that was submitted (Slurm: the job's Command), or in the folder it
+# was submitted from.
+[ -z "${SLURM_JOB_ID:-}" ] ||
+    submitted=$(scontrol show job "$SLURM_JOB_ID" 2>/dev/null | sed -n 's/^ *Command=\([^ ]*\).*/\1/p')
+for dir in ${WORDTALLY_ROOT:+"$WORDTALLY_ROOT/scripts"} "$(dirname "$0")" "$(dirname "${submitted:-.}")" \
+           "${SLURM_SUBMIT_DIR:-${PBS_O_WORKDIR:-$PWD}}/scripts" ""; do
+    [ -f "$dir/job-lib.sh" ] && break
+done
+[ -n "$dir" ] || { echo "slurm-count.sh: scripts/job-lib.sh not found: submit from the wordtally folder" \
+                        "or set WORDTALLY_ROOT=/path/to/wordtally" >&2; exit 2; }
+source "$dir/job-lib.sh"
+job_count slurm-count.sh "$@"

@@ -2,18 +2,27 @@
 #SBATCH --job-name=wordtally-regression
 #SBATCH --nodes=1
 #SBATCH --ntasks=1
-#SBATCH --cpus-per-task=8
+#SBATCH --cpus-per-task=1
 #SBATCH --time=00:30:00
 #SBATCH --output=wordtally-regression-%j.out
-# Regression: --verify (parallel against serial) and FILE.expected if present;
-# a mismatch fails the job (non-zero exit).
-#   sbatch scripts/slurm-regression.sh FILE    (from the project folder; results in OUT_DIR, default .)
-#   bash scripts/slurm-regression.sh FILE      (no scheduler: runs here)
-# Settings (environment): WORDTALLY, OUT_DIR, REPEAT, SWEEP, FORMAT, EXPECTED (scripts/job-lib.sh).
+# Regression, for each FILE: --verify (parallel against serial, exit 3 on a difference) and the
+# counts of the words in FILE.expected if present (exit 1 on a difference); any failure fails the
+# job. Results in OUT_DIR/regression-JOBID.txt.
+# --cpus-per-task=1 fits any node: ask for more (sbatch -c N) so the parallel path runs N threads.
+#   sbatch -c 4 scripts/slurm-regression.sh FILE...   (from anywhere)
+#   bash scripts/slurm-regression.sh FILE...          (no scheduler: runs here)
+# Settings (environment): WORDTALLY, WORDTALLY_OPTS, OUT_DIR, REPEAT, SWEEP, FORMAT, EXPECTED (scripts/job-lib.sh).
 set -euo pipefail
-# Slurm runs a copy of this script from its spool folder: then the project is the submit folder.
-root=$(cd "$(dirname "$0")/.." 2>/dev/null && pwd || true)
-[ -f "$root/scripts/job-lib.sh" ] || root=${SLURM_SUBMIT_DIR:-$PWD}
-root=${WORDTALLY_ROOT:-$root}
-source "$root/scripts/job-lib.sh"
-job_regression "${1:-}"
+# Find scripts/job-lib.sh: beside this file, or, when the batch system runs a copy of it from its
+# spool folder, beside the file that was submitted (Slurm: the job's Command), or in the folder it
+# was submitted from.
+[ -z "${SLURM_JOB_ID:-}" ] ||
+    submitted=$(scontrol show job "$SLURM_JOB_ID" 2>/dev/null | sed -n 's/^ *Command=\([^ ]*\).*/\1/p')
+for dir in ${WORDTALLY_ROOT:+"$WORDTALLY_ROOT/scripts"} "$(dirname "$0")" "$(dirname "${submitted:-.}")" \
+           "${SLURM_SUBMIT_DIR:-${PBS_O_WORKDIR:-$PWD}}/scripts" ""; do
+    [ -f "$dir/job-lib.sh" ] && break
+done
+[ -n "$dir" ] || { echo "slurm-regression.sh: scripts/job-lib.sh not found: submit from the wordtally folder" \
+                        "or set WORDTALLY_ROOT=/path/to/wordtally" >&2; exit 2; }
+source "$dir/job-lib.sh"
+job_regression slurm-regression.sh "$@"

@@ -9,6 +9,9 @@
  *   WT_FAULT_RESIZE_AT=B, WT_FAULT_RESIZE_TO=S
  *                         the first pread whose range passes offset B first truncates the file to
  *                         S bytes (smaller or larger): the file changes size during the run
+ *   WT_FAULT_FLIP_AT=B    inside an OpenMP parallel region (omp_in_parallel), a pread that covers
+ *                         offset B reads a space there: the parallel path sees other bytes than
+ *                         the serial one, so --verify must find the difference (exit 3)
  * Counters are atomic: the program's OpenMP threads call pread at the same time. */
 #include <dlfcn.h>
 #include <errno.h>
@@ -68,6 +71,16 @@ static int inject(uint64_t off, size_t *n)
     return 0;
 }
 
+/* Whether the caller is in an active OpenMP parallel region: the program's own libgomp is asked,
+ * if it has one (the shim itself does not link OpenMP). */
+static int in_parallel(void)
+{
+    static int (*omp_in_parallel)(void);
+    if (!omp_in_parallel)
+        *(void **)&omp_in_parallel = dlsym(RTLD_DEFAULT, "omp_in_parallel");
+    return omp_in_parallel && omp_in_parallel();
+}
+
 static ssize_t faulty_pread(int fd, void *buf, size_t n, off_t off)
 {
     static pread_fn real;
@@ -83,7 +96,11 @@ static ssize_t faulty_pread(int fd, void *buf, size_t n, off_t off)
     }
     if (inject((uint64_t)off, &n) < 0)
         return -1;
-    return real(fd, buf, n, off);
+    ssize_t r = real(fd, buf, n, off);
+    uint64_t flip = env_u64("WT_FAULT_FLIP_AT", UINT64_MAX);
+    if (r > 0 && flip >= (uint64_t)off && flip < (uint64_t)off + (uint64_t)r && in_parallel())
+        ((char *)buf)[flip - (uint64_t)off] = ' ';
+    return r;
 }
 
 ssize_t pread(int fd, void *buf, size_t n, off_t off)

@@ -125,6 +125,23 @@ def test_errors(d):
                 q + ": file changed size while being counted", counts=[2, 1, 0, 0])
 
 
+def test_verify_mismatch(d):
+    """The parallel path reads a space where a 'dog' is, the serial path the real byte: --verify
+    must name the chunk and word and exit 3; without --verify the changed count is what is read."""
+    p = os.path.join(d, "mismatch")
+    data = b"cat " * 5000 + b"dog " + b"boy " * 5000
+    with open(p, "wb") as f:
+        f.write(data)
+    at = data.index(b"dog") + 1
+    faults = {"WT_FAULT_PATH": p, "WT_FAULT_FLIP_AT": at}
+    for args in (["-t", "2"], ["-t", "3", "-c", "1K"], ["-t", "2", "--io", "pread", "-c", "7"]):
+        rc, out, err = run(["--verify"] + args + [p], faults)
+        check(rc == 3 and "verification failed" in err and "word 'dog': parallel 0, serial 1" in err,
+              "flipped byte in the parallel path, --verify %s: rc %d, %r" % (args, rc, err))
+    rc, out, err = run(["-f", "json", "--serial", p], faults)
+    check(rc == 0 and total(out) == [1, 5000, 5000, 0], "the serial path never sees the flip: %r" % err)
+
+
 def main():
     for f in (PROG, SHIM):
         if not os.path.exists(f):
@@ -132,6 +149,7 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         test_exact(d)
         test_errors(d)
+        test_verify_mismatch(d)
     tally.finish()
 
 

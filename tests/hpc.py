@@ -17,6 +17,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import WORDS, Tally, oracle  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
+# Optional: the corpus generator and tests/fault_shim.c's library, for the job scripts' tests.
+GEN = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
+SHIM = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SWEEP_HEADER = "threads,seconds,gb_per_s,speedup,efficiency"
 tally = Tally("hpc")
@@ -282,14 +285,18 @@ JOBS = ["slurm-scaling.sh", "slurm-count.sh", "slurm-regression.sh",
         "pbs-scaling.sh", "pbs-count.sh", "pbs-regression.sh"]
 
 
-def script(name, args, env, cwd):
-    return subprocess.run(["bash", os.path.join(ROOT, "scripts", name)] + args, capture_output=True,
+def script(name, args, env, cwd, path=None):
+    return subprocess.run(["bash", path or os.path.join(ROOT, "scripts", name)] + args, capture_output=True,
                           env=clean_env(dict(env, WORDTALLY=PROG)), cwd=cwd)
+
+
+def out_files(d, prefix):
+    return [os.path.join(d, f) for f in sorted(os.listdir(d)) if f.startswith(prefix)] if os.path.isdir(d) else []
 
 
 def test_job_scripts(path, d):
     want = oracle(path)
-    for name in JOBS + ["job-lib.sh", "plot-scaling"]:
+    for name in JOBS + ["job-lib.sh", "plot-scaling", "run-main-job.sh", "make-gcide-corpus.sh"]:
         r = subprocess.run(["bash", "-n", os.path.join(ROOT, "scripts", name)], capture_output=True)
         check(r.returncode == 0, "bash -n scripts/%s: %r" % (name, r.stderr))
     for name in JOBS:
@@ -310,23 +317,100 @@ def test_job_scripts(path, d):
         check(b"OMP_PLACES=cores OMP_PROC_BIND=close" in r.stdout, "%s-scaling.sh: the runtime binds" % sched)
         if shutil.which("gnuplot"):
             check(any(f.endswith(".png") for f in csvs), "%s-scaling.sh: a PNG" % sched)
-        r = script(sched + "-count.sh", [path], {"FORMAT": "json"}, d)
+        r = script(sched + "-count.sh", [path], {"FORMAT": "json", "OUT_DIR": out}, d)
         j = json.loads(r.stdout[r.stdout.index(b"{"):]) if b"{" in r.stdout else {}
         check(r.returncode == 0 and j.get("total") == want, "%s-count.sh counts" % sched)
+        saved = out_files(out, "count-")
+        check(len(saved) == 1 and saved[0].endswith(".json") and json.load(open(saved[0])).get("total") == want,
+              "%s-count.sh: the report in OUT_DIR: %s" % (sched, saved))
+        check(placement(r.stderr), "%s-count.sh: -v says where each thread counted" % sched)
         expected = os.path.join(d, "expected")
         with open(expected, "w") as f:
-            f.write(" ".join(WORDS) + "\n" + " ".join(map(str, want)) + "\n")
-        r = script(sched + "-regression.sh", [path], {"EXPECTED": expected}, d)
-        check(r.returncode == 0 and b"OK: equal to the expected counts" in r.stdout,
-              "%s-regression.sh passes: %r" % (sched, r.stderr))
+            f.write("".join("%s %d\n" % wc for wc in zip(WORDS, want)))
+        r = script(sched + "-regression.sh", [path], {"EXPECTED": expected, "OUT_DIR": out}, d)
+        check(r.returncode == 0 and b"equal to the expected counts" in r.stdout and
+              len(out_files(out, "regression-")) == 1, "%s-regression.sh passes: %r" % (sched, r.stderr))
         with open(expected, "w") as f:
-            f.write(" ".join(WORDS) + "\n" + " ".join(str(x + 1) for x in want) + "\n")
+            f.write("".join("%s %d\n" % (w, c + 1) for w, c in zip(WORDS, want)))
         r = script(sched + "-regression.sh", [], {"EXPECTED": expected, "FILE": path}, d)
-        check(r.returncode != 0 and b"FAIL: counts" in r.stderr, "%s-regression.sh fails on a mismatch" % sched)
+        check(r.returncode == 1 and b"FAIL" in r.stderr and b"counts " in r.stderr,
+              "%s-regression.sh fails on a wrong expected count (exit 1): %r" % (sched, r.stderr))
         r = script(sched + "-count.sh", [], {}, d)
         check(r.returncode == 2 and b"usage" in r.stderr, "%s-count.sh without FILE: usage" % sched)
     r = subprocess.run([os.path.join(ROOT, "scripts", "plot-scaling"), path], capture_output=True)
     check(r.returncode != 0 and b"not a wordtally --sweep CSV" in r.stderr, "plot-scaling rejects other files")
+
+
+def test_job_inputs(path, d):
+    """Several FILEs, WORDTALLY_OPTS, wordtally-gen's FILE.expected, exit-status messages, a copy of
+    a script away from the project (as Slurm and PBS run them)."""
+    want = oracle(path)
+    out = os.path.join(d, "inputs")
+    other = os.path.join(d, "other.txt")
+    with open(other, "wb") as f:
+        f.write(b"dog dog cat\n")
+    r = script("slurm-count.sh", [path, other], {"FORMAT": "json", "OUT_DIR": out}, d)
+    j = json.loads(r.stdout[r.stdout.index(b"{"):]) if b"{" in r.stdout else {}
+    check(r.returncode == 0 and j.get("total") == [want[0] + 2, want[1] + 1] + want[2:] and len(j.get("files", [])) == 2,
+          "slurm-count.sh FILE FILE: both counted: %r" % r.stderr[-300:])
+    r = script("slurm-count.sh", [other], {"FORMAT": "json", "WORDTALLY_OPTS": "-w dog -c 4K -t 2"}, d)
+    j = json.loads(r.stdout[r.stdout.index(b"{"):]) if b"{" in r.stdout else {}
+    check(r.returncode == 0 and j.get("total") == [2] and j.get("threads") == 2, "WORDTALLY_OPTS reach wordtally: %s" % j)
+    if GEN:
+        gen = os.path.join(d, "gen.txt")
+        subprocess.run([GEN, "-s", "7", "-w", "ox", "-w", "dog", "300K", gen], check=True, capture_output=True)
+        gen2 = os.path.join(d, "gen2.txt")
+        subprocess.run([GEN, "-s", "8", "200K", gen2], check=True, capture_output=True)
+        r = script("slurm-regression.sh", [gen, gen2], {"OUT_DIR": out}, d)
+        check(r.returncode == 0 and r.stdout.count(b"equal to the expected counts") == 2 and b"ox dog = " in r.stdout,
+              "slurm-regression.sh on two wordtally-gen corpora, each with its FILE.expected: %r" % r.stderr)
+        shutil.copy(gen2 + ".expected", gen2 + ".good")
+        with open(gen2 + ".expected", "a") as f:
+            f.write("cat\n")
+        r = script("slurm-regression.sh", [gen, gen2], {}, d)
+        check(r.returncode == 1 and b"not one 'WORD COUNT' line per word" in r.stderr and
+              b"equal to the expected counts" in r.stdout, "a malformed FILE.expected fails the job, the other FILE is checked")
+        shutil.copy(gen2 + ".good", gen2 + ".expected")
+    r = script("pbs-regression.sh", [os.path.join(d, "missing"), other], {}, d)
+    check(r.returncode == 1 and b"(an input could not be read" in r.stderr and b"disagree" not in r.stderr,
+          "exit 1 is said to be an input error: %r" % r.stderr)
+    r = script("slurm-count.sh", [other], {"WORDTALLY_OPTS": "--bogus"}, d)
+    check(r.returncode == 2 and b"exited 2 (usage error" in r.stderr, "exit 2 is said to be a usage error: %r" % r.stderr)
+    if SHIM:
+        mismatch = os.path.join(d, "mismatch.txt")
+        with open(mismatch, "wb") as f:
+            f.write(b"cat " * 30000 + b"dog " + b"boy " * 30000)
+        r = script("slurm-regression.sh", [mismatch], {"LD_PRELOAD": SHIM, "WT_FAULT_PATH": mismatch,
+                   "WT_FAULT_FLIP_AT": str(120001), "WORDTALLY_OPTS": "-t 2"}, d)
+        check(r.returncode == 3 and b"(the parallel and serial paths disagree)" in r.stderr,
+              "--verify mismatch: the job exits 3 and says why: %r" % r.stderr)
+    # The batch system runs a copy from its spool folder, away from scripts/job-lib.sh.
+    spool = os.path.join(d, "spool")
+    os.makedirs(spool, exist_ok=True)
+    copy = os.path.join(spool, "slurm_script")
+    shutil.copy(os.path.join(ROOT, "scripts", "slurm-count.sh"), copy)
+    r = script("", [other], {}, spool, path=copy)
+    check(r.returncode == 2 and b"slurm-count.sh: scripts/job-lib.sh not found" in r.stderr and b"WORDTALLY_ROOT" in r.stderr,
+          "a copy away from the project: a clear message naming the script: %r" % r.stderr)
+    r = script("", [other], {"WORDTALLY_ROOT": ROOT}, spool, path=copy)
+    check(r.returncode == 0 and b"== slurm-count.sh job" in r.stdout, "... and WORDTALLY_ROOT finds it")
+    r = script("", [other], {"SLURM_SUBMIT_DIR": ROOT}, spool, path=copy)
+    check(r.returncode == 0, "... as does submitting from the project folder")
+
+
+def test_gcide_corpus(d):
+    """make-gcide-corpus.sh: readable by other users (a batch job may run as one), FILE.expected in
+    the generator's format, and the regression job agrees with it."""
+    out = os.path.join(d, "gcide", "g.txt")
+    r = subprocess.run(["bash", os.path.join(ROOT, "scripts", "make-gcide-corpus.sh"), out, "1000"],
+                       capture_output=True, preexec_fn=lambda: os.umask(0o022))
+    mode = os.stat(out).st_mode & 0o777 if os.path.exists(out) else 0
+    check(r.returncode == 0 and mode == 0o644, "make-gcide-corpus.sh: mode %o under umask 022" % mode)
+    lines = open(out + ".expected").read().splitlines() if os.path.exists(out + ".expected") else []
+    check([x.split()[0] for x in lines] == WORDS and all(len(x.split()) == 2 for x in lines),
+          "make-gcide-corpus.sh: one 'WORD COUNT' line per word: %s" % lines)
+    r = subprocess.run(["bash", os.path.join(ROOT, "scripts", "run-main-job.sh"), PROG, out], capture_output=True)
+    check(r.returncode == 0 and b"equal to the expected counts" in r.stdout, "run-main-job.sh: %r" % r.stderr)
 
 
 def main():
@@ -346,6 +430,8 @@ def main():
         test_topology()
         test_placement(path)
         test_job_scripts(path, d)
+        test_job_inputs(path, d)
+        test_gcide_corpus(d)
     tally.finish()
 
 

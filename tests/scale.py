@@ -15,6 +15,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import WORDS, Tally, oracle, totals_csv  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
+from expected import read_expected  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
 GEN = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "./wordtally-gen")
@@ -28,8 +30,8 @@ check = tally.check
 
 def expected(path):
     """FILE.expected: one 'WORD COUNT' line per word, as wordtally-gen writes it."""
-    rows = [line.rsplit(b" ", 1) for line in open(path + ".expected", "rb").read().splitlines()]
-    return [r[0].decode("latin-1") for r in rows], [int(r[1]) for r in rows]
+    words, counts = read_expected(path + ".expected")
+    return [w.decode("latin-1") for w in words], counts
 
 
 def gen(args, env=None):
