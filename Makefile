@@ -358,3 +358,9 @@ check-fresh-root:
 check: check-vocab
 check-vocab: $(PROGRAM)
 	python3 tests/vocab.py ./$(PROGRAM) $(if $(filter yes,$(strip $(VOCAB_BIG))),--big)
+
+# ---- the Spack package through a stand-in for Spack's package API (tests/spack_package.py) ----
+.PHONY: check-spack-package
+check: check-spack-package
+check-spack-package:
+	python3 tests/spack_package.py
