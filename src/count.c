@@ -70,13 +70,17 @@ static int count_parallel(const void *ctx, size_t first, size_t last, uint64_t *
     const size_t nwords = w->s->words->n;
     int err = 0;
 
-#pragma omp parallel num_threads(w->s->threads) reduction(+ : counts[:nwords])
+    /* No OpenMP array reduction: its private copies live on each thread's stack (8 bytes a word,
+     * 32 KiB for 4,096 words), which a small OMP_STACKSIZE or `ulimit -s` turns into SIGSEGV.
+     * Each thread's counters are on the heap instead, added up under a lock at the end. */
+#pragma omp parallel num_threads(w->s->threads)
     {
         /* Each thread allocates and first-touches its own buffer: it stays in that core's cache
          * and, on a NUMA node, in that core's memory. */
         team_place_enter(w->s->place); /* first: the buffer below is touched where it counts */
         uint8_t *buf = window_buffer(w);
-        if (!buf && !w->mem) {
+        uint64_t *mine = calloc(nwords, sizeof *mine);
+        if ((!buf && !w->mem) || !mine) {
 #pragma omp atomic write
             err = ENOMEM;
         }
@@ -87,7 +91,7 @@ static int count_parallel(const void *ctx, size_t first, size_t last, uint64_t *
             failed = err;
             if (failed)
                 continue; /* an OpenMP loop cannot break: the rest of the team skips */
-            int e = count_entry(w, &w->t[i], buf, w->rows ? w->rows + i * nwords : counts);
+            int e = count_entry(w, &w->t[i], buf, w->rows ? w->rows + i * nwords : mine);
             team_place_seen(w->s->place);
             if (w->s->progress && omp_get_thread_num() == 0)
                 progress_tick(w->s->progress); /* thread 0 only: no lock, no shared clock */
@@ -96,6 +100,12 @@ static int count_parallel(const void *ctx, size_t first, size_t last, uint64_t *
                 err = e;
             }
         }
+        if (mine && !w->rows) {
+#pragma omp critical(count_parallel_sum)
+            for (size_t k = 0; k < nwords; k++)
+                counts[k] += mine[k];
+        }
+        free(mine);
         block_free(buf);
     }
     return err;

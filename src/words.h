@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WORDS_MAX_COUNT 4096 /* per-thread counters live on the stack of every OpenMP thread */
+#define WORDS_MAX_COUNT 4096 /* every thread keeps a counter per word */
 #define WORDS_MAX_LEN 4096   /* the read-ahead after every block is WORDS_MAX_LEN + 1 bytes at most */
 
 /* SPEC §1: the twelve whitespace bytes (Python's str.isspace() on Latin-1). */
