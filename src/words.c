@@ -60,6 +60,34 @@ int words_add(wordlist *w, const char *word, const char **why)
     return 0;
 }
 
+/* Reads one line into line[] (without its LF), at most WORDS_MAX_LEN + 1 bytes (a word and the CR
+ * of a Windows line end), so that memory stays bounded whatever the file holds: a file without
+ * newlines or /dev/zero stops at its first NUL or at the first byte a word cannot have.
+ * Returns the length, -1 at the end of the file, or -2 with *why set. */
+static long read_line(FILE *f, char line[WORDS_MAX_LEN + 2], const char **why)
+{
+    long n = 0;
+    int c;
+    while ((c = getc(f)) != EOF && c != '\n') {
+        if (c == '\0') {
+            *why = "word contains a NUL byte";
+            return -2;
+        }
+        /* Byte WORDS_MAX_LEN + 1 may only be the CR of a CRLF line end. */
+        if (n > WORDS_MAX_LEN || (n == WORDS_MAX_LEN && c != '\r')) {
+            *why = "word longer than 4096 bytes";
+            return -2;
+        }
+        line[n++] = (char)c;
+    }
+    if (c == EOF && n == 0)
+        return -1;
+    if (n && line[n - 1] == '\r') /* files written on Windows */
+        n--;
+    line[n] = '\0';
+    return n;
+}
+
 int words_add_file(wordlist *w, const char *path, const char **why)
 {
     FILE *f = fopen(path, "rb");
@@ -67,28 +95,16 @@ int words_add_file(wordlist *w, const char *path, const char **why)
         *why = NULL;
         return -1;
     }
-    char *line = NULL;
-    size_t cap = 0, added = 0;
-    ssize_t got;
+    char line[WORDS_MAX_LEN + 2];
+    size_t added = 0;
+    long n;
     int rc = 0;
-    while ((got = getline(&line, &cap, f)) >= 0) {
-        size_t n = (size_t)got;
-        if (n && line[n - 1] == '\n')
-            line[--n] = '\0';
-        if (n && line[n - 1] == '\r') /* files written on Windows */
-            line[--n] = '\0';
-        if (n == 0)
-            continue;
-        if (strlen(line) != n) {
-            *why = "word contains a NUL byte";
+    while ((n = read_line(f, line, why)) != -1) {
+        if (n == -2 || (n > 0 && words_add(w, line, why) < 0)) {
             rc = -1;
             break;
         }
-        if (words_add(w, line, why) < 0) {
-            rc = -1;
-            break;
-        }
-        added++;
+        added += n > 0;
     }
     if (rc == 0 && ferror(f)) {
         *why = NULL;
@@ -98,7 +114,6 @@ int words_add_file(wordlist *w, const char *path, const char **why)
         rc = -1;
     }
     int saved = errno;
-    free(line);
     fclose(f);
     errno = saved;
     return rc;
