@@ -38,8 +38,8 @@ typedef struct {
     int nfiles;
 } options;
 
-/* Returns -1 to go on, or an exit code: EXIT_OK after --help/--version, EXIT_USAGE after
- * printing a one-line error. */
+/* Returns -1 to go on, or an exit code: EXIT_OK after --help/--version (EXIT_INPUT if writing
+ * them failed), EXIT_USAGE after printing a one-line error. */
 int cli_parse(int argc, char **argv, options *o);
 void cli_free(options *o);
 

@@ -1,7 +1,9 @@
 /* stdfd.c - keeping the standard descriptors 0, 1 and 2 from being reused by open(). */
 #include "stdfd.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 void stdfd_reserve(void)
@@ -18,4 +20,13 @@ void stdfd_reserve(void)
             close(got);
         }
     }
+}
+
+int stdfd_flush(FILE *out)
+{
+    errno = 0;
+    if (fflush(out) == 0 && !ferror(out))
+        return 0;
+    fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno ? errno : EIO));
+    return -1;
 }
