@@ -75,7 +75,7 @@ static int check_options(int status, const options *o)
         fputs("wordtally: --per-chunk: not with MPI ranks: use wordtally (without MPI)\n", stderr);
         return EXIT_USAGE;
     }
-    int stdin_named = o->nfiles == 0;
+    int stdin_named = o->nfiles == 0 && !o->topology; /* --topology reads no input */
     for (int i = 0; status < 0 && i < o->nfiles; i++)
         stdin_named |= strcmp(o->files[i], "-") == 0;
     if (status >= 0 || !stdin_named)
@@ -83,6 +83,16 @@ static int check_options(int status, const options *o)
     fputs("wordtally: -: standard input cannot be shared between MPI ranks; give FILE names "
           "(or run wordtally without MPI)\n", stderr);
     return EXIT_USAGE;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * 1099511628211ULL;
+}
+
+static uint64_t mix_text(uint64_t h, const char *text)
+{
+    return mix(mix(h, strlen(text)), words_hash((const uint8_t *)text, strlen(text)));
 }
 
 /* A digest of the word list: ranks that read different --words-file copies must not add up the
@@ -95,6 +105,27 @@ static uint64_t words_digest(const wordlist *w)
     return h;
 }
 
+/* A digest of every other setting that shapes the shares or the report. Ranks launched with
+ * different command lines (an MPMD launch, node-local globs or scripts) would otherwise hang in a
+ * collective call (another number of FILEs) or add up overlapping shares (another chunk size):
+ * a wrong count. The thread count and the binding may differ: they shape neither. */
+static uint64_t settings_digest(const options *o)
+{
+    uint64_t h = 1469598103934665603ULL;
+    h = mix(h, (uint64_t)o->nfiles);
+    for (int i = 0; i < o->nfiles; i++)
+        h = mix_text(h, o->files[i]);
+    h = mix(h, o->chunk_size);
+    h = mix(h, (uint64_t)o->mode);
+    h = mix(h, (uint64_t)o->format);
+    h = mix_text(h, o->kernel);
+    h = mix(h, (uint64_t)o->io);
+    h = mix(h, (uint64_t)o->per_chunk);
+    h = mix(h, (uint64_t)o->topology);
+    h = mix(h, (uint64_t)o->repeat);
+    return mix_text(h, o->sweep ? o->sweep : "");
+}
+
 int ranks_check_options(int status, const options *o)
 {
     status = check_options(status, o);
@@ -103,12 +134,22 @@ int ranks_check_options(int status, const options *o)
      * would leave them waiting for ever. */
     int worst;
     MPI_Allreduce(&status, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    uint64_t digest = status < 0 ? words_digest(&o->words) : 0, lo, hi;
-    MPI_Allreduce(&digest, &lo, 1, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD);
-    MPI_Allreduce(&digest, &hi, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
-    if (worst < 0 && lo != hi) {
+    uint64_t digest[2] = {0, 0}, lo[2], hi[2];
+    if (status < 0) {
+        digest[0] = words_digest(&o->words);
+        digest[1] = settings_digest(o);
+    }
+    MPI_Allreduce(digest, lo, 2, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(digest, hi, 2, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+    if (worst < 0 && lo[0] != hi[0]) {
         fputs("wordtally: the MPI ranks read different word lists (--words-file differs between "
               "nodes?)\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (worst < 0 && lo[1] != hi[1]) {
+        fputs("wordtally: the MPI ranks were given different command lines (FILEs, --chunk-size, "
+              "--format, --kernel, --io or the counting mode differ between ranks)\n",
+              stderr);
         return EXIT_USAGE;
     }
     if (worst != status && rank == 0)

@@ -183,6 +183,32 @@ def test_errors(files, want, d):
           and r.stdout == b"", "words files that differ on rank 2: exit 2 (%r)" % (err,))
 
 
+def test_settings_agree(files, want):
+    """Ranks launched with different command lines (MPMD): whatever shapes the shares or the report
+    must agree, or every rank stops with exit 2; nobody hangs, no wrong count with exit 0."""
+    good, other = files["random-1"], files["real-text"]
+    for case, a, b in [("another --chunk-size", ["-c", "1K", good], ["-c", "4K", good]),
+                       ("another number of FILEs", [good, good], [good]),
+                       ("other FILEs", [good], [other]),
+                       ("another --format", ["-f", "csv", good], ["-f", "json", good]),
+                       ("another mode", ["--serial", good], [good]),
+                       ("another --io", ["--io", "mmap", good], [good]),
+                       ("another --kernel", ["--kernel", "scalar", good], [good]),
+                       ("--topology on one rank only", ["--topology", good], [good])]:
+        r = mpirun(1, a, extra=[(["-np", "1"], b)])
+        err = ours(r.stderr) if r else []
+        check(r is not None and r.returncode == 2 and len(err) == 1 and
+              "different command lines" in err[0] and r.stdout == b"",
+              "MPMD, %s: exit 2, one message, no hang (%r)" % (case, r and (r.returncode, err)))
+    # The thread count is the rank's own: it may differ.
+    r = mpirun(1, ["-f", "csv", "-t", "1", good], extra=[(["-np", "1"], ["-f", "csv", "-t", "2", good])])
+    check(r is not None and r.returncode == 0 and integration.totals_csv(r.stdout) == want["random-1"],
+          "MPMD, another -t: counted exactly")
+    r = mpirun(2, ["--topology"])
+    check(r is not None and r.returncode == 0 and b"plan:" in r.stdout and not ours(r.stderr),
+          "--topology without FILE: the plan, exit 0 (%r)" % (r and (r.returncode, r.stderr[-300:]),))
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
         files = integration.make_files(d)
@@ -190,6 +216,7 @@ def main():
         test_counts(files, want)
         test_paths(files, want, d)
         test_errors(files, want, d)
+        test_settings_agree(files, want)
     tally.finish()
 
 
