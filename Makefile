@@ -55,7 +55,7 @@ ifneq ($(filter thread,$(subst $(comma), ,$(SANITIZE))),)
 endif
 
 LIB_SRC := src/cli.c src/chunks.c src/count.c src/input.c src/kernel.c src/kernel_scalar.c \
-           src/plan.c src/progress.c src/run.c src/buildinfo.c \
+           src/plan.c src/progress.c src/run.c src/buildinfo.c src/quote.c \
            src/report.c src/stdfd.c src/topo.c src/verify.c src/words.c \
            src/sweep.c src/vocab.c src/vocab_count.c src/vocab_run.c
 # Vector kernels: target attributes inside; empty on other architectures.
@@ -67,6 +67,7 @@ TEST_SUITES := check_chunks check_kernel check_cli check_words check_verify
 TEST_SUITES += check_sweep
 TEST_SUITES += check_mapio
 TEST_SUITES += check_count check_vocab
+TEST_SUITES += check_quote
 TEST_BIN := $(BUILD)/check_all
 
 PROGRAM := $(if $(strip $(SANITIZE)),$(BUILD)/wordtally,wordtally)

@@ -6,6 +6,8 @@
 #include "buildinfo.h"
 #include "mapio.h"
 #include "progress.h"
+#include "quote.h"
+#include "stdfd.h"
 #include "sweep.h"
 #include "vocab_run.h"
 
@@ -145,9 +147,9 @@ int parse_size(const char *s, uint64_t *out)
 static int usage_error(const char *option, const char *value, const char *why)
 {
     if (value)
-        fprintf(stderr, "wordtally: %s '%s': %s (try --help)\n", option, value, why);
+        fprintf(stderr, "wordtally: %s %s: %s (try --help)\n", option, quote_value(0, value), why);
     else
-        fprintf(stderr, "wordtally: %s: %s (try --help)\n", option, why);
+        fprintf(stderr, "wordtally: %s: %s (try --help)\n", quote_name(0, option), why);
     return EXIT_USAGE;
 }
 
@@ -314,10 +316,10 @@ int cli_parse(int argc, char **argv, options *o)
             break;
         case 'h':
             fputs(usage, stdout);
-            return EXIT_OK;
+            return stdfd_flush(stdout) < 0 ? EXIT_INPUT : EXIT_OK;
         case 'V':
             buildinfo_print(stdout);
-            return EXIT_OK;
+            return stdfd_flush(stdout) < 0 ? EXIT_INPUT : EXIT_OK;
         case ':':
             return usage_error(bad_option(argv, optbuf), NULL, "needs a value");
         default:

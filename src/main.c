@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "plan.h"
 #include "progress.h"
+#include "quote.h"
 #include "ranks.h"
 #include "report.h"
 #include "run.h"
@@ -39,7 +40,7 @@ static int tally_input(void *ctx, const run_result *r)
     t->run.serial_seconds += r->st->serial_seconds;
     if (r->err) {
         snprintf(f->reason, sizeof f->reason, "%s", input_strerror(r->err));
-        fprintf(stderr, "wordtally: %s: %s\n", f->name, f->reason);
+        fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, f->name), f->reason);
         f->failed = 1;
         if (t->status == EXIT_OK)
             t->status = EXIT_INPUT;

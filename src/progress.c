@@ -1,5 +1,6 @@
 /* progress.c - progress on stderr: bytes done, GB/s, time left, at most 4 lines a second. */
 #include "progress.h"
+#include "quote.h"
 #include "timer.h"
 
 #include <time.h>
@@ -24,7 +25,8 @@ static void print_line(progress *p, double t)
 {
     uint64_t done = atomic_load_explicit(&p->done, memory_order_relaxed);
     double secs = t - p->start, rate = secs > 0 ? (double)done / secs : 0;
-    fprintf(p->out, "%swordtally: %s: %.2f", p->tty ? "\r" : "", p->name, (double)done / 1e9);
+    fprintf(p->out, "%swordtally: %s: %.2f", p->tty ? "\r" : "", quote_name(0, p->name),
+            (double)done / 1e9);
     if (p->total) {
         fprintf(p->out, " / %.2f GB %3.0f%%", (double)p->total / 1e9,
                 100.0 * (double)done / (double)p->total);

@@ -3,6 +3,7 @@
 #include "report.h"
 
 #include "cli.h"
+#include "quote.h"
 #include "timer.h"
 
 #include <errno.h>
@@ -446,13 +447,14 @@ int report_chunk_end(const chunk_report *r)
 void report_mismatch(FILE *out, const char *name, const wordlist *w, const count_stats *st)
 {
     if (st->where.found)
-        fprintf(out, "wordtally: %s: verification failed: chunk %llu (offset %llu), word '%s': "
-                     "parallel %llu, serial %llu\n", name, (unsigned long long)st->where_chunk,
-                (unsigned long long)st->where_offset, w->word[st->where.word],
+        fprintf(out, "wordtally: %s: verification failed: chunk %llu (offset %llu), word %s: "
+                     "parallel %llu, serial %llu\n", quote_name(0, name),
+                (unsigned long long)st->where_chunk, (unsigned long long)st->where_offset,
+                quote_value(1, w->word[st->where.word]),
                 (unsigned long long)st->where.a, (unsigned long long)st->where.b);
     else
         fprintf(out, "wordtally: %s: verification failed: the totals differ, but no single "
-                     "chunk reproduces it\n", name);
+                     "chunk reproduces it\n", quote_name(0, name));
 }
 
 /* ---- --top and --vocab ---- */

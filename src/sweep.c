@@ -5,6 +5,7 @@
 #include "count.h"
 #include "input.h"
 #include "mapio.h"
+#include "quote.h"
 #include "report.h"
 #include "run.h"
 #include "timer.h"
@@ -103,7 +104,7 @@ static int check_inputs(const plan *p, uint64_t *sizes)
         input in;
         int err = input_open(&in, p->names[i]);
         if (err) {
-            fprintf(stderr, "wordtally: %s: %s\n", p->names[i], input_strerror(err));
+            fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, p->names[i]), input_strerror(err));
             return EXIT_INPUT;
         }
         int seekable = in.seekable;
@@ -111,7 +112,7 @@ static int check_inputs(const plan *p, uint64_t *sizes)
         input_close(&in);
         if (!seekable) {
             fprintf(stderr, "wordtally: %s: not a regular file; --sweep and --repeat read each "
-                            "input several times\n", p->names[i]);
+                            "input several times\n", quote_name(0, p->names[i]));
             return EXIT_USAGE;
         }
     }
@@ -130,7 +131,7 @@ static int keep_counts(void *ctx, const run_result *r)
 {
     timed_run *t = ctx;
     if (r->err) {
-        fprintf(stderr, "wordtally: %s: %s\n", r->name, input_strerror(r->err));
+        fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, r->name), input_strerror(r->err));
         return EXIT_INPUT; /* timings of part of the inputs would mislead */
     }
     const size_t nw = t->s->words->n;
@@ -212,7 +213,7 @@ int sweep_run(const plan *p, const topo *machine)
     else if (list)
         list[0] = base->threads;
     if (n < 0) {
-        fprintf(stderr, "wordtally: --sweep '%s': %s\n", o->sweep, why);
+        fprintf(stderr, "wordtally: --sweep %s: %s\n", quote_value(0, o->sweep), why);
         free(list);
         free(sizes);
         return EXIT_USAGE;
@@ -252,9 +253,10 @@ int sweep_run(const plan *p, const topo *machine)
                 break;
             long d = e == 0 && r == 0 ? -1 : sweep_first_difference(first, counts, ncounts);
             if (d >= 0) {
-                fprintf(stderr, "wordtally: %s: counts differ between runs: word '%s' is %llu "
+                fprintf(stderr, "wordtally: %s: counts differ between runs: word %s is %llu "
                                 "in the first run (%d thread%s) but %llu with %d thread%s (run "
-                                "%d)\n", p->names[d / (long)nw], o->words.word[d % (long)nw],
+                                "%d)\n", quote_name(0, p->names[d / (long)nw]),
+                        quote_value(1, o->words.word[d % (long)nw]),
                         (unsigned long long)first[d], list[0], list[0] == 1 ? "" : "s",
                         (unsigned long long)counts[d], t, t == 1 ? "" : "s", r + 1);
                 status = EXIT_MISMATCH;

@@ -1,6 +1,9 @@
 /* topo.c - hwloc: init, load, query the allowed cores, bind, destroy (hwloc-hello's idiom). */
 #include "topo.h"
 
+#include "quote.h"
+#include "stdfd.h"
+
 #include <errno.h>
 #include <omp.h>
 #include <sched.h>
@@ -159,8 +162,9 @@ int topo_default_threads(const topo *t, const char **source)
             *source = "OMP_NUM_THREADS";
             return n;
         }
-        fprintf(stderr, "wordtally: warning: ignoring OMP_NUM_THREADS='%s' (not a thread count "
-                        "from 1 to 4096); using %d (physical cores)\n", env, t->ncores);
+        fprintf(stderr, "wordtally: warning: ignoring OMP_NUM_THREADS=%s (not a thread count "
+                        "from 1 to 4096); using %d (physical cores)\n", quote_value(0, env),
+                t->ncores);
     }
     *source = "physical cores";
     return t->ncores;
@@ -374,11 +378,7 @@ int topo_print(FILE *out, const topo *t, int threads, const char *source, int bi
     print_schedule(out);
     fputs("buffers:    each thread allocates and first-touches its own block buffer inside the\n"
           "            parallel region, so it lives on that thread's NUMA node\n", out);
-    if (fflush(out) != 0 || ferror(out)) {
-        fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno ? errno : EIO));
-        return -1;
-    }
-    return 0;
+    return stdfd_flush(out);
 }
 
 void topo_warn_oversubscribed(const topo *t, int threads)

@@ -258,6 +258,56 @@ def omp_rows(good):
         env={"OMP_NUM_THREADS": "99999999999999999999"}, counts=want, one_line=False)
 
 
+def limits_rows(d, good):
+    """Small thread stacks, unbounded words files, names a terminal would act on, failed writes of
+    what prints no report: each once crashed, hung, grew without bound or printed two lines."""
+    words = ["w%d" % i for i in range(4096)]
+    wl = os.path.join(d, "w4096")
+    with open(wl, "w") as f:
+        f.write("\n".join(words) + "\n")
+    text = os.path.join(d, "w-text")
+    with open(text, "w") as f:
+        f.write(" ".join(words[i * 7 % 4096] for i in range(20000)) + "\n")
+    want = oracle(text, words)
+    # The per-thread counters (8 bytes a word) once lived on each thread's stack: SIGSEGV.
+    for size in ("16K", "32K"):
+        row("4,096 words, OMP_STACKSIZE=%s" % size,
+            "OMP_STACKSIZE=%s {P} -f json -t 2 --words-file %s %s 2>/dev/null" % (size, wl, text), 0,
+            None, shell=True, counts=want,
+            display="OMP_STACKSIZE=%s wordtally -f json -t 2 --words-file W4096 TEXT" % size)
+    row("4,096 words, ulimit -s 32, one thread",
+        "ulimit -s 32; {P} -f json -t 1 --words-file %s %s" % (wl, text), 0, None, shell=True,
+        counts=want, display="ulimit -s 32; wordtally -f json -t 1 --words-file W4096 TEXT")
+    # A words file is read a line at a time, at most 4,097 bytes of it: memory stays bounded.
+    row("words file /dev/zero", ["--words-file", "/dev/zero", good], 2, "NUL byte")
+    row("words file without newlines, endless (64 MiB address space)",
+        "ulimit -v 65536; yes x | tr -d '\\n' | {P} --words-file /dev/stdin %s" % good, 2,
+        "/dev/stdin': word longer than 4096 bytes", shell=True,
+        display="ulimit -v 65536; yes x | tr -d '\\n' | wordtally --words-file /dev/stdin GOOD")
+    long = os.path.join(d, "wl-4097")
+    with open(long, "wb") as f:
+        f.write(b"x" * 4097 + b"\n")
+    row("words file line of 4,097 bytes", ["--words-file", long, good], 2, "longer than 4096 bytes")
+    crlf = os.path.join(d, "wl-4096-crlf")
+    with open(crlf, "wb") as f:
+        f.write(b"x" * 4096 + b"\r\ndog\r\n")
+    row("words file word of 4,096 bytes, CRLF (valid)", ["-f", "json", "--words-file", crlf, good],
+        0, None, counts=[0, oracle(good, ["dog"])[0]])
+    # Names in messages: quoted and escaped as GNU ls/wc do, one line, nothing raw for a terminal.
+    row("file name with a newline", [os.path.join(d, "a\nb")], 1,
+        "/a'$'\\n''b': No such file or directory", display="wordtally $'$D/a\\nb'")
+    row("file name with a terminal escape", [os.path.join(d, "\x1b[31mred")], 1,
+        "/'$'\\033''[31mred': No such file or directory", display="wordtally $'$D/\\e[31mred'")
+    row("file name with a quote", [os.path.join(d, "it's")], 1, "/it'\\''s': No such file")
+    row("word with a newline", ["-w", "a\nb", good], 2,
+        "--word 'a'$'\\n''b': word contains a whitespace", display="wordtally -w $'a\\nb' GOOD")
+    # What prints no report still reports a failed write, as `cat --help > /dev/full` does.
+    for opt in ("--help", "--version", "--topology"):
+        row("%s > /dev/full" % opt, "{P} %s > /dev/full" % opt, 1,
+            "wordtally: standard output: No space left on device", shell=True,
+            display="wordtally %s > /dev/full" % opt)
+
+
 def main():
     if not os.access(PROG, os.X_OK):
         sys.exit("bad_inputs.py: %s is not an executable" % PROG)
@@ -275,6 +325,7 @@ def main():
         words_file_rows(d, good, nobody)
         input_rows(d, good, nobody)
         omp_rows(good)
+        limits_rows(d, good)
     if MARKDOWN:
         print("| case | command | want | got | stderr |")
         print("|---|---|---|---|---|")

@@ -14,6 +14,7 @@ int main(void)
     srunner_add_suite(sr, sweep_suite());
     srunner_add_suite(sr, count_suite());
     srunner_add_suite(sr, vocab_suite());
+    srunner_add_suite(sr, quote_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

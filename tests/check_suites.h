@@ -13,5 +13,6 @@ Suite *mapio_suite(void);
 Suite *sweep_suite(void);
 Suite *count_suite(void);
 Suite *vocab_suite(void);
+Suite *quote_suite(void);
 
 #endif
