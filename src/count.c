@@ -242,7 +242,7 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
             if (first >= end)
                 from = to;
         }
-        progress_begin(s->progress, in->name, (to - from) * (s->mode == COUNT_VERIFY ? 2 : 1));
+        progress_begin(s->progress, in->name, to - from, s->mode == COUNT_VERIFY ? 2 : 1);
         began = 1;
         while (from < to && !err) {
             size_t m = chunks_fill(table, wmax, from, to, s->chunk_size, s->chunk_size);
@@ -258,7 +258,7 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
         /* A batch holds a few blocks for every thread; memory stays bounded whatever the input. */
         size_t batch = (size_t)(4 + s->threads / 2) * 1024 * 1024;
         err = stream_init(&batches, batch, s->words->maxlen + 1);
-        progress_begin(s->progress, in->name, 0);
+        progress_begin(s->progress, in->name, 0, s->mode == COUNT_VERIFY ? 2 : 1);
         began = 1;
         while (!err && !(err = stream_next(&batches, in)) && batches.len) {
             uint64_t from = batches.offset, to = from + batches.len;

@@ -13,6 +13,7 @@ progress *progress_init(progress *p, int mode, FILE *out)
         return NULL;
     atomic_init(&p->done, 0);
     p->total = 0;
+    p->passes = 1;
     p->name = NULL;
     p->out = out;
     p->tty = tty;
@@ -23,7 +24,7 @@ progress *progress_init(progress *p, int mode, FILE *out)
 
 static void print_line(progress *p, double t)
 {
-    uint64_t done = atomic_load_explicit(&p->done, memory_order_relaxed);
+    uint64_t done = atomic_load_explicit(&p->done, memory_order_relaxed) / (uint64_t)p->passes;
     double secs = t - p->start, rate = secs > 0 ? (double)done / secs : 0;
     fprintf(p->out, "%swordtally: %s: %.2f", p->tty ? "\r" : "", quote_name(0, p->name),
             (double)done / 1e9);
@@ -41,13 +42,14 @@ static void print_line(progress *p, double t)
     p->shown = p->tty;
 }
 
-void progress_begin(progress *p, const char *name, uint64_t total)
+void progress_begin(progress *p, const char *name, uint64_t total, int passes)
 {
     if (!p)
         return;
     atomic_store_explicit(&p->done, 0, memory_order_relaxed);
     p->name = name;
     p->total = total;
+    p->passes = passes > 1 ? passes : 1;
     p->start = timer_now();
     p->next = p->start + (p->tty ? 0.25 : 1.0);
     if (p->tty)

@@ -12,7 +12,8 @@ enum { PROGRESS_AUTO, PROGRESS_ON, PROGRESS_OFF }; /* AUTO: only when stderr is 
  * calls progress_tick, which prints at most 4 times a second, so the kernel never waits on it. */
 typedef struct progress {
     _Atomic uint64_t done; /* bytes counted of the current input */
-    uint64_t total;        /* bytes to count (both paths with --verify); 0: unknown (a pipe) */
+    uint64_t total;        /* the input's bytes to count; 0: unknown (a pipe) */
+    int passes;            /* how often each byte is counted: 2 with --verify (both paths) */
     const char *name;
     FILE *out;
     int tty;               /* a terminal: one line redrawn in place; else a line per update */
@@ -22,7 +23,9 @@ typedef struct progress {
 
 /* Returns p ready to use, or NULL when progress is off (mode PROGRESS_*; out is stderr). */
 progress *progress_init(progress *p, int mode, FILE *out);
-void progress_begin(progress *p, const char *name, uint64_t total);
+/* A new input of `total` bytes (0: unknown), each counted `passes` times: the line shows the
+ * bytes done over all passes divided by `passes`, so its total is the input's size. */
+void progress_begin(progress *p, const char *name, uint64_t total, int passes);
 static inline void progress_add(progress *p, uint64_t bytes)
 {
     if (p)

@@ -186,7 +186,7 @@ void ranks_place(topo *t, int bind, int verbose)
     }
     MPI_Comm_free(&node);
 
-    if (bind && shared && nlocal > 1 && t->topology) {
+    if (bind && shared && nlocal > 1 && topo_can_bind(t)) {
         /* The same split as the chunk table's; with more ranks than cores, they take turns. */
         uint64_t first = (uint64_t)(local % t->ncores), end = first + 1;
         if (t->ncores >= nlocal)

@@ -1,6 +1,7 @@
 /* topo.c - hwloc: init, load, query the allowed cores, bind, destroy (hwloc-hello's idiom). */
 #include "topo.h"
 
+#include "cli.h"
 #include "quote.h"
 #include "stdfd.h"
 
@@ -133,7 +134,7 @@ static int omp_env_threads(const char *env)
     unsigned long n = strtoul(env, &end, 10);
     while (*end == ' ' || *end == '\t')
         end++;
-    if (errno == 0 && n >= 1 && n <= 4096 && end != env && env[0] != '-' &&
+    if (errno == 0 && n >= 1 && n <= THREADS_MAX && end != env && env[0] != '-' &&
         (*end == '\0' || *end == ','))
         return (int)n;
     return 0;
@@ -166,13 +167,21 @@ int topo_default_threads(const topo *t, const char **source)
                         "from 1 to 4096); using %d (physical cores)\n", quote_value(0, env),
                 t->ncores);
     }
-    *source = "physical cores";
-    return t->ncores;
+    /* A machine (or a synthetic hwloc topology) with more cores than -t accepts gets the cap. */
+    *source = t->ncores > THREADS_MAX ? "physical cores, capped at 4096" : "physical cores";
+    return t->ncores > THREADS_MAX ? THREADS_MAX : t->ncores;
 }
 
 int topo_should_bind(int no_bind_option)
 {
     return !no_bind_option && !getenv("OMP_PROC_BIND") && !getenv("OMP_PLACES");
+}
+
+int topo_can_bind(const topo *t)
+{
+    /* A topology from HWLOC_SYNTHETIC or an XML file describes another machine: hwloc's binding
+     * calls then succeed without binding anything. */
+    return t->topology && hwloc_topology_is_thissystem(t->topology);
 }
 
 /* "0-3,8" for a cpuset; "?" if hwloc cannot print it. The caller frees. */
@@ -188,6 +197,7 @@ static char *set_text(hwloc_const_bitmap_t set)
 struct place_seen {
     _Alignas(64) hwloc_bitmap_t cpus; /* the CPUs it counted chunks on */
     long chunks;
+    int pinned;                       /* its last pin: 1 took effect, 0 failed, -1 none tried */
     int last;                         /* the CPU of its last chunk: the set changes only on a move */
 };
 
@@ -195,7 +205,12 @@ int team_place_init(team_place *p, const topo *t, int threads, int bind, int rec
 {
     memset(p, 0, sizeof *p);
     p->t = t;
-    p->bind = bind && t->topology;
+    p->bind = bind && topo_can_bind(t);
+    p->unpinned = !t->topology          ? "no hwloc topology"
+                  : !topo_can_bind(t)   ? "the hwloc topology is not this machine's"
+                  : !topo_should_bind(0) ? "OMP_PROC_BIND/OMP_PLACES: the runtime binds"
+                  : !bind               ? "--no-bind"
+                                        : "pinning failed";
     p->threads = threads;
     if (!record)
         return 0;
@@ -218,6 +233,7 @@ void team_place_reset(team_place *p)
     for (int i = 0; p->seen && i < p->threads; i++) {
         hwloc_bitmap_zero(p->seen[i].cpus);
         p->seen[i].chunks = 0;
+        p->seen[i].pinned = -1;
         p->seen[i].last = -1;
     }
 }
@@ -235,8 +251,11 @@ void team_place_enter(team_place *p)
     if (!p || !p->bind)
         return;
     const topo *t = p->t;
-    if (hwloc_set_cpubind(t->topology, t->core_set[omp_get_thread_num() % t->ncores],
-                          HWLOC_CPUBIND_THREAD) == 0)
+    int i = omp_get_thread_num();
+    int ok = hwloc_set_cpubind(t->topology, t->core_set[i % t->ncores], HWLOC_CPUBIND_THREAD) == 0;
+    if (p->seen && i < p->threads)
+        p->seen[i].pinned = ok;
+    if (ok)
         return;
     int first;
 #pragma omp atomic capture
@@ -267,12 +286,12 @@ void team_place_report(const team_place *p, int threads, FILE *out)
         const struct place_seen *s = &p->seen[i];
         char *cpus = NULL;
         fprintf(out, "wordtally: thread %d: ", i);
-        if (p->bind) {
+        if (p->bind && s->pinned == 1) {
             char *pus = set_text(t->core_set[i % t->ncores]);
             fprintf(out, "pinned to core %u (PUs %s)", t->core_id[i % t->ncores], pus);
             free(pus);
         } else {
-            fputs("not pinned by wordtally", out);
+            fprintf(out, "not pinned (%s)", !p->bind || s->pinned == 0 ? p->unpinned : "never ran");
         }
         if (s->chunks && hwloc_bitmap_list_asprintf(&cpus, s->cpus) >= 0)
             fprintf(out, "; counted %ld chunk%s on CPU%s %s\n", s->chunks, s->chunks == 1 ? "" : "s",
@@ -348,7 +367,10 @@ int topo_print(FILE *out, const topo *t, int threads, const char *source, int bi
         fprintf(out, "; oversubscribed: %d threads on %d core%s", threads, t->ncores,
                 t->ncores == 1 ? "" : "s");
     fputc('\n', out);
-    if (bind && t->topology) {
+    if (bind && t->topology && !topo_can_bind(t)) {
+        fputs("binding:    none: the hwloc topology is not this machine's (HWLOC_SYNTHETIC or an "
+              "XML file)\n", out);
+    } else if (bind && t->topology) {
         fprintf(out, "binding:    wordtally pins thread i to allowed core number i mod %d, in the "
                      "order of the list above\n", t->ncores);
         for (int i = 0; i < threads; i++) {

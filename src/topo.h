@@ -25,8 +25,8 @@ void topo_init(topo *t);
 void topo_free(topo *t);
 
 /* The thread count SPEC §3 asks for when -t is not given: OMP_NUM_THREADS if set and valid,
- * otherwise the physical cores. A bad OMP_NUM_THREADS gets a warning on stderr. *source says
- * which ("OMP_NUM_THREADS" or "physical cores"). */
+ * otherwise the physical cores, at most THREADS_MAX (cli.h). A bad OMP_NUM_THREADS gets a
+ * warning on stderr. *source says which ("OMP_NUM_THREADS" or "physical cores"). */
 int topo_default_threads(const topo *t, const char **source);
 
 /* Warns on stderr when `threads` is more than the allowed physical cores. */
@@ -41,7 +41,8 @@ int topo_should_bind(int no_bind_option);
  * CPU of every chunk it counts, for team_place_report. */
 typedef struct team_place {
     const topo *t;
-    int bind;            /* wordtally pins (topo_should_bind and a loaded topology) */
+    int bind;            /* wordtally pins (topo_should_bind and topo_can_bind) */
+    const char *unpinned; /* -v: why the threads are not pinned, when they are not */
     int threads;         /* the largest team this may see (-t, or --sweep's largest count) */
     struct place_seen *seen; /* per thread; NULL: not recorded */
     int warned;          /* a failed pin was reported */
@@ -58,6 +59,9 @@ void team_place_seen(team_place *p);
 void team_place_report(const team_place *p, int threads, FILE *out);
 /* Forgets what was seen (--sweep, between thread counts). */
 void team_place_reset(team_place *p);
+
+/* Whether binding a thread can take effect: a topology that is this machine's. */
+int topo_can_bind(const topo *t);
 
 /* --topology: the machine as hwloc sees it (packages, NUMA nodes, cores, PUs, the allowed CPU
  * set), then the plan for `threads` threads (from `source`): where each would be pinned, or the

@@ -77,6 +77,39 @@ def test_threads(path):
     check(b"guided,7" in r.stdout, "--topology shows the schedule's chunk")
 
 
+def test_synthetic_topology(path):
+    """A topology hwloc did not read from this machine: the default thread count keeps -t's cap,
+    and -v and --topology say that nothing is pinned (hwloc's binding calls succeed, bind nothing)."""
+    big = {"HWLOC_SYNTHETIC": "pack:64 core:128 pu:1"}
+    r = run(["--topology"], env=big)
+    out = r.stdout.decode()
+    check(r.returncode == 0 and "plan:       4096 threads (from physical cores, capped at 4096)" in out
+          and "binding:    none: the hwloc topology is not this machine's" in out,
+          "8,192 synthetic cores: 4,096 threads, no binding claimed (%r)" % out[-400:])
+    r = run(["-v", "-f", "json", path], env={"HWLOC_SYNTHETIC": "pack:2 core:2 pu:1"})
+    err = r.stderr.decode()
+    j = json_out(r)
+    check(j and j["threads"] == 4 and j["total"] == oracle(path) and "pinned to" not in err and
+          err.count("not pinned (the hwloc topology is not this machine's)") == 4,
+          "-v under a synthetic topology: no thread said to be pinned (%r)" % err[-300:])
+    r = run(["-v", "-t", "1", path])
+    check(b"thread 0: pinned to core" in r.stderr, "-v on this machine: thread 0 pinned")
+    r = run(["-v", "-t", "1", "--no-bind", path])
+    check(b"thread 0: not pinned (--no-bind)" in r.stderr, "-v --no-bind: not pinned, says why")
+
+
+def test_progress_verify(path, d):
+    """--progress --verify: the total is the file's size, though both paths count every byte."""
+    big = os.path.join(d, "progress-30m")
+    with open(path, "rb") as f, open(big, "wb") as out:
+        out.write(f.read() * 15)  # 31 MB: shown as 0.03 GB, where twice it would show 0.06
+    path, size = big, os.path.getsize(big)
+    r = run(["--progress", "--verify", path])
+    last = r.stderr.decode().splitlines()[-1]
+    want = "%.2f / %.2f GB 100%%" % (size / 1e9, size / 1e9)
+    check(r.returncode == 0 and want in last, "--progress --verify total: %r, want %r" % (last, want))
+
+
 def sweep_rows(r):
     text = r.stdout.decode()
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -424,6 +457,8 @@ def main():
         cores = ncores()
         check(cores >= 1, "--topology reports the allowed cores")
         test_threads(path)
+        test_synthetic_topology(path)
+        test_progress_verify(path, d)
         test_sweep(path, cores)
         test_repeat(path, small)
         test_errors(path, d)
