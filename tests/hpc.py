@@ -248,7 +248,7 @@ def cpu_list(text):
 
 
 PLACE_LINE = re.compile(r"wordtally: thread (\d+): (?:pinned to core (\d+) \(PUs ([\d,-]+)\)|"
-                        r"not pinned by wordtally); counted (?:(\d+) chunks? on CPUs? ([\d,-]+)|no chunk)$")
+                        r"not pinned \([^)]*\)); counted (?:(\d+) chunks? on CPUs? ([\d,-]+)|no chunk)$")
 
 
 def placement(stderr):
