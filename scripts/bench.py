@@ -140,3 +140,26 @@ if ncores > 1:
     goals.append(("%d threads vs 1: parallel efficiency >= 0.85" % ncores, allc / (ncores * one), 0.85))
 for name, got, want in goals:
     print("goal %-46s %8.3f  %s" % (name, got, "met" if got >= want else "MISSED"))
+
+# Start-up: what a script pays per call on a tiny input (it dominates when wordtally runs once per
+# small file, and every MPI rank pays it). Median wall time and least CPU time of STARTUP_RUNS.
+STARTUP_RUNS = int(os.environ.get("STARTUP_RUNS", "50"))
+
+
+def startup(cmd):
+    walls, cpus = [], []
+    for _ in range(STARTUP_RUNS):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+        walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return sorted(walls)[len(walls) // 2] * 1e3, min(cpus) * 1e3
+
+
+print("\nstart-up (median wall ms, least CPU ms of %d runs):" % STARTUP_RUNS)
+for cmd in ([prog, "/dev/null"], ["wc", "-w", "/dev/null"]):
+    wall, cpu = startup(cmd)
+    print("  %-40s %8.2f ms wall %8.2f ms CPU" % (" ".join([os.path.basename(cmd[0])] + cmd[1:]),
+                                                   wall, cpu))

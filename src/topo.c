@@ -53,13 +53,34 @@ void topo_init(topo *t)
     memset(t, 0, sizeof *t);
     memcpy(t->omp_env_rejected, rejected, sizeof rejected);
     t->ncores = 1;
+    /* Start-up cost: hwloc loads its plugins when the first topology is created, and Debian's
+     * (XML through libxml2 and ICU, OpenCL, OpenGL through X11, PCI) pull in 25 shared libraries
+     * that cost more than the discovery itself, for devices wordtally never looks at. A
+     * blacklist the user set stands. */
+    setenv("HWLOC_PLUGINS_BLACKLIST", "hwloc_xml_libxml,hwloc_pci,hwloc_opencl,hwloc_gl,"
+                                      "hwloc_cuda,hwloc_nvml,hwloc_rsmi,hwloc_levelzero", 0);
     if (hwloc_topology_init(&t->topology) < 0) {
         t->topology = NULL;
         return;
     }
+    /* Discover only what the binding and --topology use: packages, cores, PUs (and NUMA nodes,
+     * always kept); no caches, groups, dies or I/O devices, no distances or memory attributes.
+     * The x86 component (CPUID details on top of Linux's sysfs) moves the process onto every PU
+     * in turn to ask it: on a loaded node each move waits for that CPU, tens of milliseconds. */
+#if HWLOC_API_VERSION >= 0x00020100
+    hwloc_topology_set_components(t->topology, HWLOC_TOPOLOGY_COMPONENTS_FLAG_BLACKLIST, "x86");
+#endif
+    hwloc_topology_set_all_types_filter(t->topology, HWLOC_TYPE_FILTER_KEEP_NONE);
+    hwloc_topology_set_type_filter(t->topology, HWLOC_OBJ_PACKAGE, HWLOC_TYPE_FILTER_KEEP_ALL);
+    hwloc_topology_set_type_filter(t->topology, HWLOC_OBJ_CORE, HWLOC_TYPE_FILTER_KEEP_ALL);
     /* Keep the cores a cgroup (Slurm's task/cgroup, PBS's cpuset) forbids in the topology, so
      * --topology lists the whole node and numbers its cores the same way whatever the job got. */
-    hwloc_topology_set_flags(t->topology, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED);
+    unsigned long flags = HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED;
+#if HWLOC_API_VERSION >= 0x00020800
+    flags |= HWLOC_TOPOLOGY_FLAG_NO_DISTANCES | HWLOC_TOPOLOGY_FLAG_NO_MEMATTRS |
+             HWLOC_TOPOLOGY_FLAG_NO_CPUKINDS;
+#endif
+    hwloc_topology_set_flags(t->topology, flags);
     if (hwloc_topology_load(t->topology) < 0) {
         hwloc_topology_destroy(t->topology);
         t->topology = NULL;
