@@ -8,6 +8,7 @@
 
 #include "count.h"
 #include "input.h"
+#include "quote.h"
 #include "report.h"
 #include "timer.h"
 #include "vocab_count.h"
@@ -79,7 +80,7 @@ static int count_pass(run_state *r, vocab_pass *v, double *merge_seconds)
         f->bytes = v->bytes - before;
         if (err) {
             snprintf(f->reason, sizeof f->reason, "%s", input_strerror(err));
-            fprintf(stderr, "wordtally: %s: %s\n", f->name, f->reason);
+            fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, f->name), f->reason);
             f->failed = 1;
             r->status = EXIT_INPUT;
         }
