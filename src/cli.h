@@ -15,6 +15,8 @@ enum { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_COUNTS /* -q: the total coun
 /* Exit codes: SPEC §4. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_MISMATCH = 3 };
 
+/* wordtally-mpi: every field that shapes the shares or the report must also go into ranks.c's
+ * settings digest, so that ranks given different command lines stop instead of miscounting. */
 typedef struct {
     wordlist words;      /* default: dog cat boy girl */
     int threads;         /* 0: the default of SPEC §3 */

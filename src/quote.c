@@ -71,7 +71,7 @@ static const char *quote(int slot, const char *s, int always)
     }
     if (simple)
         return s;
-    /* Worst case: every byte becomes '$'\ooo'' (9 bytes, less the quotes shared with neighbours). */
+    /* Worst case: every byte becomes '$'\ooo'' (9 bytes, less quotes shared with neighbours). */
     char *out = realloc(slots[slot], 9 * n + 3);
     if (!out)
         return "(name not shown: out of memory)";

@@ -123,6 +123,8 @@ static uint64_t settings_digest(const options *o)
     h = mix(h, (uint64_t)o->per_chunk);
     h = mix(h, (uint64_t)o->topology);
     h = mix(h, (uint64_t)o->repeat);
+    h = mix(h, o->top);
+    h = mix(h, (uint64_t)o->vocab);
     return mix_text(h, o->sweep ? o->sweep : "");
 }
 
@@ -148,8 +150,8 @@ int ranks_check_options(int status, const options *o)
     }
     if (worst < 0 && lo[1] != hi[1]) {
         fputs("wordtally: the MPI ranks were given different command lines (FILEs, --chunk-size, "
-              "--format, --kernel, --io or the counting mode differ between ranks)\n",
-              stderr);
+              "--format, --kernel, --io, --top/--vocab or the counting mode differ between "
+              "ranks)\n", stderr);
         return EXIT_USAGE;
     }
     if (worst != status && rank == 0)
