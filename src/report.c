@@ -546,12 +546,7 @@ int report_vocab_end(vocab_report *r, const file_result *f, int nf, const vocab_
                     run->serial_seconds);
         fputs("}\n", r->out);
     }
-    if (fflush(r->out) != 0 || ferror(r->out)) {
-        if (errno == 0)
-            errno = EIO;
-        return -1;
-    }
-    return 0;
+    return flushed(r->out);
 }
 
 void report_vocab_mismatch(FILE *out, const vocab_difference *d)
