@@ -9,6 +9,7 @@
  * thread count. Every token written is looked up in the word list (words_find, the kernels' own
  * look-up) and counted when it matches: the expected counts are exact whatever the vocabulary. */
 #include "cli.h"
+#include "quote.h"
 #include "words.h"
 
 #include <errno.h>
@@ -276,7 +277,7 @@ static int write_all(int fd, const uint8_t *p, size_t n, uint64_t off)
 
 static int die(const char *what, const char *why)
 {
-    fprintf(stderr, "wordtally-gen: %s: %s\n", what, why);
+    fprintf(stderr, "wordtally-gen: %s: %s\n", quote_name(0, what), why);
     return 1;
 }
 
