@@ -319,7 +319,8 @@ INSTALL       ?= install
 MPI_BUILT      = $(wildcard wordtally-mpi)
 
 .PHONY: install uninstall check-install
-install: wordtally wordtally-gen
+# A wordtally-mpi from an earlier `make mpi` is brought up to date before it is installed.
+install: wordtally wordtally-gen $(if $(MPI_BUILT),mpi)
 	$(INSTALL) -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MANDIR)/man1' '$(DESTDIR)$(COMPLETIONDIR)'
 	$(INSTALL) -m 755 wordtally wordtally-gen $(MPI_BUILT) '$(DESTDIR)$(BINDIR)'
 	$(INSTALL) -m 644 man/wordtally.1 man/wordtally-gen.1 '$(DESTDIR)$(MANDIR)/man1'
