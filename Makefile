@@ -157,6 +157,12 @@ check: check-docs
 check-docs:
 	python3 tests/docs.py
 
+# ---- inputs as users have them: sizes that lie (procfs, sysfs), many inputs (tests/inputs.py) ----
+.PHONY: check-inputs
+check: check-inputs
+check-inputs: $(PROGRAM)
+	python3 tests/inputs.py ./$(PROGRAM) $(if $(strip $(SANITIZE)),--no-rss-bound)
+
 # ---- injected read faults: tests/fault_shim.c (LD_PRELOAD) driven by tests/faults.py ----
 FAULT_SHIM := $(BUILD)/fault_shim.so
 .PHONY: check-faults

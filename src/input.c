@@ -8,7 +8,34 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+/* File systems whose regular files report a size that is not their content's: procfs says 0,
+ * sysfs 4096, and FUSE files (lxcfs's /proc in containers, sshfs) may say either; a file there is
+ * read as a stream, to its end. */
+static int size_is_made_up(int fd, const struct stat *st)
+{
+    static const long made_up[] = {
+        0x9fa0,     /* proc */
+        0x62656572, /* sysfs */
+        0x64626720, /* debugfs */
+        0x74726163, /* tracefs */
+        0x73636673, /* securityfs */
+        0x62656570, /* configfs */
+        0x27e0eb,   /* cgroup */
+        0x63677270, /* cgroup2 */
+        0x65735546, /* fuse */
+    };
+    struct statfs fs;
+    if (fstatfs(fd, &fs) == 0)
+        for (size_t i = 0; i < sizeof made_up / sizeof *made_up; i++)
+            if ((long)fs.f_type == made_up[i])
+                return 1;
+    /* Elsewhere a size of 0 is checked: a byte at offset 0 means the size was wrong. */
+    uint8_t byte;
+    return st->st_size == 0 && pread(fd, &byte, 1, 0) == 1;
+}
 
 int input_open(input *in, const char *path)
 {
@@ -35,7 +62,8 @@ int input_open(input *in, const char *path)
      * that a previous reader left part-way ("(head -1 >/dev/null; wordtally) < F") holds the
      * bytes from its offset on, so it is streamed like a pipe. */
     in->seekable = S_ISREG(st.st_mode) &&
-                   (in->fd != STDIN_FILENO || lseek(in->fd, 0, SEEK_CUR) == 0);
+                   (in->fd != STDIN_FILENO || lseek(in->fd, 0, SEEK_CUR) == 0) &&
+                   !size_is_made_up(in->fd, &st);
     if (in->seekable) {
         in->size = (uint64_t)st.st_size;
         in->mtime_s = (int64_t)st.st_mtim.tv_sec;

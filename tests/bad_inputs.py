@@ -183,6 +183,12 @@ def input_rows(d, good, nobody):
     open(empty, "wb").close()
     row("empty file", ["-f", "json", empty], 0, None, counts=[0, 0, 0, 0])
     row("/dev/null", ["-f", "json", "/dev/null"], 0, None, counts=[0, 0, 0, 0])
+    # Sizes that lie: procfs reports 0 bytes, sysfs 4096; both are read as streams to their end.
+    for path, word in (("/proc/version", "Linux"), ("/sys/devices/system/cpu/online", None)):
+        if os.access(path, os.R_OK):
+            word = word or open(path, "rb").read().split()[0].decode("latin-1")
+            row("%s (size %d, not its content's)" % (path, os.stat(path).st_size),
+                ["-f", "json", "-w", word, path], 0, None, counts=oracle(path, [word]))
     row("empty standard input", ["-f", "json"], 0, None, counts=[0, 0, 0, 0])
     row("good file, then a missing one", ["-f", "json", good, missing], 1, "no-such-file",
         counts=want)
