@@ -8,7 +8,7 @@ _wordtally()
 
     case $prev in
         -f | --format) COMPREPLY=($(compgen -W 'text csv json' -- "$cur")); return ;;
-        --kernel) COMPREPLY=($(compgen -W 'auto scalar avx2 avx512 vbmi' -- "$cur")); return ;;
+        --kernel) COMPREPLY=($(compgen -W 'auto scalar avx2 avx2-filter avx512 vbmi' -- "$cur")); return ;;
         --io) COMPREPLY=($(compgen -W 'pread mmap' -- "$cur")); return ;;
         --sweep) COMPREPLY=($(compgen -W 'cores 1,2 1,2,4 1,2,4,8' -- "$cur")); return ;;
         --words-file) _filedir; return ;;

@@ -81,6 +81,22 @@ def check_completion_runs(prog_name, opts):
                 % (prog_name, sorted(set(opts) - got), r.stderr.strip()[:200]))
 
 
+def check_kernels(prog):
+    """Every kernel compiled in (--version's kernels line) is a --kernel value in the man page and the
+    completion."""
+    out = subprocess.run([prog, "--version"], capture_output=True, text=True).stdout
+    m = re.search(r"^\s*kernels:\s*([^(]*)", out, re.M)
+    if not tally.check(m is not None, "--version has no 'kernels:' line: %r" % out):
+        return
+    man = read("man/wordtally.1").replace("\\-", "-")
+    comp = re.search(r"--kernel\) COMPREPLY=\(\$\(compgen -W '([^']*)'", read(COMPLETION))
+    comp_values = comp.group(1).split() if comp else []
+    for k in m.group(1).split():
+        tally.check(re.search(r"^\.BR? %s(?=\s)" % re.escape(k), man, re.M) is not None,
+                    "kernel %s (--version) is not among --kernel's values in man/wordtally.1" % k)
+        tally.check(k in comp_values, "kernel %s (--version) is not a --kernel value in %s" % (k, COMPLETION))
+
+
 def check_version(prog):
     version = read("VERSION").strip()
     tally.check(re.fullmatch(r"\d+\.\d+\.\d+", version) is not None, "VERSION: '%s' is not N.N.N" % version)
@@ -101,6 +117,7 @@ def main():
     check_completion_runs("wordtally", opts)
     gen_opts = check_program(gen, "src/corpus_gen.c", "man/wordtally-gen.1", "_wordtally_gen")
     check_completion_runs("wordtally-gen", gen_opts)
+    check_kernels(prog)
     check_version(prog)
     tally.finish()
 
