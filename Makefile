@@ -372,3 +372,8 @@ check-vocab: $(PROGRAM)
 check: check-spack-package
 check-spack-package:
 	python3 tests/spack_package.py
+
+# ---- the job scripts under a real single-node Slurm (tests/slurm.py; root, Debian's slurm-wlm) ----
+.PHONY: check-slurm
+check-slurm: $(PROGRAM) $(GEN) $(FAULT_SHIM)
+	python3 tests/slurm.py ./$(PROGRAM) ./$(GEN) $(FAULT_SHIM)

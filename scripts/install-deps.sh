@@ -3,8 +3,9 @@
 # Idempotent and quick when everything is already there: apt is only called for missing packages.
 #   scripts/install-deps.sh          build, test and corpus packages
 #   scripts/install-deps.sh --mpi    also Open MPI (for `make mpi`)
-#   scripts/install-deps.sh --all    also MPI, clang/libFuzzer, gnuplot, analysers, and the release
-#                                    tools: mmdebstrap, debhelper, man-db, mandoc (CI and benchmarks)
+#   scripts/install-deps.sh --all    also MPI, clang/libFuzzer, gnuplot, analysers, the release
+#                                    tools: mmdebstrap, debhelper, man-db, mandoc, and a Slurm:
+#                                    slurm-wlm, munge, slurm-wlm-torque (CI and benchmarks)
 set -euo pipefail
 
 pkgs=(gcc make pkg-config libhwloc-dev hwloc check libsimde-dev python3 dict-gcide time)
@@ -13,8 +14,8 @@ for arg in "$@"; do
         --mpi) pkgs+=(openmpi-bin libopenmpi-dev) ;;
         --all) pkgs+=(openmpi-bin libopenmpi-dev clang libclang-rt-14-dev gnuplot-nox valgrind
                libomp-14-dev cppcheck clang-tidy mmdebstrap debhelper dpkg-dev man-db mandoc
-               bash-completion) ;;
-        -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+               bash-completion slurm-wlm munge slurm-wlm-torque) ;;
+        -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done

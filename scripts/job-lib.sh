@@ -143,3 +143,59 @@ job_regression() { # NAME FILE...
     [ "$status" -eq 0 ] || echo "FAIL: $me: see $summary" >&2
     exit "$status"
 }
+
+# MPI + OpenMP: wordtally-mpi with the job's ranks (scripts/slurm-mpi.sh). Under Slurm, the ranks and
+# CPUs per rank the job asked for (sbatch -n, -c), else one rank per node (PER=node) or socket
+# (PER=socket) with all its cores; srun starts them through PMIx (SRUN_MPI). Without Slurm, mpirun
+# here (NP ranks). OpenMP threads per rank: its CPUs over the hardware threads per core.
+job_mpi() { # NAME [WORDTALLY OPTION]... FILE...
+    me=$1
+    shift
+    [ $# -gt 0 ] || { echo "usage: $me [OPTION]... FILE...   (MPI ranks cannot share stdin)" >&2; exit 2; }
+    prog=${WORDTALLY_MPI:-$root/wordtally-mpi}
+    [ -x "$prog" ] || { echo "$me: $prog: not built (run make mpi in $root)" >&2; exit 2; }
+    read -r -a opts <<< "${WORDTALLY_OPTS:-}"
+    local per=${PER:-node} cores pus sockets smt tpn cpt tasks launch rc=0
+    # The node's shape, from hwloc inside this job's CPU set (nodes of a partition are alike).
+    cores=$(hwloc-calc --number-of core all)
+    pus=$(hwloc-calc --number-of pu all)
+    sockets=$(hwloc-calc --number-of package all)
+    smt=$(( pus / cores ))
+    case $per in
+        node) tpn=1 cpt=$pus ;;
+        socket) tpn=$sockets cpt=$(( pus / sockets )) ;;
+        *) echo "$me: PER=$per: node or socket" >&2; exit 2 ;;
+    esac
+    echo "== $me job ${SLURM_JOB_ID:-local-$$} on $(hostname) at $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+    if [ -n "${SLURM_JOB_ID:-}" ]; then
+        if [ -n "${SLURM_NTASKS:-}" ]; then # sbatch -n: the job's ranks, -c CPUs each
+            cpt=${SLURM_CPUS_PER_TASK:-1}
+            tasks=$SLURM_NTASKS
+            launch=(--ntasks="$tasks")
+        else
+            cpt=${SLURM_CPUS_PER_TASK:-$cpt}
+            tasks=$(( ${SLURM_JOB_NUM_NODES:-1} * tpn ))
+            launch=(--ntasks="$tasks" --ntasks-per-node="$tpn")
+        fi
+        export OMP_NUM_THREADS=$(( cpt / smt > 0 ? cpt / smt : 1 ))
+        # srun no longer passes sbatch's --cpus-per-task on (Slurm >= 22.05): say it. Debian's Open
+        # MPI (and most builds of 4.x and 5.x) has only a PMIx client: --mpi=pmix.
+        echo "== ${SLURM_JOB_NUM_NODES:-1} node(s), $tasks rank(s) x $OMP_NUM_THREADS thread(s)"
+        echo "\$ srun --mpi=${SRUN_MPI:-pmix} ${launch[*]} --cpus-per-task=$cpt --cpu-bind=cores $prog ${opts[*]} $*"
+        srun --mpi="${SRUN_MPI:-pmix}" "${launch[@]}" --cpus-per-task="$cpt" --cpu-bind=cores \
+             "$prog" "${opts[@]}" "$@" || rc=$?
+    else
+        # mpirun --bind-to none leaves each rank the whole machine; wordtally-mpi then gives each
+        # rank a contiguous share of the cores (src/ranks.c).
+        local np=${NP:-$tpn}
+        export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(( cores / np > 0 ? cores / np : 1 ))}
+        [ "$(id -u)" -ne 0 ] || export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+        echo "== no Slurm job: mpirun, $np rank(s) x $OMP_NUM_THREADS thread(s)"
+        mpirun --oversubscribe --bind-to none -np "$np" -x OMP_NUM_THREADS "$prog" "${opts[@]}" "$@" ||
+            rc=$?
+    fi
+    if [ "$rc" -ne 0 ]; then
+        echo "FAIL: wordtally-mpi exited $rc ($(exit_meaning "$rc"))" >&2
+        exit "$rc"
+    fi
+}
