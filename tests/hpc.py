@@ -329,7 +329,7 @@ def out_files(d, prefix):
 
 def test_job_scripts(path, d):
     want = oracle(path)
-    for name in JOBS + ["job-lib.sh", "plot-scaling", "run-main-job.sh", "make-gcide-corpus.sh"]:
+    for name in JOBS + ["slurm-mpi.sh", "job-lib.sh", "plot-scaling", "run-main-job.sh", "make-gcide-corpus.sh"]:
         r = subprocess.run(["bash", "-n", os.path.join(ROOT, "scripts", name)], capture_output=True)
         check(r.returncode == 0, "bash -n scripts/%s: %r" % (name, r.stderr))
     for name in JOBS:
