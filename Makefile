@@ -282,14 +282,15 @@ clean: clean-gen
 clean-gen:
 	rm -f wordtally-gen
 
-# ---- make bench: wordtally against memory bandwidth, cat, wc -w and the Python strategies ----
+# ---- make bench: wordtally per mode and word list against the pread+sum probe and, when FASTLWC
+# and FASTLWC_MT name binaries of that public wc built by the user, fastlwc (scripts/bench.py) ----
 .PHONY: bench
-MEMREAD := $(BUILD)/memread
+PREADSUM := $(BUILD)/preadsum
 # A local probe, built for this machine's widest loads (it is never installed or shipped).
-$(MEMREAD): scripts/memread.c | $(BUILD)
+$(PREADSUM): scripts/preadsum.c | $(BUILD)
 	$(CC) -O3 -march=native -fopenmp -Wall -Wextra -o $@ $<
-bench: $(PROGRAM) $(CORPUS) $(MEMREAD)
-	python3 scripts/bench.py ./$(PROGRAM) $(CORPUS) $(MEMREAD) data/bench.csv
+bench: $(PROGRAM) $(CORPUS) $(PREADSUM)
+	python3 scripts/bench.py ./$(PROGRAM) $(CORPUS) $(PREADSUM) data/bench.csv
 
 # ---- cold/warm page-cache benchmark against cat (not a test: timings only) ----
 BENCH_IO_FILE ?= data/gen-2g.txt

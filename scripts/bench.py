@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""`make bench`: wordtally against the machine's anchors on one real corpus, warm page cache, all in
-one run (figures drift between runs on shared machines: compare within a table).
-   usage: bench.py WORDTALLY FILE MEMREAD [CSV]      environment: RUNS (default 3), SLICE (bytes
-   for the Python strategies, default 200000000)
-Each row is the best of RUNS wall-clock runs (the memory probe: its best of 5 passes). The ratio
-column divides by the memory-read probe with the same number of threads; the last column by the
-Python Pool strategy; GB/CPU-s is bytes per second of CPU time (user + system, all threads and
-processes), which shared machines disturb less than wall time. Prints one table, the goals of issue 3, and writes the rows as CSV."""
+"""`make bench`: wordtally against a pread+sum probe (the warm-I/O limit) and, when given, the
+public AVX-512/AVX2 `wc` fastlwc and fastlwc-mt, on one real corpus with a warm page cache; per
+mode (latin1, utf-8, -i) and for 4, 16, 64 and 1,000 words (the most frequent tokens of the corpus,
+and rare ones). All rows are measured in one run, in interleaved rounds (each round runs every row
+once, so a change in the machine's load hits every row alike); a row's figure is its best round.
+   usage: bench.py WORDTALLY FILE PREADSUM [CSV]
+   environment: RUNS (rounds, default 3); FASTLWC, FASTLWC_MT: paths of fastlwc binaries built
+   by the user (rows skipped when unset)
+Prints a Markdown table (wall seconds, GB/s, CPU seconds = user + system of all threads, GB per
+CPU-second, and ratios to fastlwc-mt / fastlwc and to the probe with the same thread count) and
+writes the rows as CSV."""
+import collections
 import csv
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -19,52 +22,57 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from expected import read_expected  # noqa: E402
 
-prog, path, memread = (os.path.abspath(a) for a in sys.argv[1:4])
+prog, path, probe = (os.path.abspath(a) for a in sys.argv[1:4])
 csv_path = sys.argv[4] if len(sys.argv) > 4 else "data/bench.csv"
 RUNS = int(os.environ.get("RUNS", "3"))
-SLICE = int(os.environ.get("SLICE", "200000000"))
-here = os.path.dirname(os.path.abspath(__file__))
 size = os.path.getsize(path)
-ncores = os.cpu_count()
-try:  # physical cores the default run uses: ask wordtally itself
-    ncores = json.loads(subprocess.run([prog, "-f", "json", "/dev/null"], capture_output=True,
-                                       check=True).stdout)["threads"]
-except (subprocess.CalledProcessError, ValueError, KeyError):
-    pass
+data_dir = os.path.dirname(os.path.abspath(csv_path))
+os.makedirs(data_dir, exist_ok=True)
 
 
 def cpu_model():
     for line in open("/proc/cpuinfo"):
         if line.startswith("model name"):
             return line.split(":", 1)[1].strip()
-    return platform.processor()
+    return "unknown CPU"
 
 
-cpu_seconds = {}  # command -> least CPU time (user + system) of a run: robust under load
+def load():
+    return " ".join(open("/proc/loadavg").read().split()[:3])
 
 
-def best_wall(cmd, runs=RUNS, env=None, stdout=subprocess.DEVNULL, check_out=None):
-    best = None
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        r = subprocess.run(cmd, stdout=subprocess.PIPE if check_out else stdout,
-                           env=dict(os.environ, **(env or {})), check=True)
-        t = time.perf_counter() - t0
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        key = tuple(cmd)
-        cpu_seconds[key] = min(cpu_seconds.get(key, cpu), cpu)
-        if check_out:
-            check_out(r.stdout)
-        best = t if best is None else min(best, t)
-    return best
+ncores = json.loads(subprocess.run([prog, "-f", "json", "/dev/null"], capture_output=True,
+                                   check=True).stdout)["threads"]
+has_modes = subprocess.run([prog, "--encoding", "latin1", "/dev/null"],
+                           capture_output=True).returncode == 0
 
 
-def memread_gbps(threads):
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OMP_PROC_BIND="close", OMP_PLACES="cores")
-    out = subprocess.run([memread, "1024", "5"], capture_output=True, env=env, check=True).stdout
-    return float(out.decode().split("best_gbps=")[1].split()[0])
+def word_lists():
+    """Frequent and rare tokens of the corpus's first 48 MB: ASCII only and distinct after ASCII
+    folding, so that every list is valid in every mode."""
+    with open(path, "rb") as f:
+        tokens = f.read(48 << 20).decode("latin-1").split()
+    counts = collections.Counter(t for t in tokens if t.isascii())
+    seen, frequent = set(), []
+    for t, _ in counts.most_common():
+        if t.lower() not in seen:
+            seen.add(t.lower())
+            frequent.append(t)
+    seen, rare = set(), []
+    for t in sorted(t for t, c in counts.items() if c == 1):
+        if t.lower() not in seen:
+            seen.add(t.lower())
+            rare.append(t)
+    rare = rare[:: max(1, len(rare) // 1000)]  # spread over the alphabet
+    lists = []
+    for kind, words in (("frequent", frequent), ("rare", rare)):
+        for n in (4, 16, 64, 1000):
+            if len(words) >= n:
+                p = os.path.join(data_dir, "bench-words-%s-%d.txt" % (kind, n))
+                with open(p, "w", encoding="latin-1") as f:
+                    f.write("\n".join(words[:n]) + "\n")
+                lists.append(("%d %s words" % (n, kind), p))
+    return lists
 
 
 expected = None
@@ -72,74 +80,91 @@ if os.path.exists(path + ".expected"):
     words, counts = read_expected(path + ".expected")
     expected = counts if words == [b"dog", b"cat", b"boy", b"girl"] else None  # the default words
 
+# (label, command, threads, environment, check the default words' counts against .expected)
+rows = [("pread+sum probe", [probe, path], ncores, {"OMP_NUM_THREADS": str(ncores)}, False),
+        ("pread+sum probe", [probe, path], 1, {"OMP_NUM_THREADS": "1"}, False)]
+if os.environ.get("FASTLWC_MT"):
+    rows.append(("fastlwc-mt", [os.environ["FASTLWC_MT"], path], ncores,
+                 {"OMP_NUM_THREADS": str(ncores)}, False))
+if os.environ.get("FASTLWC"):
+    rows.append(("fastlwc", [os.environ["FASTLWC"], path], 1, {}, False))
+modes = [("latin1", ["--encoding", "latin1"]), ("utf-8", ["--encoding", "utf-8"]),
+         ("utf-8 -i", ["-i"])] if has_modes else [("", [])]
+for name, opts in modes:
+    label = "wordtally %s" % name if name else "wordtally"
+    check = name in ("latin1", "")
+    rows.append((label, [prog, "-f", "json"] + opts + [path], ncores, {}, check))
+    rows.append((label + " -t 1", [prog, "-f", "json", "-t", "1"] + opts + [path], 1, {}, check))
+for label, wf in word_lists():
+    rows.append(("wordtally, %s" % label, [prog, "-f", "json", "--words-file", wf, path], ncores,
+                 {}, False))
 
-def check_counts(out):
-    if expected is not None and json.loads(out)["total"] != expected:
-        sys.exit("bench.py: wordtally's counts differ from %s.expected" % path)
-
-
-slice_path = os.path.join(os.path.dirname(os.path.abspath(csv_path)), "bench-slice.txt")
-with open(path, "rb") as f, open(slice_path, "wb") as g:
-    g.write(f.read(SLICE))
 subprocess.run(["cat", path], stdout=subprocess.DEVNULL, check=True)  # warm the page cache
+load_before = load()
+wall = [None] * len(rows)
+cpu = [None] * len(rows)
+for _ in range(RUNS):
+    for i, (label, cmd, threads, env, check) in enumerate(rows):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, env=dict(os.environ, **env), check=True)
+        t = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        c = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        if check and expected is not None and json.loads(r.stdout)["total"] != expected:
+            sys.exit("bench.py: %s: counts differ from %s.expected" % (" ".join(cmd), path))
+        wall[i] = t if wall[i] is None else min(wall[i], t)
+        cpu[i] = c if cpu[i] is None else min(cpu[i], c)
+load_after = load()
 
-rows = []  # (what, threads, bytes, seconds); cpu[i]: CPU seconds of row i, None for the probe
-mem = {ncores: memread_gbps(ncores), 1: memread_gbps(1)}
-rows.append(("memory-read probe (scripts/memread.c)", ncores, None, mem[ncores]))
-rows.append(("memory-read probe (scripts/memread.c)", 1, None, mem[1]))
-wt = [prog, "-f", "json", path]
-rows.append(("wordtally (default: all cores)", ncores, size, best_wall(wt, check_out=check_counts)))
-rows.append(("wordtally -t 1", 1, size, best_wall(wt[:1] + ["-t", "1"] + wt[1:], check_out=check_counts)))
-rows.append(("wordtally --serial", 1, size, best_wall(wt[:1] + ["--serial"] + wt[1:], check_out=check_counts)))
-rows.append(("wordtally --io mmap (all cores)", ncores, size,
-             best_wall(wt[:1] + ["--io", "mmap"] + wt[1:], check_out=check_counts)))
-rows.append(("wordtally --io mmap -t 1", 1, size,
-             best_wall(wt[:1] + ["--io", "mmap", "-t", "1"] + wt[1:], check_out=check_counts)))
-rows.append(("cat FILE > /dev/null", 1, size, best_wall(["cat", path])))
-rows.append(("GNU wc -w FILE", 1, size, best_wall(["wc", "-w", path], runs=min(RUNS, 2),
-                                                  env={"LC_ALL": "C"})))
-py = os.path.join(here, "py_strategies.py")
-sl = os.path.getsize(slice_path)
-rows.append(("Python serial 256 KiB chunks (%d MB slice)" % (sl // 1000000), 1, sl,
-             best_wall([sys.executable, py, "serial", slice_path], runs=min(RUNS, 2))))
-rows.append(("Python Pool.map 256 KiB chunks (%d MB slice)" % (sl // 1000000), ncores, sl,
-             best_wall([sys.executable, py, "pool", slice_path], runs=min(RUNS, 2))))
-os.unlink(slice_path)
 
-gbps = [r[3] if r[2] is None else r[2] / r[3] / 1e9 for r in rows]
-# CPU time per row: the command timed last for that row (rows and best_wall calls are in order).
-cpu_list = [None, None] + list(cpu_seconds.values())
-pool = gbps[-1]
+def ref(label, threads):
+    """The wall time a row is compared with: fastlwc-mt (all threads) or fastlwc (one thread)."""
+    want = "fastlwc-mt" if threads > 1 else "fastlwc"
+    for i, r in enumerate(rows):
+        if r[0] == want:
+            return wall[i]
+    return None
+
+
+def probe_wall(threads):
+    for i, r in enumerate(rows):
+        if r[0] == "pread+sum probe" and r[2] == threads:
+            return wall[i]
+    return None
+
+
+print("wordtally bench: %s, %s, %s (%d bytes), %d cores by default, load %s before and %s after,"
+      " best of %d interleaved rounds" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                                         cpu_model(), path, size, ncores, load_before, load_after,
+                                         RUNS))
+print()
+print("| what | threads | wall s | GB/s | CPU s | GB per CPU-s | wall ÷ fastlwc(-mt) | "
+      "wall ÷ probe |")
+print("|---|---|---|---|---|---|---|---|")
 table = []
-for (what, threads, nbytes, _), g, cpu in zip(rows, gbps, cpu_list):
-    per_cpu = nbytes / cpu / 1e9 if cpu else float("nan")
-    table.append((what, threads, g, g / mem.get(threads, mem[ncores]), g / pool, per_cpu))
-
-load = open("/proc/loadavg").read().split()[:3]
-print("wordtally bench: %s, %s (%d bytes), %s, %d cores used by default, load %s, best of %d" %
-      (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), path, size, cpu_model(), ncores,
-       " ".join(load), RUNS))
-print("%-46s %7s %8s %10s %9s %12s" % ("what", "threads", "GB/s", "x memread", "x Pool",
-                                       "GB/CPU-s"))
-for what, threads, g, rm, rp, pc in table:
-    print("%-46s %7d %8.3f %10.3f %9.1f %12.3f" % (what, threads, g, rm, rp, pc))
-os.makedirs(os.path.dirname(os.path.abspath(csv_path)), exist_ok=True)
+for i, (label, cmd, threads, env, check) in enumerate(rows):
+    f, pr = ref(label, threads), probe_wall(threads)
+    line = (label, threads, wall[i], size / wall[i] / 1e9, cpu[i],
+            size / cpu[i] / 1e9 if cpu[i] else float("nan"),
+            wall[i] / f if f else None, wall[i] / pr if pr else None)
+    table.append(line)
+    print("| %s | %d | %.3f | %.2f | %.3f | %.2f | %s | %s |" % (
+        line[:6] + tuple("%.2f" % x if x else "—" for x in line[6:])))
+print()
+print("Commands (FILE = %s):" % path)
+for label, cmd, threads, env, check in rows:
+    e = " ".join("%s=%s" % kv for kv in env.items())
+    print("    %-40s %s%s" % (label + (" (%d threads)" % threads if "probe" in label else ""),
+                              e + " " if e else "", " ".join(os.path.basename(c) if c in (prog, probe)
+                                                             else c for c in cmd)))
 with open(csv_path, "w", newline="") as f:
     w = csv.writer(f)
-    w.writerow(["what", "threads", "gb_per_s", "ratio_memread_same_threads", "speedup_over_pool",
-                "gb_per_cpu_second"])
-    for what, threads, g, rm, rp, pc in table:
-        w.writerow([what, threads, "%.4f" % g, "%.4f" % rm, "%.2f" % rp, "%.4f" % pc])
+    w.writerow(["what", "threads", "wall_s", "gb_per_s", "cpu_s", "gb_per_cpu_s",
+                "wall_over_fastlwc", "wall_over_probe"])
+    for line in table:
+        w.writerow([line[0], line[1]] + ["%.4f" % x if x else "" for x in line[2:]])
 print("CSV: %s" % csv_path)
-
-allc, one = table[2][2], table[3][2]
-goals = [("all cores >= 0.5 x memread (all cores)", allc / mem[ncores], 0.5),
-         ("all cores >= 150 x Pool", allc / pool, 150),
-         ("1 thread >= 0.25 x memread (1 thread)", one / mem[1], 0.25)]
-if ncores > 1:
-    goals.append(("%d threads vs 1: parallel efficiency >= 0.85" % ncores, allc / (ncores * one), 0.85))
-for name, got, want in goals:
-    print("goal %-46s %8.3f  %s" % (name, got, "met" if got >= want else "MISSED"))
 
 # Start-up: what a script pays per call on a tiny input (it dominates when wordtally runs once per
 # small file, and every MPI rank pays it). Median wall time and least CPU time of STARTUP_RUNS.
