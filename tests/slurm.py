@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import Tally  # noqa: E402
-from hpc import cpu_list, placement, plan  # noqa: E402
+from hpc import placement, plan  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
 from expected import read_expected  # noqa: E402
@@ -225,11 +225,13 @@ def run_jobs(work):
     if j["count -c 2"].info.get("JobState") == "COMPLETED":
         text = open(os.path.join(o("c2"), "count-%s.txt" % j["count -c 2"].id)).read()
         check(counts_of(text) == want_a, "count -c 2: counts %s == expected %s" % (counts_of(text), want_a))
+        print("    count -c 2: counts %s (expected %s)" % (counts_of(text), want_a))
     if j["count default"].ended("COMPLETED", "0:0"):
         seen = placement(j["count default"].log().encode())
         text = open(os.path.join(o("c0"), "count-%s.txt" % j["count default"].id)).read()
         check(len(seen) == 1 and counts_of(text) == want_a[:1], "count with the script's defaults: 1 CPU, "
               "WORDTALLY_OPTS=-w dog: %s %s" % (seen, counts_of(text)))
+        print("    count (defaults): %d thread, WORDTALLY_OPTS='-w dog -c 1M': dog %s" % (len(seen), counts_of(text)))
 
     if j["regression"].ended("COMPLETED", "0:0"):
         log = j["regression"].log()
@@ -277,6 +279,7 @@ def run_jobs(work):
         text = open(os.path.join(o("pc"), "count-%s.txt" % j["pbs count"].id)).read()
         seen = placement(j["pbs count"].log().encode())
         check(counts_of(text) == want_a and len(seen) == 2, "qsub pbs-count.sh: counts, 2 threads: %s" % seen)
+        print("    qsub pbs-count.sh: %d threads, counts %s" % (len(seen), counts_of(text)))
     check("equal to the expected counts" in j["pbs regression"].log(), "qsub pbs-regression.sh: checked")
     check(any(f.endswith(".csv") for f in os.listdir(o("ps"))) if os.path.isdir(o("ps")) else False,
           "qsub pbs-scaling.sh: the CSV")
