@@ -143,7 +143,7 @@ check-integration: $(PROGRAM)
 .PHONY: check-bad-inputs
 check: check-bad-inputs
 check-bad-inputs: $(PROGRAM)
-	python3 tests/bad_inputs.py ./$(PROGRAM)
+	python3 tests/bad_inputs.py ./$(PROGRAM) $(if $(strip $(SANITIZE)),--no-rss-bound)
 
 # ---- the CSV, JSON and -q outputs as scripts read them (tests/outputs.py) ----
 .PHONY: check-outputs

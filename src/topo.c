@@ -96,8 +96,8 @@ void topo_init(topo *t)
     t->npus = hwloc_bitmap_weight(t->allowed);
 
     int all = hwloc_get_nbobjs_by_type(t->topology, HWLOC_OBJ_CORE);
-    /* NOLINTNEXTLINE(bugprone-sizeof-expression): hwloc_bitmap_t is a pointer type */
     size_t most = (size_t)(all > t->npus ? all : t->npus) + 1;
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): hwloc_bitmap_t is a pointer type */
     t->core_set = calloc(most, sizeof *t->core_set);
     t->core_id = calloc(most, sizeof *t->core_id);
     int n = 0;

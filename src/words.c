@@ -95,7 +95,7 @@ int words_add_file(wordlist *w, const char *path, const char **why)
         *why = NULL;
         return -1;
     }
-    char line[WORDS_MAX_LEN + 2];
+    char line[WORDS_MAX_LEN + 2] = ""; /* read_line fills what it returns; the rest stays 0 */
     size_t added = 0;
     long n;
     int rc = 0;
