@@ -37,8 +37,36 @@ void ranks_share(count_setup *setup);
 int ranks_combine(const count_setup *setup, const char *name, uint64_t *counts, int err,
                   count_stats *st);
 
+/* ---- --top and --vocab (vocab_run.c): each rank counts its share of every file's chunk table,
+ * then the tokens are shuffled so that each rank owns one hash partition of them ---- */
+
+/* This rank and the number of ranks. */
+void ranks_vocab_share(uint32_t *rank, uint32_t *ranks);
+/* After each file, on every rank: the first failing rank's error (as ranks_combine), the sum of
+ * the ranks' bytes in *bytes, and whether any rank's tables passed their budget in *over. */
+int ranks_vocab_file(int err, uint64_t *bytes, int *over);
+/* Any rank's flag set (MPI_MAX); the sum over the ranks (to every rank). */
+int ranks_any(int flag);
+uint64_t ranks_sum(uint64_t x);
+/* Sends every key of t to the rank that owns its hash partition (MPI_Alltoallv in rounds of at
+ * most a few MiB per rank), and leaves in t the keys this rank owns, counts summed. Returns 0, or
+ * -1 if any rank ran out of memory. */
+int ranks_vocab_shuffle(vocab_table *t);
+/* Rank 0 gets every rank's best entries offered to its heap. Returns 0 or -1 (out of memory). */
+int ranks_vocab_top(vocab_topk *best);
+/* Rank 0 gets every other rank's sorted runs (files) appended to its list, copied into files
+ * from temp(). Returns 0, or -1 (errno set). */
+int ranks_vocab_runs(FILE ***runs, uint32_t *nruns, FILE *(*temp)(void));
+
 #else
 
+#define ranks_vocab_share(rank, ranks) (*(rank) = 0, *(ranks) = 1)
+#define ranks_vocab_file(err, bytes, over) (err)
+#define ranks_any(flag) (flag)
+#define ranks_sum(x) (x)
+#define ranks_vocab_shuffle(t) 0
+#define ranks_vocab_top(best) 0
+#define ranks_vocab_runs(runs, nruns, temp) 0
 #define ranks_init(argc, argv) ((void)0)
 #define ranks_check_options(status, o) (status)
 #define ranks_place(t, bind, verbose) ((void)0)

@@ -496,12 +496,16 @@ int report_vocab_end(vocab_report *r, const file_result *f, int nf, const vocab_
     for (int i = 0; i < nf; i++)
         counted += !f[i].failed;
     if (r->format == FORMAT_TEXT) {
+        char ranks[48] = "";
+        if (run->ranks > 0)
+            snprintf(ranks, sizeof ranks, "%d MPI ranks x ", run->ranks);
         fprintf(r->out, "-- %llu tokens, %llu distinct%s; %llu bytes in %d file%s, %.3f s, %.2f GB/s; "
-                        "%s, %d thread%s, chunk %llu bytes",
+                        "%s, %s%d thread%s, chunk %llu bytes",
                 (unsigned long long)sum->tokens, (unsigned long long)sum->distinct,
                 r->top ? " (top shown)" : "", (unsigned long long)bytes, counted,
                 counted == 1 ? "" : "s", run->seconds, timer_rate(bytes, run->seconds), run->mode,
-                run->threads, run->threads == 1 ? "" : "s", (unsigned long long)run->chunk_size);
+                ranks, run->threads, run->threads == 1 ? "" : "s",
+                (unsigned long long)run->chunk_size);
         if (sum->passes > 1)
             fprintf(r->out, "; %d passes (--max-memory %llu)", sum->passes,
                     (unsigned long long)sum->max_memory);

@@ -345,7 +345,7 @@ static int qsort_bytes(const void *a, const void *b)
     return bytes_cmp(a, b);
 }
 
-static vocab_entry *entries(const vocab_table *t, size_t *n)
+vocab_entry *vocab_entries(const vocab_table *t, size_t *n)
 {
     *n = 0;
     vocab_entry *e = malloc((t->used ? t->used : 1) * sizeof *e);
@@ -362,7 +362,7 @@ static vocab_entry *entries(const vocab_table *t, size_t *n)
 
 vocab_entry *vocab_sorted(const vocab_table *t, size_t *n)
 {
-    vocab_entry *e = entries(t, n);
+    vocab_entry *e = vocab_entries(t, n);
     if (e)
         qsort(e, *n, sizeof *e, qsort_cmp);
     return e;
@@ -473,7 +473,7 @@ void vocab_topk_free(vocab_topk *h)
 int vocab_compare(const vocab_table *a, const vocab_table *b, vocab_difference *d)
 {
     size_t na, nb;
-    vocab_entry *ea = entries(a, &na), *eb = entries(b, &nb);
+    vocab_entry *ea = vocab_entries(a, &na), *eb = vocab_entries(b, &nb);
     int result = -1;
     if (ea && eb) {
         qsort(ea, na, sizeof *ea, qsort_bytes);

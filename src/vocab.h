@@ -179,6 +179,9 @@ int vocab_merge(vocab_table *dst, const vocab_table *src);
 /* The order of SPEC §7: higher count first, then ascending bytes (a prefix first). */
 int vocab_entry_cmp(const vocab_entry *a, const vocab_entry *b);
 
+/* Every entry of t, in slot order; *n set. NULL if out of memory. Entries point into t. */
+vocab_entry *vocab_entries(const vocab_table *t, size_t *n);
+
 /* Every entry of t, sorted by vocab_entry_cmp; *n set. NULL if out of memory (or t empty:
  * then *n is 0). Entries point into t: keep t unchanged while using them. */
 vocab_entry *vocab_sorted(const vocab_table *t, size_t *n);

@@ -340,9 +340,17 @@ static int count_file(const vocab_setup *s, const input *in, vocab_pass *v)
 {
     chunk *table = malloc(CHUNK_TABLE_WINDOW * sizeof *table);
     int err = table ? 0 : ENOMEM;
-    for (uint64_t from = 0; from < in->size && !err && !v->over_budget;) {
-        size_t m = chunks_fill(table, CHUNK_TABLE_WINDOW, from, in->size, s->chunk_size,
-                               s->chunk_size);
+    uint64_t from = 0, to = in->size;
+    if (s->ranks > 1) { /* an MPI rank's share of the chunk table, as count.c's */
+        uint64_t first, end, n = chunks_count(in->size, s->chunk_size);
+        chunks_share(n, s->rank, s->ranks, &first, &end);
+        from = first * s->chunk_size;
+        to = end < n ? end * s->chunk_size : in->size;
+        if (first >= end)
+            from = to;
+    }
+    while (from < to && !err && !v->over_budget) {
+        size_t m = chunks_fill(table, CHUNK_TABLE_WINDOW, from, to, s->chunk_size, s->chunk_size);
         if (s->mode & COUNT_PARALLEL) {
             double t0 = timer_now();
 #pragma omp parallel num_threads(s->threads)

@@ -22,6 +22,7 @@ typedef struct {
     int utf8;            /* SPEC §1: UTF-8 whitespace (1) or Latin-1 (0) */
     int fold;            /* -i: ASCII folded to lower case */
     uint32_t part, parts;/* count only tokens of hash partition `part` of `parts` (0: all) */
+    uint32_t rank, ranks;/* wordtally-mpi: count only this rank's share of each file's chunks */
     size_t budget;       /* bytes a thread's table may take before the pass gives up (0: none) */
 } vocab_setup;
 

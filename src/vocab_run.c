@@ -9,6 +9,7 @@
 #include "count.h"
 #include "input.h"
 #include "quote.h"
+#include "ranks.h"
 #include "report.h"
 #include "timer.h"
 #include "vocab_count.h"
@@ -62,22 +63,26 @@ static FILE *temp_file(void)
     return f;
 }
 
-/* One pass over every input not failed yet. Returns 0, or EXIT_MISMATCH (printed). */
+/* One pass over every input not failed yet. Returns 0, or EXIT_MISMATCH (printed). With MPI
+ * ranks every step is taken by all of them: they agree on each file's outcome and on whether the
+ * pass must be redone, and the merged table is shuffled so that each rank owns a partition. */
 static int count_pass(run_state *r, vocab_pass *v, double *merge_seconds)
 {
-    for (int i = 0; i < r->nfiles && !v->over_budget; i++) {
+    for (int i = 0; i < r->nfiles; i++) {
         file_result *f = &r->files[i];
         if (f->failed)
             continue;
         input in;
         uint64_t before = v->bytes;
-        int err = input_open(&in, f->name);
-        if (!err) {
+        int err = v->over_budget ? 0 : input_open(&in, f->name);
+        if (!err && !v->over_budget) {
             r->streams |= !in.seekable;
             err = vocab_count_input(&r->s, &in, v);
             input_close(&in);
         }
-        f->bytes = v->bytes - before;
+        uint64_t bytes = v->bytes - before;
+        err = ranks_vocab_file(err, &bytes, &v->over_budget);
+        f->bytes = bytes;
         if (err) {
             snprintf(f->reason, sizeof f->reason, "%s", input_strerror(err));
             fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, f->name), f->reason);
@@ -90,23 +95,27 @@ static int count_pass(run_state *r, vocab_pass *v, double *merge_seconds)
     double t0 = timer_now();
     int err = vocab_pass_merge(v);
     *merge_seconds += timer_now() - t0;
-    if (err) {
-        v->over_budget = 1; /* out of memory while merging: finer partitions */
-        return 0;
-    }
     size_t need = vocab_memory(&v->tables[0]) + v->tables[0].used * sizeof(vocab_entry);
-    if (r->s.budget && need > r->o->max_memory)
-        v->over_budget = 1;
-    if (r->s.mode == COUNT_VERIFY && !v->over_budget) {
+    int mismatch = 0;
+    if (!err && r->s.mode == COUNT_VERIFY) { /* each rank checks its own share */
         vocab_difference d;
-        int c = vocab_compare(&v->tables[0], &v->serial, &d);
-        if (c < 0) {
-            v->over_budget = 1;
-        } else if (c > 0) {
+        mismatch = vocab_compare(&v->tables[0], &v->serial, &d);
+        if (mismatch > 0)
             report_vocab_mismatch(stderr, &d);
-            return EXIT_MISMATCH;
-        }
+        err = mismatch < 0;
+        mismatch = mismatch > 0;
     }
+    if (ranks_any(mismatch)) {
+        if (!mismatch)
+            fputs("wordtally: verification failed on another MPI rank\n", stderr);
+        return EXIT_MISMATCH;
+    }
+    t0 = timer_now();
+    /* Out of memory, or over the limit: finer partitions. */
+    v->over_budget = ranks_any(err || (r->s.budget && need > r->o->max_memory));
+    if (!v->over_budget && r->s.ranks > 1)
+        v->over_budget = ranks_vocab_shuffle(&v->tables[0]) < 0;
+    *merge_seconds += timer_now() - t0;
     return 0;
 }
 
@@ -115,6 +124,7 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
     run_state r = {.o = o, .names = names, .nfiles = nfiles, .status = EXIT_OK};
     r.s = (vocab_setup){.threads = threads, .mode = o->mode, .chunk_size = o->chunk_size,
                         .utf8 = 1, .fold = 0, .parts = 1};
+    ranks_vocab_share(&r.s.rank, &r.s.ranks);
     r.files = calloc((size_t)nfiles, sizeof *r.files);
     if (!r.files) {
         fputs("wordtally: out of memory\n", stderr);
@@ -130,6 +140,7 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
     vocab_report out = {.out = stdout, .format = o->format, .top = o->top};
     vocab_summary sum = {.max_memory = o->max_memory};
     run_info run = {.threads = threads, .chunk_size = o->chunk_size,
+                    .ranks = r.s.ranks > 1 ? (int)r.s.ranks : 0,
                     .mode = o->mode == COUNT_SERIAL ? "serial"
                             : o->mode == COUNT_VERIFY ? "verify" : "parallel"};
     uint32_t parts = 1, nruns = 0;
@@ -142,10 +153,12 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
         r.s.parts = parts;
         sum = (vocab_summary){.max_memory = o->max_memory, .passes = (int)parts};
         run.seconds = run.serial_seconds = 0;
-        nruns = parts > 1 && !o->top ? parts : 0;
+        /* --vocab in one pass on one rank prints the table at once; otherwise sorted runs. */
+        nruns = (parts > 1 || r.s.ranks > 1) && !o->top ? parts : 0;
         runs = nruns ? calloc(nruns, sizeof *runs) : NULL;
-        int ok = (parts == 1 || o->top || runs) &&
+        int ok = (!nruns || runs) &&
                  (!o->top || vocab_topk_init(&best, (size_t)o->top) == 0);
+        ok = !ranks_any(!ok); /* every MPI rank takes the same way */
         int redo = 0;
         for (uint32_t p = 0; ok && p < parts && !redo; p++) {
             vocab_pass v;
@@ -189,15 +202,15 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
                 break;
             }
             const vocab_table *t = &v.tables[0];
-            sum.tokens += t->tokens;
-            sum.distinct += t->used;
+            sum.tokens += ranks_sum(t->tokens);
+            sum.distinct += ranks_sum(t->used);
             if (o->top) {
                 ok = vocab_topk_table(&best, t) == 0;
             } else {
                 size_t n;
                 vocab_entry *e = vocab_sorted(t, &n);
                 ok = e || n == 0;
-                if (ok && parts == 1) {
+                if (ok && !nruns) {
                     report_vocab_begin(&out);
                     for (size_t i = 0; i < n; i++)
                         report_vocab_entry(&out, &e[i]);
@@ -209,20 +222,33 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
                 free(e);
             }
             vocab_pass_free(&v);
+            ok = !ranks_any(!ok);
         }
         if (!ok && r.status == EXIT_OK) {
             fputs("wordtally: out of memory\n", stderr);
             r.status = EXIT_INPUT;
         }
         if (ok && !redo && r.status != EXIT_MISMATCH) {
+            /* Rank 0 gathers the other ranks' results and prints; the others only send. */
+            if (o->top)
+                ok = ranks_vocab_top(&best) == 0;
+            else if (nruns)
+                ok = ranks_vocab_runs(&runs, &nruns, temp_file) == 0;
+            if (!ok) {
+                fputs("wordtally: out of memory or temporary files, gathering the MPI ranks' "
+                      "tables\n", stderr);
+                r.status = EXIT_INPUT;
+            }
+        }
+        if (ok && !redo && r.status != EXIT_MISMATCH && r.s.rank == 0) {
             if (o->top) {
                 size_t n = vocab_topk_finish(&best);
                 report_vocab_begin(&out);
                 for (size_t i = 0; i < n; i++)
                     report_vocab_entry(&out, &best.e[i]);
-            } else if (parts > 1) {
+            } else if (nruns) {
                 report_vocab_begin(&out);
-                if (vocab_runs_merge(runs, parts, report_vocab_entry, &out) != 0) {
+                if (vocab_runs_merge(runs, nruns, report_vocab_entry, &out) != 0) {
                     fprintf(stderr, "wordtally: temporary file: %s\n", strerror(errno));
                     r.status = EXIT_INPUT;
                 }

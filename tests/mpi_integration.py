@@ -15,6 +15,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import integration  # noqa: E402  (its file generators)
+import vocab  # noqa: E402  (--top/--vocab: its files, oracle and CSV reader)
 from testlib import Tally, oracle  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally-mpi")
@@ -209,6 +210,39 @@ def test_settings_agree(files, want):
           "--topology without FILE: the plan, exit 0 (%r)" % (r and (r.returncode, r.stderr[-300:]),))
 
 
+def test_vocab(d):
+    """--top and --vocab across ranks: the shuffle (each rank owns a hash partition), rank 0's
+    merge, passes under a tiny --max-memory, --verify; against collections.Counter."""
+    vfiles = vocab.make_files(d)
+    paths = [vfiles[n] for n in ("random-0", "chunk-edges", "long-tokens", "real-text",
+                                 "csv-quoting")]
+    data = b"".join(open(p, "rb").read() + b"\n" for p in paths)  # a token never spans files
+    want = vocab.oracle(data)
+    for n in RANKS:
+        for c, t in (("64", "1"), ("4095", "2"), ("256K", "2")):
+            r = mpirun(n, ["--vocab", "-f", "csv", "-c", c, "-t", t] + paths)
+            check(r is not None and r.returncode == 0 and vocab.parse_csv(r.stdout) == want,
+                  "%d ranks --vocab -c %s -t %s: %s" % (n, c, t, r and r.stderr[-300:]))
+        r = mpirun(n, ["--top", "7", "-f", "csv"] + paths)
+        check(r is not None and r.returncode == 0 and vocab.parse_csv(r.stdout) == want[:7],
+              "%d ranks --top 7: %s" % (n, r and r.stderr[-300:]))
+        r = mpirun(n, ["--vocab", "-f", "json", "--verify", "-c", "65"] + paths)
+        j = json.loads(r.stdout) if r is not None and r.returncode == 0 else {}
+        check((n == 1 or j.get("ranks") == n) and j.get("distinct") == len(want)
+              and j.get("tokens") == sum(c for _, c in want),
+              "%d ranks --vocab --verify -f json: %s" % (n, r and r.stderr[-300:]))
+    many = os.path.join(d, "many")
+    with open(many, "wb") as f:
+        f.write(b" ".join(b"w%d" % (i * 7919 % 90001) for i in range(150000)))
+    want = vocab.oracle(open(many, "rb").read())
+    for n in RANKS:
+        for opt in (["--vocab"], ["--top", "5"]):
+            r = mpirun(n, opt + ["-f", "csv", "--max-memory", "1M", many])
+            k = None if opt[0] == "--vocab" else 5
+            check(r is not None and r.returncode == 0 and vocab.parse_csv(r.stdout) == want[:k],
+                  "%d ranks %s --max-memory 1M: %s" % (n, opt, r and r.stderr[-300:]))
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
         files = integration.make_files(d)
@@ -217,6 +251,8 @@ def main():
         test_paths(files, want, d)
         test_errors(files, want, d)
         test_settings_agree(files, want)
+    with tempfile.TemporaryDirectory() as d:
+        test_vocab(d)
     tally.finish()
 
 
