@@ -362,11 +362,16 @@ check-deb:
 check-fresh-root:
 	bash scripts/fresh-root.sh
 
-# ---- --top and --vocab against collections.Counter (tests/vocab.py; VOCAB_BIG=yes adds gcide x1) ----
+# ---- --top and --vocab against collections.Counter (tests/vocab.py; VOCAB_BIG=yes adds gcide x1);
+# make bench-vocab: against Counter and tr | sort | uniq -c, and a vocabulary over --max-memory ----
 .PHONY: check-vocab
 check: check-vocab
-check-vocab: $(PROGRAM)
-	python3 tests/vocab.py ./$(PROGRAM) $(if $(filter yes,$(strip $(VOCAB_BIG))),--big)
+check-vocab: $(PROGRAM) $(GEN)
+	python3 tests/vocab.py ./$(PROGRAM) ./$(GEN) $(if $(filter yes,$(strip $(VOCAB_BIG))),--big)
+
+.PHONY: bench-vocab
+bench-vocab: $(PROGRAM) $(CORPUS)
+	python3 scripts/bench-vocab.py ./$(PROGRAM) $(CORPUS)
 
 # ---- the Spack package through a stand-in for Spack's package API (tests/spack_package.py) ----
 .PHONY: check-spack-package

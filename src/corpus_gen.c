@@ -10,6 +10,8 @@
  * look-up) and counted when it matches: the expected counts are exact whatever the vocabulary. */
 #include "cli.h"
 #include "quote.h"
+#include "report.h"
+#include "vocab.h"
 #include "words.h"
 
 #include <errno.h>
@@ -37,10 +39,12 @@ static const char usage[] =
     "  -s, --seed N       seed (default 1): the same seed and size give the same bytes\n"
     "  -w, --word WORD    a target word; repeat for several (default: dog cat boy girl)\n"
     "  -t, --threads N    threads (default: OMP_NUM_THREADS or all); the bytes do not depend on it\n"
+    "      --vocab-out V  also write every token's count to V, as 'wordtally --vocab -f csv'\n"
+    "                     prints it (the default UTF-8 tokens), so that cmp checks a run\n"
     "  -h, --help         print this help and exit\n";
 
 /* Common English words by rank: the head of the Zipf curve. The targets and their near misses
- * are placed among them (vocab_build). */
+ * are placed among them (lexicon_build). */
 static const char *const common[] = {
     "the", "of", "and", "to", "a", "in", "that", "he", "was", "it", "his", "I", "with", "is",
     "as", "had", "for", "you", "her", "not", "be", "at", "on", "him", "she", "by", "my", "which",
@@ -74,7 +78,7 @@ typedef struct {
     uint8_t *len;
     size_t n, cap;
     uint16_t *zipf; /* 2^ZIPF_BITS entries: a vocabulary index each, in proportion to its weight */
-} vocab;
+} lexicon;
 
 static uint64_t splitmix(uint64_t *s)
 {
@@ -84,7 +88,7 @@ static uint64_t splitmix(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-static int vocab_add(vocab *v, const char *w)
+static int lexicon_add(lexicon *v, const char *w)
 {
     size_t n = strlen(w);
     if (n == 0 || n > 64)
@@ -108,7 +112,7 @@ static int vocab_add(vocab *v, const char *w)
 
 /* The vocabulary in rank order: common words with the targets at ranks 30, 60, ... and their near
  * misses a few ranks later, then synthetic words; Zipf weights 1/(rank+2)^1.05. */
-static int vocab_build(vocab *v, const wordlist *targets)
+static int lexicon_build(lexicon *v, const wordlist *targets)
 {
     char buf[160];
     size_t next_target = 0, ncommon = sizeof common / sizeof *common;
@@ -116,32 +120,32 @@ static int vocab_build(vocab *v, const wordlist *targets)
     for (size_t r = 0; r < ncommon && !err; r++) {
         if (r % 30 == 29 && next_target < targets->n) {
             const char *t = targets->word[next_target++];
-            err |= vocab_add(v, t);
+            err |= lexicon_add(v, t);
             for (size_t f = 0; f < sizeof near_forms / sizeof *near_forms && !err; f++) {
                 if (r % 2 == f % 2 || f < 2) { /* a different half of the forms for each */
                     snprintf(buf, sizeof buf, near_forms[f], t);
-                    err |= vocab_add(v, buf);
+                    err |= lexicon_add(v, buf);
                 }
             }
             snprintf(buf, sizeof buf, "%s", t);
             if (buf[0] >= 'a' && buf[0] <= 'z') {
                 buf[0] = (char)(buf[0] - 'a' + 'A');
-                err |= vocab_add(v, buf);
+                err |= lexicon_add(v, buf);
             }
             if (strlen(t) > 1) {
                 snprintf(buf, sizeof buf, "%.*s", (int)strlen(t) - 1, t);
-                err |= vocab_add(v, buf);
+                err |= lexicon_add(v, buf);
             }
         }
-        err |= vocab_add(v, common[r]);
+        err |= lexicon_add(v, common[r]);
     }
     while (next_target < targets->n && !err) /* more targets than slots: the rest at the end */
-        err |= vocab_add(v, targets->word[next_target++]);
+        err |= lexicon_add(v, targets->word[next_target++]);
     const size_t ns = sizeof syllables / sizeof *syllables;
     for (size_t i = 0; i < VOCAB_SYNTHETIC && !err; i++) {
         size_t a = i % ns, b = (i / ns) % ns, c = (i * 7 + 3) % ns;
         snprintf(buf, sizeof buf, "%s%s%s", syllables[a], syllables[b], i % 3 ? syllables[c] : "");
-        err |= vocab_add(v, buf);
+        err |= lexicon_add(v, buf);
     }
     if (err || v->n > UINT16_MAX) /* zipf[] holds 16-bit indices */
         return -1;
@@ -168,7 +172,7 @@ static int vocab_build(vocab *v, const wordlist *targets)
     return 0;
 }
 
-static void vocab_free(vocab *v)
+static void lexicon_free(lexicon *v)
 {
     for (size_t i = 0; i < v->n; i++)
         free(v->word[i]);
@@ -178,13 +182,16 @@ static void vocab_free(vocab *v)
 }
 
 /* Fills out[0..len) with text; adds the target words' counts to counts[]. The block is a
- * sequence of tokens, each followed by whitespace, and ends with a newline. */
-static void gen_block(const vocab *v, const wordlist *targets, uint64_t seed, uint64_t index,
-                      uint8_t *out, size_t len, uint64_t *counts)
+ * sequence of tokens, each followed by whitespace, and ends with a newline. With voc (--vocab-out),
+ * every token of the default UTF-8 reading (SPEC §1) is counted there too: a lone 85 or A0 byte is
+ * no whitespace in UTF-8, so the words it separates are one token there (out has VOCAB_KEY_PAD
+ * bytes after len). */
+static void gen_block(const lexicon *v, const wordlist *targets, uint64_t seed, uint64_t index,
+                      uint8_t *out, size_t len, uint64_t *counts, vocab_table *voc)
 {
     uint64_t s = seed ^ (index * 0xd1342543de82ef95ULL);
     splitmix(&s);
-    size_t pos = 0, col = 0, line = 0;
+    size_t pos = 0, col = 0, line = 0, tok = SIZE_MAX; /* tok: where the UTF-8 token began */
     int cap = 1; /* the next word starts a sentence */
     while (len > 0) {
         uint64_t r = splitmix(&s);
@@ -250,9 +257,19 @@ static void gen_block(const vocab *v, const wordlist *targets, uint64_t seed, ui
                 counts[k]++;
         }
         memcpy(t + n, sep, ns);
+        if (voc) {
+            tok = tok == SIZE_MAX ? pos : tok;
+            if (sep[0] != 0x85 && sep[0] != 0xA0) {
+                vocab_bump(voc, out + tok, pos + n - tok, vocab_hash(out + tok, pos + n - tok, 0),
+                           1, 0);
+                tok = SIZE_MAX;
+            }
+        }
         pos += n + ns;
         col = sep[ns - 1] == '\n' ? 0 : col + n + ns;
     }
+    if (voc && tok != SIZE_MAX) /* ends with its 85 or A0, before the padding */
+        vocab_bump(voc, out + tok, pos - tok, vocab_hash(out + tok, pos - tok, 0), 1, 0);
     if (len > 0) {
         memset(out + pos, ' ', len - 1 - pos);
         out[len - 1] = '\n';
@@ -289,9 +306,31 @@ static int usage_fail(wordlist *targets, const char *what, const char *why)
 }
 
 /* Writes the corpus and FILE.expected; returns the exit status (errors printed). */
-static int write_corpus(const vocab *voc, const wordlist *targets, uint64_t seed, uint64_t size,
-                        int threads, const char *path)
+/* --vocab-out: the table as `wordtally --vocab -f csv` prints it, byte for byte. */
+static int write_vocab(const vocab_table *t, const char *path)
 {
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return die(path, strerror(errno));
+    size_t n;
+    vocab_entry *e = vocab_sorted(t, &n);
+    vocab_report r = {.out = f, .format = FORMAT_CSV};
+    report_vocab_begin(&r);
+    for (size_t i = 0; e && i < n; i++)
+        report_vocab_entry(&r, &e[i]);
+    free(e);
+    if ((!e && n) || ferror(f)) {
+        fclose(f);
+        return die(path, strerror(e ? EIO : ENOMEM));
+    }
+    return fclose(f) != 0 ? die(path, strerror(errno)) : 0;
+}
+
+static int write_corpus(const lexicon *voc, const wordlist *targets, uint64_t seed, uint64_t size,
+                        int threads, const char *path, const char *vocab_out)
+{
+    vocab_table all;
+    vocab_init(&all);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return die(path, strerror(errno));
@@ -307,6 +346,8 @@ static int write_corpus(const vocab *voc, const wordlist *targets, uint64_t seed
     {
         uint8_t *buf = malloc(GEN_BLOCK + GEN_SLACK);
         uint64_t *mine = calloc(nw, sizeof *mine);
+        vocab_table tokens; /* --vocab-out: this thread's blocks' tokens */
+        vocab_init(&tokens);
         if (!buf || !mine) {
 #pragma omp atomic write
             err = ENOMEM;
@@ -320,7 +361,7 @@ static int write_corpus(const vocab *voc, const wordlist *targets, uint64_t seed
                 continue;
             uint64_t off = b * GEN_BLOCK;
             size_t len = size - off < GEN_BLOCK ? (size_t)(size - off) : GEN_BLOCK;
-            gen_block(voc, targets, seed, b, buf, len, mine);
+            gen_block(voc, targets, seed, b, buf, len, mine, vocab_out ? &tokens : NULL);
             int e = write_all(fd, buf, len, off);
             if (e) {
 #pragma omp atomic write
@@ -328,8 +369,13 @@ static int write_corpus(const vocab *voc, const wordlist *targets, uint64_t seed
             }
         }
 #pragma omp critical
-        for (size_t k = 0; k < nw && mine && counts; k++)
-            counts[k] += mine[k];
+        {
+            for (size_t k = 0; k < nw && mine && counts; k++)
+                counts[k] += mine[k];
+            if (tokens.failed || vocab_merge(&all, &tokens) < 0)
+                err = ENOMEM;
+        }
+        vocab_free(&tokens);
         free(buf);
         free(mine);
     }
@@ -337,12 +383,14 @@ static int write_corpus(const vocab *voc, const wordlist *targets, uint64_t seed
         err = errno;
     if (err) {
         free(counts);
+        vocab_free(&all);
         return die(path, strerror(err));
     }
+    int status = vocab_out ? write_vocab(&all, vocab_out) : 0;
+    vocab_free(&all);
 
     size_t plen = strlen(path);
     char *epath = malloc(plen + sizeof ".expected");
-    int status = 0;
     if (!epath) {
         free(counts);
         return die(path, strerror(ENOMEM));
@@ -363,16 +411,20 @@ static int write_corpus(const vocab *voc, const wordlist *targets, uint64_t seed
     return status;
 }
 
+enum { OPT_VOCAB_OUT = 256 }; /* long options alone: values above any character */
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {{"seed", required_argument, NULL, 's'},
                                          {"word", required_argument, NULL, 'w'},
                                          {"threads", required_argument, NULL, 't'},
+                                         {"vocab-out", required_argument, NULL, OPT_VOCAB_OUT},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     wordlist targets = {0};
     uint64_t seed = 1, size, v;
     int threads = 0, c;
+    const char *vocab_out = NULL;
     const char *why = NULL;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":s:w:t:h", opts, NULL)) != -1) {
@@ -393,6 +445,9 @@ int main(int argc, char **argv)
             if (parse_count(optarg, THREADS_MAX, &v) < 0)
                 return usage_fail(&targets, optarg, "not a thread count from 1 to 4096");
             threads = (int)v;
+            break;
+        case OPT_VOCAB_OUT:
+            vocab_out = optarg;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -416,11 +471,11 @@ int main(int argc, char **argv)
     }
     words_finish(&targets);
 
-    vocab voc = {0};
-    int status = vocab_build(&voc, &targets) < 0
+    lexicon voc = {0};
+    int status = lexicon_build(&voc, &targets) < 0
                      ? die("vocabulary", strerror(ENOMEM))
-                     : write_corpus(&voc, &targets, seed, size, threads, path);
-    vocab_free(&voc);
+                     : write_corpus(&voc, &targets, seed, size, threads, path, vocab_out);
+    lexicon_free(&voc);
     words_free(&targets);
     return status;
 }

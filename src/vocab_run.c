@@ -178,8 +178,9 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
             }
             if (v.over_budget) {
                 /* Redo with finer partitions, from the share of the input this pass got through. */
-                uint64_t total = r.total_bytes ? r.total_bytes : v.bytes;
-                uint64_t factor = v.bytes && total ? (13 * total / v.bytes + 9) / 10 : 2;
+                uint64_t done = ranks_sum(v.bytes); /* every rank must choose the same */
+                uint64_t total = r.total_bytes ? r.total_bytes : done;
+                uint64_t factor = done && total ? (13 * total / done + 9) / 10 : 2;
                 factor = factor < 2 ? 2 : factor > 64 ? 64 : factor;
                 vocab_pass_free(&v);
                 if (r.streams) {

@@ -2,7 +2,8 @@
 """--top and --vocab against collections.Counter (SPEC §7) on adversarial and real files, for
 chunk sizes from 1, threads 1..3, the serial, verify and pipe paths, passes over hash partitions
 (a tiny --max-memory), the three formats, and the usage errors. Prints 'N passed, N failed'.
-Usage: vocab.py ./wordtally [--big] (--big adds gcide x1, 40 MB, in every path)."""
+Usage: vocab.py ./wordtally [./wordtally-gen] [--big] (--big adds gcide x1, 40 MB, in every path;
+with the generator, its --vocab-out table is checked too)."""
 import base64
 import collections
 import csv
@@ -21,6 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import Tally  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
+GEN = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2] != "--big" else None
 BIG = "--big" in sys.argv
 tally = Tally("vocab")
 check = tally.check
@@ -197,6 +199,25 @@ def test_usage(files):
           and b"/nonexistent" in r.stderr, "a missing file: exit 1, the others counted")
 
 
+def test_generator(d):
+    """wordtally-gen --vocab-out: the table by construction, whatever the thread count, equal to
+    Counter and to wordtally --vocab -f csv byte for byte."""
+    path = os.path.join(d, "gen.txt")
+    tables = []
+    for t in ("1", "2"):
+        v = os.path.join(d, "gen.vocab%s" % t)
+        r = subprocess.run([GEN, "-s", "3", "-t", t, "--vocab-out", v, "3M", path],
+                           capture_output=True)
+        check(r.returncode == 0, "wordtally-gen --vocab-out -t %s: %s" % (t, r.stderr))
+        tables.append(open(v, "rb").read())
+    check(tables[0] == tables[1], "wordtally-gen --vocab-out: the same table for 1 and 2 threads")
+    with open(path, "rb") as f:
+        want = oracle(f.read())
+    check(parse_csv(tables[0]) == want, "wordtally-gen --vocab-out equals Counter")
+    r = run(["--vocab", "-f", "csv", "-c", "4095", path])
+    check(r.stdout == tables[0], "wordtally --vocab -f csv equals wordtally-gen --vocab-out")
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
         files = make_files(d)
@@ -205,6 +226,8 @@ def main():
         test_passes(d)
         test_formats(files)
         test_usage(files)
+        if GEN:
+            test_generator(d)
     tally.finish()
 
 
