@@ -33,11 +33,12 @@ _wordtally_gen()
 
     case $prev in
         -s | --seed | -w | --word | -t | --threads) return ;;
+        --vocab-out) _filedir; return ;;
     esac
     $split && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-s --seed -w --word -t --threads -h --help' -- "$cur"))
+        COMPREPLY=($(compgen -W '-s --seed -w --word -t --threads --vocab-out -h --help' -- "$cur"))
         return
     fi
     # SIZE first (no completion), then the FILE to write
