@@ -77,28 +77,44 @@ static inline uint64_t vocab_fold(uint64_t x)
 #define VOCAB_S1 0xe7037ed1a0b428dbULL
 #define VOCAB_S2 0x8ebc6af09c88c6e3ULL
 
+/* The last step of the hash: the final (at most) 16 bytes as words a and b, after the state h. */
+static inline uint64_t vocab_hash_end(uint64_t h, uint64_t a, uint64_t b)
+{
+    h = vocab_mix(a ^ VOCAB_S1 ^ h, b ^ VOCAB_S2);
+    return vocab_mix(h ^ VOCAB_S0, VOCAB_S1 ^ (h >> 32));
+}
+
+/* A key of at most 16 bytes as two zero-padded words (folded with fold): what short keys are
+ * hashed and compared as. Reads p[0..16). */
+static inline void vocab_words(const uint8_t *p, uint64_t n, int fold, uint64_t *a, uint64_t *b)
+{
+    *a = vocab_load(p, n < 8 ? n : 8);
+    *b = n > 8 ? vocab_load(p + 8, n - 8) : 0;
+    if (fold) {
+        *a = vocab_fold(*a);
+        *b = vocab_fold(*b);
+    }
+}
+
+/* The hash of a key of at most 16 bytes, from its vocab_words. */
+static inline uint64_t vocab_hash_short(uint64_t a, uint64_t b, uint64_t n)
+{
+    return vocab_hash_end(VOCAB_S0 ^ n, a, b);
+}
+
 /* The hash of p[0..n), folded (-i) or not; reads up to 16 bytes past p[n - 1]. A stored key is
  * already folded, and folding it again changes nothing: vocab_hash(key, n, 0) is its hash. */
 static inline uint64_t vocab_hash(const uint8_t *p, uint64_t n, int fold)
 {
-    uint64_t h = VOCAB_S0 ^ n;
+    uint64_t h = VOCAB_S0 ^ n, a, b;
     while (n > 16) {
-        uint64_t a = vocab_load(p, 8), b = vocab_load(p + 8, 8);
-        if (fold) {
-            a = vocab_fold(a);
-            b = vocab_fold(b);
-        }
+        vocab_words(p, 16, fold, &a, &b);
         h = vocab_mix(a ^ VOCAB_S1 ^ h, b ^ VOCAB_S2);
         p += 16;
         n -= 16;
     }
-    uint64_t a = vocab_load(p, n < 8 ? n : 8), b = n > 8 ? vocab_load(p + 8, n - 8) : 0;
-    if (fold) {
-        a = vocab_fold(a);
-        b = vocab_fold(b);
-    }
-    h = vocab_mix(a ^ VOCAB_S1 ^ h, b ^ VOCAB_S2);
-    return vocab_mix(h ^ VOCAB_S0, VOCAB_S1 ^ (h >> 32));
+    vocab_words(p, n, fold, &a, &b);
+    return vocab_hash_end(h, a, b);
 }
 
 /* ---- the table ---- */
@@ -113,32 +129,46 @@ int vocab_insert(vocab_table *t, size_t i, const uint8_t *p, uint64_t n, uint64_
 /* Equal keys? p (n bytes, folded if fold) against slot s (n > VOCAB_INLINE). */
 int vocab_long_equal(const vocab_slot *s, const uint8_t *p, uint64_t n, int fold);
 
+/* Adds `count` to the short key (n <= VOCAB_INLINE) given by its vocab_words a, b and hash h.
+ * Returns 0, or -1 if out of memory (then t->failed is set). */
+static inline int vocab_bump_short(vocab_table *t, uint64_t a, uint64_t b, uint64_t n, uint64_t h,
+                                   uint64_t count)
+{
+    const uint64_t w[2] = {a, b};
+    if (t->mask == 0)
+        return vocab_insert(t, 0, (const uint8_t *)w, n, h, count, 0);
+    const uint32_t tag = (uint32_t)(h >> 32);
+    for (size_t i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
+        vocab_slot *s = &t->slot[i];
+        if (s->count == 0)
+            return vocab_insert(t, i, (const uint8_t *)w, n, h, count, 0);
+        if (s->tag == tag && s->inline_len == n && s->k.w[0] == a && s->k.w[1] == b) {
+            s->count += count;
+            t->tokens += count;
+            return 0;
+        }
+    }
+}
+
 /* Adds `count` to the key p[0..n) whose vocab_hash(p, n, fold) is h. A new key is copied into the
  * arena (ASCII folded to lower case when fold is set). Returns 0, or -1 if out of memory (then
  * t->failed is set). */
 static inline int vocab_bump(vocab_table *t, const uint8_t *p, uint64_t n, uint64_t h,
                              uint64_t count, int fold)
 {
+    if (n <= VOCAB_INLINE) {
+        uint64_t a, b;
+        vocab_words(p, n, fold, &a, &b);
+        return vocab_bump_short(t, a, b, n, h, count);
+    }
     if (t->mask == 0)
         return vocab_insert(t, 0, p, n, h, count, fold);
     const uint32_t tag = (uint32_t)(h >> 32);
-    uint64_t a = 0, b = 0;
-    if (n <= VOCAB_INLINE) {
-        a = vocab_load(p, n < 8 ? n : 8);
-        b = n > 8 ? vocab_load(p + 8, n - 8) : 0;
-        if (fold) {
-            a = vocab_fold(a);
-            b = vocab_fold(b);
-        }
-    }
     for (size_t i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
         vocab_slot *s = &t->slot[i];
         if (s->count == 0)
             return vocab_insert(t, i, p, n, h, count, fold);
-        if (s->tag != tag)
-            continue;
-        if (n <= VOCAB_INLINE ? s->inline_len == n && s->k.w[0] == a && s->k.w[1] == b
-                              : s->inline_len > VOCAB_INLINE && vocab_long_equal(s, p, n, fold)) {
+        if (s->tag == tag && s->inline_len > VOCAB_INLINE && vocab_long_equal(s, p, n, fold)) {
             s->count += count;
             t->tokens += count;
             return 0;

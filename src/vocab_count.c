@@ -18,7 +18,7 @@
 #endif
 
 #define PAD 128        /* readable bytes after a window's tail: mask words read past it */
-#define BATCH 16       /* tokens hashed and prefetched before their look-ups */
+#define BATCH 32       /* tokens hashed and prefetched before their look-ups */
 
 /* ---- whitespace (SPEC §1) ---- */
 
@@ -161,29 +161,43 @@ typedef struct {
     vocab_table *t;
     uint8_t *buf;      /* VOCAB_LEAD + VOCAB_BLOCK + VOCAB_TAIL + PAD bytes; blocks at buf + LEAD */
     vocab_longkey lk;
+    /* The batch: a short token as its words a, b; a long one by its bytes p (a = 0). */
     const uint8_t *tp[BATCH];
-    uint64_t tn[BATCH], th[BATCH];
+    uint64_t ta[BATCH], tb[BATCH], tn[BATCH], th[BATCH];
     int nb;
     int err;
 } worker;
 
 static void flush(worker *w, int fold)
 {
-    for (int i = 0; i < w->nb; i++)
-        if (vocab_bump(w->t, w->tp[i], w->tn[i], w->th[i], 1, fold) < 0)
+    for (int i = 0; i < w->nb; i++) {
+        int e = w->tn[i] <= VOCAB_INLINE
+                    ? vocab_bump_short(w->t, w->ta[i], w->tb[i], w->tn[i], w->th[i], 1)
+                    : vocab_bump(w->t, w->tp[i], w->tn[i], w->th[i], 1, fold);
+        if (e < 0)
             w->err = ENOMEM;
+    }
     w->nb = 0;
 }
 
 static inline void emit(worker *w, const vocab_setup *s, const uint8_t *tok, uint64_t n)
 {
-    uint64_t h = vocab_hash(tok, n, s->fold);
+    uint64_t h, a = 0, b = 0;
+    if (n <= VOCAB_INLINE) {
+        vocab_words(tok, n, s->fold, &a, &b);
+        h = vocab_hash_short(a, b, n);
+    } else {
+        h = vocab_hash(tok, n, s->fold);
+    }
     if (s->parts > 1 && vocab_partition(h, s->parts) != s->part)
         return;
     __builtin_prefetch(w->t->slot ? vocab_slot_addr(w->t, h) : w->t);
-    w->tp[w->nb] = tok;
-    w->tn[w->nb] = n;
-    w->th[w->nb] = h;
+    int i = w->nb;
+    w->tp[i] = tok;
+    w->ta[i] = a;
+    w->tb[i] = b;
+    w->tn[i] = n;
+    w->th[i] = h;
     if (++w->nb == BATCH)
         flush(w, s->fold);
 }
