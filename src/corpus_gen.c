@@ -39,8 +39,8 @@ static const char usage[] =
     "  -s, --seed N       seed (default 1): the same seed and size give the same bytes\n"
     "  -w, --word WORD    a target word; repeat for several (default: dog cat boy girl)\n"
     "  -t, --threads N    threads (default: OMP_NUM_THREADS or all); the bytes do not depend on it\n"
-    "      --vocab-out V  also write every token's count to V, as 'wordtally --vocab -f csv'\n"
-    "                     prints it (the default UTF-8 tokens), so that cmp checks a run\n"
+    "      --vocab-out V  also write every token's count to V: the CSV table wordtally's\n"
+    "                     vocabulary option prints (UTF-8 tokens), so that cmp checks a run\n"
     "  -h, --help         print this help and exit\n";
 
 /* Common English words by rank: the head of the Zipf curve. The targets and their near misses

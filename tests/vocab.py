@@ -33,10 +33,12 @@ UTF8_WS = [bytes([c]) for c in list(range(0x09, 0x0E)) + list(range(0x1C, 0x21))
      [0x2028, 0x2029, 0x202F, 0x205F, 0x3000]]
 
 
-def oracle(data):
-    """SPEC §7: Counter over the section 1 tokens, sorted by (-count, token bytes)."""
-    tokens = data.decode(*E).split()
-    c = collections.Counter(t.encode(*E) for t in tokens)
+def oracle(data, latin1=False, fold=False):
+    """SPEC §7: Counter over the section 1 tokens (of --encoding latin1, folded with -i: bytes
+    .lower() folds ASCII only), sorted by (-count, token bytes)."""
+    enc = ("latin-1",) if latin1 else E
+    tokens = (t.encode(*enc) for t in data.decode(*enc).split())
+    c = collections.Counter(t.lower() if fold else t for t in tokens)
     return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
@@ -113,6 +115,31 @@ def test_vocab(files):
             r = run(["--vocab", "-f", "csv"] + extra, stdin=data)
             check(r.returncode == 0 and parse_csv(r.stdout) == want,
                   "%s --vocab %s from a pipe: rc %d %s" % (name, extra, r.returncode, r.stderr))
+
+
+def test_modes(files):
+    """--encoding latin1 and -i (tokens reported folded to lower case), where the build has them."""
+    if run(["--encoding", "latin1", "--vocab", files["empty"]]).returncode != 0:
+        print("(no --encoding in this build: modes not tested)")
+        return
+    for name in ("random-0", "random-3", "chunk-edges", "long-tokens", "real-text"):
+        with open(files[name], "rb") as f:
+            data = f.read()
+        for opts, latin1, fold in ((["--encoding", "latin1"], True, False), (["-i"], False, True),
+                                   (["--encoding", "latin1", "-i"], True, True)):
+            want = oracle(data, latin1, fold)
+            for c, t in (("1", "3"), ("64", "2"), ("4095", "1"), ("256K", "2")):
+                if c == "1" and len(data) > 20000:
+                    continue
+                r = run(["--vocab", "-f", "csv", "-c", c, "-t", t, files[name]] + opts)
+                check(r.returncode == 0 and parse_csv(r.stdout) == want,
+                      "%s %s -c %s -t %s: rc %d %s" % (name, opts, c, t, r.returncode, r.stderr))
+            r = run(["--top", "5", "-f", "csv", "--verify", files[name]] + opts)
+            check(r.returncode == 0 and parse_csv(r.stdout) == want[:5],
+                  "%s %s --top 5 --verify: rc %d %s" % (name, opts, r.returncode, r.stderr))
+            r = run(["--vocab", "-f", "csv"] + opts, stdin=data)
+            check(r.returncode == 0 and parse_csv(r.stdout) == want,
+                  "%s %s from a pipe: rc %d %s" % (name, opts, r.returncode, r.stderr))
 
 
 def test_stream_long_token():
@@ -222,6 +249,7 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         files = make_files(d)
         test_vocab(files)
+        test_modes(files)
         test_stream_long_token()
         test_passes(d)
         test_formats(files)
