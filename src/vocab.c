@@ -19,6 +19,30 @@ struct vocab_block {
 /* Grow at 3/4 full: linear probing stays short, and a slot is 32 bytes. */
 #define FULL(used, slots) ((used) * 4 >= (slots) * 3)
 
+/* Zeroed slots. A large table is looked up at random: on 2 MiB pages its look-ups miss the TLB
+ * far less (in a virtual machine a TLB miss walks two page tables). It is mapped on its own, so
+ * that freeing it gives the memory back at once (malloc may keep freed memory for reuse, and
+ * passes under --max-memory free and allocate tables again and again). */
+static vocab_slot *slots_alloc(size_t slots)
+{
+    size_t bytes = slots * sizeof(vocab_slot);
+    if (bytes < HUGE_PAGE)
+        return calloc(slots, sizeof(vocab_slot));
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    madvise(p, bytes, MADV_HUGEPAGE); /* advice only: without it, 4 KiB pages */
+    return p;
+}
+
+static void slots_free(vocab_slot *s, size_t slots)
+{
+    if (slots * sizeof(vocab_slot) < HUGE_PAGE)
+        free(s);
+    else
+        munmap(s, slots * sizeof(vocab_slot));
+}
+
 void vocab_init(vocab_table *t)
 {
     memset(t, 0, sizeof *t);
@@ -35,7 +59,8 @@ static void blocks_free(vocab_block *b)
 
 void vocab_free(vocab_table *t)
 {
-    free(t->slot);
+    if (t->mask)
+        slots_free(t->slot, t->mask + 1);
     blocks_free(t->arena);
     vocab_init(t);
 }
@@ -95,21 +120,6 @@ static uint8_t *arena_alloc(vocab_table *t, size_t n)
     return p;
 }
 
-/* Zeroed slots. A large table is looked up at random: on 2 MiB pages its look-ups miss the TLB
- * far less (in a virtual machine a TLB miss walks two page tables). */
-static vocab_slot *slots_alloc(size_t slots)
-{
-    size_t bytes = slots * sizeof(vocab_slot);
-    if (bytes < HUGE_PAGE)
-        return calloc(slots, sizeof(vocab_slot));
-    void *p;
-    if (posix_memalign(&p, HUGE_PAGE, bytes))
-        return NULL;
-    madvise(p, bytes, MADV_HUGEPAGE); /* advice only: without it, 4 KiB pages */
-    memset(p, 0, bytes);
-    return p;
-}
-
 static int grow(vocab_table *t)
 {
     size_t slots = t->mask ? 2 * (t->mask + 1) : FIRST_SLOTS;
@@ -128,7 +138,8 @@ static int grow(vocab_table *t)
             j = (j + 1) & mask;
         ns[j] = *s;
     }
-    free(t->slot);
+    if (t->mask)
+        slots_free(t->slot, t->mask + 1);
     t->slot = ns;
     t->mask = mask;
     return 0;

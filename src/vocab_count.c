@@ -280,7 +280,7 @@ static int scan_file_range(worker *w, const vocab_setup *s, const input *in, uin
 {
     window win;
     uint64_t x = off;
-    while (x < end && !w->err) {
+    while (x < end && !w->err && !over(s, w, v)) { /* over: at once, in every chunk left */
         uint64_t n = end - x < VOCAB_BLOCK ? end - x : VOCAB_BLOCK;
         int err = read_window(in, x, n, w->buf, &win, s->utf8);
         if (err)
@@ -303,8 +303,6 @@ static int scan_file_range(worker *w, const vocab_setup *s, const input *in, uin
             long_done(w, s, w->t);
             x = e > x ? e : x;
         }
-        if (over(s, w, v))
-            break;
     }
     return w->err;
 }

@@ -15,6 +15,7 @@
 #include "vocab_count.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -121,6 +122,9 @@ static int count_pass(run_state *r, vocab_pass *v, double *merge_seconds)
 
 int vocab_run(const options *o, int threads, char **names, int nfiles)
 {
+    /* Arena blocks and sort arrays above this size are mapped on their own, so that what a pass
+     * frees goes back to the system (malloc's adaptive threshold would keep it for reuse). */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     run_state r = {.o = o, .names = names, .nfiles = nfiles, .status = EXIT_OK};
     r.s = (vocab_setup){.threads = threads, .mode = o->mode, .chunk_size = o->chunk_size,
                         .utf8 = 1, .fold = 0, .parts = 1};
