@@ -36,9 +36,10 @@ static double time_kernel(const kernel *k, const wordlist *w, const uint8_t *sam
                           uint8_t *p, uint64_t *counts)
 {
     double total = 0;
-    const size_t tail = w->maxlen + 1;
+    const size_t tail = kernel_tail(w);
     for (size_t off = 0; off + BLOCK + tail <= size; off += BLOCK) {
-        p[-1] = off ? sample[off - 1] : ' ';
+        for (size_t j = 1; j <= KERNEL_BEFORE; j++)
+            p[-(long)j] = off >= j ? sample[off - j] : ' ';
         memcpy(p, sample + off, BLOCK + tail);
         double t0 = cpu_now();
         k->count(w, p, BLOCK, counts);
@@ -87,7 +88,7 @@ int main(int argc, char **argv)
     size_t size = sample_mb * 1024 * 1024;
     if (size > in.size / 2)
         size = (size_t)(in.size / 2);
-    uint8_t *sample = malloc(size), *p = block_alloc(BLOCK, w.maxlen + 1);
+    uint8_t *sample = malloc(size), *p = block_alloc(BLOCK, kernel_tail(&w));
     uint64_t *counts = calloc(w.n, sizeof *counts);
     if (!sample || !p || !counts)
         return 1;
@@ -97,7 +98,7 @@ int main(int argc, char **argv)
             return 1;
         got += (size_t)r;
     }
-    size_t blocks = (size - w.maxlen - 1) / BLOCK;
+    size_t blocks = (size - kernel_tail(&w)) / BLOCK;
     double bytes = (double)blocks * BLOCK;
     printf("kernel-bench: %s, %zu MiB sample, %zu words, blocks of 256 KiB each counted once\n",
            path, size >> 20, w.n);

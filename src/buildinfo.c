@@ -68,5 +68,6 @@ void buildinfo_print(FILE *out)
     fprintf(out, "  hwloc:       built with %s, runs API %u.%u.%u\n", HWLOC_VERSION, hw >> 16,
             (hw >> 8) & 0xff, hw & 0xff);
     fputs("  compression: " COMPRESSION "\n", out);
+    fputs("  encodings:   utf-8 (default), latin1 (--encoding); -i folds ASCII case\n", out);
     fputs("License BSD-3-Clause: see the LICENSE file of the source.\n", out);
 }

@@ -22,11 +22,17 @@ static const char usage[] =
     "Count how often target words occur in FILEs, exactly, with all cores.\n"
     "With no FILE, or when FILE is -, read standard input.\n"
     "\n"
-    "A token is a maximal run of bytes other than the whitespace bytes 09-0D 1C-20 85 A0 (hex);\n"
-    "a word counts when a token equals it byte for byte (case-sensitive).\n"
+    "A token is a maximal run of bytes other than whitespace; a word counts when a token\n"
+    "equals it byte for byte (case-sensitive unless -i). Whitespace (--encoding):\n"
+    "  utf-8 (default)  Unicode whitespace as UTF-8: bytes 09-0D 1C-20 (hex) and the sequences\n"
+    "                   of U+0085 U+00A0 U+1680 U+2000-200A U+2028 U+2029 U+202F U+205F U+3000;\n"
+    "                   any other byte, invalid UTF-8 included, is a token byte\n"
+    "  latin1           the bytes 09-0D 1C-20 85 A0\n"
     "\n"
     "  -w, --word WORD        count WORD; repeat for several (default: dog cat boy girl)\n"
     "      --words-file F     count the words in F, one per line (blank lines skipped)\n"
+    "      --encoding ENC     utf-8 (default) or latin1: which bytes are whitespace (above)\n"
+    "  -i, --ignore-case      ASCII letters match whatever their case (A-Z = a-z only)\n"
     "  -t, --threads N        threads (default: OMP_NUM_THREADS, else the physical cores\n"
     "                         this process may use)\n"
     "  -c, --chunk-size SIZE  bytes per chunk of the chunk table; K, M, G, T suffixes are\n"
@@ -79,12 +85,14 @@ static const char usage[] =
 enum { /* long options without a short form: values above any character */
     OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND, OPT_SWEEP, OPT_REPEAT,
     OPT_TOPOLOGY, OPT_PER_CHUNK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_IO, OPT_TOP, OPT_VOCAB,
-    OPT_MAX_MEMORY
+    OPT_MAX_MEMORY, OPT_ENCODING
 };
 
 static const struct option long_options[] = {
     {"word", required_argument, NULL, 'w'},
     {"words-file", required_argument, NULL, OPT_WORDS_FILE},
+    {"encoding", required_argument, NULL, OPT_ENCODING},
+    {"ignore-case", no_argument, NULL, 'i'},
     {"threads", required_argument, NULL, 't'},
     {"chunk-size", required_argument, NULL, 'c'},
     {"serial", no_argument, NULL, OPT_SERIAL},
@@ -211,6 +219,30 @@ static int check_vocab(options *o)
 
 static const char *const default_words[] = {"dog", "cat", "boy", "girl"};
 
+static const char short_options[] = ":w:t:c:f:iqvhV";
+
+/* The mode (--encoding, -i) is read in a pass of its own before the other options: the words are
+ * checked against it, and it may come after them. Returns -1, or EXIT_USAGE after the message. */
+static int parse_mode(int argc, char **argv, wordlist *w)
+{
+    int c;
+    opterr = 0;
+    optind = 0; /* 0: a full restart of GNU getopt */
+    while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+        if (c == 'i')
+            w->fold = 1;
+        if (c != OPT_ENCODING)
+            continue;
+        if (strcmp(optarg, "utf-8") == 0 || strcmp(optarg, "utf8") == 0)
+            w->encoding = ENC_UTF8;
+        else if (strcmp(optarg, "latin1") == 0 || strcmp(optarg, "latin-1") == 0)
+            w->encoding = ENC_LATIN1;
+        else
+            return usage_error("--encoding", optarg, "expected utf-8 or latin1");
+    }
+    return -1;
+}
+
 int cli_parse(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
@@ -224,9 +256,11 @@ int cli_parse(int argc, char **argv, options *o)
     uint64_t v;
     int c;
     char optbuf[3];
+    if (parse_mode(argc, argv, &o->words) >= 0)
+        return EXIT_USAGE;
     opterr = 0; /* our own one-line messages */
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":w:t:c:f:qvhV", long_options, NULL)) != -1) {
+    optind = 0;
+    while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
         switch (c) {
         case 'w':
             if (words_add(&o->words, optarg, &why) < 0)
@@ -235,6 +269,9 @@ int cli_parse(int argc, char **argv, options *o)
         case OPT_WORDS_FILE:
             if (words_add_file(&o->words, optarg, &why) < 0)
                 return usage_error("--words-file", optarg, why ? why : strerror(errno));
+            break;
+        case OPT_ENCODING: /* read by parse_mode */
+        case 'i':
             break;
         case 't':
             if (parse_count(optarg, THREADS_MAX, &v) < 0)

@@ -40,14 +40,14 @@ static int count_entry(const window *w, const chunk *c, uint8_t *buf, uint64_t *
         uint64_t step = (off + n - 1) / INPUT_AHEAD_STEP * INPUT_AHEAD_STEP;
         if (step >= off)
             input_read_ahead(w->in, step + INPUT_AHEAD_DIST, INPUT_AHEAD_STEP);
-        int done = mapping_count(w->map, off, n, words->maxlen + 1, count, words, counts);
+        int done = mapping_count(w->map, off, n, kernel_tail(words), count, words, counts);
         if (done != 0 && done != 1)
             return done; /* INPUT_CHANGED (negative) or an errno such as EIO (positive) */
         if (done) {
             progress_add(w->s->progress, n);
             continue;
         }
-        int err = input_read_block(w->in, off, n, words->maxlen + 1, buf);
+        int err = input_read_block(w->in, off, n, kernel_tail(words), buf);
         if (err)
             return err;
         count(words, buf, n, counts);
@@ -61,7 +61,7 @@ static uint8_t *window_buffer(const window *w)
     if (w->mem)
         return NULL;
     uint64_t block = w->s->chunk_size < COUNT_BLOCK ? w->s->chunk_size : COUNT_BLOCK;
-    return block_alloc((size_t)block, w->s->words->maxlen + 1);
+    return block_alloc((size_t)block, kernel_tail(w->s->words));
 }
 
 static int count_parallel(const void *ctx, size_t first, size_t last, uint64_t *counts)
@@ -257,7 +257,7 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
     } else if (!err) {
         /* A batch holds a few blocks for every thread; memory stays bounded whatever the input. */
         size_t batch = (size_t)(4 + s->threads / 2) * 1024 * 1024;
-        err = stream_init(&batches, batch, s->words->maxlen + 1);
+        err = stream_init(&batches, batch, kernel_tail(s->words));
         progress_begin(s->progress, in->name, 0, s->mode == COUNT_VERIFY ? 2 : 1);
         began = 1;
         while (!err && !(err = stream_next(&batches, in)) && batches.len) {

@@ -130,13 +130,10 @@ int input_read_block(const input *in, uint64_t off, size_t len, size_t tail, uin
     uint64_t end = off + len + tail;
     if (end > in->size)
         end = in->size;
-    int err;
-    if (off == 0) {
-        p[-1] = ' '; /* the start of the input counts as whitespace */
-        err = pread_full(in->fd, p, (size_t)end, 0);
-    } else {
-        err = pread_full(in->fd, p - 1, (size_t)(end - off + 1), off - 1);
-    }
+    /* The context before: KERNEL_BEFORE bytes, whitespace before the start of the input. */
+    size_t before = off < KERNEL_BEFORE ? (size_t)off : KERNEL_BEFORE;
+    memset(p - KERNEL_BEFORE, ' ', KERNEL_BEFORE - before);
+    int err = pread_full(in->fd, p - before, (size_t)(end - off + before), off - before);
     if (err)
         return err;
     memset(p + (end - off), ' ', (size_t)(off + len + tail - end));
@@ -165,7 +162,7 @@ int input_check_unchanged(const input *in)
 }
 
 /* p is 64-byte aligned (a cache line, and the vector kernels' block): their main loads never
- * straddle two lines. The context before p takes BLOCK_LEAD bytes: p[-1] and KERNEL_PAD more. */
+ * straddle two lines. The context before p takes BLOCK_LEAD bytes: KERNEL_BEFORE, KERNEL_PAD more. */
 #define BLOCK_LEAD (2 * KERNEL_PAD)
 
 /* zero_all: zero the whole buffer; otherwise only the lead, and the caller initialises what the
@@ -201,16 +198,20 @@ int stream_init(stream *s, size_t batch, size_t tail)
     s->p = buffer_alloc(batch, tail, 0);
     if (!s->p)
         return ENOMEM;
-    s->p[-1] = ' ';
+    memset(s->p - KERNEL_BEFORE, ' ', KERNEL_BEFORE);
     return 0;
 }
 
 int stream_next(stream *s, const input *in)
 {
-    /* The last byte of the batch just counted becomes the context before the next one, and the
-     * read-ahead becomes its first bytes. */
+    /* The last KERNEL_BEFORE bytes before the next batch (of this one, and of the context before
+     * it when this one is shorter) become its context before, and the read-ahead its first bytes. */
     if (s->len) {
-        s->p[-1] = s->p[s->len - 1];
+        uint8_t last[2 * KERNEL_BEFORE];
+        size_t n = s->len < KERNEL_BEFORE ? s->len : KERNEL_BEFORE;
+        memcpy(last, s->p - KERNEL_BEFORE, KERNEL_BEFORE);
+        memcpy(last + KERNEL_BEFORE, s->p + s->len - n, n);
+        memcpy(s->p - KERNEL_BEFORE, last + n, KERNEL_BEFORE);
         memmove(s->p, s->p + s->len, s->have - s->len);
         s->have -= s->len;
         s->offset += s->len;

@@ -29,8 +29,8 @@ extern char input_rank_reason[160];
 /* Reads exactly the n bytes at off of a regular file into dst (INPUT_CHANGED if it is shorter). */
 int input_read_at(const input *in, uint64_t off, size_t n, uint8_t *dst);
 
-/* Reads the block [off, off+len) of a regular file into p with the context of kernel.h: p[-1] and
- * `tail` bytes after the block (whitespace past the end of the file). */
+/* Reads the block [off, off+len) of a regular file into p with the context of kernel.h:
+ * KERNEL_BEFORE bytes before and `tail` bytes after the block (whitespace past the file's ends). */
 int input_read_block(const input *in, uint64_t off, size_t len, size_t tail, uint8_t *p);
 
 /* Cold-cache read-ahead: asks the kernel to start reading [off, off+len) of a regular file now

@@ -25,31 +25,44 @@ SIMD_FN static inline vec64 load64(const uint8_t *q)
     return v;
 }
 
-SIMD_FN static inline uint32_t ws32(__m256i v)
+SIMD_FN static inline uint64_t mask64(__m256i lo, __m256i hi)
 {
-    __m256i a = le_epu8(_mm256_sub_epi8(v, _mm256_set1_epi8(0x09)), 0x0D - 0x09);
-    __m256i b = le_epu8(_mm256_sub_epi8(v, _mm256_set1_epi8(0x1C)), 0x20 - 0x1C);
-    __m256i c = _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0x85));
-    __m256i d = _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xA0));
-    __m256i m = _mm256_or_si256(_mm256_or_si256(a, b), _mm256_or_si256(c, d));
-    return (uint32_t)_mm256_movemask_epi8(m);
+    return (uint32_t)_mm256_movemask_epi8(lo) | (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
 }
 
-SIMD_FN static inline uint64_t ws_of(vec64 v)
+SIMD_FN static inline uint64_t eq8(vec64 v, uint8_t c)
 {
-    return ws32(v.lo) | (uint64_t)ws32(v.hi) << 32;
+    __m256i k = _mm256_set1_epi8((char)c);
+    return mask64(_mm256_cmpeq_epi8(v.lo, k), _mm256_cmpeq_epi8(v.hi, k));
 }
 
-SIMD_FN static inline uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], size_t L)
+/* lo <= byte <= hi as one unsigned test: byte - lo <= hi - lo. */
+SIMD_FN static inline uint64_t range8(vec64 v, uint8_t lo, uint8_t hi)
+{
+    __m256i k = _mm256_set1_epi8((char)lo);
+    return mask64(le_epu8(_mm256_sub_epi8(v.lo, k), (uint8_t)(hi - lo)),
+                  le_epu8(_mm256_sub_epi8(v.hi, k), (uint8_t)(hi - lo)));
+}
+
+/* 32 bytes of text at q, with fold ORed with o (0x20 where the word's byte is a letter). */
+SIMD_FN static inline __m256i text32(const uint8_t *q, __m256i o, int fold)
+{
+    __m256i t = _mm256_loadu_si256((const __m256i *)q);
+    return fold ? _mm256_or_si256(t, o) : t;
+}
+
+SIMD_FN static inline __attribute__((always_inline)) uint64_t
+eq64(const uint8_t *q, const uint8_t (*pat)[64], const uint8_t (*orp)[64], size_t L, int fold)
 {
     __m256i c = _mm256_load_si256((const __m256i *)pat[0]);
-    __m256i lo = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)q), c);
-    __m256i hi = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(q + 32)), c);
+    __m256i o = fold ? _mm256_load_si256((const __m256i *)orp[0]) : c;
+    __m256i lo = _mm256_xor_si256(text32(q, o, fold), c);
+    __m256i hi = _mm256_xor_si256(text32(q + 32, o, fold), c);
     for (size_t j = 1; j < L; j++) {
         c = _mm256_load_si256((const __m256i *)pat[j]);
-        lo = _mm256_or_si256(lo, _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(q + j)), c));
-        hi = _mm256_or_si256(hi, _mm256_xor_si256(
-                                     _mm256_loadu_si256((const __m256i *)(q + j + 32)), c));
+        o = fold ? _mm256_load_si256((const __m256i *)orp[j]) : c;
+        lo = _mm256_or_si256(lo, _mm256_xor_si256(text32(q + j, o, fold), c));
+        hi = _mm256_or_si256(hi, _mm256_xor_si256(text32(q + j + 32, o, fold), c));
     }
     __m256i z = _mm256_setzero_si256();
     uint32_t mlo = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, z));
@@ -58,8 +71,20 @@ SIMD_FN static inline uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], 
 }
 
 /* Zero bytes where the word's first byte (and second, when `two`) start: v0, v1 = block at +0, +1. */
-SIMD_FN static inline vec64 prefix_acc(vec64 v0, vec64 v1, const uint8_t (*pat)[64], int two)
+SIMD_FN static inline __attribute__((always_inline)) vec64
+prefix_acc(vec64 v0, vec64 v1, const uint8_t (*pat)[64], const uint8_t (*orp)[64], int two,
+           int fold)
 {
+    if (fold) {
+        __m256i o = _mm256_load_si256((const __m256i *)orp[0]);
+        v0.lo = _mm256_or_si256(v0.lo, o);
+        v0.hi = _mm256_or_si256(v0.hi, o);
+    }
+    if (fold && two) {
+        __m256i o = _mm256_load_si256((const __m256i *)orp[1]);
+        v1.lo = _mm256_or_si256(v1.lo, o);
+        v1.hi = _mm256_or_si256(v1.hi, o);
+    }
     __m256i c = _mm256_load_si256((const __m256i *)pat[0]);
     vec64 acc = {_mm256_xor_si256(v0.lo, c), _mm256_xor_si256(v0.hi, c)};
     if (two) {

@@ -39,7 +39,7 @@ static void build(nibbles *t, const wordlist *w)
     memset(t, 0, sizeof *t);
     /* Whitespace bytes (a superset for both ends of a token). */
     for (int c = 0; c < 256; c++)
-        if (is_ws((uint8_t)c))
+        if (is_ws_latin1((uint8_t)c))
             put(NULL, t->before_hi, (uint8_t)c, 0xFF);
     uint8_t *lo[3] = {t->first_lo, t->second_lo, t->third_lo};
     for (size_t k = 0; k < w->n; k++) {
@@ -51,7 +51,7 @@ static void build(nibbles *t, const wordlist *w)
                 put(lo[j], hi, word[j], bit);
             } else if (j == L) {
                 for (int c = 0; c < 256; c++)
-                    if (is_ws((uint8_t)c))
+                    if (is_ws_latin1((uint8_t)c))
                         put(lo[j], hi, (uint8_t)c, bit);
             } else {
                 for (int c = 0; c < 16; c++)
@@ -103,13 +103,13 @@ static uint64_t load8(const uint8_t *p)
 static inline void check(const wordlist *w, const heads *h, const uint8_t *p, unsigned which,
                          uint64_t *counts)
 {
-    if (!is_ws(p[-1]))
+    if (!is_ws_latin1(p[-1]))
         return;
     uint64_t x = load8(p);
     for (; which; which &= which - 1) {
         unsigned k = (unsigned)__builtin_ctz(which);
         size_t L = w->len[k];
-        if ((x & h->mask[k]) == h->head[k] && is_ws(p[L]) &&
+        if ((x & h->mask[k]) == h->head[k] && is_ws_latin1(p[L]) &&
             (L <= 8 || memcmp(p + 8, w->word[k] + 8, L - 8) == 0)) {
             counts[k]++;
             return; /* a token equals one word at most */
@@ -152,7 +152,9 @@ void kernel_avx2_filter(const wordlist *w, const uint8_t *p, size_t len, uint64_
 {
     if (w->n == 0)
         return;
-    if (w->n > AVX2F_MAX_WORDS) {
+    /* Its tables and checks are latin1's, case-sensitive, so far: other modes, longer lists go
+     * to the AVX2 kernel. */
+    if (w->n > AVX2F_MAX_WORDS || w->encoding != ENC_LATIN1 || w->fold) {
         kernel_avx2(w, p, len, counts);
         return;
     }

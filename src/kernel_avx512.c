@@ -16,29 +16,36 @@ SIMD_FN static inline vec64 load64(const uint8_t *q)
     return _mm512_loadu_si512((const void *)q);
 }
 
-/* Whitespace: 09-0D and 1C-20 as two unsigned range tests, 85 and A0 as equalities. */
-SIMD_FN static inline uint64_t ws_of(vec64 v)
+SIMD_FN static inline uint64_t eq8(vec64 v, uint8_t c)
 {
-    __mmask64 a = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(0x09)),
-                                         _mm512_set1_epi8(0x0D - 0x09));
-    __mmask64 b = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(0x1C)),
-                                         _mm512_set1_epi8(0x20 - 0x1C));
-    __mmask64 c = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)0x85));
-    __mmask64 d = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)0xA0));
-    return (uint64_t)(a | b | c | d);
+    return (uint64_t)_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)c));
+}
+
+/* lo <= byte <= hi as one unsigned compare: byte - lo <= hi - lo. */
+SIMD_FN static inline uint64_t range8(vec64 v, uint8_t lo, uint8_t hi)
+{
+    return (uint64_t)_mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8((char)lo)),
+                                            _mm512_set1_epi8((char)(hi - lo)));
+}
+
+/* The text at q, with fold ORed with orp (0x20 where the word's byte is a letter). */
+SIMD_FN static inline __m512i text(const uint8_t *q, const uint8_t (*orp)[64], int fold)
+{
+    __m512i t = _mm512_loadu_si512((const void *)q);
+    return fold ? _mm512_or_si512(t, _mm512_load_si512((const void *)orp[0])) : t;
 }
 
 /* OR of (q[i+j] XOR word[j]) over j, one ternary-logic op per byte; zero bytes are matches. The
  * switch unrolls the loop: a jump into straight-line code, the same jump for a word every block. */
 #define STEP(j)                                                                                   \
     case (j) + 1:                                                                             \
-        acc = _mm512_ternarylogic_epi64(acc, _mm512_loadu_si512((const void *)(q + (j))),     \
+        acc = _mm512_ternarylogic_epi64(acc, text(q + (j), orp + (j), fold),                  \
                                         _mm512_load_si512((const void *)pat[(j)]), 0xF6);     \
         __attribute__((fallthrough))
-SIMD_FN static inline uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], size_t L)
+SIMD_FN static inline __attribute__((always_inline)) uint64_t
+eq64(const uint8_t *q, const uint8_t (*pat)[64], const uint8_t (*orp)[64], size_t L, int fold)
 {
-    __m512i acc = _mm512_xor_si512(_mm512_loadu_si512((const void *)q),
-                                   _mm512_load_si512((const void *)pat[0]));
+    __m512i acc = _mm512_xor_si512(text(q, orp, fold), _mm512_load_si512((const void *)pat[0]));
     switch (L) { /* 0xF6 = A | (B ^ C) */
         STEP(31); STEP(30); STEP(29); STEP(28); STEP(27); STEP(26); STEP(25); STEP(24);
         STEP(23); STEP(22); STEP(21); STEP(20); STEP(19); STEP(18); STEP(17); STEP(16);
@@ -52,11 +59,18 @@ SIMD_FN static inline uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], 
 #undef STEP
 
 /* Zero bytes where the word's first byte (and second, when `two`) start: v0, v1 = block at +0, +1. */
-SIMD_FN static inline vec64 prefix_acc(vec64 v0, vec64 v1, const uint8_t (*pat)[64], int two)
+SIMD_FN static inline __attribute__((always_inline)) vec64
+prefix_acc(vec64 v0, vec64 v1, const uint8_t (*pat)[64], const uint8_t (*orp)[64], int two,
+           int fold)
 {
+    if (fold)
+        v0 = _mm512_or_si512(v0, _mm512_load_si512((const void *)orp[0]));
     __m512i acc = _mm512_xor_si512(v0, _mm512_load_si512((const void *)pat[0]));
-    if (two)
+    if (two) {
+        if (fold)
+            v1 = _mm512_or_si512(v1, _mm512_load_si512((const void *)orp[1]));
         acc = _mm512_ternarylogic_epi64(acc, v1, _mm512_load_si512((const void *)pat[1]), 0xF6);
+    }
     return acc;
 }
 

@@ -4,16 +4,26 @@
  *
  *   vec64, static vec64 load64(const uint8_t *q);
  *       64 bytes in registers, loaded from q[0..64);
- *   static uint64_t ws_of(vec64 v);
- *       bit i set when byte i of v is a whitespace byte;
- *   static uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], size_t L);
- *       bit i set when q[i..i+L) equals the word whose byte j is repeated in pat[j][0..64);
- *   static vec64 prefix_acc(vec64 v0, vec64 v1, const uint8_t (*pat)[64], int two);
+ *   static uint64_t eq8(vec64 v, uint8_t c), range8(vec64 v, uint8_t lo, uint8_t hi);
+ *       bit i set when byte i of v is c, or from lo to hi;
+ *   static uint64_t eq64(const uint8_t *q, const uint8_t (*pat)[64], const uint8_t (*orp)[64],
+ *                        size_t L, int fold);
+ *       bit i set when q[i..i+L) equals the word whose byte j is repeated in pat[j][0..64); with
+ *       fold, each text byte is ORed with orp[j] first (0x20 where the key byte is a letter);
+ *   static vec64 prefix_acc(vec64 v0, vec64 v1, const uint8_t (*pat)[64],
+ *                           const uint8_t (*orp)[64], int two, int fold);
  *       with v0, v1 loaded from q and q+1: zero bytes where the word's first byte (and second,
  *       when `two`) start - a cheap filter that loads nothing but the patterns;
  *   static vec64 min64(vec64 a, vec64 b);   bytewise unsigned minimum (zero if either is zero);
  *   static uint64_t zeros64(vec64 a);       bit i set when byte i of a is zero;
  *   SIMD_NAME(x)  the name of x in this file, e.g. x##_avx512.
+ *
+ * Every function takes the mode (words.h) as constants `enc` and `fold`: count() instantiates
+ * each path once per mode, so no mode test is left inside a loop.
+ *
+ * Whitespace in utf-8: the single bytes as in latin1 minus 85 and A0, then, only for blocks where
+ * a lead byte (C2 E1 E2 E3) stands in q[-2..63], the 2- and 3-byte sequences from loads at q+1 and
+ * q+2. English text has no lead bytes: the cost there is one range test and one equality more.
  *
  * Two paths, both exact:
  *   fast    (few short words) for every word, the positions where a token starts, the word's bytes
@@ -36,21 +46,54 @@
 #define PREFETCH_AHEAD 1024
 #endif
 
-/* ws64 of q[0..avail), whitespace assumed after that: used where the 64 bytes after q may run past
- * the readable context (the last blocks). Only positions below `avail` are ever used. */
-SIMD_FN static inline uint64_t ws64(const uint8_t *q)
+/* Bytes read after a block to classify its last positions: a sequence starting at q[63] ends at
+ * q[65]. */
+#define WS_AHEAD 2
+
+/* utf-8: the positions of q[0..64) inside a 2- or 3-byte whitespace sequence; v = load64(q). */
+SIMD_FN static uint64_t SIMD_NAME(ws_multi)(const uint8_t *q, vec64 v)
 {
-    return ws_of(load64(q));
+    vec64 v1 = load64(q + 1), v2 = load64(q + 2);
+    uint64_t e2 = eq8(v, 0xE2), c80 = eq8(v1, 0x80);
+    uint64_t s2 = eq8(v, 0xC2) & (eq8(v1, 0x85) | eq8(v1, 0xA0));
+    uint64_t s3 = (eq8(v, 0xE1) & eq8(v1, 0x9A) & eq8(v2, 0x80)) |
+                  (e2 & c80 & (range8(v2, 0x80, 0x8A) | range8(v2, 0xA8, 0xA9) | eq8(v2, 0xAF))) |
+                  (e2 & eq8(v1, 0x81) & eq8(v2, 0x9F)) | (eq8(v, 0xE3) & c80 & eq8(v2, 0x80));
+    uint64_t in = ws_carried_in(ENC_UTF8, q); /* q[0] or q[0..1] end a sequence begun before */
+    return s2 | s2 << 1 | s3 | s3 << 1 | s3 << 2 | ((UINT64_C(1) << in) - 1);
 }
 
-SIMD_FN static uint64_t SIMD_NAME(ws64_safe)(const uint8_t *q, size_t avail)
+/* Bit i set when q[i] is whitespace (alone or as any byte of a sequence); v = load64(q). Reads
+ * q[-2 .. 64 + WS_AHEAD). */
+SIMD_FN static inline __attribute__((always_inline)) uint64_t ws_at(const uint8_t *q, vec64 v,
+                                                                     int enc)
 {
-    if (avail >= 64)
-        return ws64(q);
-    uint8_t tmp[64];
-    memset(tmp, ' ', sizeof tmp);
-    memcpy(tmp, q, avail);
-    return ws64(tmp);
+    uint64_t ws = range8(v, 0x09, 0x0D) | range8(v, 0x1C, 0x20);
+    if (enc == ENC_LATIN1)
+        return ws | eq8(v, 0x85) | eq8(v, 0xA0);
+    uint64_t lead = eq8(v, 0xC2) | range8(v, 0xE1, 0xE3);
+    if (lead | ((ws_class[ENC_UTF8][q[-1]] | ws_class[ENC_UTF8][q[-2]]) & 2))
+        ws |= SIMD_NAME(ws_multi)(q, v);
+    return ws;
+}
+
+SIMD_FN static inline __attribute__((always_inline)) uint64_t ws64(const uint8_t *q, int enc)
+{
+    return ws_at(q, load64(q), enc);
+}
+
+/* ws64 of q[0..avail), whitespace assumed after that: used where the 64 + WS_AHEAD bytes after q
+ * may run past the readable context (the last blocks). Only positions below `avail` are used. */
+SIMD_FN static uint64_t SIMD_NAME(ws64_safe)(const uint8_t *q, size_t avail, int enc)
+{
+    if (avail >= 64 + WS_AHEAD)
+        return ws64(q, enc);
+    uint8_t tmp[2 * 64 + 2 * WS_AHEAD];
+    uint8_t *t = tmp + WS_AHEAD;
+    memcpy(tmp, q - WS_AHEAD, WS_AHEAD); /* the context before q: readable */
+    memset(t, ' ', sizeof tmp - WS_AHEAD);
+    memcpy(t, q, avail);
+    return ws64(t, enc);
 }
 
 /* One block of the fast path: adds word k's matches among the token starts of p[b..b+64).
@@ -58,51 +101,58 @@ SIMD_FN static uint64_t SIMD_NAME(ws64_safe)(const uint8_t *q, size_t avail)
  * compare runs only for words that have such a position at a token start of the right length. */
 SIMD_FN static inline __attribute__((always_inline)) void
 SIMD_NAME(fast_block)(const wordlist *w, const uint8_t *q, const uint8_t (*pat)[64],
-                      const size_t *first, const uint64_t *pre, uint64_t starts, uint64_t ws,
-                      uint64_t ws_next, uint64_t *counts)
+                      const uint8_t (*orp)[64], const size_t *first, const uint64_t *pre,
+                      uint64_t starts, uint64_t ws, uint64_t ws_next, uint64_t *counts, int fold)
 {
     for (size_t k = 0; k < w->n; k++) {
         size_t L = w->len[k];
         uint64_t ends = (ws >> L) | (ws_next << (64 - L)); /* whitespace right after */
         uint64_t m = starts & ends & pre[k];
         if (m && (L > 2 || pre[k] == ~UINT64_C(0))) /* else pre[k] was the whole compare */
-            m &= eq64(q, pat + first[k], L);
+            m &= eq64(q, pat + first[k], orp + first[k], L, fold);
         counts[k] += (uint64_t)__builtin_popcountll(m);
     }
 }
 
-SIMD_FN static void SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, size_t len,
-                                          uint64_t *counts)
+SIMD_FN static inline __attribute__((always_inline)) void
+SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, int enc,
+                      int fold)
 {
     if (w->n == 0) /* nothing to count (the filter below starts from word 0) */
         return;
-    /* Word k's byte j, repeated over a whole vector: loaded straight into the compares. */
+    /* Word k's byte j (folded with -i), repeated over a whole vector: loaded straight into the
+     * compares; with -i, orp[j] is 0x20 where that byte is a letter (byte | 0x20 folds it). */
     _Alignas(64) uint8_t pat[FAST_MAX_BYTES][64];
+    _Alignas(64) uint8_t orp[FAST_MAX_BYTES][64]; /* set only with fold */
     size_t first[FAST_MAX_WORDS], used = 0;
     for (size_t k = 0; k < w->n; k++) {
         first[k] = used;
-        for (size_t j = 0; j < w->len[k]; j++)
-            memset(pat[used++], (uint8_t)w->word[k][j], 64);
+        for (size_t j = 0; j < w->len[k]; j++, used++) {
+            uint8_t c = (uint8_t)w->key[k][j];
+            memset(pat[used], c, 64);
+            if (fold)
+                memset(orp[used], (uint8_t)(c - 'a') < 26 ? 0x20 : 0, 64);
+        }
     }
-    /* Bytes p[-1 .. len+maxlen] are defined, KERNEL_PAD more are readable; `readable` is the end. */
-    const size_t readable = len + w->maxlen + 1 + KERNEL_PAD;
-    uint64_t carry = !is_ws(p[-1]); /* a token runs in from before the block: no start at 0 */
-    uint64_t ws_next = len ? ws64(p) : 0;
+    /* Bytes p[-KERNEL_BEFORE .. len + tail) are defined, KERNEL_PAD more are readable. */
+    const size_t readable = len + kernel_tail(w) + KERNEL_PAD;
+    uint64_t carry = !ws_before(enc, p); /* a token runs in from before the block: no start at 0 */
+    uint64_t ws_next = len ? ws64(p, enc) : 0;
     size_t b = 0;
     vec64 next = load64(p); /* p[0..64) is readable even when len is 0 */
     uint64_t all[FAST_MAX_WORDS];
     for (size_t k = 0; k < w->n; k++)
         all[k] = ~UINT64_C(0);
 
-    /* Whole blocks whose next block is readable too: no calls and no tests in the loop, so the
-     * compiler keeps every constant in a register. */
-    for (; b + 64 <= len && b + 128 <= readable; b += 64) {
+    /* Whole blocks whose next block (and what classifies it) is readable too: no calls and no
+     * tests in the loop, so the compiler keeps every constant in a register. */
+    for (; b + 64 <= len && b + 128 + WS_AHEAD <= readable; b += 64) {
         /* Each block is loaded once (for the next block's whitespace), plus once at +1. */
         vec64 cur = next;
         next = load64(p + b + 64);
         __builtin_prefetch(p + b + PREFETCH_AHEAD);
         uint64_t ws = ws_next;
-        ws_next = ws_of(next);
+        ws_next = ws_at(p + b + 64, next, enc);
         uint64_t nonws = ~ws;
         uint64_t starts = nonws & ~((nonws << 1) | carry);
         carry = nonws >> 63;
@@ -110,43 +160,48 @@ SIMD_FN static void SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, s
          * all words at once first (three vector ops per word, the minimum over the words is zero
          * where any matches), and only then each word's filter and, if it fired, the word. */
         vec64 at1 = load64(p + b + 1);
-        vec64 any = prefix_acc(cur, at1, pat + first[0], w->len[0] > 1);
+        vec64 any = prefix_acc(cur, at1, pat + first[0], orp + first[0],
+                               w->len[0] > 1, fold);
         for (size_t k = 1; k < w->n; k++)
-            any = min64(any, prefix_acc(cur, at1, pat + first[k], w->len[k] > 1));
+            any = min64(any, prefix_acc(cur, at1, pat + first[k], orp + first[k],
+                                        w->len[k] > 1, fold));
         if (starts & zeros64(any)) {
             uint64_t pre[FAST_MAX_WORDS];
             for (size_t k = 0; k < w->n; k++)
-                pre[k] = zeros64(prefix_acc(cur, at1, pat + first[k], w->len[k] > 1));
-            SIMD_NAME(fast_block)(w, p + b, pat, first, pre, starts, ws, ws_next, counts);
+                pre[k] = zeros64(prefix_acc(cur, at1, pat + first[k], orp + first[k],
+                                            w->len[k] > 1, fold));
+            SIMD_NAME(fast_block)(w, p + b, pat, orp, first, pre, starts, ws, ws_next, counts,
+                                  fold);
         }
     }
     /* The last blocks: the next one may run past the readable context, and tokens starting at
      * or after len belong to the next block. */
     for (; b < len; b += 64) {
         uint64_t ws = ws_next;
-        ws_next = SIMD_NAME(ws64_safe)(p + b + 64, readable - (b + 64));
+        ws_next = SIMD_NAME(ws64_safe)(p + b + 64, readable - (b + 64), enc);
         uint64_t nonws = ~ws;
         uint64_t starts = nonws & ~((nonws << 1) | carry);
         carry = nonws >> 63;
         if (len - b < 64)
             starts &= (UINT64_C(1) << (len - b)) - 1;
-        SIMD_NAME(fast_block)(w, p + b, pat, first, all, starts, ws, ws_next, counts);
+        SIMD_NAME(fast_block)(w, p + b, pat, orp, first, all, starts, ws, ws_next, counts, fold);
     }
 }
 
-SIMD_FN static void SIMD_NAME(count_general)(const wordlist *w, const uint8_t *p, size_t len,
-                                             uint64_t *counts)
+SIMD_FN static inline __attribute__((always_inline)) void
+SIMD_NAME(count_general)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts,
+                         int enc, int fold)
 {
     const size_t maxlen = w->maxlen, minlen = w->minlen;
-    const size_t readable = len + maxlen + 1 + KERNEL_PAD;
+    const size_t readable = len + kernel_tail(w) + KERNEL_PAD;
     /* Which token lengths can match at all: most tokens are skipped before hashing. */
     uint64_t has_len[(WORDS_MAX_LEN + 64) / 64] = {0};
     for (size_t k = 0; k < w->n; k++)
         has_len[w->len[k] / 64] |= UINT64_C(1) << (w->len[k] % 64);
-    uint64_t carry = !is_ws(p[-1]);
+    uint64_t carry = !ws_before(enc, p);
 
     for (size_t b = 0; b < len; b += 64) {
-        uint64_t ws = ws64(p + b);
+        uint64_t ws = SIMD_NAME(ws64_safe)(p + b, readable - b, enc);
         uint64_t nonws = ~ws;
         uint64_t starts = nonws & ~((nonws << 1) | carry);
         carry = nonws >> 63;
@@ -164,7 +219,7 @@ SIMD_FN static void SIMD_NAME(count_general)(const wordlist *w, const uint8_t *p
                  * word could reach (position i + maxlen). */
                 n = maxlen + 1;
                 for (size_t q = b + 64; q <= i + maxlen; q += 64) {
-                    uint64_t m = SIMD_NAME(ws64_safe)(p + q, readable - q);
+                    uint64_t m = SIMD_NAME(ws64_safe)(p + q, readable - q, enc);
                     if (m) {
                         n = q + (size_t)__builtin_ctzll(m) - i;
                         break;
@@ -173,14 +228,24 @@ SIMD_FN static void SIMD_NAME(count_general)(const wordlist *w, const uint8_t *p
             }
             if (n < minlen || n > maxlen || !(has_len[n / 64] >> (n % 64) & 1))
                 continue;
-            long k = words_find(w, p + i, n);
+            long k = words_find_mode(w, p + i, n, fold);
             if (k >= 0)
                 counts[k]++;
         }
     }
 }
 
-/* Chooses the path for this word list. */
+/* Chooses the path for this word list, each instantiated for the list's mode. */
+#define SIMD_MODES(path, w, p, len, counts)                                                        \
+    do {                                                                                           \
+        if ((w)->encoding == ENC_LATIN1)                                                           \
+            (w)->fold ? path(w, p, len, counts, ENC_LATIN1, 1)                                     \
+                      : path(w, p, len, counts, ENC_LATIN1, 0);                                    \
+        else                                                                                       \
+            (w)->fold ? path(w, p, len, counts, ENC_UTF8, 1)                                       \
+                      : path(w, p, len, counts, ENC_UTF8, 0);                                      \
+    } while (0)
+
 SIMD_FN static void SIMD_NAME(count)(const wordlist *w, const uint8_t *p, size_t len,
                                      uint64_t *counts)
 {
@@ -188,9 +253,10 @@ SIMD_FN static void SIMD_NAME(count)(const wordlist *w, const uint8_t *p, size_t
     for (size_t k = 0; k < w->n; k++)
         bytes += w->len[k];
     if (w->n <= FAST_MAX_WORDS && w->maxlen <= FAST_MAX_LEN && bytes <= FAST_MAX_BYTES)
-        SIMD_NAME(count_fast)(w, p, len, counts);
+        SIMD_MODES(SIMD_NAME(count_fast), w, p, len, counts);
     else
-        SIMD_NAME(count_general)(w, p, len, counts);
+        SIMD_MODES(SIMD_NAME(count_general), w, p, len, counts);
 }
+#undef SIMD_MODES
 
 #endif

@@ -267,7 +267,7 @@ static int ws_before(const tables *t, const uint8_t *q, uint64_t *carried)
 {
     *carried = 0;
     (void)t;
-    return is_ws(q[-1]);
+    return is_ws_latin1(q[-1]);
 }
 
 VBMI_FN static void count(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
@@ -319,7 +319,9 @@ void VBMI_NAME(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts
 {
     if (w->n == 0)
         return;
-    if (w->n > VBMI_MAX_WORDS || w->maxlen > VBMI_MAX_LEN) {
+    /* ws_before is latin1's so far (the tables already follow the mode): utf-8 and -i go to the
+     * other kernel until it reads the context of a utf-8 sequence. */
+    if (w->n > VBMI_MAX_WORDS || w->maxlen > VBMI_MAX_LEN || w->encoding != ENC_LATIN1 || w->fold) {
         VBMI_OTHER(w, p, len, counts);
         return;
     }

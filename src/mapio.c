@@ -56,15 +56,16 @@ void mapping_close(mapping *m)
 int mapping_count(const mapping *m, uint64_t off, size_t len, size_t tail, kernel_fn count,
                   const wordlist *w, uint64_t *counts)
 {
-    /* The file itself must hold the context: KERNEL_PAD + 1 bytes before, tail + KERNEL_PAD after
-     * (the first and last blocks are read with pread, which supplies whitespace past the ends). */
-    if (!m->base || off < KERNEL_PAD + 1 || off + len + tail + KERNEL_PAD > m->size)
+    /* The file itself must hold the context: KERNEL_BEFORE + KERNEL_PAD bytes before, tail +
+     * KERNEL_PAD after (the first and last blocks are read with pread, which supplies whitespace
+     * past the ends). */
+    if (!m->base || off < KERNEL_BEFORE + KERNEL_PAD || off + len + tail + KERNEL_PAD > m->size)
         return 0;
     const uint8_t *p = m->base + off;
 #ifdef MADV_POPULATE_READ
     /* One call maps the block's pages (fewer faults); it fails, without a signal, on pages past
      * a shrunken end: then pread reads the block and reports the change. */
-    uintptr_t a = (uintptr_t)(p - 1) & ~(uintptr_t)4095;
+    uintptr_t a = (uintptr_t)(p - KERNEL_BEFORE) & ~(uintptr_t)4095;
     if (madvise((void *)a, (size_t)((uintptr_t)(p + len + tail) - a), MADV_POPULATE_READ) < 0 &&
         errno != EINVAL)
         return 0;

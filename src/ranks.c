@@ -126,6 +126,8 @@ static uint64_t settings_digest(const options *o)
     h = mix(h, (uint64_t)o->repeat);
     h = mix(h, o->top);
     h = mix(h, (uint64_t)o->vocab);
+    h = mix(h, (uint64_t)o->words.encoding); /* --encoding and -i: which tokens, which matches */
+    h = mix(h, (uint64_t)o->words.fold);
     return mix_text(h, o->sweep ? o->sweep : "");
 }
 

@@ -56,10 +56,11 @@ static void print_text(FILE *out, const wordlist *w, const file_result *f, int n
     if (r->ranks > 0)
         snprintf(ranks, sizeof ranks, "%d MPI rank%s x ", r->ranks, r->ranks == 1 ? "" : "s");
     fprintf(out, "-- %llu bytes in %d file%s, %.3f s, %.2f GB/s; %s, %s%d thread%s, kernel %s, "
-                 "chunk %llu bytes\n",
+                 "chunk %llu bytes, %s%s\n",
             (unsigned long long)bytes, counted, counted == 1 ? "" : "s", r->seconds,
             timer_rate(bytes, r->seconds), r->mode, ranks, r->threads, r->threads == 1 ? "" : "s",
-            r->kernel, (unsigned long long)r->chunk_size);
+            r->kernel, (unsigned long long)r->chunk_size, encoding_name(w->encoding),
+            w->fold ? " -i" : "");
     if (strcmp(r->mode, "verify") == 0)
         fprintf(out, "-- verified: serial path agrees (%.3f s, %.2f GB/s)\n", r->serial_seconds,
                 timer_rate(bytes, r->serial_seconds));
@@ -299,6 +300,8 @@ static void print_json(FILE *out, const wordlist *w, const file_result *f, int n
                  "\"bytes\": %llu, \"seconds\": %.6f, \"gb_per_s\": %.4f",
             r->threads, (unsigned long long)r->chunk_size, r->kernel, r->mode,
             (unsigned long long)bytes, r->seconds, timer_rate(bytes, r->seconds));
+    fprintf(out, ", \"encoding\": \"%s\", \"ignore_case\": %s", encoding_name(w->encoding),
+            w->fold ? "true" : "false");
     if (r->ranks > 0)
         fprintf(out, ", \"ranks\": %d", r->ranks);
     if (strcmp(r->mode, "verify") == 0)

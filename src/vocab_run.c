@@ -127,7 +127,8 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     run_state r = {.o = o, .names = names, .nfiles = nfiles, .status = EXIT_OK};
     r.s = (vocab_setup){.threads = threads, .mode = o->mode, .chunk_size = o->chunk_size,
-                        .utf8 = 1, .fold = 0, .parts = 1};
+                        .utf8 = o->words.encoding == ENC_UTF8, .fold = o->words.fold,
+                        .parts = 1};
     ranks_vocab_share(&r.s.rank, &r.s.ranks);
     r.files = calloc((size_t)nfiles, sizeof *r.files);
     if (!r.files) {

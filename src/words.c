@@ -6,11 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-const uint8_t ws_table[256] = {
-    [0x09] = 1, [0x0A] = 1, [0x0B] = 1, [0x0C] = 1, [0x0D] = 1,
-    [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, [0x20] = 1,
-    [0x85] = 1, [0xA0] = 1,
+#define WS_ASCII                                                                                   \
+    [0x09] = 1, [0x0A] = 1, [0x0B] = 1, [0x0C] = 1, [0x0D] = 1,                                    \
+    [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, [0x20] = 1
+const uint8_t ws_class[2][256] = {
+    [ENC_UTF8] = {WS_ASCII, [0xC2] = 2, [0xE1] = 2, [0xE2] = 2, [0xE3] = 2},
+    [ENC_LATIN1] = {WS_ASCII, [0x85] = 1, [0xA0] = 1},
 };
+#undef WS_ASCII
 
 static void out_of_memory(void)
 {
@@ -38,20 +41,28 @@ int words_add(wordlist *w, const char *word, const char **why)
         return -1;
     }
     for (size_t i = 0; i < n; i++)
-        if (is_ws((uint8_t)word[i])) {
-            *why = "word contains a whitespace byte";
+        if (ws_len(w->encoding, (const uint8_t *)word + i)) {
+            *why = w->encoding == ENC_UTF8 ? "word contains whitespace (utf-8)"
+                                           : "word contains a whitespace byte (latin1)";
             return -1;
         }
+    char *key = xrealloc(NULL, n + 1);
+    for (size_t i = 0; i <= n; i++)
+        key[i] = w->fold ? (char)fold_ascii((uint8_t)word[i]) : word[i];
     for (size_t i = 0; i < w->n; i++)
-        if (w->len[i] == n && memcmp(w->word[i], word, n) == 0) {
-            *why = "word given twice";
+        if (w->len[i] == n && memcmp(w->key[i], key, n) == 0) {
+            *why = w->fold ? "word given twice (ignoring case)" : "word given twice";
+            free(key);
             return -1;
         }
     if (w->n == WORDS_MAX_COUNT) {
         *why = "more than 4096 words";
+        free(key);
         return -1;
     }
     w->word = xrealloc(w->word, (w->n + 1) * sizeof *w->word);
+    w->key = xrealloc(w->key, (w->n + 1) * sizeof *w->key);
+    w->key[w->n] = key;
     w->len = xrealloc(w->len, (w->n + 1) * sizeof *w->len);
     w->word[w->n] = xrealloc(NULL, n + 1);
     memcpy(w->word[w->n], word, n + 1);
@@ -132,7 +143,7 @@ void words_finish(wordlist *w)
     w->minlen = w->n ? (size_t)-1 : 0;
     w->maxlen = 0;
     for (size_t k = 0; k < w->n; k++) {
-        size_t i = (size_t)words_hash((const uint8_t *)w->word[k], w->len[k]) & w->mask;
+        size_t i = (size_t)words_hash((const uint8_t *)w->key[k], w->len[k]) & w->mask;
         while (w->slot[i])
             i = (i + 1) & w->mask;
         w->slot[i] = (uint32_t)(k + 1);
@@ -145,9 +156,12 @@ void words_finish(wordlist *w)
 
 void words_free(wordlist *w)
 {
-    for (size_t i = 0; i < w->n; i++)
+    for (size_t i = 0; i < w->n; i++) {
         free(w->word[i]);
+        free(w->key[i]);
+    }
     free(w->word);
+    free(w->key);
     free(w->len);
     free(w->slot);
     memset(w, 0, sizeof *w);

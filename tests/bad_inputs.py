@@ -116,11 +116,18 @@ def usage_rows(good):
         ("chunk above 2^62", ["-c", "4194305T"], "--chunk-size '4194305T'"),
         ("chunk huge", ["-c", "99999999999T"], "--chunk-size '99999999999T'"),
         ("empty word", ["-w", ""], "--word '': empty word"),
-        ("word with space", ["-w", "a b"], "whitespace byte"),
-        ("word with tab", ["-w", "a\tb"], "whitespace byte"),
-        ("word with 0xA0", ["-w", b"a\xa0b"], "whitespace byte"),
-        ("word with 0x85", ["-w", b"dog\x85"], "whitespace byte"),
+        ("word with space", ["-w", "a b"], "word contains whitespace (utf-8)"),
+        ("word with tab", ["-w", "a\tb"], "word contains whitespace (utf-8)"),
+        ("word with U+3000", ["-w", "a\u3000b".encode()], "word contains whitespace (utf-8)"),
+        ("word with U+00A0", ["-w", b"a\xc2\xa0b"], "word contains whitespace (utf-8)"),
+        ("word with U+00A0, -w before --encoding", ["-w", b"\xc2\xa0", "--encoding", "utf-8"],
+         "word contains whitespace (utf-8)"),
+        ("latin1 word with 0xA0", ["--encoding", "latin1", "-w", b"a\xa0b"], "whitespace byte (latin1)"),
+        ("latin1 word with 0x85", ["-w", b"dog\x85", "--encoding", "latin1"], "whitespace byte (latin1)"),
+        ("unknown encoding", ["--encoding", "ascii"], "--encoding 'ascii': expected utf-8 or latin1"),
         ("duplicate word", ["-w", "dog", "-w", "cat", "-w", "dog"], "--word 'dog': word given twice"),
+        ("duplicate word with -i", ["-w", "Dog", "-i", "-w", "dOG"],
+         "--word 'dOG': word given twice (ignoring case)"),
         ("word too long", ["-w", "x" * 4097], "longer than 4096 bytes"),
         ("unknown format", ["-f", "xml"], "--format 'xml': expected text, csv or json"),
         ("format is case-sensitive", ["-f", "JSON"], "--format 'JSON'"),
@@ -158,7 +165,7 @@ def words_file_rows(d, good, nobody):
     row("words file duplicate", ["--words-file", put("wl-dup", b"dog\ncat\ndog\n"), good], 2,
         "word given twice")
     row("words file word with space", ["--words-file", put("wl-sp", b"dog\nhot dog\n"), good], 2,
-        "whitespace byte")
+        "word contains whitespace (utf-8)")
     row("words file word with NUL", ["--words-file", put("wl-nul", b"dog\ncat\0\n"), good], 2,
         "NUL byte")
     row("words file and -w repeat a word", ["-w", "cat", "--words-file", put("wl-cat", b"cat\n"), good],

@@ -9,31 +9,85 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The mode words are made in (words.h): the hand-made cases below are latin1's; the differential
+ * tests run every kernel in every mode (loop index = kernel + NKERNELS * mode). */
+static int test_enc = ENC_LATIN1, test_fold = 0;
+#define NMODES 4
+static const char *const mode_names[NMODES] = {"latin1", "utf-8", "latin1 -i", "utf-8 -i"};
+static void set_mode(int m)
+{
+    test_enc = m % 2 ? ENC_UTF8 : ENC_LATIN1;
+    test_fold = m / 2;
+}
+
 static wordlist make_words(const char *const *list, size_t n)
 {
     wordlist w = {0};
     const char *why;
+    w.encoding = test_enc;
+    w.fold = test_fold;
     for (size_t i = 0; i < n; i++)
         ck_assert_int_eq(words_add(&w, list[i], &why), 0);
     words_finish(&w);
     return w;
 }
 
+/* SPEC §1 written out again, independently of words.h: the multi-byte whitespace of utf-8. */
+static const char *const utf8_ws[] = {
+    "\xc2\x85", "\xc2\xa0", "\xe1\x9a\x80", "\xe2\x80\x80", "\xe2\x80\x81", "\xe2\x80\x82",
+    "\xe2\x80\x83", "\xe2\x80\x84", "\xe2\x80\x85", "\xe2\x80\x86", "\xe2\x80\x87", "\xe2\x80\x88",
+    "\xe2\x80\x89", "\xe2\x80\x8a", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80\xaf", "\xe2\x81\x9f",
+    "\xe3\x80\x80"};
+
+/* ws[i] for each byte of d[0..n) read on its own: a whitespace byte, or any byte of a whole
+ * whitespace sequence inside d. */
+static void ref_ws(const wordlist *w, const uint8_t *d, size_t n, uint8_t *ws)
+{
+    for (size_t i = 0; i < n; i++)
+        ws[i] = (d[i] >= 0x09 && d[i] <= 0x0d) || (d[i] >= 0x1c && d[i] <= 0x20) ||
+                (w->encoding == ENC_LATIN1 && (d[i] == 0x85 || d[i] == 0xa0));
+    for (size_t i = 0; w->encoding == ENC_UTF8 && i < n; i++)
+        for (size_t s = 0; s < sizeof utf8_ws / sizeof *utf8_ws; s++) {
+            size_t L = strlen(utf8_ws[s]);
+            if (i + L <= n && memcmp(d + i, utf8_ws[s], L) == 0)
+                memset(ws + i, 1, L);
+        }
+}
+
+static uint8_t lower(uint8_t c)
+{
+    return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/* Does t[0..n) equal word k, in the list's mode? */
+static int ref_equal(const wordlist *w, size_t k, const uint8_t *t, size_t n)
+{
+    const uint8_t *q = (const uint8_t *)w->word[k];
+    if (w->len[k] != n)
+        return 0;
+    for (size_t j = 0; j < n; j++)
+        if (w->fold ? lower(q[j]) != lower(t[j]) : q[j] != t[j])
+            return 0;
+    return 1;
+}
+
 /* The plain reading of SPEC §1: split on whitespace, compare every token. */
 static void reference(const wordlist *w, const uint8_t *d, size_t n, uint64_t *counts)
 {
     size_t i = 0;
+    uint8_t *ws = malloc(n + 1);
+    ref_ws(w, d, n, ws);
     memset(counts, 0, w->n * sizeof *counts);
     while (i < n) {
-        while (i < n && is_ws(d[i]))
+        while (i < n && ws[i])
             i++;
         size_t start = i;
-        while (i < n && !is_ws(d[i]))
+        while (i < n && !ws[i])
             i++;
         for (size_t k = 0; k < w->n && i > start; k++)
-            if (w->len[k] == i - start && memcmp(w->word[k], d + start, i - start) == 0)
-                counts[k]++;
+            counts[k] += (uint64_t)ref_equal(w, k, d + start, i - start);
     }
+    free(ws);
 }
 
 /* Counts d[0..n) a chunk at a time, each chunk in a buffer of its own with the context the kernel
@@ -41,14 +95,15 @@ static void reference(const wordlist *w, const uint8_t *d, size_t n, uint64_t *c
 static void by_chunks(const kernel *k, const wordlist *w, const uint8_t *d, size_t n, size_t chunk,
                       uint64_t *counts)
 {
-    size_t tail = w->maxlen + 1;
-    uint8_t *buf = malloc(KERNEL_PAD + 1 + chunk + tail + KERNEL_PAD);
+    size_t tail = kernel_tail(w), size = KERNEL_PAD + KERNEL_BEFORE + chunk + tail + KERNEL_PAD;
+    uint8_t *buf = malloc(size);
     memset(counts, 0, w->n * sizeof *counts);
     for (size_t off = 0; off < n; off += chunk) {
         size_t len = n - off < chunk ? n - off : chunk;
-        memset(buf, 'x', KERNEL_PAD + 1 + chunk + tail + KERNEL_PAD); /* not whitespace */
-        uint8_t *p = buf + KERNEL_PAD + 1;
-        p[-1] = off ? d[off - 1] : ' ';
+        memset(buf, 'x', size); /* not whitespace */
+        uint8_t *p = buf + KERNEL_PAD + KERNEL_BEFORE;
+        for (size_t j = 1; j <= KERNEL_BEFORE; j++)
+            p[-(long)j] = off >= j ? d[off - j] : ' ';
         for (size_t i = 0; i < len + tail; i++)
             p[i] = off + i < n ? d[off + i] : ' ';
         k->count(w, p, len, counts);
@@ -64,15 +119,24 @@ static const char *const kernel_names[] = {"scalar", "avx2", "avx2-filter", "avx
 #define NNAMED (sizeof kernel_names / sizeof kernel_names[0])
 #define NKERNELS (NNAMED + NEMULATED)
 
+/* Kernel i % NKERNELS (a loop index also carries the mode); NULL for a kernel this CPU lacks,
+ * said on stderr: a skipped kernel is never a silent pass. */
 static const kernel *kernel_or_skip(size_t i)
 {
     const char *why;
-    return i < NNAMED ? kernel_select(kernel_names[i], &why) : &emulated_kernels[i - NNAMED];
+    i %= NKERNELS;
+    if (i >= NNAMED)
+        return &emulated_kernels[i - NNAMED];
+    const kernel *k = kernel_select(kernel_names[i], &why);
+    if (!k)
+        fprintf(stderr, "SKIP: kernel %s: %s\n", kernel_names[i], why);
+    return k;
 }
 
-static void expect_counts(const char *text, size_t n, uint64_t dog, uint64_t cat, uint64_t boy,
-                          uint64_t girl)
+static void expect_counts(int mode, const char *text, size_t n, uint64_t dog, uint64_t cat,
+                          uint64_t boy, uint64_t girl)
 {
+    set_mode(mode);
     wordlist w = make_words(animals, 4);
     uint64_t c[4];
     for (size_t ki = 0; ki < NKERNELS; ki++) {
@@ -80,14 +144,17 @@ static void expect_counts(const char *text, size_t n, uint64_t dog, uint64_t cat
         for (size_t chunk = 1; k && chunk <= n + 1; chunk++) {
             by_chunks(k, &w, (const uint8_t *)text, n, chunk, c);
             ck_assert_msg(c[0] == dog && c[1] == cat && c[2] == boy && c[3] == girl,
-                          "%s, chunk %zu: got %llu %llu %llu %llu", k->name, chunk,
+                          "%s, %s, chunk %zu: got %llu %llu %llu %llu", k->name,
+                          mode_names[mode], chunk,
                           (unsigned long long)c[0], (unsigned long long)c[1],
                           (unsigned long long)c[2], (unsigned long long)c[3]);
         }
     }
     words_free(&w);
 }
-#define EXPECT(lit, a, b, c, d) expect_counts(lit, sizeof(lit) - 1, a, b, c, d)
+#define EXPECT(lit, a, b, c, d) expect_counts(0, lit, sizeof(lit) - 1, a, b, c, d)
+#define EXPECT_MODE(m, lit, a, b, c, d) expect_counts(m, lit, sizeof(lit) - 1, a, b, c, d)
+enum { LATIN1, UTF8, LATIN1_I, UTF8_I };
 
 START_TEST(kernel_counts_plain_words)
 {
@@ -126,6 +193,22 @@ START_TEST(kernel_other_bytes_are_token_bytes)
 }
 END_TEST
 
+/* utf-8: the multi-byte sequences separate, lone 85 and A0 and truncated sequences do not; a
+ * chunk edge inside a sequence (every chunk size from 1) changes nothing. */
+START_TEST(kernel_utf8_whitespace_sequences)
+{
+    EXPECT_MODE(UTF8, "\xd0\xa0" "dog \xc3\x85" "dog dog\xe3\x80\x80" "dog\xc2\xa0" "cat", 2, 1, 0, 0);
+    EXPECT_MODE(LATIN1, "\xd0\xa0" "dog \xc3\x85" "dog dog\xe3\x80\x80" "dog\xc2\xa0" "cat", 2, 1, 0, 0);
+    EXPECT_MODE(UTF8, "dog\xc2\x85" "dog\xe1\x9a\x80" "dog\xe2\x80\x80" "dog\xe2\x80\x8a" "dog"
+                      "\xe2\x80\xa8" "dog\xe2\x80\xa9" "dog\xe2\x80\xaf" "dog\xe2\x81\x9f" "dog",
+                9, 0, 0, 0);
+    EXPECT_MODE(UTF8, "dog\x85 dog\xa0 dog\xe3\x80 dog\xe2\x80\x8b \x80" "dog \xe3\x80\x80\x80" "dog", 0, 0, 0, 0);
+    EXPECT_MODE(UTF8, "\xe3\x80\x80" "dog\xe3\x80\x80\xe3\x80\x80" "cat\xe2\xe2\x80\x80" "boy", 1, 0, 1, 0);
+    EXPECT_MODE(UTF8_I, "DOG\xe3\x80\x80" "Cat\xc2\xa0" "bOy \xc3\x89" "girl girL", 1, 1, 1, 1);
+    EXPECT_MODE(LATIN1_I, "DOG\xa0" "Cat\x85" "bOy girL", 1, 1, 1, 1);
+}
+END_TEST
+
 START_TEST(kernel_no_whitespace_at_all)
 {
     EXPECT("dogcatboygirldogcatboygirl", 0, 0, 0, 0);
@@ -161,6 +244,7 @@ START_TEST(kernel_matches_reference_for_every_chunk_size)
     const kernel *k = kernel_or_skip((size_t)_i);
     if (!k)
         return;
+    set_mode(LATIN1);
     wordlist w = make_words(animals, 4);
     uint8_t d[600];
     uint64_t want[4], got[4];
@@ -193,6 +277,7 @@ START_TEST(kernel_many_and_long_words)
         store[i][len] = '\0';
         list[i] = store[i];
     }
+    set_mode(LATIN1);
     wordlist w = make_words(list, 70);
     size_t cap = 70 * 3 * 270, n = 0;
     uint8_t *d = malloc(cap);
@@ -231,16 +316,19 @@ END_TEST
  * word by memcmp. Independent of words_find and of the kernels. */
 static void block_reference(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
 {
+    size_t defined = KERNEL_BEFORE + len + kernel_tail(w);
+    uint8_t *mark = malloc(defined), *ws = mark + KERNEL_BEFORE;
+    ref_ws(w, p - KERNEL_BEFORE, defined, mark);
     for (size_t i = 0; i < len; i++) {
-        if (is_ws(p[i]) || !is_ws(p[i - 1]))
+        if (ws[i] || !ws[(long)i - 1])
             continue;
         size_t n = 0;
-        while (n <= w->maxlen && !is_ws(p[i + n]))
+        while (n <= w->maxlen && !ws[i + n])
             n++;
         for (size_t k = 0; k < w->n; k++)
-            if (w->len[k] == n && memcmp(w->word[k], p + i, n) == 0)
-                counts[k]++;
+            counts[k] += (uint64_t)ref_equal(w, k, p + i, n);
     }
+    free(mark);
 }
 
 /* Word lists that take each path of the vector kernels and sit on their limits. */
@@ -300,8 +388,15 @@ static wordlist word_set(int which)
     return make_words(list, n);
 }
 
-static const uint8_t all_ws[] = {0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d,
-                                 0x1e, 0x1f, 0x20, 0x85, 0xa0};
+/* Separators in either encoding, and near misses: the single bytes, the utf-8 sequences, and
+ * sequences truncated or one byte off (token bytes in utf-8). */
+static const char *const seps[] = {
+    "\t", "\n", "\v", "\f", "\r", "\x1c", "\x1d", "\x1e", "\x1f", " ", "\x85", "\xa0", "\xc2\x85",
+    "\xc2\xa0", "\xe1\x9a\x80", "\xe2\x80\x80", "\xe2\x80\x85", "\xe2\x80\x8a", "\xe2\x80\xa8",
+    "\xe2\x80\xa9", "\xe2\x80\xaf", "\xe2\x81\x9f", "\xe3\x80\x80", "\xe3\x80", "\xc2", "\xe2\x80",
+    "\xe2\x80\x8b", "\xe1\x9a", "\xe3\x81\x80", "\xd0\xa0", "\xc3\x85", "\x80", "\xe2\x81\x9e",
+    "\xe2\xe2\x80\x80", "\xc2\xc2\xa0"};
+#define NSEPS (sizeof seps / sizeof *seps)
 
 /* Text made of the words, their prefixes and extensions, every whitespace byte, NUL and bytes
  * >= 0x80: kind 0 random pieces, 1 every word between single whitespace bytes, 2 one long token,
@@ -319,17 +414,20 @@ static void word_text(const wordlist *w, int kind, uint8_t *d, size_t n, unsigne
         if (kind == 2 || (kind == 0 && r % 4 == 0)) {
             one = other[r / 4 % sizeof other], piece = &one, len = 1;
         } else if (kind == 3 || r % 4 == 1) {
-            one = all_ws[r / 4 % sizeof all_ws], piece = &one, len = 1;
+            piece = (const uint8_t *)seps[r / 4 % NSEPS], len = strlen(seps[r / 4 % NSEPS]);
         } else {
             size_t k = r / 4 % w->n;
             piece = (const uint8_t *)w->word[k], len = w->len[k];
             if (kind == 0 && r % 8 == 2 && len > 1)
                 len--; /* a prefix; an extension comes from the next piece */
         }
-        for (size_t j = 0; j < len && i < n; j++)
-            d[i++] = piece[j];
-        if (kind == 1 && i < n)
-            d[i++] = all_ws[r % sizeof all_ws];
+        int flip = r % 16 < 5; /* the other case for ASCII letters: -i matches, else a near miss */
+        for (size_t j = 0; j < len && i < n; j++) {
+            uint8_t c = piece[j];
+            d[i++] = flip && lower(c) >= 'a' && lower(c) <= 'z' ? c ^ 0x20 : c;
+        }
+        for (const char *sep = seps[r % NSEPS]; kind == 1 && *sep && i < n; sep++)
+            d[i++] = (uint8_t)*sep;
     }
 }
 
@@ -339,14 +437,16 @@ static void word_text(const wordlist *w, int kind, uint8_t *d, size_t n, unsigne
 static void call_kernel(kernel_fn f, const wordlist *w, const uint8_t *text, size_t n, size_t off,
                         size_t len, size_t align, unsigned *seed, uint64_t *counts)
 {
-    size_t tail = w->maxlen + 1, size = align + KERNEL_PAD + 1 + len + tail + KERNEL_PAD;
+    static const uint8_t poison[] = {'y', 0x80, 0xc2, 0xe3, 0x85, 0xa0, ' ', '\n'};
+    size_t tail = kernel_tail(w), size = align + KERNEL_PAD + KERNEL_BEFORE + len + tail + KERNEL_PAD;
     void *mem;
     ck_assert_int_eq(posix_memalign(&mem, 64, size), 0);
     uint8_t *buf = mem;
     for (size_t i = 0; i < size; i++)
-        buf[i] = (uint8_t)(rand_r(seed) % 3 ? 'y' : all_ws[rand_r(seed) % sizeof all_ws]);
-    uint8_t *p = buf + align + KERNEL_PAD + 1;
-    p[-1] = off ? text[off - 1] : ' ';
+        buf[i] = poison[rand_r(seed) % sizeof poison];
+    uint8_t *p = buf + align + KERNEL_PAD + KERNEL_BEFORE;
+    for (size_t j = 1; j <= KERNEL_BEFORE; j++)
+        p[-(long)j] = off >= j ? text[off - j] : ' ';
     for (size_t i = 0; i < len + tail; i++)
         p[i] = off + i < n ? text[off + i] : ' ';
     memset(counts, 0, w->n * sizeof *counts);
@@ -365,6 +465,7 @@ START_TEST(kernel_differential_every_length_and_alignment)
     uint8_t text[N];
     uint64_t want[80], got[80];
     unsigned seed = 777 + (unsigned)_i, poison = 1;
+    set_mode(_i / (int)NKERNELS);
     for (int set = 0; set < NSETS; set++) {
         wordlist w = word_set(set);
         for (int kind = 0; kind < 4; kind++) {
@@ -375,8 +476,9 @@ START_TEST(kernel_differential_every_length_and_alignment)
                     call_kernel(block_reference, &w, text, N, off, len, align, &poison, want);
                     call_kernel(k->count, &w, text, N, off, len, align, &poison, got);
                     ck_assert_msg(memcmp(want, got, w.n * sizeof *want) == 0,
-                                  "%s: word set %d, text kind %d, offset %zu, length %zu, "
-                                  "alignment %zu", k->name, set, kind, off, len, align);
+                                  "%s, %s: word set %d, text kind %d, offset %zu, length %zu, "
+                                  "alignment %zu", k->name, mode_names[_i / (int)NKERNELS], set,
+                                  kind, off, len, align);
                 }
             }
         }
@@ -395,7 +497,8 @@ START_TEST(kernel_differential_chunk_boundaries)
     uint8_t *text = malloc(N);
     uint64_t want[80], got[80];
     unsigned seed = 99;
-    static const size_t sizes[] = {1, 2, 5, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200, 1000, N};
+    static const size_t sizes[] = {1, 2, 3, 4, 5, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200, 1000, N};
+    set_mode(_i / (int)NKERNELS);
     for (int set = 0; set < NSETS; set++) {
         wordlist w = word_set(set);
         for (int kind = 0; kind < 2; kind++) {
@@ -404,8 +507,8 @@ START_TEST(kernel_differential_chunk_boundaries)
             for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
                 by_chunks(k, &w, text, N, sizes[s], got);
                 ck_assert_msg(memcmp(want, got, w.n * sizeof *want) == 0,
-                              "%s: word set %d, text kind %d, chunk %zu", k->name, set, kind,
-                              sizes[s]);
+                              "%s, %s: word set %d, text kind %d, chunk %zu", k->name,
+                              mode_names[_i / (int)NKERNELS], set, kind, sizes[s]);
             }
         }
         words_free(&w);
@@ -440,6 +543,7 @@ Suite *kernel_suite(void)
     tcase_add_test(tc, kernel_every_whitespace_byte_separates);
     tcase_add_test(tc, kernel_other_bytes_are_token_bytes);
     tcase_add_test(tc, kernel_no_whitespace_at_all);
+    tcase_add_test(tc, kernel_utf8_whitespace_sequences);
     tcase_add_test(tc, kernel_tokens_longer_than_a_chunk);
     tcase_add_loop_test(tc, kernel_matches_reference_for_every_chunk_size, 0, NKERNELS);
     tcase_add_loop_test(tc, kernel_many_and_long_words, 0, NKERNELS);
@@ -448,8 +552,9 @@ Suite *kernel_suite(void)
     suite_add_tcase(s, tc);
     TCase *diff = tcase_create("differential");
     tcase_set_timeout(diff, 300); /* ~1 s normally; sanitizer builds are many times slower */
-    tcase_add_loop_test(diff, kernel_differential_every_length_and_alignment, 0, NKERNELS);
-    tcase_add_loop_test(diff, kernel_differential_chunk_boundaries, 0, NKERNELS);
+    tcase_add_loop_test(diff, kernel_differential_every_length_and_alignment, 0,
+                        (int)NKERNELS * NMODES);
+    tcase_add_loop_test(diff, kernel_differential_chunk_boundaries, 0, (int)NKERNELS * NMODES);
     suite_add_tcase(s, diff);
     return s;
 }

@@ -48,9 +48,9 @@ START_TEST(mapio_counts_interior_blocks_and_leaves_the_ends)
     const char *why;
     kernel_fn f = kernel_select("auto", &why)->count;
     uint64_t c[4] = {0};
-    ck_assert_int_eq(mapping_count(&m, 0, 4096, w.maxlen + 1, f, &w, c), 0);     /* the start */
-    ck_assert_int_eq(mapping_count(&m, (1 << 20) - 4096, 4096, w.maxlen + 1, f, &w, c), 0);
-    ck_assert_int_eq(mapping_count(&m, 4096, 4096, w.maxlen + 1, f, &w, c), 1);  /* inside */
+    ck_assert_int_eq(mapping_count(&m, 0, 4096, kernel_tail(&w), f, &w, c), 0);     /* the start */
+    ck_assert_int_eq(mapping_count(&m, (1 << 20) - 4096, 4096, kernel_tail(&w), f, &w, c), 0);
+    ck_assert_int_eq(mapping_count(&m, 4096, 4096, kernel_tail(&w), f, &w, c), 1);  /* inside */
     ck_assert_uint_eq(c[0], 1024);
     mapping_close(&m);
     input_close(&in);
@@ -80,10 +80,10 @@ START_TEST(mapio_file_shrinking_under_the_mapping_is_an_error)
     ck_assert_ptr_nonnull(m.base);
     wordlist w = animal_words();
     uint64_t c[4] = {0};
-    ck_assert_int_eq(mapping_count(&m, 65536, 65536, w.maxlen + 1, shrink_then_read, &w, c),
+    ck_assert_int_eq(mapping_count(&m, 65536, 65536, kernel_tail(&w), shrink_then_read, &w, c),
                      INPUT_CHANGED);
     /* And again: the handler left SIGBUS unblocked. Now madvise sees the lost pages first. */
-    ck_assert_int_le(mapping_count(&m, 65536, 65536, w.maxlen + 1, shrink_then_read, &w, c), 0);
+    ck_assert_int_le(mapping_count(&m, 65536, 65536, kernel_tail(&w), shrink_then_read, &w, c), 0);
     mapping_close(&m);
     input_close(&in);
     close(shrink_fd);

@@ -10,42 +10,97 @@
 
 START_TEST(words_rejects_empty_duplicate_and_whitespace)
 {
-    wordlist w = {0};
+    wordlist w = {.encoding = ENC_LATIN1};
     const char *why = NULL;
     ck_assert_int_eq(words_add(&w, "dog", &why), 0);
     ck_assert_int_eq(words_add(&w, "", &why), -1);
     ck_assert_str_eq(why, "empty word");
     ck_assert_int_eq(words_add(&w, "dog", &why), -1);
     ck_assert_str_eq(why, "word given twice");
+    ck_assert_int_eq(words_add(&w, "Dog", &why), 0); /* case counts without -i */
     const char *bad[] = {"a b", "a\tb", "a\nb", "\x1c", "x\x1f", "a\x85", "\xa0z", "\r"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         ck_assert_int_eq(words_add(&w, bad[i], &why), -1);
-        ck_assert_str_eq(why, "word contains a whitespace byte");
+        ck_assert_str_eq(why, "word contains a whitespace byte (latin1)");
     }
-    ck_assert_uint_eq(w.n, 1);
+    ck_assert_uint_eq(w.n, 2);
     words_free(&w);
 }
 END_TEST
 
-START_TEST(words_whitespace_table_is_exactly_the_twelve_bytes)
+/* utf-8 (the default): a word holding a whitespace sequence is refused, a lone 85 or A0 and a
+ * truncated sequence are token bytes; with -i, Dog and dog are the same word. */
+START_TEST(words_are_checked_in_their_mode)
+{
+    wordlist w = {0};
+    const char *why = NULL;
+    const char *bad[] = {"a b", "\xe3\x80\x80", "x\xc2\xa0", "\xc2\x85y", "a\xe2\x80\x8a" "b",
+                         "\xe2\x81\x9f", "\xe1\x9a\x80", "\xe2\x80\xaf"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ck_assert_int_eq(words_add(&w, bad[i], &why), -1);
+        ck_assert_str_eq(why, "word contains whitespace (utf-8)");
+    }
+    const char *good[] = {"a\x85", "\xa0z", "\xe3\x80", "\xc2", "\xe2\x80\x8b", "\xd0\xa0" "dog"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        ck_assert_int_eq(words_add(&w, good[i], &why), 0);
+    words_free(&w);
+
+    wordlist f = {.fold = 1};
+    ck_assert_int_eq(words_add(&f, "Dog", &why), 0);
+    ck_assert_int_eq(words_add(&f, "dog", &why), -1);
+    ck_assert_str_eq(why, "word given twice (ignoring case)");
+    ck_assert_int_eq(words_add(&f, "\xc3\x89t\xc3\xa9", &why), 0); /* only ASCII folds */
+    ck_assert_int_eq(words_add(&f, "\xc3\xa9t\xc3\xa9", &why), 0);
+    words_finish(&f);
+    ck_assert_str_eq(f.word[0], "Dog"); /* reported as given */
+    ck_assert_int_eq(words_find(&f, (const uint8_t *)"dOG", 3), 0);
+    ck_assert_int_eq(words_find(&f, (const uint8_t *)"\xc3\xa9T\xc3\xa9", 5), 2);
+    ck_assert_int_eq(words_find(&f, (const uint8_t *)"\xc3\x89T\xc3\xa9", 5), 1);
+    ck_assert_int_eq(words_find(&f, (const uint8_t *)"dogs", 4), -1);
+    words_free(&f);
+}
+END_TEST
+
+/* The whitespace of each encoding, byte by byte and sequence by sequence (SPEC §1). */
+START_TEST(words_whitespace_of_each_encoding)
 {
     int n = 0;
     for (int c = 0; c < 256; c++)
-        n += is_ws((uint8_t)c);
+        n += ws_class[ENC_LATIN1][c] == 1;
     ck_assert_int_eq(n, 12);
     const uint8_t ws[] = {0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0};
-    for (size_t i = 0; i < sizeof ws; i++)
-        ck_assert(is_ws(ws[i]));
-    ck_assert(!is_ws(0x00));
-    ck_assert(!is_ws(0x08));
-    ck_assert(!is_ws(0x0e));
-    ck_assert(!is_ws(0x1b));
-    ck_assert(!is_ws(0x21));
-    ck_assert(!is_ws(0x84));
-    ck_assert(!is_ws(0x86));
-    ck_assert(!is_ws(0x9f));
-    ck_assert(!is_ws(0xa1));
-    ck_assert(!is_ws(0xff));
+    for (size_t i = 0; i < sizeof ws; i++) {
+        uint8_t b[4] = {ws[i], 0, 0, 0};
+        ck_assert_uint_eq(ws_len(ENC_LATIN1, b), 1);
+        ck_assert_uint_eq(ws_len(ENC_UTF8, b), i < 10 ? 1 : 0);
+    }
+    const uint8_t not_ws[] = {0x00, 0x08, 0x0e, 0x1b, 0x21, 0x84, 0x86, 0x9f, 0xa1, 0xff};
+    for (size_t i = 0; i < sizeof not_ws; i++) {
+        uint8_t b[4] = {not_ws[i], 0, 0, 0};
+        ck_assert_uint_eq(ws_len(ENC_LATIN1, b) + ws_len(ENC_UTF8, b), 0);
+    }
+    /* Every 2- and 3-byte string: exactly the 19 multi-byte sequences of Python's isspace(). */
+    int two = 0, three = 0;
+    for (int a = 0xc0; a < 0x100; a++)
+        for (int b = 0x80; b < 0xc0; b++) {
+            uint8_t s2[4] = {(uint8_t)a, (uint8_t)b, 0, 0};
+            two += ws_len(ENC_UTF8, s2) == 2;
+            for (int c = 0x80; c < 0xc0; c++) {
+                uint8_t s3[4] = {(uint8_t)a, (uint8_t)b, (uint8_t)c, 0};
+                three += ws_len(ENC_UTF8, s3) == 3;
+            }
+        }
+    ck_assert_int_eq(two, 2);
+    ck_assert_int_eq(three, 17);
+    const uint8_t ctx[] = {'a', 'b', 'c', 'x', 0xe3, 0x80, 0x80, 'y', 'z'}; /* x U+3000 y */
+    ck_assert_uint_eq(ws_carried_in(ENC_UTF8, ctx + 6), 1);
+    ck_assert_uint_eq(ws_carried_in(ENC_UTF8, ctx + 5), 2);
+    ck_assert_uint_eq(ws_carried_in(ENC_UTF8, ctx + 7), 0);
+    ck_assert_uint_eq(ws_carried_in(ENC_LATIN1, ctx + 5), 0);
+    ck_assert(ws_before(ENC_UTF8, ctx + 7));
+    ck_assert(ws_before(ENC_UTF8, ctx + 6));
+    ck_assert(!ws_before(ENC_UTF8, ctx + 4));
+    ck_assert(!ws_before(ENC_LATIN1, ctx + 7));
 }
 END_TEST
 
@@ -117,7 +172,8 @@ Suite *words_suite(void)
     Suite *s = suite_create("words");
     TCase *tc = tcase_create("list");
     tcase_add_test(tc, words_rejects_empty_duplicate_and_whitespace);
-    tcase_add_test(tc, words_whitespace_table_is_exactly_the_twelve_bytes);
+    tcase_add_test(tc, words_are_checked_in_their_mode);
+    tcase_add_test(tc, words_whitespace_of_each_encoding);
     tcase_add_test(tc, words_find_is_exact_and_case_sensitive);
     tcase_add_test(tc, words_many_long_words_all_found);
     tcase_add_test(tc, words_file_reads_lines_and_rejects_empty_file);

@@ -14,7 +14,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import WS, Tally, oracle  # noqa: E402
+from testlib import WS_LATIN1 as WS, Tally, oracle  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
 SHIM = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/fault_shim.so")

@@ -19,6 +19,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 from expected import read_expected  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
+# wordtally-gen's corpora and .expected follow latin1's whitespace, as the per-chunk oracle below.
+GEN_MODE = ["--encoding", "latin1"]
 GEN = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "./wordtally-gen")
 MIB = 1024 * 1024
 # Sanitizer builds carry shadow memory: the counts are still checked, the memory bound is not.
@@ -51,10 +53,10 @@ def test_generator(d):
         check(names == want_words, "%s.expected names its words: %s" % (p, names))
         check(os.path.getsize(p) == int(size) if size.isdigit() else os.path.getsize(p) == MIB * int(size[:-1]),
               "%s has the size asked for" % p)
-        check(counts == oracle(p, names), "generated %s seed %d: expected %s, oracle %s"
-              % (size, seed, counts, oracle(p, names)))
+        want = oracle(p, [w.encode("latin-1") for w in names], encoding="latin1")
+        check(counts == want, "generated %s seed %d: expected %s, oracle %s" % (size, seed, counts, want))
         args = sum([["-w", w.encode("latin-1")] for w in names], [])
-        r = subprocess.run([PROG, "-f", "csv", "-t", "2"] + args + [p], capture_output=True)
+        r = subprocess.run([PROG, *GEN_MODE, "-f", "csv", "-t", "2"] + args + [p], capture_output=True)
         check(totals_csv(r.stdout) == counts, "wordtally on generated %s: %s" % (size, r.stdout[-200:]))
     big = os.path.join(d, "gen-9M")
     data = open(os.path.join(d, "gen-%d-5" % (9 * MIB + 5)), "rb").read()
@@ -84,7 +86,7 @@ def within(rss, bound_kib):
 def peak_rss_kib(args, stdin_path=None, env=None):
     """Runs wordtally under /usr/bin/time -v: (returncode, stdout, peak RSS in KiB)."""
     with open(stdin_path, "rb") if stdin_path else open(os.devnull, "rb") as f:
-        r = subprocess.run(["/usr/bin/time", "-v", PROG] + args, stdin=f, capture_output=True,
+        r = subprocess.run(["/usr/bin/time", "-v", PROG, *GEN_MODE] + args, stdin=f, capture_output=True,
                            env=dict(os.environ, **(env or {})))
     rss = [int(line.split()[-1]) for line in r.stderr.decode().splitlines() if "Maximum resident" in line]
     return r.returncode, r.stdout, rss[0] if rss else None
@@ -105,7 +107,7 @@ def test_memory(d):
               "file, %s threads: rc %d, peak RSS %s KiB (bound %d)" % (threads, rc, rss, bound))
         # Through a pipe: cat FILE | wordtally (a real pipe, not a redirected file).
         cat = subprocess.Popen(["cat", p], stdout=subprocess.PIPE)
-        r = subprocess.run(["/usr/bin/time", "-v", PROG, "-f", "csv", "-t", threads], stdin=cat.stdout,
+        r = subprocess.run(["/usr/bin/time", "-v", PROG, *GEN_MODE, "-f", "csv", "-t", threads], stdin=cat.stdout,
                            capture_output=True)
         cat.wait()
         rss = [int(x.split()[-1]) for x in r.stderr.decode().splitlines() if "Maximum resident" in x]
@@ -151,7 +153,9 @@ def oracle_per_chunk(path, words, size):
         k = index.get(m.group())
         if k is not None:
             rows[m.start() // size][k] += 1
-    check([sum(c) for c in zip(*rows)] == oracle(path, words) or not rows, "per-chunk oracle sums to the oracle")
+    latin1_words = [w.encode("latin-1") for w in words]
+    check([sum(c) for c in zip(*rows)] == oracle(path, latin1_words, encoding="latin1") or not rows,
+          "per-chunk oracle sums to the oracle")
     return [(i, i * size, min(size, len(text) - i * size), r) for i, r in enumerate(rows)]
 
 
@@ -188,7 +192,7 @@ def test_per_chunk(d):
             header = "file,chunk,offset,length," + ",".join(words)
             runs = [["-t", t] for t in ("1", "2", "3")] + [["--serial"], ["--verify", "-t", "2"]]
             for extra in runs:
-                r = subprocess.run([PROG, "--per-chunk", "-f", "csv", "-c", c] + extra + wargs + [path],
+                r = subprocess.run([PROG, *GEN_MODE, "--per-chunk", "-f", "csv", "-c", c] + extra + wargs + [path],
                                    capture_output=True)
                 got_header, rows = per_chunk_csv(r.stdout, len(words))
                 check(r.returncode == 0 and got_header == header and rows == want,
@@ -196,7 +200,7 @@ def test_per_chunk(d):
                           os.path.basename(path), c, extra, r.returncode, len(rows), len(want),
                           [x for x in zip(rows, want) if x[0] != x[1]][:2]))
             for t in ("1", "3"):  # a pipe: batches cut chunks into pieces, summed back by chunk
-                r = subprocess.run([PROG, "--per-chunk", "-f", "csv", "-c", c, "-t", t] + wargs,
+                r = subprocess.run([PROG, *GEN_MODE, "--per-chunk", "-f", "csv", "-c", c, "-t", t] + wargs,
                                    input=data, capture_output=True)
                 check(r.returncode == 0 and per_chunk_csv(r.stdout, len(words))[1] == want,
                       "--per-chunk on a pipe -c %s -t %s" % (c, t))
@@ -207,20 +211,20 @@ def test_per_chunk(d):
     open(wf, "w", encoding="latin-1").write("\n".join(many) + "\n")
     want = oracle_per_chunk(corpus, many, 1024)
     for extra in (["-t", "2"], ["--serial"]):
-        r = subprocess.run([PROG, "--per-chunk", "-f", "csv", "-c", "1K", "--words-file", wf] + extra + [corpus],
+        r = subprocess.run([PROG, *GEN_MODE, "--per-chunk", "-f", "csv", "-c", "1K", "--words-file", wf] + extra + [corpus],
                            capture_output=True)
         check(r.returncode == 0 and per_chunk_csv(r.stdout, len(many))[1] == want,
               "--per-chunk, 600 words, 3074 chunks %s" % extra)
     # Text: one line per chunk, then the usual totals; JSON is refused; several files in order.
-    r = subprocess.run([PROG, "--per-chunk", "-c", "1K", edges], capture_output=True)
+    r = subprocess.run([PROG, *GEN_MODE, "--per-chunk", "-c", "1K", edges], capture_output=True)
     lines = r.stdout.decode("latin-1").splitlines()
     check(r.returncode == 0 and len([x for x in lines if " offset " in x]) == 3
           and lines[0] == edges + " chunk 0 offset 0 length 1024: dog %d cat 0 boy 0 girl 0"
           % oracle_per_chunk(edges, WORDS, 1024)[0][3][0]
           and lines[3].startswith("dog ") and lines[-1].startswith("-- "), "--per-chunk text: %s" % lines[:2])
-    r = subprocess.run([PROG, "--per-chunk", "-f", "json", edges], capture_output=True)
+    r = subprocess.run([PROG, *GEN_MODE, "--per-chunk", "-f", "json", edges], capture_output=True)
     check(r.returncode == 2 and b"--per-chunk" in r.stderr and not r.stdout, "--per-chunk -f json is a usage error")
-    r = subprocess.run([PROG, "--per-chunk", "-f", "csv", "-c", "1K", edges, corpus], capture_output=True)
+    r = subprocess.run([PROG, *GEN_MODE, "--per-chunk", "-f", "csv", "-c", "1K", edges, corpus], capture_output=True)
     names = [line.rsplit(",", 7)[0] for line in r.stdout.decode("latin-1").splitlines()[1:]]
     check(r.returncode == 0 and names == [edges] * 3 + [corpus] * 3074, "--per-chunk with two files, in order")
 
@@ -228,10 +232,10 @@ def test_per_chunk(d):
 def test_progress(d):
     p = os.path.join(d, "prog")
     gen(["-s", "3", "5M", p])
-    plain = subprocess.run([PROG, "-f", "csv", p], capture_output=True)
+    plain = subprocess.run([PROG, *GEN_MODE, "-f", "csv", p], capture_output=True)
     for fmt in ("csv", "json", "text"):
-        r = subprocess.run([PROG, "--progress", "-f", fmt, p], capture_output=True)
-        base = subprocess.run([PROG, "-f", fmt, p], capture_output=True)
+        r = subprocess.run([PROG, *GEN_MODE, "--progress", "-f", fmt, p], capture_output=True)
+        base = subprocess.run([PROG, *GEN_MODE, "-f", fmt, p], capture_output=True)
         last = r.stderr.decode().splitlines()[-1:] or [""]
         check(r.returncode == 0 and last[0].startswith("wordtally: %s: 0.01 / 0.01 GB 100%%, " % p)
               and last[0].endswith(" GB/s"), "--progress to a pipe: a last line with 100%%: %r" % r.stderr)
@@ -240,12 +244,12 @@ def test_progress(d):
             strip = lambda b: re.sub(rb'"(seconds|gb_per_s)": [0-9.e+-]+', b"", b)
         check(strip(r.stdout) == strip(base.stdout), "--progress leaves stdout (%s) alone" % fmt)
     check(plain.returncode == 0 and plain.stderr == b"", "no progress when stderr is not a terminal")
-    r = subprocess.run([PROG, "--progress", "-f", "csv"], input=open(p, "rb").read(), capture_output=True)
+    r = subprocess.run([PROG, *GEN_MODE, "--progress", "-f", "csv"], input=open(p, "rb").read(), capture_output=True)
     check(r.returncode == 0 and r.stderr.decode().splitlines()[-1].startswith("wordtally: -: 0.01 GB, "),
           "--progress on a pipe: bytes and GB/s, no total: %r" % r.stderr)
     for args, shown in (([], True), (["--no-progress"], False)):  # stderr a terminal: on unless told
         master, slave = pty.openpty()
-        r = subprocess.run([PROG, "-f", "csv"] + args + [p], stderr=slave, stdout=subprocess.PIPE)
+        r = subprocess.run([PROG, *GEN_MODE, "-f", "csv"] + args + [p], stderr=slave, stdout=subprocess.PIPE)
         os.close(slave)
         err = b""
         while select.select([master], [], [], 0.2)[0]:
@@ -265,7 +269,7 @@ def test_progress(d):
 def run_and_change(path, change, args=()):
     """Starts wordtally on path, waits until it has the file open, stops it, changes the file,
     lets it go on: deterministic as long as counting the file takes longer than the poll."""
-    proc = subprocess.Popen([PROG, "-f", "csv"] + list(args) + [path], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([PROG, *GEN_MODE, "-f", "csv"] + list(args) + [path], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     deadline = time.time() + 20
     opened = False

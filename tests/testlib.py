@@ -1,20 +1,51 @@
-"""What the Python test scripts share: the SPEC oracle, the twelve whitespace bytes, and the
-pass/fail tally whose closing line ('NAME: N passed, N failed') CI reads."""
+"""What the Python test scripts share: the SPEC oracles (one per mode), the whitespace of each
+encoding, and the pass/fail tally whose closing line ('NAME: N passed, N failed') CI reads."""
 import csv
 import io
 import sys
 
 WORDS = ["dog", "cat", "boy", "girl"]
-WS = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0"
+# --encoding latin1: the twelve whitespace bytes.
+WS_LATIN1 = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0"
+# --encoding utf-8 (the default): Python's str.isspace() set, as UTF-8 sequences (29 of them).
+WS_UTF8 = [chr(c).encode() for c in range(0x110000) if chr(c).isspace()]
+WS_MULTI = [s for s in WS_UTF8 if len(s) > 1]  # the 2- and 3-byte sequences
+# Bytes that spell a token around whitespace in one mode and not in the other (SPEC §1).
+NEAR_MISSES = ["Рdog".encode(), "Ådog".encode(), "dog\u3000".encode(), b"dog\xe3\x80", b"\x80dog",
+               b"dog\xc2", b"\xa0dog", b"\x85dog", b"dog\xe2\x80\x8b"]
+ENCODINGS = ["utf-8", "latin1"]
+MODES = [("utf-8", False), ("latin1", False), ("utf-8", True), ("latin1", True)]
+_ESC = ("utf-8", "surrogateescape")
 
 
-def oracle(text, words=WORDS):
-    """The oracle of docs/SPEC.md §1, verbatim in meaning. text: the bytes themselves, or a file's path."""
+def mode_args(encoding, ignore_case):
+    """The command-line options of a mode."""
+    return ["--encoding", encoding] + (["-i"] if ignore_case else [])
+
+
+def tokens(text, encoding="utf-8"):
+    """SPEC §1's tokens as bytes. text: the bytes themselves, or a file's path."""
     if isinstance(text, str):
         with open(text, "rb") as f:
             text = f.read()
-    t = text.decode("latin-1").split()
-    return [t.count(w) for w in words]
+    if encoding == "latin1":
+        return [t.encode("latin-1") for t in text.decode("latin-1").split()]
+    return [t.encode(*_ESC) for t in text.decode(*_ESC).split()]
+
+
+def word_bytes(w):
+    return w if isinstance(w, bytes) else w.encode(*_ESC)
+
+
+def oracle(text, words=WORDS, encoding="utf-8", ignore_case=False):
+    """SPEC.md's oracles, verbatim in meaning: --encoding utf-8 (the default) or latin1, and -i
+    (bytes.lower(): ASCII letters only). Words are str or bytes."""
+    t = tokens(text, encoding)
+    ws = [word_bytes(w) for w in words]
+    if ignore_case:
+        t = [x.lower() for x in t]
+        ws = [w.lower() for w in ws]
+    return [t.count(w) for w in ws]
 
 
 def totals_csv(out):
@@ -25,7 +56,7 @@ def totals_csv(out):
 
 class Tally:
     def __init__(self, name):
-        self.name, self.passed, self.failed = name, 0, 0
+        self.name, self.passed, self.failed, self.skipped = name, 0, 0, []
 
     def check(self, ok, what):
         """Counts one check; prints what failed."""
@@ -36,6 +67,12 @@ class Tally:
             print("FAIL:", what)
         return ok
 
+    def skip(self, what):
+        """A check that cannot run here (e.g. a kernel this CPU lacks): said, never passed."""
+        self.skipped.append(what)
+        print("SKIP:", what)
+
     def finish(self):
-        print("%s: %d passed, %d failed" % (self.name, self.passed, self.failed))
+        skipped = ", %d skipped" % len(self.skipped) if self.skipped else ""
+        print("%s: %d passed, %d failed%s" % (self.name, self.passed, self.failed, skipped))
         sys.exit(1 if self.failed else 0)

@@ -7,9 +7,11 @@
  *
  * An input is: byte 0 the chunk size (1..64, or 256K when it is 0), byte 1 the thread count (1..3)
  * and options, byte 2 the number of words (1..8); then each word as a length byte (1..16) and its
- * bytes (whitespace bytes are turned into other bytes, repeats dropped); the rest is the text. With
- * option bit 0x80 of byte 1, each text byte picks a piece (a word, a word cut short or lengthened,
- * a whitespace byte, a random byte) so matches are dense; otherwise the text is the bytes as is. */
+ * bytes (whitespace bytes are turned into other bytes; repeats, and words holding a whitespace
+ * sequence, dropped); the rest is the text. Options of byte 1: 0x04 --encoding latin1 (else
+ * utf-8), 0x08 -i; 0x80 dense text: each text byte picks a piece (a word, a word cut short or
+ * lengthened or in the other case, whitespace of either encoding, a near miss such as a truncated
+ * sequence, a random byte) so matches are dense; otherwise the text is the bytes as is. */
 #include "count.h"
 #include "input.h"
 #include "emulated.h"
@@ -26,27 +28,61 @@
 #define MAX_WORDS 8
 #define MAX_TEXT 60000 /* below a pipe's 64 KiB buffer: see driver() */
 
-/* SPEC §1, written out again on purpose: not words.c's table. */
-static int ref_ws(unsigned char c)
+/* SPEC §1, written out again on purpose: not words.c's tables. The single whitespace bytes: */
+static int ref_ws(unsigned char c, int latin1)
 {
-    return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0;
+    return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) ||
+           (latin1 && (c == 0x85 || c == 0xA0));
 }
 
-/* The reference: split on whitespace, compare every token with every word. */
-static void reference(const unsigned char *t, size_t n, char words[][17], const size_t *len,
-                      size_t nw, uint64_t *counts)
+/* utf-8's multi-byte whitespace, and near misses (token bytes in utf-8) for the dense text. */
+static const char *const seqs[] = {
+    "\xC2\x85", "\xC2\xA0", "\xE1\x9A\x80", "\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82",
+    "\xE2\x80\x83", "\xE2\x80\x84", "\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87", "\xE2\x80\x88",
+    "\xE2\x80\x89", "\xE2\x80\x8A", "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\x9F",
+    "\xE3\x80\x80",
+    /* near misses */
+    "\xE3\x80", "\xC2", "\xE2\x80\x8B", "\xD0\xA0", "\xC3\x85", "\xE1\x9A", "\xE2\x81", "\x80\x80"};
+enum { NWS_SEQS = 19, NSEQS = sizeof seqs / sizeof *seqs };
+
+static unsigned char lower(unsigned char c)
 {
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* The reference: mark every whitespace byte and every byte of a whole whitespace sequence, split
+ * there, compare every token with every word (ASCII letters folded with -i). */
+static void reference(const unsigned char *t, size_t n, char words[][17], const size_t *len,
+                      size_t nw, int latin1, int fold, uint64_t *counts)
+{
+    unsigned char *ws = malloc(n + 1);
+    if (!ws)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        ws[i] = (unsigned char)ref_ws(t[i], latin1);
+    for (size_t i = 0; !latin1 && i < n; i++)
+        for (size_t s = 0; s < NWS_SEQS; s++) {
+            size_t l = strlen(seqs[s]);
+            if (i + l <= n && memcmp(t + i, seqs[s], l) == 0)
+                memset(ws + i, 1, l);
+        }
     size_t i = 0;
     while (i < n) {
-        while (i < n && ref_ws(t[i]))
+        while (i < n && ws[i])
             i++;
         size_t start = i;
-        while (i < n && !ref_ws(t[i]))
+        while (i < n && !ws[i])
             i++;
-        for (size_t k = 0; k < nw && i > start; k++)
-            if (len[k] == i - start && memcmp(t + start, words[k], len[k]) == 0)
-                counts[k]++;
+        for (size_t k = 0; k < nw && i > start; k++) {
+            size_t j = 0;
+            while (len[k] == i - start && j < len[k] &&
+                   (fold ? lower(t[start + j]) == lower((unsigned char)words[k][j])
+                         : t[start + j] == (unsigned char)words[k][j]))
+                j++;
+            counts[k] += len[k] == i - start && j == len[k];
+        }
     }
+    free(ws);
 }
 
 static void fail(const char *what, const char *kernel, size_t k, uint64_t got, uint64_t want)
@@ -68,14 +104,15 @@ static void compare(const char *what, const char *kernel, const uint64_t *got, c
 static void kernel_by_chunks(const kernel *kern, const wordlist *w, const unsigned char *t, size_t n,
                              size_t size, uint64_t *counts)
 {
-    const size_t tail = w->maxlen + 1;
+    const size_t tail = kernel_tail(w);
     uint8_t *p = block_alloc(size, tail);
     if (!p)
         abort();
     for (size_t off = 0; off < n; off += size) {
         size_t len = n - off < size ? n - off : size;
         size_t have = n - off < len + tail ? n - off : len + tail;
-        p[-1] = off ? t[off - 1] : ' ';
+        for (size_t j = 1; j <= KERNEL_BEFORE; j++)
+            p[-(long)j] = off >= j ? t[off - j] : ' ';
         memcpy(p, t + off, have);
         memset(p + have, ' ', len + tail - have);
         kern->count(w, p, len, counts);
@@ -128,11 +165,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     size_t chunk = data[0] ? (size_t)(data[0] % 64) + 1 : 256 * 1024;
     int threads = (data[1] & 3) % 3 + 1, dense = data[1] & 0x80;
+    int latin1 = (data[1] & 0x04) != 0, fold = (data[1] & 0x08) != 0;
     size_t want_words = (size_t)(data[2] % MAX_WORDS) + 1, pos = 3;
 
     char words[MAX_WORDS][17];
     size_t len[MAX_WORDS], nw = 0;
-    wordlist w = {0};
+    wordlist w = {.encoding = latin1 ? ENC_LATIN1 : ENC_UTF8, .fold = fold};
     const char *why;
     while (nw < want_words && pos < size) {
         size_t l = (size_t)(data[pos++] % 16) + 1;
@@ -140,12 +178,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         for (size_t j = 0; j < l; j++) {
             unsigned char c = data[pos + j];
-            words[nw][j] = (char)(ref_ws(c) || c == 0 ? c ^ 0x40 : c); /* never ws, never NUL */
+            words[nw][j] = (char)(ref_ws(c, 1) || c == 0 ? c ^ 0x40 : c); /* no ws byte, no NUL */
         }
         words[nw][l] = '\0';
         pos += l;
         len[nw] = l;
-        if (words_add(&w, words[nw], &why) == 0) /* a repeat is refused: skip it */
+        if (words_add(&w, words[nw], &why) == 0) /* a repeat or a utf-8 space: skip it */
             nw++;
     }
     if (nw == 0) {
@@ -176,13 +214,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             memcpy(text_buf + n, words[k], len[k] - 1);
             n += len[k] - 1;
             break;
-        case 4: /* a word and one more byte */
-            memcpy(text_buf + n, words[k], len[k]);
-            n += len[k];
-            text_buf[n++] = (unsigned char)('a' + (b >> 5));
+        case 4: /* a word and one more byte, or the word in the other case */
+            for (size_t j = 0; j < len[k]; j++) {
+                unsigned char c = (unsigned char)words[k][j];
+                text_buf[n++] = b & 0x20 && lower(c) >= 'a' && lower(c) <= 'z' ? c ^ 0x20 : c;
+            }
+            if (!(b & 0x20))
+                text_buf[n++] = (unsigned char)('a' + (b >> 6));
             break;
-        case 5: case 6: /* a whitespace byte */
+        case 5: /* a whitespace byte of either encoding */
             text_buf[n++] = ws[(b >> 3) % sizeof ws];
+            break;
+        case 6: /* a utf-8 whitespace sequence, or a near miss */
+            memcpy(text_buf + n, seqs[(b >> 3) % NSEQS], strlen(seqs[(b >> 3) % NSEQS]));
+            n += strlen(seqs[(b >> 3) % NSEQS]);
             break;
         default: /* a byte as is */
             text_buf[n++] = b;
@@ -190,7 +235,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     uint64_t want[MAX_WORDS] = {0};
-    reference(text_buf, n, words, len, nw, want);
+    reference(text_buf, n, words, len, nw, latin1, fold, want);
 
     /* Every kernel this CPU runs, over the chunk table and over the text as one block. */
     size_t tested = 0;
