@@ -25,7 +25,7 @@ static inline size_t kernel_tail(const wordlist *w)
 /* Adds to counts[i] the number of tokens that START in p[0..len) and equal word i (SPEC §2),
  * in the mode carried by the word list itself (words.h, one place for the whole program):
  *   w->encoding  ENC_UTF8 (default) or ENC_LATIN1: which bytes are whitespace. ws_len(),
- *                ws_carried_in() and ws_before() in words.h are the reference definitions;
+ *                ws_carried_in() and prev_is_ws() in words.h are the reference definitions;
  *   w->fold      -i: ASCII letters compare equal whatever their case; w->key[k] holds word k
  *                folded (lower case), so a kernel compares fold_ascii(text byte) with key bytes
  *                (or, vectorised: (byte | 0x20) == key byte where the key byte is a letter, the

@@ -11,7 +11,7 @@ count_mode(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, in
     size_t i = ws_carried_in(enc, p);
 
     /* A token running in from the previous block belongs to that block. */
-    if (i == 0 && !ws_before(enc, p))
+    if (i == 0 && !prev_is_ws(enc, p))
         while (i < len && !ws_len(enc, p + i))
             i++;
 

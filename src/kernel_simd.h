@@ -136,7 +136,7 @@ SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, size_t len, uint64_t 
     }
     /* Bytes p[-KERNEL_BEFORE .. len + tail) are defined, KERNEL_PAD more are readable. */
     const size_t readable = len + kernel_tail(w) + KERNEL_PAD;
-    uint64_t carry = !ws_before(enc, p); /* a token runs in from before the block: no start at 0 */
+    uint64_t carry = !prev_is_ws(enc, p); /* a token runs in from before the block: no start at 0 */
     uint64_t ws_next = len ? ws64(p, enc) : 0;
     size_t b = 0;
     vec64 next = load64(p); /* p[0..64) is readable even when len is 0 */
@@ -198,7 +198,7 @@ SIMD_NAME(count_general)(const wordlist *w, const uint8_t *p, size_t len, uint64
     uint64_t has_len[(WORDS_MAX_LEN + 64) / 64] = {0};
     for (size_t k = 0; k < w->n; k++)
         has_len[w->len[k] / 64] |= UINT64_C(1) << (w->len[k] % 64);
-    uint64_t carry = !ws_before(enc, p);
+    uint64_t carry = !prev_is_ws(enc, p);
 
     for (size_t b = 0; b < len; b += 64) {
         uint64_t ws = SIMD_NAME(ws64_safe)(p + b, readable - b, enc);

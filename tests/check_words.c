@@ -97,10 +97,10 @@ START_TEST(words_whitespace_of_each_encoding)
     ck_assert_uint_eq(ws_carried_in(ENC_UTF8, ctx + 5), 2);
     ck_assert_uint_eq(ws_carried_in(ENC_UTF8, ctx + 7), 0);
     ck_assert_uint_eq(ws_carried_in(ENC_LATIN1, ctx + 5), 0);
-    ck_assert(ws_before(ENC_UTF8, ctx + 7));
-    ck_assert(ws_before(ENC_UTF8, ctx + 6));
-    ck_assert(!ws_before(ENC_UTF8, ctx + 4));
-    ck_assert(!ws_before(ENC_LATIN1, ctx + 7));
+    ck_assert(prev_is_ws(ENC_UTF8, ctx + 7));
+    ck_assert(prev_is_ws(ENC_UTF8, ctx + 6));
+    ck_assert(!prev_is_ws(ENC_UTF8, ctx + 4));
+    ck_assert(!prev_is_ws(ENC_LATIN1, ctx + 7));
 }
 END_TEST
 
