@@ -10,6 +10,7 @@ _wordtally()
         -f | --format) COMPREPLY=($(compgen -W 'text csv json' -- "$cur")); return ;;
         --kernel) COMPREPLY=($(compgen -W 'auto scalar avx2 avx2-filter avx512 vbmi' -- "$cur")); return ;;
         --io) COMPREPLY=($(compgen -W 'pread mmap' -- "$cur")); return ;;
+        --encoding) COMPREPLY=($(compgen -W 'utf-8 latin1' -- "$cur")); return ;;
         --sweep) COMPREPLY=($(compgen -W 'cores 1,2 1,2,4 1,2,4,8' -- "$cur")); return ;;
         --words-file) _filedir; return ;;
         -w | --word | -t | --threads | -c | --chunk-size | --repeat | --top | --max-memory) return ;;
@@ -17,7 +18,7 @@ _wordtally()
     $split && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-w --word --words-file -t --threads -c --chunk-size --serial
+        COMPREPLY=($(compgen -W '-w --word --words-file --encoding -i --ignore-case -t --threads -c --chunk-size --serial
             --verify -f --format -q --quiet --kernel --io --no-bind -v --verbose --repeat --sweep --topology
             --per-chunk --progress --no-progress --top --vocab --max-memory -h --help -V --version' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
@@ -32,20 +33,21 @@ _wordtally_gen()
     _init_completion -s || return
 
     case $prev in
+        --encoding) COMPREPLY=($(compgen -W 'utf-8 latin1' -- "$cur")); return ;;
         -s | --seed | -w | --word | -t | --threads) return ;;
         --vocab-out) _filedir; return ;;
     esac
     $split && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-s --seed -w --word -t --threads --vocab-out -h --help' -- "$cur"))
+        COMPREPLY=($(compgen -W '-s --seed -w --word --encoding -i --ignore-case -t --threads --vocab-out -h --help' -- "$cur"))
         return
     fi
     # SIZE first (no completion), then the FILE to write
     local i args=0
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            -s | --seed | -w | --word | -t | --threads) ((i++)) ;;
+            -s | --seed | -w | --word | -t | --threads | --encoding) ((i++)) ;;
             -*) ;;
             *) ((args++)) ;;
         esac

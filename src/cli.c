@@ -233,12 +233,10 @@ static int parse_mode(int argc, char **argv, wordlist *w)
             w->fold = 1;
         if (c != OPT_ENCODING)
             continue;
-        if (strcmp(optarg, "utf-8") == 0 || strcmp(optarg, "utf8") == 0)
-            w->encoding = ENC_UTF8;
-        else if (strcmp(optarg, "latin1") == 0 || strcmp(optarg, "latin-1") == 0)
-            w->encoding = ENC_LATIN1;
-        else
+        int enc = encoding_from_name(optarg);
+        if (enc < 0)
             return usage_error("--encoding", optarg, "expected utf-8 or latin1");
+        w->encoding = enc;
     }
     return -1;
 }

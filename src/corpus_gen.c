@@ -7,7 +7,13 @@
  * The file is cut into blocks of GEN_BLOCK bytes; each block is generated from (seed, block index)
  * alone and ends with a newline, so no token spans two blocks and the bytes do not depend on the
  * thread count. Every token written is looked up in the word list (words_find, the kernels' own
- * look-up) and counted when it matches: the expected counts are exact whatever the vocabulary. */
+ * look-up) and counted when it matches: the expected counts are exact whatever the vocabulary.
+ *
+ * The mode (--encoding, -i) is the one FILE.expected is counted for: utf-8 (the default, as
+ * wordtally's) writes its rarer separators as UTF-8 whitespace (NBSP, NEL, U+3000, U+202F) and adds
+ * near misses that only UTF-8 keeps whole (Рdog, Ådog, dog and a truncated or lone byte of a
+ * sequence); latin1 writes NBSP and NEL as the bytes A0 and 85. No vocabulary word holds
+ * whitespace of either encoding, so the tokens are the ones written. */
 #include "cli.h"
 #include "quote.h"
 #include "report.h"
@@ -38,6 +44,8 @@ static const char usage[] =
     "\n"
     "  -s, --seed N       seed (default 1): the same seed and size give the same bytes\n"
     "  -w, --word WORD    a target word; repeat for several (default: dog cat boy girl)\n"
+    "      --encoding ENC utf-8 (default) or latin1: the whitespace written and counted for\n"
+    "  -i, --ignore-case  FILE.expected counts ASCII letters whatever their case\n"
     "  -t, --threads N    threads (default: OMP_NUM_THREADS or all); the bytes do not depend on it\n"
     "      --vocab-out V  also write every token's count to V: the CSV table wordtally's\n"
     "                     vocabulary option prints (UTF-8 tokens), so that cmp checks a run\n"
@@ -65,6 +73,10 @@ static const char *const common[] = {
 /* Near misses of a target t, placed next to it (SPEC §1: none of them counts as t). */
 static const char *const near_forms[] = {"%ss", "%s's", "%s,", "%s.", "\"%s", "%s\"", "(%s)",
                                          "hot%s", "%s-like", "%s\x84", "\xa1%s", "%s\xe9"};
+/* utf-8 only (in latin1 their 85 or A0 bytes split them): t glued to a letter whose UTF-8 holds
+ * A0 or 85 (Рdog, Ådog), to a truncated sequence, or to a lone byte of one. */
+static const char *const near_forms_utf8[] = {"\xd0\xa0%s", "\xc3\x85%s", "%s\xe3\x80", "%s\xc2",
+                                              "\x85%s", "%s\xa0", "\xe2\x80%s"};
 
 static const char *const syllables[] = {"ab", "al", "an", "ar", "ba", "be", "bo", "ca", "ce", "con",
                                         "da", "de", "di", "el", "en", "er", "es", "fa", "ge",
@@ -126,6 +138,11 @@ static int lexicon_build(lexicon *v, const wordlist *targets)
                     snprintf(buf, sizeof buf, near_forms[f], t);
                     err |= lexicon_add(v, buf);
                 }
+            }
+            const size_t nu = sizeof near_forms_utf8 / sizeof *near_forms_utf8;
+            for (size_t f = 0; targets->encoding == ENC_UTF8 && f < nu && !err; f++) {
+                snprintf(buf, sizeof buf, near_forms_utf8[f], t);
+                err |= vocab_add(v, buf);
             }
             snprintf(buf, sizeof buf, "%s", t);
             if (buf[0] >= 'a' && buf[0] <= 'z') {
@@ -225,8 +242,9 @@ static void gen_block(const lexicon *v, const wordlist *targets, uint64_t seed, 
             t[n++] = ')';
 
         /* The separator: a line break past the line width, sometimes a paragraph; otherwise a
-         * space, now and then one of the rarer whitespace bytes (Latin-1 NEL 85 and NBSP A0). */
-        uint8_t sep[3];
+         * space, now and then a rarer whitespace (NBSP, NEL; in utf-8 also U+3000, U+202F). */
+        const int utf8 = targets->encoding == ENC_UTF8;
+        uint8_t sep[4];
         size_t ns = 1;
         if (col + n >= LINE_WIDTH) {
             sep[0] = '\n';
@@ -239,10 +257,18 @@ static void gen_block(const lexicon *v, const wordlist *targets, uint64_t seed, 
                 sep[ns++] = '\n';
             }
             line++;
-        } else if (sepr < 3)
+        } else if (sepr < 3 && utf8)
+            sep[0] = 0xC2, sep[ns++] = 0xA0;
+        else if (sepr < 3)
             sep[0] = 0xA0;
+        else if (sepr < 5 && utf8)
+            sep[0] = 0xC2, sep[ns++] = 0x85;
         else if (sepr < 5)
             sep[0] = 0x85;
+        else if (sepr == 5 && utf8)
+            sep[0] = 0xE3, sep[ns++] = 0x80, sep[ns++] = 0x80;
+        else if (sepr == 6 && utf8)
+            sep[0] = 0xE2, sep[ns++] = 0x80, sep[ns++] = 0xAF;
         else if (sepr < 8)
             sep[0] = '\t';
         else if (sepr < 10)
@@ -419,6 +445,8 @@ int main(int argc, char **argv)
                                          {"word", required_argument, NULL, 'w'},
                                          {"threads", required_argument, NULL, 't'},
                                          {"vocab-out", required_argument, NULL, OPT_VOCAB_OUT},
+                                         {"encoding", required_argument, NULL, 'e'},
+                                         {"ignore-case", no_argument, NULL, 'i'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     wordlist targets = {0};
@@ -426,8 +454,10 @@ int main(int argc, char **argv)
     int threads = 0, c;
     const char *vocab_out = NULL;
     const char *why = NULL;
+    const char *given[argc + 1]; /* the -w words, added once the mode is known */
+    int ngiven = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":s:w:t:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":s:w:t:ih", opts, NULL)) != -1) {
         switch (c) {
         case 's': {
             char *end;
@@ -438,8 +468,14 @@ int main(int argc, char **argv)
             break;
         }
         case 'w':
-            if (words_add(&targets, optarg, &why) < 0)
-                return usage_fail(&targets, optarg, why);
+            given[ngiven++] = optarg;
+            break;
+        case 'e':
+            if ((targets.encoding = encoding_from_name(optarg)) < 0)
+                return usage_fail(&targets, optarg, "expected utf-8 or latin1 (try --help)");
+            break;
+        case 'i':
+            targets.fold = 1;
             break;
         case 't':
             if (parse_count(optarg, THREADS_MAX, &v) < 0)
@@ -457,6 +493,9 @@ int main(int argc, char **argv)
                               c == ':' ? "needs a value" : "unknown option");
         }
     }
+    for (int i = 0; i < ngiven; i++)
+        if (words_add(&targets, given[i], &why) < 0)
+            return usage_fail(&targets, given[i], why);
     if (argc - optind != 2)
         return usage_fail(&targets, "usage", "wordtally-gen [OPTION]... SIZE FILE (try --help)");
     if (strcmp(argv[optind], "0") == 0) /* an empty corpus: parse_size starts at 1 */

@@ -28,26 +28,6 @@ static const uint8_t single_ws[256] = {
     [0x1E] = 1, [0x1F] = 1, [0x20] = 1, [0x85] = 2, [0xA0] = 2,
 };
 
-/* UTF-8: the length of the whitespace sequence starting at q (0: none). Reads q[0..2]. */
-static inline unsigned utf8_ws_len(const uint8_t *q)
-{
-    switch (q[0]) {
-    case 0xC2:
-        return q[1] == 0x85 || q[1] == 0xA0 ? 2 : 0;
-    case 0xE1:
-        return q[1] == 0x9A && q[2] == 0x80 ? 3 : 0;
-    case 0xE2:
-        if (q[1] == 0x80)
-            return (q[2] >= 0x80 && q[2] <= 0x8A) || q[2] == 0xA8 || q[2] == 0xA9 || q[2] == 0xAF
-                       ? 3 : 0;
-        return q[1] == 0x81 && q[2] == 0x9F ? 3 : 0;
-    case 0xE3:
-        return q[1] == 0x80 && q[2] == 0x80 ? 3 : 0;
-    default:
-        return 0;
-    }
-}
-
 static inline int is_lead(uint8_t c)
 {
     return c == 0xC2 || (c >= 0xE1 && c <= 0xE3);
@@ -59,7 +39,7 @@ static inline int covered_at(const uint8_t *q, int utf8)
     uint8_t c = single_ws[q[0]];
     if (c == 1 || (c && !utf8))
         return 1;
-    return utf8 && (utf8_ws_len(q) || utf8_ws_len(q - 1) >= 2 || utf8_ws_len(q - 2) == 3);
+    return utf8 && (utf8_ws_multi(q) || utf8_ws_multi(q - 1) >= 2 || utf8_ws_multi(q - 2) == 3);
 }
 
 uint64_t vocab_ws_mask(const uint8_t *q, int utf8)
@@ -95,13 +75,13 @@ uint64_t vocab_ws_mask(const uint8_t *q, int utf8)
     if (!utf8)
         return m;
     if (is_lead(q[-1]) || is_lead(q[-2])) { /* a sequence that started before q */
-        unsigned l2 = utf8_ws_len(q - 2), l1 = utf8_ws_len(q - 1);
+        unsigned l2 = utf8_ws_multi(q - 2), l1 = utf8_ws_multi(q - 1);
         m |= (uint64_t)(l2 == 3 || l1 >= 2) | (uint64_t)(l1 == 3) << 1;
     }
     while (lead) {
         int j = __builtin_ctzll(lead);
         lead &= lead - 1;
-        unsigned l = utf8_ws_len(q + j);
+        unsigned l = utf8_ws_multi(q + j);
         if (l)
             m |= ((1ULL << l) - 1) << j; /* bits past 63 fall off: the next word sees them */
     }

@@ -15,6 +15,15 @@ const uint8_t ws_class[2][256] = {
 };
 #undef WS_ASCII
 
+int encoding_from_name(const char *name)
+{
+    if (strcmp(name, "utf-8") == 0 || strcmp(name, "utf8") == 0)
+        return ENC_UTF8;
+    if (strcmp(name, "latin1") == 0 || strcmp(name, "latin-1") == 0)
+        return ENC_LATIN1;
+    return -1;
+}
+
 static void out_of_memory(void)
 {
     fputs("wordtally: out of memory\n", stderr);

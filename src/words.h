@@ -74,6 +74,9 @@ static inline int prev_is_ws(int enc, const uint8_t *p)
     return ws_len(enc, p - 1) > 0 || ws_carried_in(enc, p - 1) > 0;
 }
 
+/* The encoding --encoding names: "utf-8" (or "utf8"), "latin1" (or "latin-1"); -1 for another. */
+int encoding_from_name(const char *name);
+
 /* "utf-8" or "latin1": an encoding as --encoding and the reports name it. */
 static inline const char *encoding_name(int enc)
 {

@@ -14,12 +14,13 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import WORDS, Tally, oracle, totals_csv  # noqa: E402
+from testlib import MODES, WORDS, WS_MULTI, Tally, mode_args, oracle, totals_csv  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
 from expected import read_expected  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
-# wordtally-gen's corpora and .expected follow latin1's whitespace, as the per-chunk oracle below.
+# Most corpora here are generated for latin1 (the per-chunk oracle below splits Latin-1 text);
+# test_generator_modes checks every mode.
 GEN_MODE = ["--encoding", "latin1"]
 GEN = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "./wordtally-gen")
 MIB = 1024 * 1024
@@ -36,8 +37,35 @@ def expected(path):
     return [w.decode("latin-1") for w in words], counts
 
 
-def gen(args, env=None):
-    return subprocess.run([GEN] + args, capture_output=True, env=dict(os.environ, **(env or {})))
+def gen(args, env=None, mode=GEN_MODE):
+    return subprocess.run([GEN] + mode + args, capture_output=True, env=dict(os.environ, **(env or {})))
+
+
+def test_generator_modes(d):
+    """FILE.expected follows the mode it was generated for: equal to that mode's oracle and to
+    wordtally in that mode, at chunk sizes down to 1 byte; utf-8 corpora hold multi-byte
+    whitespace, near misses and invalid bytes."""
+    for enc, ic in MODES:
+        args = mode_args(enc, ic)
+        p = os.path.join(d, "gen-mode-%s%s" % (enc, "-i" if ic else ""))
+        r = gen(["-s", "13", "-w", "dog", "-w", "Cat", "1M", p], mode=args)
+        names, counts = expected(p)
+        want = oracle(p, [n.encode("latin-1") for n in names], encoding=enc, ignore_case=ic)
+        check(r.returncode == 0 and counts == want and min(counts) > 0,
+              "wordtally-gen %s: expected %s, oracle %s" % (args, counts, want))
+        for c in ("1", "2", "3", "64", "256K"):
+            r = subprocess.run([PROG, "-f", "csv", "-c", c, "-t", "2", "-w", "dog", "-w", "Cat"] + args + [p],
+                               capture_output=True)
+            check(totals_csv(r.stdout) == counts, "wordtally %s -c %s on its corpus: %s" % (args, c, r.stdout[-120:]))
+        data = open(p, "rb").read()
+        if enc == "utf-8":
+            check(all(s in data for s in WS_MULTI[:2] + ["\u3000".encode()]) and
+                  all(n in data for n in ("Рdog".encode(), "Ådog".encode(), b"dog\xe3\x80 ", b"\xe9")),
+                  "utf-8 corpus: NBSP, NEL, U+3000 as UTF-8, near misses, invalid bytes")
+    r = gen(["1K", os.path.join(d, "bad-enc")], mode=["--encoding", "ascii"])
+    check(r.returncode == 2 and b"ascii" in r.stderr, "wordtally-gen --encoding ascii: exit 2")
+    r = gen(["-w", "a\u3000b".encode(), "1K", os.path.join(d, "bad-word")], mode=[])
+    check(r.returncode == 2 and b"whitespace" in r.stderr, "wordtally-gen: a word with U+3000 is refused")
 
 
 def test_generator(d):
@@ -330,6 +358,7 @@ def main():
     d = tempfile.mkdtemp(prefix="wordtally-scale-", dir=os.environ.get("TMPDIR", "/tmp"))
     try:
         test_generator(d)
+        test_generator_modes(d)
         test_memory(d)
         test_long_token(d)
         test_per_chunk(d)
