@@ -24,9 +24,12 @@ void stdfd_reserve(void)
 
 int stdfd_flush(FILE *out)
 {
+    /* A text longer than the buffer was partly written before: a failure then left its reason. */
+    int earlier = ferror(out) ? errno : 0;
     errno = 0;
     if (fflush(out) == 0 && !ferror(out))
         return 0;
-    fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno ? errno : EIO));
+    int e = errno ? errno : earlier ? earlier : EIO;
+    fprintf(stderr, "wordtally: standard output: %s\n", strerror(e));
     return -1;
 }

@@ -318,7 +318,7 @@ def limits_rows(d, good):
         "/'$'\\033''[31mred': No such file or directory", display="wordtally $'$D/\\e[31mred'")
     row("file name with a quote", [os.path.join(d, "it's")], 1, "/it'\\''s': No such file")
     row("word with a newline", ["-w", "a\nb", good], 2,
-        "--word 'a'$'\\n''b': word contains a whitespace", display="wordtally -w $'a\\nb' GOOD")
+        "--word 'a'$'\\n''b': word contains whitespace", display="wordtally -w $'a\\nb' GOOD")
     # What prints no report still reports a failed write, as `cat --help > /dev/full` does.
     for opt in ("--help", "--version", "--topology"):
         row("%s > /dev/full" % opt, "{P} %s > /dev/full" % opt, 1,
