@@ -142,7 +142,7 @@ static int lexicon_build(lexicon *v, const wordlist *targets)
             const size_t nu = sizeof near_forms_utf8 / sizeof *near_forms_utf8;
             for (size_t f = 0; targets->encoding == ENC_UTF8 && f < nu && !err; f++) {
                 snprintf(buf, sizeof buf, near_forms_utf8[f], t);
-                err |= vocab_add(v, buf);
+                err |= lexicon_add(v, buf);
             }
             snprintf(buf, sizeof buf, "%s", t);
             if (buf[0] >= 'a' && buf[0] <= 'z') {
