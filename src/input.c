@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,6 +36,35 @@ static int size_is_made_up(int fd, const struct stat *st)
     /* Elsewhere a size of 0 is checked: a byte at offset 0 means the size was wrong. */
     uint8_t byte;
     return st->st_size == 0 && pread(fd, &byte, 1, 0) == 1;
+}
+
+/* The formats users' corpora come in, by their first bytes (never by the name). bzip2 is also
+ * checked for its first block's magic, so a text that starts with "BZh9" is still text. */
+static const struct {
+    const char *name;
+    size_t off, len;
+    const char *magic;
+} packed[] = {
+    {"gzip-compressed data", 0, 2, "\x1f\x8b"},
+    {"zstd-compressed data", 0, 4, "\x28\xb5\x2f\xfd"},
+    {"xz-compressed data", 0, 6, "\xfd" "7zXZ\0"},
+    {"bzip2-compressed data", 4, 6, "1AY&SY"},
+    {"a zip archive", 0, 4, "PK\x03\x04"},
+    {"a tar archive", 257, 5, "ustar"},
+};
+#define NPACKED (int)(sizeof packed / sizeof *packed)
+
+/* 0, or INPUT_PACKED - k for the k-th format of the table. */
+static int packed_format(int fd)
+{
+    uint8_t head[262];
+    ssize_t n = pread(fd, head, sizeof head, 0);
+    for (int k = 0; n > 0 && k < NPACKED; k++)
+        if ((size_t)n >= packed[k].off + packed[k].len &&
+            memcmp(head + packed[k].off, packed[k].magic, packed[k].len) == 0 &&
+            (packed[k].off != 4 || memcmp(head, "BZh", 3) == 0))
+            return INPUT_PACKED - k;
+    return 0;
 }
 
 int input_open(input *in, const char *path)
@@ -70,6 +100,11 @@ int input_open(input *in, const char *path)
         in->mtime_ns = (int64_t)st.st_mtim.tv_nsec;
         /* Chunks are read in order by the team, so the file is read front to back overall. */
         posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        int err = packed_format(in->fd);
+        if (err) {
+            input_close(in);
+            return err;
+        }
     }
     return 0;
 }
@@ -98,6 +133,12 @@ const char *input_strerror(int err)
         return "not a regular file: MPI ranks can only share regular files";
     if (err == INPUT_RANKS_DIFFER)
         return "not the same size on every MPI rank (is it the same file on every node?)";
+    if (err <= INPUT_PACKED && err > INPUT_PACKED - NPACKED) {
+        static char why[160];
+        snprintf(why, sizeof why, "holds %s, which is not counted as text (decompress or "
+                 "unpack it first, as in 'zcat FILE | wordtally')", packed[INPUT_PACKED - err].name);
+        return why;
+    }
     return strerror(err);
 }
 

@@ -11,6 +11,10 @@
 #define INPUT_RANKS_DIFFER (-3) /* MPI ranks found different sizes (not the same file) */
 #define INPUT_MODIFIED (-4) /* same size, but written to while it was counted (mtime moved) */
 #define INPUT_ON_RANK (-5) /* wordtally-mpi: another rank failed; input_rank_reason says why */
+/* A regular file whose first bytes are a compressed or archive format: counting those bytes as
+ * text would print zeros that look like an answer, so it is refused. INPUT_PACKED - k names the
+ * k-th format of input.c's table; codes below it belong to that table. */
+#define INPUT_PACKED (-6)
 
 typedef struct {
     const char *name; /* for messages and reports: the path, or "-" for standard input */

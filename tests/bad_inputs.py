@@ -6,14 +6,20 @@ compare the counts with the SPEC oracle.
     python3 tests/bad_inputs.py ./wordtally             # run; prints 'bad inputs: N passed, N failed'
     python3 tests/bad_inputs.py ./wordtally --markdown  # also print the table with what each row got
 """
+import bz2
+import gzip
+import io
 import json
+import lzma
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
+import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import Tally, oracle  # noqa: E402
@@ -198,6 +204,33 @@ def input_rows(d, good, nobody):
             word = word or open(path, "rb").read().split()[0].decode("latin-1")
             row("%s (size %d, not its content's)" % (path, os.stat(path).st_size),
                 ["-f", "json", "-w", word, path], 0, None, counts=oracle(path, [word]))
+    # Compressed files and archives, known by their first bytes: refused (exit 1), never counted
+    # as text; the other inputs are still counted. A text that only starts like one is text.
+    packed = {"gz": ("gzip-compressed data", gzip.compress(data)),
+              "bz2": ("bzip2-compressed data", bz2.compress(data)),
+              "xz": ("xz-compressed data", lzma.compress(data)),
+              "zst": ("zstd-compressed data", b"\x28\xb5\x2f\xfd" + data)}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("book.txt", data)
+    packed["zip"] = ("a zip archive", buf.getvalue())
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as t:
+        info = tarfile.TarInfo("book.txt")
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    packed["tar"] = ("a tar archive", buf.getvalue())
+    for ext, (what, blob) in sorted(packed.items()):
+        path = os.path.join(d, "book." + ext)
+        open(path, "wb").write(blob)
+        row("%s file after a good one" % ext, ["-f", "json", good, path], 1,
+            "book.%s: holds %s, which is not counted as text" % (ext, what), counts=want,
+            display="wordtally -f json GOOD book.%s" % ext)
+    row("gzip data on standard input from a file", ["-f", "json"], 1,
+        "-: holds gzip-compressed data", stdin=open(os.path.join(d, "book.gz"), "rb"))
+    lookalike = os.path.join(d, "lookalike")
+    open(lookalike, "wb").write(b"BZh9 dog PK dog\n")
+    row("text that starts like bzip2", ["-f", "json", lookalike], 0, None, counts=[2, 0, 0, 0])
     row("empty standard input", ["-f", "json"], 0, None, counts=[0, 0, 0, 0])
     row("good file, then a missing one", ["-f", "json", good, missing], 1, "no-such-file",
         counts=want)
