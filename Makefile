@@ -55,7 +55,7 @@ ifneq ($(filter thread,$(subst $(comma), ,$(SANITIZE))),)
 endif
 
 LIB_SRC := src/cli.c src/chunks.c src/count.c src/input.c src/kernel.c src/kernel_scalar.c \
-           src/plan.c src/progress.c src/run.c src/buildinfo.c src/quote.c \
+           src/names.c src/plan.c src/progress.c src/run.c src/buildinfo.c src/quote.c \
            src/report.c src/stdfd.c src/topo.c src/verify.c src/words.c \
            src/sweep.c src/vocab.c src/vocab_count.c src/vocab_run.c
 # Vector kernels: target attributes inside; empty on other architectures.

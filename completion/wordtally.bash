@@ -12,7 +12,7 @@ _wordtally()
         --io) COMPREPLY=($(compgen -W 'pread mmap' -- "$cur")); return ;;
         --encoding) COMPREPLY=($(compgen -W 'utf-8 latin1' -- "$cur")); return ;;
         --sweep) COMPREPLY=($(compgen -W 'cores 1,2 1,2,4 1,2,4,8' -- "$cur")); return ;;
-        --words-file) _filedir; return ;;
+        --words-file | --files-from) _filedir; return ;;
         -w | --word | -t | --threads | -c | --chunk-size | --repeat | --top | --max-memory) return ;;
     esac
     $split && return
@@ -20,7 +20,8 @@ _wordtally()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-w --word --words-file --encoding -i --ignore-case -t --threads -c --chunk-size --serial
             --verify -f --format -q --quiet --kernel --io --no-bind -v --verbose --repeat --sweep --topology
-            --per-chunk --progress --no-progress --top --vocab --max-memory -h --help -V --version' -- "$cur"))
+            --per-chunk --progress --no-progress --top --vocab --max-memory -r --recursive -L --dereference
+            --files-from --null -h --help -V --version' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return
     fi

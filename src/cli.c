@@ -74,6 +74,11 @@ static const char usage[] =
     "      --max-memory SIZE  memory for the --top/--vocab tables (default: half of RAM);\n"
     "                         a larger vocabulary is counted in several passes over the\n"
     "                         FILEs, one hash partition at a time (at least 1M)\n"
+    "  -r, --recursive        a directory FILE stands for the regular files under it,\n"
+    "                         in byte order of their paths (symbolic links skipped)\n"
+    "  -L, --dereference      with -r, follow symbolic links inside directories\n"
+    "      --files-from F     also count the inputs named in F, one per line (- : standard\n"
+    "                         input); --null: names end with NUL bytes (find -print0)\n"
     "  -h, --help             print this help and exit\n"
     "  -V, --version          print the version and the build features (kernels, MPI,\n"
     "                         libraries), then exit\n"
@@ -85,11 +90,15 @@ static const char usage[] =
 enum { /* long options without a short form: values above any character */
     OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND, OPT_SWEEP, OPT_REPEAT,
     OPT_TOPOLOGY, OPT_PER_CHUNK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_IO, OPT_TOP, OPT_VOCAB,
-    OPT_MAX_MEMORY, OPT_ENCODING
+    OPT_MAX_MEMORY, OPT_ENCODING, OPT_FILES_FROM, OPT_NULL
 };
 
 static const struct option long_options[] = {
     {"word", required_argument, NULL, 'w'},
+    {"recursive", no_argument, NULL, 'r'},
+    {"dereference", no_argument, NULL, 'L'},
+    {"files-from", required_argument, NULL, OPT_FILES_FROM},
+    {"null", no_argument, NULL, OPT_NULL},
     {"words-file", required_argument, NULL, OPT_WORDS_FILE},
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"ignore-case", no_argument, NULL, 'i'},
@@ -194,7 +203,7 @@ static int check_timed_runs(const options *o)
                                              "one, or --serial)");
     if (o->per_chunk)
         return usage_error(name, NULL, "not with --per-chunk (it would print every run's chunks)");
-    if (o->nfiles == 0)
+    if (o->nfiles == 0 && !o->names.files_from)
         return usage_error(name, NULL, "needs FILEs (standard input cannot be read twice)");
     for (int i = 0; i < o->nfiles; i++)
         if (strcmp(o->files[i], "-") == 0)
@@ -219,7 +228,7 @@ static int check_vocab(options *o)
 
 static const char *const default_words[] = {"dog", "cat", "boy", "girl"};
 
-static const char short_options[] = ":w:t:c:f:iqvhV";
+static const char short_options[] = ":w:t:c:f:iqrLvhV";
 
 /* The mode (--encoding, -i) is read in a pass of its own before the other options: the words are
  * checked against it, and it may come after them. Returns -1, or EXIT_USAGE after the message. */
@@ -297,6 +306,18 @@ int cli_parse(int argc, char **argv, options *o)
                 o->format = FORMAT_JSON;
             else
                 return usage_error("--format", optarg, "expected text, csv or json");
+            break;
+        case 'r':
+            o->names.recursive = 1;
+            break;
+        case 'L':
+            o->names.follow = 1;
+            break;
+        case OPT_FILES_FROM:
+            o->names.files_from = optarg;
+            break;
+        case OPT_NULL:
+            o->names.null = 1;
             break;
         case 'q':
             quiet = 1;

@@ -3,6 +3,7 @@
 #define WORDTALLY_CLI_H
 
 #include "kernel.h"
+#include "names.h"
 #include "words.h"
 
 #include <stdint.h>
@@ -36,6 +37,7 @@ typedef struct {
     uint64_t top;        /* --top K: the K most frequent tokens (SPEC §7); 0: not asked */
     int vocab;           /* --vocab: every distinct token with its count */
     uint64_t max_memory; /* --max-memory: bytes the vocabulary tables may take (vocab_run.h) */
+    name_rules names;    /* --files-from, --null, -r, -L: how the inputs are listed (names.h) */
     char **files;        /* none: standard input */
     int nfiles;
 } options;

@@ -120,8 +120,10 @@ int main(int argc, char **argv)
     topo_init(&machine);
     ranks_place(&machine, topo_should_bind(o.no_bind), o.verbose);
     plan p;
-    plan_resolve(&p, &o, &machine);
-    if (o.topology) {
+    status = plan_resolve(&p, &o, &machine); /* an exit code if the inputs cannot be listed */
+    if (status >= 0) {
+        ;
+    } else if (o.topology) {
         status = topo_print(stdout, &machine, p.count.threads, p.threads_from, p.bind) < 0
                      ? EXIT_INPUT : EXIT_OK;
     } else if (o.sweep || o.repeat) { /* timed runs: sweep.c */
@@ -136,6 +138,7 @@ int main(int argc, char **argv)
             status = count_and_report(&p);
         team_place_free(&place);
     }
+    plan_free(&p);
     topo_free(&machine);
     cli_free(&o);
     return status;

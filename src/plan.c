@@ -3,9 +3,8 @@
 
 #include <stdio.h>
 
-void plan_resolve(plan *p, const options *o, const topo *machine)
+int plan_resolve(plan *p, const options *o, const topo *machine)
 {
-    static char *stdin_only[] = {"-"};
     const char *from = "-t";
     int threads = o->threads ? o->threads : topo_default_threads(machine, &from);
     if (o->mode == COUNT_SERIAL) {
@@ -14,9 +13,16 @@ void plan_resolve(plan *p, const options *o, const topo *machine)
     }
     *p = (plan){.count = {.words = &o->words, .kern = o->kern, .chunk_size = o->chunk_size,
                           .threads = threads, .mode = o->mode, .io = o->io},
-                .threads_from = from, .bind = topo_should_bind(o->no_bind), .opt = o,
-                .names = o->nfiles ? o->files : stdin_only,
-                .ninputs = o->nfiles ? (size_t)o->nfiles : 1};
+                .threads_from = from, .bind = topo_should_bind(o->no_bind), .opt = o};
+    int status = names_build(&p->inputs, o->files, o->nfiles, &o->names);
+    p->names = p->inputs.v;
+    p->ninputs = p->inputs.n;
+    return status;
+}
+
+void plan_free(plan *p)
+{
+    names_free(&p->inputs);
 }
 
 void plan_start_team(plan *p, const topo *machine, team_place *place)

@@ -76,7 +76,7 @@ static int check_options(int status, const options *o)
         fputs("wordtally: --per-chunk: not with MPI ranks: use wordtally (without MPI)\n", stderr);
         return EXIT_USAGE;
     }
-    int stdin_named = o->nfiles == 0 && !o->topology; /* --topology reads no input */
+    int stdin_named = o->nfiles == 0 && !o->topology && !o->names.files_from; /* --topology reads no input */
     for (int i = 0; status < 0 && i < o->nfiles; i++)
         stdin_named |= strcmp(o->files[i], "-") == 0;
     if (status >= 0 || !stdin_named)

@@ -55,8 +55,86 @@ def test_sizes_that_lie():
         check(r.returncode == 0, "an empty regular file can be read again (--repeat): %s" % r.stderr)
 
 
+def totals_of(paths, words=None):
+    t = [0, 0, 0, 0]
+    for p in paths:
+        t = [a + b for a, b in zip(t, oracle(p))]
+    return t
+
+
+def file_rows(out):
+    """The file column of --format csv's file rows, once per file, in order."""
+    names = []
+    for line in out.decode("latin-1").splitlines()[1:]:
+        name = line.rsplit(",", 4)[0]
+        if line.endswith(",file") and (not names or names[-1] != name):
+            names.append(name)
+    return names
+
+
+def test_many_inputs():
+    """-r, -L, --files-from (newline, --null, standard input) against the oracle, in byte order."""
+    with tempfile.TemporaryDirectory() as d:
+        t = os.path.join(d, "t")
+        for sub in ("a", "b", "b/c"):
+            os.makedirs(os.path.join(t, sub))
+        data = {"a/1": b"dog cat\n", "a.txt": b"dog\n", "b/2": b"boy girl girl", "b/c/3": b"cat",
+                "a-b": b"dog dog", "Z": b"girl"}
+        for name, body in data.items():
+            with open(os.path.join(t, name), "wb") as f:
+                f.write(body)
+        os.symlink(os.path.join(t, "a.txt"), os.path.join(t, "b", "link"))
+        os.mkfifo(os.path.join(t, "fifo"))
+        regular = sorted(os.path.join(t, n) for n in data)
+        for extra in ([], ["-t", "3", "-c", "1"], ["--serial"], ["--verify"]):
+            r = run(["-f", "csv", "-r"] + extra + [t])
+            check(r.returncode == 0 and file_rows(r.stdout) == [p.encode("latin-1").decode("latin-1") for p in regular]
+                  and totals_csv(r.stdout) == totals_of(regular),
+                  "-r %s: regular files in byte order, symlink and fifo skipped: %s %s" % (extra, r.stdout[:300], r.stderr))
+        r = run(["-f", "csv", "-r", "-L", t])
+        linked = sorted(regular + [os.path.join(t, "b", "link")])
+        check(r.returncode == 0 and file_rows(r.stdout) == linked, "-L follows the link: %s" % r.stdout[:200])
+        r = run(["-f", "csv", t])
+        check(r.returncode == 1 and b"Is a directory" in r.stderr, "a directory without -r is an error")
+        lst = os.path.join(d, "list")
+        with open(lst, "wb") as f:
+            f.write(b"\n".join(p.encode() for p in regular[::-1]) + b"\n\n")
+        r = run(["-f", "csv", "--files-from", lst])
+        check(r.returncode == 0 and file_rows(r.stdout) == regular[::-1] and totals_csv(r.stdout) == totals_of(regular),
+              "--files-from keeps the list's order: %s" % r.stderr)
+        with open(lst, "wb") as f:
+            f.write(b"\0".join(p.encode() for p in regular))
+        with open(lst, "rb") as f:
+            r = run(["-f", "csv", "--null", "--files-from", "-"], stdin=f)
+        check(r.returncode == 0 and file_rows(r.stdout) == regular, "--null --files-from -: %s" % r.stderr)
+        r = run(["--files-from", os.path.join(d, "missing")])
+        check(r.returncode == 2 and b"--files-from" in r.stderr and not r.stdout, "a missing list: exit 2")
+        with open(lst, "wb") as f:
+            f.write(b"-\n")
+        with open(lst, "rb") as f:
+            r = run(["--files-from", "-"], stdin=f)
+        check(r.returncode == 2 and b"standard input" in r.stderr, "'-' in a list read from standard input")
+        with open(lst, "wb") as f:
+            f.write(b"x" * 5000 + b"\n")
+        r = run(["--files-from", lst])
+        check(r.returncode == 2 and b"PATH_MAX" in r.stderr, "a name longer than PATH_MAX: exit 2")
+        # Many small files under a small open-file limit: each is opened when counted, closed after.
+        many = os.path.join(d, "many")
+        os.makedirs(many)
+        n = 3000
+        for i in range(n):
+            with open(os.path.join(many, "%05d" % i), "wb") as f:
+                f.write(b"dog cat " * (i % 7) + b"girl\n")
+        r = subprocess.run("ulimit -n 64 && exec %s -f csv -r %s" % (PROG, many), shell=True,
+                           capture_output=True)
+        want = [sum(i % 7 for i in range(n)), sum(i % 7 for i in range(n)), 0, n]
+        check(r.returncode == 0 and totals_csv(r.stdout) == want,
+              "%d files under ulimit -n 64: rc %d, %s" % (n, r.returncode, r.stderr[-200:]))
+
+
 def main():
     test_sizes_that_lie()
+    test_many_inputs()
     tally.finish()
 
 

@@ -1,0 +1,29 @@
+/* names.h - the list of inputs to count, in order: the FILE arguments, the names read from
+ * --files-from, and with -r the regular files under each directory, in byte order of their paths.
+ * Only names are kept: the run loop opens each input when its turn comes and closes it after, so
+ * any number of inputs works under a small open-file limit. */
+#ifndef WORDTALLY_NAMES_H
+#define WORDTALLY_NAMES_H
+
+#include <stddef.h>
+
+typedef struct {
+    char **v;   /* "-" is standard input */
+    size_t n, cap;
+} name_list;
+
+typedef struct {
+    const char *files_from; /* --files-from F ("-": standard input); NULL: none */
+    int null;               /* --null: F's names end with NUL bytes, not newlines */
+    int recursive;          /* -r: a directory stands for the regular files under it */
+    int follow;             /* -L: follow symbolic links met inside directories */
+} name_rules;
+
+/* Builds the list from args[0..nargs) and the rules; no argument and no list: standard input.
+ * Returns -1 on success, or EXIT_USAGE after a one-line message (an unreadable --files-from, a
+ * name longer than PATH_MAX in it, "-" in a list read from standard input, out of memory).
+ * A directory that cannot be read stays in the list: the run loop reports why, exit 1. */
+int names_build(name_list *l, char **args, int nargs, const name_rules *r);
+void names_free(name_list *l);
+
+#endif
