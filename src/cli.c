@@ -79,6 +79,8 @@ static const char usage[] =
     "  -L, --dereference      with -r, follow symbolic links inside directories\n"
     "      --files-from F     also count the inputs named in F, one per line (- : standard\n"
     "                         input); --null: names end with NUL bytes (find -print0)\n"
+    "      --total=WHEN       text and CSV: the total when several inputs are counted\n"
+    "                         (auto, the default), always, only (no per-input rows) or never\n"
     "  -h, --help             print this help and exit\n"
     "  -V, --version          print the version and the build features (kernels, MPI,\n"
     "                         libraries), then exit\n"
@@ -90,7 +92,7 @@ static const char usage[] =
 enum { /* long options without a short form: values above any character */
     OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND, OPT_SWEEP, OPT_REPEAT,
     OPT_TOPOLOGY, OPT_PER_CHUNK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_IO, OPT_TOP, OPT_VOCAB,
-    OPT_MAX_MEMORY, OPT_ENCODING, OPT_FILES_FROM, OPT_NULL
+    OPT_MAX_MEMORY, OPT_ENCODING, OPT_FILES_FROM, OPT_NULL, OPT_TOTAL
 };
 
 static const struct option long_options[] = {
@@ -99,6 +101,7 @@ static const struct option long_options[] = {
     {"dereference", no_argument, NULL, 'L'},
     {"files-from", required_argument, NULL, OPT_FILES_FROM},
     {"null", no_argument, NULL, OPT_NULL},
+    {"total", required_argument, NULL, OPT_TOTAL},
     {"words-file", required_argument, NULL, OPT_WORDS_FILE},
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"ignore-case", no_argument, NULL, 'i'},
@@ -319,6 +322,16 @@ int cli_parse(int argc, char **argv, options *o)
         case OPT_NULL:
             o->names.null = 1;
             break;
+        case OPT_TOTAL: {
+            static const char *const when[] = {"auto", "always", "only", "never"};
+            int k = 0;
+            while (k < 4 && strcmp(optarg, when[k]) != 0)
+                k++;
+            if (k == 4)
+                return usage_error("--total", optarg, "expected auto, always, only or never");
+            o->total = k; /* the order of TOTAL_* */
+            break;
+        }
         case 'q':
             quiet = 1;
             break;

@@ -12,6 +12,8 @@
 #define THREADS_MAX 4096
 
 enum { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON, FORMAT_COUNTS /* -q: the total counts alone */ };
+/* --total, as in GNU wc: the total when several inputs (auto), always, alone, or never. */
+enum { TOTAL_AUTO, TOTAL_ALWAYS, TOTAL_ONLY, TOTAL_NEVER };
 
 /* Exit codes: SPEC §4. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_MISMATCH = 3 };
@@ -37,6 +39,7 @@ typedef struct {
     uint64_t top;        /* --top K: the K most frequent tokens (SPEC §7); 0: not asked */
     int vocab;           /* --vocab: every distinct token with its count */
     uint64_t max_memory; /* --max-memory: bytes the vocabulary tables may take (vocab_run.h) */
+    int total;           /* --total: TOTAL_* */
     name_rules names;    /* --files-from, --null, -r, -L: how the inputs are listed (names.h) */
     char **files;        /* none: standard input */
     int nfiles;

@@ -79,7 +79,7 @@ static int count_and_report(const plan *p)
                .counts = calloc(n * nw + nw, sizeof *t.counts),
                .run = {.threads = p->count.threads, .chunk_size = o->chunk_size,
                        .kernel = o->kern->name, .mode = mode_name(o->mode),
-                       .ranks = p->count.parts}};
+                       .ranks = p->count.parts, .total = o->total}};
     if (t.counts)
         t.total = t.counts + n * nw; /* only then: NULL + n is undefined behaviour */
     if (!t.files || !t.counts || run_inputs(&s, p->names, n, tally_input, &t)) {

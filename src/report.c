@@ -40,7 +40,8 @@ static void print_text(FILE *out, const wordlist *w, const file_result *f, int n
     int counted = 0;
     for (int i = 0; i < nf; i++)
         counted += !f[i].failed;
-    if (counted > 1) {
+    const int per_input = r->total == TOTAL_AUTO ? counted > 1 : r->total != TOTAL_ONLY;
+    if (per_input) {
         for (int i = 0; i < nf; i++) {
             if (f[i].failed)
                 continue;
@@ -48,9 +49,11 @@ static void print_text(FILE *out, const wordlist *w, const file_result *f, int n
                     (unsigned long long)f[i].bytes);
             text_counts(out, w, f[i].counts);
         }
-        fprintf(out, "== total\n");
+        if (r->total != TOTAL_NEVER)
+            fprintf(out, "== total\n");
     }
-    text_counts(out, w, total);
+    if (r->total != TOTAL_NEVER)
+        text_counts(out, w, total);
     uint64_t bytes = total_bytes(f, nf);
     char ranks[48] = "";
     if (r->ranks > 0)
@@ -98,10 +101,10 @@ static void csv_field(FILE *out, const char *s)
 /* One row per file and word (kind "file"), then one per word for the total (kind "total", empty
  * file field): summing the file rows never counts a word twice. */
 static void print_csv(FILE *out, const wordlist *w, const file_result *f, int nf,
-                      const uint64_t *total)
+                      const uint64_t *total, int when)
 {
     fputs("file,bytes,word,count,kind\n", out);
-    for (int i = 0; i < nf; i++) {
+    for (int i = 0; i < nf && when != TOTAL_ONLY; i++) {
         if (f[i].failed)
             continue;
         for (size_t k = 0; k < w->n; k++) {
@@ -111,7 +114,7 @@ static void print_csv(FILE *out, const wordlist *w, const file_result *f, int nf
             fprintf(out, ",%llu,file\n", (unsigned long long)f[i].counts[k]);
         }
     }
-    for (size_t k = 0; k < w->n; k++) {
+    for (size_t k = 0; k < w->n && when != TOTAL_NEVER; k++) {
         fprintf(out, ",%llu,", (unsigned long long)total_bytes(f, nf));
         csv_field(out, w->word[k]);
         fprintf(out, ",%llu,total\n", (unsigned long long)total[k]);
@@ -394,7 +397,7 @@ int report_print(FILE *out, int format, const wordlist *w, const file_result *fi
                  const uint64_t *total, const run_info *run)
 {
     if (format == FORMAT_CSV)
-        print_csv(out, w, files, nfiles, total);
+        print_csv(out, w, files, nfiles, total, run->total);
     else if (format == FORMAT_JSON)
         print_json(out, w, files, nfiles, total, run);
     else if (format == FORMAT_COUNTS)

@@ -34,6 +34,7 @@ typedef struct {
     double serial_seconds;  /* with verify: the serial path's time */
     int ranks;              /* wordtally-mpi: MPI ranks (threads is per rank); 0 otherwise */
     const run_times *times; /* --repeat: the runs (seconds is then their min); NULL: one run */
+    int total;              /* --total (text and CSV): TOTAL_* of cli.h; 0 is auto */
 } run_info;
 
 /* --sweep: the runs of one thread count. */

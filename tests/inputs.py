@@ -132,9 +132,37 @@ def test_many_inputs():
               "%d files under ulimit -n 64: rc %d, %s" % (n, r.returncode, r.stderr[-200:]))
 
 
+def test_total():
+    """--total=auto|always|only|never, as GNU wc: which rows text and CSV print."""
+    with tempfile.TemporaryDirectory() as d:
+        a, b = os.path.join(d, "a"), os.path.join(d, "b")
+        with open(a, "wb") as f:
+            f.write(b"dog dog cat")
+        with open(b, "wb") as f:
+            f.write(b"girl dog")
+        for when, files, headers, total in [("auto", [a], 0, True), ("auto", [a, b], 2, True),
+                                            ("always", [a], 1, True), ("always", [a, b], 2, True),
+                                            ("only", [a, b], 0, True), ("never", [a, b], 2, False),
+                                            ("never", [a], 1, False)]:
+            r = run(["--total=" + when] + files)
+            text = r.stdout.decode()
+            check(r.returncode == 0 and text.count("== " + d) == headers
+                  and sum(x.startswith("dog ") for x in text.splitlines()) == headers + total
+                  and ("== total" in text) == (total and headers > 0),
+                  "--total=%s, %d inputs: %s" % (when, len(files), text))
+            r = run(["-f", "csv", "--total=" + when] + files)
+            rows = r.stdout.decode().splitlines()[1:]
+            check(r.returncode == 0 and sum(x.endswith(",file") for x in rows) == (0 if when == "only" else 4 * len(files))
+                  and sum(x.endswith(",total") for x in rows) == (0 if when == "never" else 4),
+                  "csv --total=%s: %s" % (when, rows))
+        r = run(["--total=sometimes", a])
+        check(r.returncode == 2 and b"--total 'sometimes'" in r.stderr, "a bad --total: exit 2")
+
+
 def main():
     test_sizes_that_lie()
     test_many_inputs()
+    test_total()
     tally.finish()
 
 
