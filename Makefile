@@ -194,7 +194,7 @@ lint:
 	cppcheck --error-exitcode=1 --enable=warning,style,performance,portability --std=c11 --quiet \
 	    --inline-suppr --suppress=missingIncludeSystem --suppress=selfAssignment:src/run.c \
 	    -D_GNU_SOURCE $(VERSION_FLAG) -Isrc $(LINT_SRC)
-	clang-tidy --quiet $(LINT_SRC) -- -std=c11 -D_GNU_SOURCE $(VERSION_FLAG) -fopenmp -Isrc \
+	clang-tidy --quiet $(LINT_SRC) -- -std=c11 -D_GNU_SOURCE $(VERSION_FLAG) -fopenmp -Isrc -Itests \
 	    $(HWLOC_CFLAGS) $(CHECK_CFLAGS)
 
 # ---- differential fuzzing: tests/fuzz/fuzz_count.c checks every kernel (kernel_get) and the serial,

@@ -228,8 +228,10 @@ int vocab_long_equal(const vocab_slot *s, const uint8_t *p, uint64_t n, int fold
 
 int vocab_longkey_append(vocab_longkey *k, const uint8_t *p, uint64_t n, int fold)
 {
+    if (n == 0) /* nothing to add, and no block yet when the key is empty */
+        return 0;
     size_t cap = k->b ? k->b->size : 0;
-    if (k->len + n > cap) {
+    if (!k->b || k->len + n > cap) {
         size_t want = cap < 4096 ? 4096 : cap;
         while (want < k->len + n)
             want *= 2; /* realloc of a large block remaps pages: no copy */

@@ -468,12 +468,13 @@ static int count_stream(const vocab_setup *s, const input *in, vocab_pass *v)
     batches b = {.batch = (size_t)(4 + s->threads / 2) << 20};
     void *mem = NULL;
     chunk *table = malloc(CHUNK_TABLE_WINDOW * sizeof *table);
-    int err = table && !posix_memalign(&mem, 64, VOCAB_LEAD + b.batch + VOCAB_TAIL + PAD)
+    int err = table && !posix_memalign(&mem, 64, VOCAB_LEAD + b.batch + VOCAB_TAIL + PAD) && mem
                   ? 0 : ENOMEM;
     b.buf = mem;
-    b.p = b.buf + VOCAB_LEAD;
-    if (b.buf)
+    if (b.buf) {
+        b.p = b.buf + VOCAB_LEAD;
         memset(b.buf, ' ', VOCAB_LEAD);
+    }
     /* The token open at a batch's end, followed into the next batches by this worker. */
     worker carry = {.t = &v->tables[0]};
     int carrying = 0;

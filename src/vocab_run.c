@@ -28,10 +28,15 @@ uint64_t vocab_default_max_memory(void)
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
     uint64_t ram = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 1ULL << 32;
     FILE *f = fopen("/sys/fs/cgroup/memory.max", "r"); /* cgroup v2; "max" when unlimited */
-    unsigned long long limit;
     if (f) {
-        if (fscanf(f, "%llu", &limit) == 1 && limit < ram)
-            ram = limit;
+        char line[32];
+        if (fgets(line, sizeof line, f) && line[0] >= '0' && line[0] <= '9') {
+            char *end;
+            errno = 0;
+            unsigned long long limit = strtoull(line, &end, 10);
+            if (!errno && end != line && limit < ram)
+                ram = limit;
+        }
         fclose(f);
     }
     return ram / 2;
@@ -40,7 +45,6 @@ uint64_t vocab_default_max_memory(void)
 typedef struct {
     const options *o;
     vocab_setup s;
-    char **names;
     int nfiles;
     file_result *files;
     int status;
@@ -125,7 +129,7 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
     /* Arena blocks and sort arrays above this size are mapped on their own, so that what a pass
      * frees goes back to the system (malloc's adaptive threshold would keep it for reuse). */
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-    run_state r = {.o = o, .names = names, .nfiles = nfiles, .status = EXIT_OK};
+    run_state r = {.o = o, .nfiles = nfiles, .status = EXIT_OK};
     r.s = (vocab_setup){.threads = threads, .mode = o->mode, .chunk_size = o->chunk_size,
                         .utf8 = o->words.encoding == ENC_UTF8, .fold = o->words.fold,
                         .parts = 1};
@@ -143,12 +147,12 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
     }
 
     vocab_report out = {.out = stdout, .format = o->format, .top = o->top};
-    vocab_summary sum = {.max_memory = o->max_memory};
+    vocab_summary sum;
     run_info run = {.threads = threads, .chunk_size = o->chunk_size,
                     .ranks = r.s.ranks > 1 ? (int)r.s.ranks : 0,
                     .mode = o->mode == COUNT_SERIAL ? "serial"
                             : o->mode == COUNT_VERIFY ? "verify" : "parallel"};
-    uint32_t parts = 1, nruns = 0;
+    uint32_t parts = 1;
     FILE **runs = NULL;
     vocab_topk best = {0};
     int done = 0;
@@ -159,7 +163,8 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
         sum = (vocab_summary){.max_memory = o->max_memory, .passes = (int)parts};
         run.seconds = run.serial_seconds = 0;
         /* --vocab in one pass on one rank prints the table at once; otherwise sorted runs. */
-        nruns = (parts > 1 || r.s.ranks > 1) && !o->top ? parts : 0;
+        uint32_t nruns = (parts > 1 || r.s.ranks > 1) && !o->top ? parts : 0;
+        /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of FILE pointers, sized as such */
         runs = nruns ? calloc(nruns, sizeof *runs) : NULL;
         int ok = (!nruns || runs) &&
                  (!o->top || vocab_topk_init(&best, (size_t)o->top) == 0);
@@ -220,7 +225,7 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
                     report_vocab_begin(&out);
                     for (size_t i = 0; i < n; i++)
                         report_vocab_entry(&out, &e[i]);
-                } else if (ok) {
+                } else if (ok && runs) { /* nruns > 0: runs was allocated (ok) */
                     ok = (runs[p] = temp_file()) && vocab_run_write(runs[p], e, n) == 0;
                     if (!ok)
                         fprintf(stderr, "wordtally: temporary file: %s\n", strerror(errno));

@@ -197,7 +197,7 @@ START_TEST(test_runs_merge)
     size_t n;
     vocab_entry *e = vocab_sorted(&t, &n);
     FILE *runs[3];
-    size_t cut[4] = {0, 1000, 1001, n};
+    const size_t cut[4] = {0, 1000, 1001, n};
     vocab_entry *part = malloc(n * sizeof *part);
     /* Three runs, each sorted, with the entries dealt out unevenly. */
     for (int r = 0; r < 3; r++) {
