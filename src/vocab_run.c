@@ -188,9 +188,9 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
             }
             if (v.over_budget) {
                 /* Redo with finer partitions, from the share of the input this pass got through. */
-                uint64_t done = ranks_sum(v.bytes); /* every rank must choose the same */
-                uint64_t total = r.total_bytes ? r.total_bytes : done;
-                uint64_t factor = done && total ? (13 * total / done + 9) / 10 : 2;
+                uint64_t got = ranks_sum(v.bytes); /* every rank must choose the same */
+                uint64_t total = r.total_bytes ? r.total_bytes : got;
+                uint64_t factor = got && total ? (13 * total / got + 9) / 10 : 2;
                 factor = factor < 2 ? 2 : factor > 64 ? 64 : factor;
                 vocab_pass_free(&v);
                 if (r.streams) {
@@ -242,7 +242,7 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
         if (ok && !redo && r.status != EXIT_MISMATCH) {
             /* Rank 0 gathers the other ranks' results and prints; the others only send. */
             if (o->top)
-                ok = ranks_vocab_top(&best) == 0;
+                ok = ranks_vocab_top(&best) == 0; // NOLINT(bugprone-branch-clone): 0 without MPI
             else if (nruns)
                 ok = ranks_vocab_runs(&runs, &nruns, temp_file) == 0;
             if (!ok) {

@@ -57,7 +57,7 @@ int words_add(wordlist *w, const char *word, const char **why)
         }
     char *key = xrealloc(NULL, n + 1);
     for (size_t i = 0; i <= n; i++)
-        key[i] = w->fold ? (char)fold_ascii((uint8_t)word[i]) : word[i];
+        key[i] = (char)(w->fold ? fold_ascii((uint8_t)word[i]) : (uint8_t)word[i]);
     for (size_t i = 0; i < w->n; i++)
         if (w->len[i] == n && memcmp(w->key[i], key, n) == 0) {
             *why = w->fold ? "word given twice (ignoring case)" : "word given twice";
