@@ -48,9 +48,11 @@ def check_programs(stage, bindir):
     text = os.path.join(stage, "sample.txt")
     with open(text, "wb") as f:
         f.write(b"dog cat dog\tboy girl\xa0dog dogs Dog\n")
-    r = subprocess.run([prog, "-f", "csv", text], capture_output=True, text=True)
-    tally.check(r.returncode == 0 and "%s,34,dog,3" % text in r.stdout,
-                "installed wordtally counts a file: %r %r" % (r.stdout, r.stderr))
+    # A0 alone is a token byte in UTF-8 (the default) and whitespace in latin1.
+    for mode, dogs in ((["--encoding", "utf-8"], 2), (["--encoding", "latin1"], 3)):
+        r = subprocess.run([prog, "-f", "csv"] + mode + [text], capture_output=True, text=True)
+        tally.check(r.returncode == 0 and "%s,34,dog,%d,file" % (text, dogs) in r.stdout,
+                    "installed wordtally %s counts a file: %r %r" % (mode[1], r.stdout, r.stderr))
     r = subprocess.run([prog, "--version"], capture_output=True, text=True)
     tally.check(r.returncode == 0 and "kernels:" in r.stdout, "installed wordtally --version: %r" % r.stdout)
     corpus = os.path.join(stage, "gen.txt")
