@@ -101,9 +101,9 @@ static int read_list(name_list *l, const name_rules *r)
     const int end = r->null ? '\0' : '\n';
     char name[PATH_MAX];
     size_t len = 0;
-    int c, status = -1;
+    int status = -1;
     while (status < 0) {
-        c = getc(f);
+        int c = getc(f);
         if (c != EOF && c != end) {
             if (len == sizeof name - 1)
                 status = usage(r->files_from, "a name longer than PATH_MAX bytes");
