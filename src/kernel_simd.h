@@ -235,15 +235,34 @@ SIMD_NAME(count_general)(const wordlist *w, const uint8_t *p, size_t len, uint64
     }
 }
 
-/* Chooses the path for this word list, each instantiated for the list's mode. */
+/* Each path in each mode is its own function, not inlined into the one below: the mode is a
+ * constant inside it, and a call's stack frame holds one path's tables rather than all eight
+ * (which sanitizer builds would not share between them). */
+#define SIMD_PATH(path, enc, fold)                                                                 \
+    SIMD_FN static __attribute__((noinline)) void SIMD_NAME(path##_##enc##_##fold)(               \
+        const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)                         \
+    {                                                                                              \
+        SIMD_NAME(path)(w, p, len, counts, enc, fold);                                             \
+    }
+SIMD_PATH(count_fast, ENC_LATIN1, 0)
+SIMD_PATH(count_fast, ENC_LATIN1, 1)
+SIMD_PATH(count_fast, ENC_UTF8, 0)
+SIMD_PATH(count_fast, ENC_UTF8, 1)
+SIMD_PATH(count_general, ENC_LATIN1, 0)
+SIMD_PATH(count_general, ENC_LATIN1, 1)
+SIMD_PATH(count_general, ENC_UTF8, 0)
+SIMD_PATH(count_general, ENC_UTF8, 1)
+#undef SIMD_PATH
+
+/* Chooses the path for this word list and its mode. */
 #define SIMD_MODES(path, w, p, len, counts)                                                        \
     do {                                                                                           \
         if ((w)->encoding == ENC_LATIN1)                                                           \
-            (w)->fold ? path(w, p, len, counts, ENC_LATIN1, 1)                                     \
-                      : path(w, p, len, counts, ENC_LATIN1, 0);                                    \
+            (w)->fold ? SIMD_NAME(path##_ENC_LATIN1_1)(w, p, len, counts)                          \
+                      : SIMD_NAME(path##_ENC_LATIN1_0)(w, p, len, counts);                         \
         else                                                                                       \
-            (w)->fold ? path(w, p, len, counts, ENC_UTF8, 1)                                       \
-                      : path(w, p, len, counts, ENC_UTF8, 0);                                      \
+            (w)->fold ? SIMD_NAME(path##_ENC_UTF8_1)(w, p, len, counts)                            \
+                      : SIMD_NAME(path##_ENC_UTF8_0)(w, p, len, counts);                           \
     } while (0)
 
 SIMD_FN static void SIMD_NAME(count)(const wordlist *w, const uint8_t *p, size_t len,
@@ -253,9 +272,9 @@ SIMD_FN static void SIMD_NAME(count)(const wordlist *w, const uint8_t *p, size_t
     for (size_t k = 0; k < w->n; k++)
         bytes += w->len[k];
     if (w->n <= FAST_MAX_WORDS && w->maxlen <= FAST_MAX_LEN && bytes <= FAST_MAX_BYTES)
-        SIMD_MODES(SIMD_NAME(count_fast), w, p, len, counts);
+        SIMD_MODES(count_fast, w, p, len, counts);
     else
-        SIMD_MODES(SIMD_NAME(count_general), w, p, len, counts);
+        SIMD_MODES(count_general, w, p, len, counts);
 }
 #undef SIMD_MODES
 
