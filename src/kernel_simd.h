@@ -97,16 +97,21 @@ SIMD_FN static uint64_t SIMD_NAME(ws64_safe)(const uint8_t *q, size_t avail, int
 }
 
 /* One block of the fast path: adds word k's matches among the token starts of p[b..b+64).
+ * open_end[k]: word k ends in the first bytes of a utf-8 whitespace sequence (C2, E2 80, ...), so
+ * the text after it can make its last bytes whitespace: the token then ends inside the word.
  * pre[k]: positions where word k's first one or two bytes follow (all ones: not known); the full
  * compare runs only for words that have such a position at a token start of the right length. */
 SIMD_FN static inline __attribute__((always_inline)) void
 SIMD_NAME(fast_block)(const wordlist *w, const uint8_t *q, const uint8_t (*pat)[64],
-                      const uint8_t (*orp)[64], const size_t *first, const uint64_t *pre,
-                      uint64_t starts, uint64_t ws, uint64_t ws_next, uint64_t *counts, int fold)
+                      const uint8_t (*orp)[64], const size_t *first, const uint8_t *open_end,
+                      const uint64_t *pre, uint64_t starts, uint64_t ws, uint64_t ws_next,
+                      uint64_t *counts, int enc, int fold)
 {
     for (size_t k = 0; k < w->n; k++) {
         size_t L = w->len[k];
         uint64_t ends = (ws >> L) | (ws_next << (64 - L)); /* whitespace right after */
+        if (enc == ENC_UTF8 && open_end[k]) /* and the word's last byte not whitespace itself */
+            ends &= ~((ws >> (L - 1)) | (ws_next << (65 - L)));
         uint64_t m = starts & ends & pre[k];
         if (m && (L > 2 || pre[k] == ~UINT64_C(0))) /* else pre[k] was the whole compare */
             m &= eq64(q, pat + first[k], orp + first[k], L, fold);
@@ -125,8 +130,11 @@ SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, size_t len, uint64_t 
     _Alignas(64) uint8_t pat[FAST_MAX_BYTES][64];
     _Alignas(64) uint8_t orp[FAST_MAX_BYTES][64]; /* set only with fold */
     size_t first[FAST_MAX_WORDS], used = 0;
+    uint8_t open_end[FAST_MAX_WORDS];
     for (size_t k = 0; k < w->n; k++) {
         first[k] = used;
+        /* A word of one byte is whitespace-checked at its start already. */
+        open_end[k] = w->len[k] > 1 && (uint8_t)w->key[k][w->len[k] - 1] >= 0x80;
         for (size_t j = 0; j < w->len[k]; j++, used++) {
             uint8_t c = (uint8_t)w->key[k][j];
             memset(pat[used], c, 64);
@@ -170,8 +178,8 @@ SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, size_t len, uint64_t 
             for (size_t k = 0; k < w->n; k++)
                 pre[k] = zeros64(prefix_acc(cur, at1, pat + first[k], orp + first[k],
                                             w->len[k] > 1, fold));
-            SIMD_NAME(fast_block)(w, p + b, pat, orp, first, pre, starts, ws, ws_next, counts,
-                                  fold);
+            SIMD_NAME(fast_block)(w, p + b, pat, orp, first, open_end, pre, starts, ws, ws_next,
+                                  counts, enc, fold);
         }
     }
     /* The last blocks: the next one may run past the readable context, and tokens starting at
@@ -184,7 +192,8 @@ SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, size_t len, uint64_t 
         carry = nonws >> 63;
         if (len - b < 64)
             starts &= (UINT64_C(1) << (len - b)) - 1;
-        SIMD_NAME(fast_block)(w, p + b, pat, orp, first, all, starts, ws, ws_next, counts, fold);
+        SIMD_NAME(fast_block)(w, p + b, pat, orp, first, open_end, all, starts, ws, ws_next,
+                              counts, enc, fold);
     }
 }
 
