@@ -52,6 +52,16 @@ typedef struct {
     uint64_t total_bytes; /* of the regular files, for the first pass's estimate */
 } run_state;
 
+/* Is there a report to print? JSON always has one, listing the errors even when every input
+ * failed; text and CSV, as the plain count's, print nothing then. */
+static int has_report(const run_state *r)
+{
+    for (int i = 0; i < r->nfiles; i++)
+        if (!r->files[i].failed)
+            return 1;
+    return r->o->format == FORMAT_JSON;
+}
+
 /* A temporary file, gone when closed (in TMPDIR, else /tmp). */
 static FILE *temp_file(void)
 {
@@ -221,7 +231,7 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
                 size_t n;
                 vocab_entry *e = vocab_sorted(t, &n);
                 ok = e || n == 0;
-                if (ok && !nruns) {
+                if (ok && !nruns && has_report(&r)) {
                     report_vocab_begin(&out);
                     for (size_t i = 0; i < n; i++)
                         report_vocab_entry(&out, &e[i]);
@@ -251,7 +261,7 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
                 r.status = EXIT_INPUT;
             }
         }
-        if (ok && !redo && r.status != EXIT_MISMATCH && r.s.rank == 0) {
+        if (ok && !redo && r.status != EXIT_MISMATCH && r.s.rank == 0 && has_report(&r)) {
             if (o->top) {
                 size_t n = vocab_topk_finish(&best);
                 report_vocab_begin(&out);
@@ -264,10 +274,7 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
                     r.status = EXIT_INPUT;
                 }
             }
-            int counted = 0;
-            for (int i = 0; i < nfiles; i++)
-                counted += !r.files[i].failed;
-            if (counted && report_vocab_end(&out, r.files, nfiles, &sum, &run) < 0) {
+            if (report_vocab_end(&out, r.files, nfiles, &sum, &run) < 0) {
                 fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno));
                 r.status = EXIT_INPUT;
             }

@@ -226,6 +226,33 @@ def test_usage(files):
           and b"/nonexistent" in r.stderr, "a missing file: exit 1, the others counted")
 
 
+def test_failed_inputs(files):
+    """An input that cannot be read: the others counted, the report complete, exit 1. When every
+    input fails, JSON is still one whole object (an empty vocab, the errors); text and CSV print
+    nothing."""
+    p = files["single"]
+    for mode in (["--vocab"], ["--top", "2"]):
+        for names, want in (([p, "/nonexistent", p], [("dog", 2)]),
+                            (["/nonexistent", "/nonexistent2"], [])):
+            r = run(mode + ["-f", "json"] + names)
+            try:
+                j = json.loads(r.stdout.decode("utf-8"))
+                ok = ([(e["token"], e["count"]) for e in j["vocab"]] == want and
+                      [e["path"] for e in j["errors"]] == [n for n in names if n != p] and
+                      len(j["files"]) == names.count(p))
+            except ValueError as e:
+                ok, j = False, e
+            check(r.returncode == 1 and ok, "json %s %s: rc %d, %s" % (mode, names, r.returncode, j))
+            for fmt in ("text", "csv"):
+                r = run(mode + ["-f", fmt] + names)
+                out = r.stdout.decode("latin-1")
+                whole = (out.endswith("\n") and ("-- 2 tokens" in out if fmt == "text" else
+                                                  parse_csv(r.stdout) == [(b"dog", 2)])
+                         if want else out == "")
+                check(r.returncode == 1 and whole, "%s %s %s: rc %d, %r" % (fmt, mode, names,
+                                                                            r.returncode, out))
+
+
 def test_generator(d):
     """wordtally-gen --vocab-out: the table by construction, whatever the thread count, equal to
     Counter and to wordtally --vocab -f csv byte for byte."""
@@ -254,6 +281,7 @@ def main():
         test_passes(d)
         test_formats(files)
         test_usage(files)
+        test_failed_inputs(files)
         if GEN:
             test_generator(d)
     tally.finish()
