@@ -401,6 +401,8 @@ int cli_parse(int argc, char **argv, options *o)
         int status = check_vocab(o);
         if (status >= 0)
             return status;
+    } else if (o->max_memory) {
+        return usage_error("--max-memory", NULL, "needs --top or --vocab (it limits their tables)");
     }
     if (o->words.n == 0)
         for (size_t i = 0; i < sizeof default_words / sizeof *default_words; i++)

@@ -217,7 +217,8 @@ def test_usage(files):
                        (["--top", "3", "--vocab", p], "--top: not with --vocab"),
                        (["--vocab", "-w", "dog", p], "not with --word"),
                        (["--vocab", "--per-chunk", p], "not with --per-chunk"),
-                       (["--vocab", "--max-memory", "1000", p], "--max-memory '1000'")):
+                       (["--vocab", "--max-memory", "1000", p], "--max-memory '1000'"),
+                       (["--max-memory", "64M", p], "--max-memory: needs --top or --vocab")):
         r = run(args)
         check(r.returncode == 2 and what.encode() in r.stderr and r.stderr.count(b"\n") == 1,
               "%s: exit 2 naming %s: rc %d %s" % (args, what, r.returncode, r.stderr))
