@@ -4,8 +4,9 @@
  * by heart (a replayed block reads faster than real text). Times are the thread's CPU time (shared
  * machines disturb wall time more). Then pread alone into the same buffer, and pread + a sum of
  * the bytes (the I/O limit of warm data), for comparison. Built and run by `make kernel-bench`.
- *   usage: kernel-bench [--words-file F] [--sample MB] KERNEL|all FILE [WORD]...
- * (default words: dog cat boy girl; `all`: every kernel this CPU runs). */
+ *   usage: kernel-bench [--encoding E] [-i] [--words-file F] [--sample MB] KERNEL|all FILE [WORD]...
+ * (default words: dog cat boy girl; encoding utf-8 as wordtally's; `all`: every kernel this CPU
+ * runs). */
 #include "input.h"
 #include "kernel.h"
 
@@ -27,7 +28,9 @@ enum { BLOCK = 256 * 1024 };
 
 static int usage(void)
 {
-    fputs("usage: kernel-bench [--words-file F] [--sample MB] KERNEL|all FILE [WORD]...\n", stderr);
+    fputs("usage: kernel-bench [--encoding E] [-i] [--words-file F] [--sample MB] KERNEL|all FILE "
+          "[WORD]...\n",
+          stderr);
     return 2;
 }
 
@@ -60,6 +63,11 @@ int main(int argc, char **argv)
             words_file = argv[++a];
         else if (strcmp(argv[a], "--sample") == 0 && a + 1 < argc)
             sample_mb = (size_t)strtoul(argv[++a], NULL, 10);
+        else if (strcmp(argv[a], "--encoding") == 0 && a + 1 < argc &&
+                 (w.encoding = encoding_from_name(argv[a + 1])) >= 0)
+            a++;
+        else if (strcmp(argv[a], "-i") == 0)
+            w.fold = 1;
         else
             return usage();
     }
@@ -100,8 +108,9 @@ int main(int argc, char **argv)
     }
     size_t blocks = (size - kernel_tail(&w)) / BLOCK;
     double bytes = (double)blocks * BLOCK;
-    printf("kernel-bench: %s, %zu MiB sample, %zu words, blocks of 256 KiB each counted once\n",
-           path, size >> 20, w.n);
+    printf("kernel-bench: %s, %zu MiB sample, %zu words, %s%s, blocks of 256 KiB each counted "
+           "once\n",
+           path, size >> 20, w.n, encoding_name(w.encoding), w.fold ? " -i" : "");
     for (size_t i = 0; i < kernel_count(); i++) {
         const kernel *k = kernel_get(i), *want = k;
         if (strcmp(kname, "all") != 0 && !(want = kernel_select(kname, &why))) {
