@@ -4,12 +4,14 @@
  * For up to AVX2F_MAX_WORDS words, one bit per word in every table byte. A position i may start
  * word k only when the byte before can end whitespace (its high nibble, one vpshufb), the word's
  * first byte has the right two nibbles (two vpshufb), and its second and third bytes the right
- * low nibble (one vpshufb each); a word shorter than three bytes asks for a whitespace byte's
- * nibbles after it. That is five look-ups per 32 bytes and keeps about one position in several
- * hundred of English text; those are decided one by one with the scalar definitions of words.h,
- * so the kernel is exact by the same code as the scalar kernel. Longer lists go to the AVX2
- * kernel. Compiled for any x86-64 with function-level target attributes; kernel.c runs it only
- * when the CPU has AVX2. */
+ * low nibble (one vpshufb each); a word shorter than three bytes asks for the nibbles of a byte
+ * that can start whitespace after it. That is five look-ups per 32 bytes and keeps about one
+ * position in several hundred of English text. The tables only ever admit more positions than
+ * can match (both cases of a letter with -i, every byte that can end a utf-8 sequence before a
+ * token); the positions they keep are decided one by one with the scalar definitions of words.h
+ * (prev_is_ws, ws_len), so the kernel is exact in every mode by the same code as the scalar
+ * kernel. Longer lists go to the AVX2 kernel. Compiled for any x86-64 with function-level target
+ * attributes; kernel.c runs it only when the CPU has AVX2. */
 #include "kernel.h"
 
 #if defined(__x86_64__)
@@ -34,24 +36,34 @@ static void put(uint8_t *lo, uint8_t *hi, uint8_t c, uint8_t bit)
         hi[c >> 4] |= bit, hi[16 + (c >> 4)] |= bit;
 }
 
+/* Sets `bit` for the key byte c as the text may hold it: with fold, a letter in either case. */
+static void put_key(uint8_t *lo, uint8_t *hi, uint8_t c, uint8_t bit, int fold)
+{
+    put(lo, hi, c, bit);
+    if (fold && (uint8_t)(c - 'a') < 26)
+        put(lo, hi, (uint8_t)(c ^ 0x20), bit);
+}
+
 static void build(nibbles *t, const wordlist *w)
 {
+    const int enc = w->encoding;
     memset(t, 0, sizeof *t);
-    /* Whitespace bytes (a superset for both ends of a token). */
+    /* The byte before a token ends whitespace: a whitespace byte, or in utf-8 the last byte of a
+     * sequence, which is always one of 80..AF (85 A0 80..8A A8 A9 AF 9F). */
     for (int c = 0; c < 256; c++)
-        if (is_ws_latin1((uint8_t)c))
+        if (ws_class[enc][c] == 1 || (enc == ENC_UTF8 && c >= 0x80 && c <= 0xAF))
             put(NULL, t->before_hi, (uint8_t)c, 0xFF);
     uint8_t *lo[3] = {t->first_lo, t->second_lo, t->third_lo};
     for (size_t k = 0; k < w->n; k++) {
-        const uint8_t *word = (const uint8_t *)w->word[k], bit = (uint8_t)(1u << k);
+        const uint8_t *key = (const uint8_t *)w->key[k], bit = (uint8_t)(1u << k);
         size_t L = w->len[k];
         for (size_t j = 0; j < 3; j++) {
             uint8_t *hi = j == 0 ? t->first_hi : NULL;
             if (j < L) {
-                put(lo[j], hi, word[j], bit);
-            } else if (j == L) {
+                put_key(lo[j], hi, key[j], bit, w->fold);
+            } else if (j == L) { /* a byte that can start whitespace (in utf-8, a sequence) */
                 for (int c = 0; c < 256; c++)
-                    if (is_ws_latin1((uint8_t)c))
+                    if (ws_class[enc][c])
                         put(lo[j], hi, (uint8_t)c, bit);
             } else {
                 for (int c = 0; c < 16; c++)
@@ -86,9 +98,10 @@ AVX2F_FN static inline uint32_t nonzero32(__m256i a)
     return ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, _mm256_setzero_si256()));
 }
 
-/* A word's first bytes as one little-endian load compares them (up to 8). */
+/* A word's first bytes (of its key) as one little-endian load compares them (up to 8); with
+ * fold, the text's bytes are ORed with fold_or first (0x20 where the key byte is a letter). */
 typedef struct {
-    uint64_t head[AVX2F_MAX_WORDS], mask[AVX2F_MAX_WORDS];
+    uint64_t head[AVX2F_MAX_WORDS], mask[AVX2F_MAX_WORDS], fold_or[AVX2F_MAX_WORDS];
 } heads;
 
 static uint64_t load8(const uint8_t *p)
@@ -98,37 +111,64 @@ static uint64_t load8(const uint8_t *p)
     return x;
 }
 
-/* The plain check of a position for the words in `which`: a token starts at p[0] and equals
- * one of them. p[0..8) is readable: inside the kernel contract's context. */
-static inline void check(const wordlist *w, const heads *h, const uint8_t *p, unsigned which,
-                         uint64_t *counts)
+static void make_heads(heads *h, const wordlist *w)
 {
-    if (!is_ws_latin1(p[-1]))
-        return;
+    for (size_t k = 0; k < w->n; k++) {
+        size_t n = w->len[k] < 8 ? w->len[k] : 8;
+        uint8_t b[8] = {0}, o[8] = {0};
+        memcpy(b, w->key[k], n);
+        for (size_t j = 0; j < n; j++)
+            o[j] = (uint8_t)(b[j] - 'a') < 26 ? 0x20 : 0;
+        memcpy(&h->head[k], b, 8);
+        memcpy(&h->fold_or[k], o, 8);
+        h->mask[k] = n == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * n)) - 1;
+    }
+}
+
+/* Does the token starting at p[0] (if one starts there) equal key[0..L), given that its first
+ * min(L, 8) bytes do? By the scalar definitions: a token starts at p[0] when the byte before ends
+ * whitespace and p[0] neither starts whitespace nor ends a sequence begun before it; it is L
+ * bytes long when whitespace starts at p[L] and nowhere before. Reads p[-3 .. L + 2]. */
+static inline __attribute__((always_inline)) int
+token_is(const uint8_t *p, const uint8_t *key, size_t L, int enc, int fold)
+{
+    if (!prev_is_ws(enc, p) || ws_carried_in(enc, p))
+        return 0;
+    for (size_t j = 0; j < L; j++)
+        if (ws_len(enc, p + j))
+            return 0;
+    if (!ws_len(enc, p + L))
+        return 0;
+    for (size_t j = 8; j < L; j++)
+        if ((fold ? fold_ascii(p[j]) : p[j]) != key[j])
+            return 0;
+    return 1;
+}
+
+/* The plain check of a position for the words in `which`. p[0..8) is readable: inside the kernel
+ * contract's context. */
+static inline __attribute__((always_inline)) void
+check(const wordlist *w, const heads *h, const uint8_t *p, unsigned which, uint64_t *counts,
+      int enc, int fold)
+{
     uint64_t x = load8(p);
     for (; which; which &= which - 1) {
         unsigned k = (unsigned)__builtin_ctz(which);
-        size_t L = w->len[k];
-        if ((x & h->mask[k]) == h->head[k] && is_ws_latin1(p[L]) &&
-            (L <= 8 || memcmp(p + 8, w->word[k] + 8, L - 8) == 0)) {
+        if (((fold ? x | h->fold_or[k] : x) & h->mask[k]) == h->head[k] &&
+            token_is(p, (const uint8_t *)w->key[k], w->len[k], enc, fold)) {
             counts[k]++;
             return; /* a token equals one word at most */
         }
     }
 }
 
-AVX2F_FN static void count(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
+AVX2F_FN static inline __attribute__((always_inline)) void
+count_mode(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, int enc, int fold)
 {
     nibbles t;
     build(&t, w);
     heads h;
-    for (size_t k = 0; k < w->n; k++) {
-        size_t n = w->len[k] < 8 ? w->len[k] : 8;
-        uint8_t b[8] = {0};
-        memcpy(b, w->word[k], n);
-        memcpy(&h.head[k], b, 8);
-        h.mask[k] = n == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * n)) - 1;
-    }
+    make_heads(&h, w);
     _Alignas(32) uint8_t which[64];
     /* Reads reach q + 65 for a block at q: inside the kernel contract's context for any b < len. */
     for (size_t b = 0; b < len; b += 64) {
@@ -143,22 +183,36 @@ AVX2F_FN static void count(const wordlist *w, const uint8_t *p, size_t len, uint
         _mm256_store_si256((__m256i *)(which + 32), a1);
         for (; m; m &= m - 1) {
             unsigned i = (unsigned)__builtin_ctzll(m);
-            check(w, &h, q + i, which[i], counts);
+            check(w, &h, q + i, which[i], counts, enc, fold);
         }
     }
 }
+
+/* Each mode its own function: the mode is a constant inside. */
+#define AVX2F_MODE(enc, fold)                                                                      \
+    AVX2F_FN static __attribute__((noinline)) void count_##enc##_##fold(                           \
+        const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)                         \
+    {                                                                                              \
+        count_mode(w, p, len, counts, enc, fold);                                                  \
+    }
+AVX2F_MODE(ENC_LATIN1, 0)
+AVX2F_MODE(ENC_LATIN1, 1)
+AVX2F_MODE(ENC_UTF8, 0)
+AVX2F_MODE(ENC_UTF8, 1)
+#undef AVX2F_MODE
 
 void kernel_avx2_filter(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
 {
     if (w->n == 0)
         return;
-    /* Its tables and checks are latin1's, case-sensitive, so far: other modes, longer lists go
-     * to the AVX2 kernel. */
-    if (w->n > AVX2F_MAX_WORDS || w->encoding != ENC_LATIN1 || w->fold) {
+    if (w->n > AVX2F_MAX_WORDS) { /* one bit per word in the tables */
         kernel_avx2(w, p, len, counts);
         return;
     }
-    count(w, p, len, counts);
+    if (w->encoding == ENC_LATIN1)
+        w->fold ? count_ENC_LATIN1_1(w, p, len, counts) : count_ENC_LATIN1_0(w, p, len, counts);
+    else
+        w->fold ? count_ENC_UTF8_1(w, p, len, counts) : count_ENC_UTF8_0(w, p, len, counts);
 }
 #else
 typedef int kernel_avx2_filter_not_on_this_architecture;

@@ -332,7 +332,7 @@ static void block_reference(const wordlist *w, const uint8_t *p, size_t len, uin
 }
 
 /* Word lists that take each path of the vector kernels and sit on their limits. */
-enum { NSETS = 9 };
+enum { NSETS = 10 };
 static wordlist word_set(int which)
 {
     static char store[80][300];
@@ -379,6 +379,11 @@ static wordlist word_set(int which)
              * them can make those bytes whitespace, so the token ends inside the word */
         list[n++] = "ab\xc2", list[n++] = "x\xe2\x80", list[n++] = "\xe3";
         list[n++] = "q\xe1\x9a", list[n++] = "yy\xe2";
+        break;
+    case 8: /* words starting with the last bytes of a utf-8 whitespace sequence, which a token
+             * may follow or be part of, and with letters in both cases */
+        list[n++] = "\x80", list[n++] = "\x80\x80", list[n++] = "\x9a\x80", list[n++] = "\x9f" "Z";
+        list[n++] = "\xa9" "Ab", list[n++] = "Dog", list[n++] = "dOGS";
         break;
     default: /* 70 words of 1 to 255 bytes */
         for (; n < 70; n++) {
