@@ -3,7 +3,7 @@
  * passes: pass p counts only the tokens of hash partition p, so each pass's table is a fraction
  * of the whole. --top keeps the best K across passes; --vocab writes each pass's sorted table to
  * a temporary file and merges those at the end. A stream cannot be read twice: its vocabulary
- * must fit in one pass. */
+ * must fit in one pass, and an input that fails part-way is undone by counting again without it. */
 #include "vocab_run.h"
 
 #include "count.h"
@@ -48,7 +48,8 @@ typedef struct {
     int nfiles;
     file_result *files;
     int status;
-    int streams;          /* a stream was read: the run cannot be redone */
+    char *stream;         /* per input: not a regular file by stat(), so counted after the others */
+    int recount;          /* an input failed after some of its tokens were counted: count again */
     uint64_t total_bytes; /* of the regular files, for the first pass's estimate */
 } run_state;
 
@@ -78,33 +79,84 @@ static FILE *temp_file(void)
     return f;
 }
 
-/* One pass over every input not failed yet. Returns 0, or EXIT_MISMATCH (printed). With MPI
- * ranks every step is taken by all of them: they agree on each file's outcome and on whether the
- * pass must be redone, and the merged table is shuffled so that each rank owns a partition. */
+static uint64_t pass_tokens(const vocab_pass *v)
+{
+    uint64_t n = v->serial.tokens;
+    for (int i = 0; i < v->ntables; i++)
+        n += v->tables[i].tokens;
+    return n;
+}
+
+/* A stream is read once: its tokens are counted into tables of their own and added to the pass's
+ * only once it has been read to its end, so that one failing part-way leaves nothing behind. */
+static int count_stream_alone(const vocab_setup *s, const input *in, vocab_pass *v)
+{
+    vocab_pass mine;
+    int err = vocab_pass_init(&mine, s);
+    if (!err)
+        err = vocab_count_input(s, in, &mine);
+    v->bytes += mine.bytes;
+    v->over_budget |= mine.over_budget;
+    v->parallel_seconds += mine.parallel_seconds;
+    v->serial_seconds += mine.serial_seconds;
+    for (int i = 0; !err && i < v->ntables; i++)
+        if (vocab_merge(&v->tables[i], &mine.tables[i]) < 0)
+            err = ENOMEM;
+    if (!err && vocab_merge(&v->serial, &mine.serial) < 0)
+        err = ENOMEM;
+    vocab_pass_free(&mine);
+    return err;
+}
+
+/* Input i into the pass. A failed input is named, and left out of the report: r->recount is set
+ * when some of its tokens were counted, in this pass or an earlier one (every pass is then counted
+ * again without it). */
+static void count_one(run_state *r, vocab_pass *v, int i)
+{
+    file_result *f = &r->files[i];
+    input in;
+    char stream_over[160] = "";
+    uint64_t before = v->bytes, tokens = pass_tokens(v);
+    int err = v->over_budget ? 0 : input_open(&in, f->name);
+    if (!err && !v->over_budget) {
+        if (!in.seekable && r->s.parts > 1) {
+            snprintf(stream_over, sizeof stream_over, "the vocabulary does not fit in "
+                     "--max-memory %llu bytes, and a stream cannot be read again in passes",
+                     (unsigned long long)r->o->max_memory);
+            err = EFBIG;
+        } else if (!in.seekable && !r->stream[i]) {
+            err = INPUT_CHANGED; /* a regular file by stat(): counted before the streams */
+        } else {
+            err = in.seekable ? vocab_count_input(&r->s, &in, v)
+                              : count_stream_alone(&r->s, &in, v);
+        }
+        input_close(&in);
+    }
+    uint64_t bytes = v->bytes - before;
+    err = ranks_vocab_file(err, &bytes, &v->over_budget);
+    f->bytes = bytes;
+    if (err) {
+        snprintf(f->reason, sizeof f->reason, "%s", *stream_over ? stream_over : input_strerror(err));
+        fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, f->name), f->reason);
+        f->failed = 1;
+        r->status = EXIT_INPUT;
+        r->recount = ranks_any(pass_tokens(v) != tokens) || r->s.part > 0;
+    }
+}
+
+/* One pass over every input not failed yet: the regular files, then the streams, so that the
+ * pass can be counted again without a file that failed part-way before any stream is read.
+ * Returns 0, or EXIT_MISMATCH (printed). With MPI ranks every step is taken by all of them: they
+ * agree on each file's outcome and on whether the pass must be redone, and the merged table is
+ * shuffled so that each rank owns a partition. */
 static int count_pass(run_state *r, vocab_pass *v, double *merge_seconds)
 {
-    for (int i = 0; i < r->nfiles; i++) {
-        file_result *f = &r->files[i];
-        if (f->failed)
-            continue;
-        input in;
-        uint64_t before = v->bytes;
-        int err = v->over_budget ? 0 : input_open(&in, f->name);
-        if (!err && !v->over_budget) {
-            r->streams |= !in.seekable;
-            err = vocab_count_input(&r->s, &in, v);
-            input_close(&in);
-        }
-        uint64_t bytes = v->bytes - before;
-        err = ranks_vocab_file(err, &bytes, &v->over_budget);
-        f->bytes = bytes;
-        if (err) {
-            snprintf(f->reason, sizeof f->reason, "%s", input_strerror(err));
-            fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, f->name), f->reason);
-            f->failed = 1;
-            r->status = EXIT_INPUT;
-        }
-    }
+    for (int streams = 0; streams <= 1; streams++)
+        for (int i = 0; i < r->nfiles && !r->recount; i++)
+            if (!r->files[i].failed && r->stream[i] == streams)
+                count_one(r, v, i);
+    if (r->recount)
+        return 0;
     if (v->over_budget)
         return 0;
     double t0 = timer_now();
@@ -145,15 +197,20 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
                         .parts = 1};
     ranks_vocab_share(&r.s.rank, &r.s.ranks);
     r.files = calloc((size_t)nfiles, sizeof *r.files);
-    if (!r.files) {
+    r.stream = calloc((size_t)nfiles, 1);
+    if (!r.files || !r.stream) {
+        free(r.files);
+        free(r.stream);
         fputs("wordtally: out of memory\n", stderr);
         return EXIT_INPUT;
     }
     struct stat st;
     for (int i = 0; i < nfiles; i++) {
         r.files[i].name = names[i];
-        if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode))
+        int found = strcmp(names[i], "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(names[i], &st);
+        if (found == 0 && S_ISREG(st.st_mode))
             r.total_bytes += (uint64_t)st.st_size; /* how much a first pass got through */
+        r.stream[i] = (char)(found == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
     }
 
     vocab_report out = {.out = stdout, .format = o->format, .top = o->top};
@@ -170,6 +227,7 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
         /* Each thread's table may take a share of the limit; merging needs as much again. */
         r.s.budget = (size_t)(o->max_memory / (2 * (uint64_t)(threads + (o->mode == COUNT_VERIFY))));
         r.s.parts = parts;
+        r.recount = 0;
         sum = (vocab_summary){.max_memory = o->max_memory, .passes = (int)parts};
         run.seconds = run.serial_seconds = 0;
         /* --vocab in one pass on one rank prints the table at once; otherwise sorted runs. */
@@ -203,14 +261,7 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
                 uint64_t factor = got && total ? (13 * total / got + 9) / 10 : 2;
                 factor = factor < 2 ? 2 : factor > 64 ? 64 : factor;
                 vocab_pass_free(&v);
-                if (r.streams) {
-                    fprintf(stderr, "wordtally: the vocabulary does not fit in --max-memory %llu "
-                                    "bytes, and a stream cannot be read again in passes: give "
-                                    "FILEs, or a larger --max-memory\n",
-                            (unsigned long long)o->max_memory);
-                    r.status = EXIT_INPUT;
-                    ok = 0;
-                } else if (parts >= PARTS_MAX) {
+                if (parts >= PARTS_MAX) {
                     fprintf(stderr, "wordtally: the vocabulary does not fit in --max-memory %llu "
                                     "bytes even in %d passes\n",
                             (unsigned long long)o->max_memory, PARTS_MAX);
@@ -220,6 +271,11 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
                     parts = parts * factor > PARTS_MAX ? PARTS_MAX : parts * (uint32_t)factor;
                     redo = 1;
                 }
+                break;
+            }
+            if (r.recount) { /* a failed input's tokens are in this pass or an earlier one */
+                vocab_pass_free(&v);
+                redo = 1;
                 break;
             }
             const vocab_table *t = &v.tables[0];
@@ -289,5 +345,6 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
         vocab_topk_free(&best);
     }
     free(r.files);
+    free(r.stream);
     return r.status;
 }

@@ -6,6 +6,9 @@
  *   WT_FAULT_EINTR=K      every K-th call fails with EINTR before doing anything
  *   WT_FAULT_EIO_AT=B     a call whose byte range passes offset B fails with EIO (read: offset B of
  *                         the bytes read so far, since a pipe has no offset)
+ *   WT_FAULT_EIO_AFTER=B  a call fails with EIO once more than B bytes were read from the file in
+ *                         all (counting every call): a file read again, as --max-memory's passes
+ *                         do, fails in a later reading only
  *   WT_FAULT_RESIZE_AT=B, WT_FAULT_RESIZE_TO=S
  *                         the first pread whose range passes offset B first truncates the file to
  *                         S bytes (smaller or larger): the file changes size during the run
@@ -29,6 +32,7 @@ typedef ssize_t (*pread_fn)(int, void *, size_t, off_t);
 
 static atomic_ulong calls;      /* faulted-file calls, for WT_FAULT_EINTR */
 static atomic_ullong streamed;  /* bytes read() so far from faulted streams */
+static atomic_ullong total;     /* bytes read from faulted files, for WT_FAULT_EIO_AFTER */
 static atomic_int resized;
 
 static uint64_t env_u64(const char *name, uint64_t dflt)
@@ -61,7 +65,8 @@ static int inject(uint64_t off, size_t *n)
         return -1;
     }
     uint64_t eio = env_u64("WT_FAULT_EIO_AT", UINT64_MAX);
-    if (*n && off + *n > eio) {
+    if (*n && (off + *n > eio || atomic_load(&total) + *n > env_u64("WT_FAULT_EIO_AFTER",
+                                                                        UINT64_MAX))) {
         errno = EIO;
         return -1;
     }
@@ -97,6 +102,8 @@ static ssize_t faulty_pread(int fd, void *buf, size_t n, off_t off)
     if (inject((uint64_t)off, &n) < 0)
         return -1;
     ssize_t r = real(fd, buf, n, off);
+    if (r > 0)
+        atomic_fetch_add(&total, (unsigned long long)r);
     uint64_t flip = env_u64("WT_FAULT_FLIP_AT", UINT64_MAX);
     if (r > 0 && flip >= (uint64_t)off && flip < (uint64_t)off + (uint64_t)r && in_parallel())
         ((char *)buf)[flip - (uint64_t)off] = ' ';
@@ -124,7 +131,9 @@ ssize_t read(int fd, void *buf, size_t n)
     if (inject(atomic_load(&streamed), &n) < 0)
         return -1;
     ssize_t r = real(fd, buf, n);
-    if (r > 0)
+    if (r > 0) {
         atomic_fetch_add(&streamed, (unsigned long long)r);
+        atomic_fetch_add(&total, (unsigned long long)r);
+    }
     return r;
 }

@@ -125,6 +125,62 @@ def test_errors(d):
                 q + ": file changed size while being counted", counts=[2, 1, 0, 0])
 
 
+def vocab_of(out):
+    """(token, count) pairs, tokens, distinct of a -f json --top/--vocab report, or None."""
+    try:
+        j = json.loads(out)
+        return [(e["token"], e["count"]) for e in j["vocab"]], j["tokens"], j["distinct"]
+    except (ValueError, KeyError):
+        return None
+
+
+def test_vocab(d):
+    """--top/--vocab: an input that fails part-way leaves none of its tokens in the table, in one
+    pass and in the passes of a small --max-memory: the report is exactly the other inputs'."""
+    data = make_data(300000, 4)
+    p, q = os.path.join(d, "vocab-fails"), os.path.join(d, "vocab-changes")
+    open(p, "wb").write(data)
+    other = os.path.join(d, "vocab-other")
+    open(other, "wb").write(b"dog cat dog")
+    want = ([("dog", 4), ("cat", 2)], 6, 2)
+    for mode in (["--vocab"], ["--top", "5"]):
+        for args in (["-t", "2"], ["-t", "2", "-c", "1K"], ["--serial"], ["--verify", "-c", "4K"]):
+            expect_vocab("EIO part-way %s %s" % (mode, args), mode + args + [other, p, other],
+                         {"WT_FAULT_PATH": p, "WT_FAULT_EIO_AT": 280000}, p, want)
+            shutil.copy(p, q)
+            expect_vocab("shrinks part-way %s %s" % (mode, args), mode + args + [q, other, other],
+                         {"WT_FAULT_PATH": q, "WT_FAULT_RESIZE_AT": 280000,
+                          "WT_FAULT_RESIZE_TO": 50000}, q, want)
+        expect_vocab("a pipe, EIO part-way %s" % mode, mode + ["-c", "1K", other, "-", other],
+                     {"WT_FAULT_PATH": "pipe:", "WT_FAULT_EIO_AT": 5600000}, "-", want,
+                     stdin=data * 20)
+    # More distinct tokens than --max-memory holds: passes over hash partitions. The failing file
+    # fails in the first pass, or only in a later one (it was read whole before).
+    r = random.Random(5)
+    many = b" ".join(b"w%x" % r.randrange(1 << 40) for _ in range(100000))
+    big = os.path.join(d, "vocab-many")
+    open(big, "wb").write(many)
+    tokens = many.split()
+    want = (None, len(tokens), len(set(tokens)))
+    for mode in (["--vocab"], ["--top", "3"]):
+        for args in (["-t", "2"], ["--verify"]):
+            for faults in ({"WT_FAULT_EIO_AT": 150000}, {"WT_FAULT_EIO_AFTER": len(data) * 3 // 2}):
+                expect_vocab("--max-memory 1M %s %s %s" % (mode, args, faults),
+                             mode + args + ["--max-memory", "1M", big, p], dict(faults, WT_FAULT_PATH=p),
+                             p, want, passes=True)
+
+
+def expect_vocab(what, args, faults, name, want, stdin=None, passes=False):
+    rc, out, err = run(["-f", "json"] + args, faults, stdin=stdin)
+    got = vocab_of(out)
+    if got and want[0] is None:  # only the totals are known
+        got = (None,) + got[1:]
+    lines = err.splitlines()
+    ok = (rc == 1 and len(lines) == 1 and lines[0].startswith("wordtally: %s: " % name)
+          and got == want and (not passes or json.loads(out)["passes"] > 1))
+    check(ok, "vocab, %s: rc %d (want 1), stderr %r, got %.300s want %s" % (what, rc, err, got, want))
+
+
 def test_verify_mismatch(d):
     """The parallel path reads a space where a 'dog' is, the serial path the real byte: --verify
     must name the chunk and word and exit 3; without --verify the changed count is what is read."""
@@ -149,6 +205,7 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         test_exact(d)
         test_errors(d)
+        test_vocab(d)
         test_verify_mismatch(d)
     tally.finish()
 

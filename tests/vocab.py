@@ -175,6 +175,12 @@ def test_passes(d):
     check(r_.returncode == 1 and b"stream cannot be read again" in r_.stderr
           and r_.stderr.count(b"\n") == 1, "a stream over --max-memory: exit 1, one line: %s"
           % r_.stderr)
+    # The file fills --max-memory before the stream is read: the stream is named, the file counted.
+    r_ = run(["--top", "10", "-f", "csv", "--max-memory", "1M", path, "-"], stdin=b"dog " * 99)
+    check(r_.returncode == 1 and r_.stderr.startswith(b"wordtally: -: ") and b"stream" in r_.stderr
+          and r_.stderr.count(b"\n") == 1 and parse_csv(r_.stdout) == want[:10],
+          "a stream after a file over --max-memory: exit 1, the stream named: rc %d %s"
+          % (r_.returncode, r_.stderr))
 
 
 def test_json(path):
