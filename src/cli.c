@@ -30,7 +30,8 @@ static const char usage[] =
     "  latin1           the bytes 09-0D 1C-20 85 A0\n"
     "\n"
     "  -w, --word WORD        count WORD; repeat for several (default: dog cat boy girl)\n"
-    "      --words-file F     count the words in F, one per line (blank lines skipped)\n"
+    "      --words-file F     count the words in F, one per line (blank lines skipped;\n"
+    "                         - : standard input, then FILEs must be named)\n"
     "      --encoding ENC     utf-8 (default) or latin1: which bytes are whitespace (above)\n"
     "  -i, --ignore-case      ASCII letters match whatever their case (A-Z = a-z only)\n"
     "  -t, --threads N        threads (default: OMP_NUM_THREADS, else the physical cores\n"
@@ -189,6 +190,17 @@ static const char *bad_option(char **argv, char buf[3])
     return buf;
 }
 
+/* Whether standard input is one of the inputs: no FILE and no --files-from, or a FILE "-". */
+static int stdin_is_input(const options *o)
+{
+    if (o->nfiles == 0 && !o->names.files_from)
+        return 1;
+    for (int i = 0; i < o->nfiles; i++)
+        if (strcmp(o->files[i], "-") == 0)
+            return 1;
+    return 0;
+}
+
 /* --sweep and --repeat time several runs of the same count: they need inputs that can be read
  * again, and one path to time. */
 static int check_timed_runs(const options *o)
@@ -206,11 +218,8 @@ static int check_timed_runs(const options *o)
                                              "one, or --serial)");
     if (o->per_chunk)
         return usage_error(name, NULL, "not with --per-chunk (it would print every run's chunks)");
-    if (o->nfiles == 0 && !o->names.files_from)
+    if (stdin_is_input(o))
         return usage_error(name, NULL, "needs FILEs (standard input cannot be read twice)");
-    for (int i = 0; i < o->nfiles; i++)
-        if (strcmp(o->files[i], "-") == 0)
-            return usage_error(name, NULL, "needs FILEs (standard input cannot be read twice)");
     return -1;
 }
 
@@ -224,6 +233,8 @@ static int check_vocab(options *o)
         return usage_error(name, NULL, "not with --word or --words-file (it counts every token)");
     if (o->per_chunk || o->sweep || o->repeat)
         return usage_error(name, NULL, "not with --per-chunk, --sweep or --repeat");
+    if (strcmp(o->kernel, "auto") != 0 || o->io != IO_PREAD) /* its tokenizer reads by pread */
+        return usage_error(name, NULL, "not with --kernel or --io (it has its own tokenizer)");
     if (!o->max_memory)
         o->max_memory = vocab_default_max_memory();
     return -1;
@@ -262,7 +273,7 @@ int cli_parse(int argc, char **argv, options *o)
     o->kernel = "auto";
 
     const char *why = NULL;
-    int quiet = 0;
+    int quiet = 0, words_stdin = 0; /* --words-file -: standard input is read, to its end */
     uint64_t v;
     int c;
     char optbuf[3];
@@ -279,6 +290,7 @@ int cli_parse(int argc, char **argv, options *o)
         case OPT_WORDS_FILE:
             if (words_add_file(&o->words, optarg, &why) < 0)
                 return usage_error("--words-file", optarg, why ? why : strerror(errno));
+            words_stdin |= strcmp(optarg, "-") == 0;
             break;
         case OPT_ENCODING: /* read by parse_mode */
         case 'i':
@@ -295,10 +307,11 @@ int cli_parse(int argc, char **argv, options *o)
             o->chunk_size = v;
             break;
         case OPT_SERIAL:
-            o->mode = COUNT_SERIAL;
-            break;
-        case OPT_VERIFY:
-            o->mode = COUNT_VERIFY;
+        case OPT_VERIFY: /* one path or both: the later option must not silently win */
+            if (o->mode != COUNT_PARALLEL && o->mode != (c == OPT_SERIAL ? COUNT_SERIAL : COUNT_VERIFY))
+                return usage_error("--serial", NULL, "not with --verify (--verify runs the serial "
+                                                     "path too)");
+            o->mode = c == OPT_SERIAL ? COUNT_SERIAL : COUNT_VERIFY;
             break;
         case 'f':
             if (strcmp(optarg, "text") == 0)
@@ -410,6 +423,9 @@ int cli_parse(int argc, char **argv, options *o)
     words_finish(&o->words);
     o->files = argv + optind;
     o->nfiles = argc - optind;
+    if (words_stdin && !o->topology &&
+        (stdin_is_input(o) || (o->names.files_from && strcmp(o->names.files_from, "-") == 0)))
+        return usage_error("--words-file", "-", "standard input holds the words: name the FILEs");
     o->kern = kernel_select(o->kernel, &why);
     if (!o->kern)
         return usage_error("--kernel", o->kernel, why);
@@ -419,9 +435,9 @@ int cli_parse(int argc, char **argv, options *o)
         if (o->format != FORMAT_TEXT)
             return usage_error("--quiet", NULL,
                                "prints the counts only: not with --format csv or json");
-        if (o->per_chunk || o->sweep)
-            return usage_error("--quiet", NULL,
-                               "prints the counts only: not with --per-chunk or --sweep");
+        if (o->per_chunk || o->sweep || o->top || o->vocab)
+            return usage_error("--quiet", NULL, "prints the counts only: not with --per-chunk, "
+                                                "--sweep, --top or --vocab");
         o->format = FORMAT_COUNTS;
     }
     return check_timed_runs(o);

@@ -61,7 +61,7 @@ static const char *mode_name(int mode)
 }
 
 /* A plain count of every input, then the report: only when something was counted, so a failed
- * run prints no zeros. */
+ * run prints no zeros; but JSON always, as a script reads its errors list. */
 static int count_and_report(const plan *p)
 {
     const options *o = p->opt;
@@ -91,7 +91,7 @@ static int count_and_report(const plan *p)
     int counted = 0;
     for (size_t i = 0; t.files && t.counts && i < n; i++)
         counted += !t.files[i].failed;
-    if (counted) {
+    if (counted || (o->format == FORMAT_JSON && t.files && t.counts)) {
         int rc = o->per_chunk && o->format == FORMAT_CSV /* the chunk table is the whole report */
                      ? report_chunk_end(&rows)
                      : report_print(stdout, o->format, &o->words, t.files, (int)n, t.total, &t.run);

@@ -40,7 +40,9 @@ static void print_text(FILE *out, const wordlist *w, const file_result *f, int n
     int counted = 0;
     for (int i = 0; i < nf; i++)
         counted += !f[i].failed;
-    const int per_input = r->total == TOTAL_AUTO ? counted > 1 : r->total != TOTAL_ONLY;
+    /* Sections per input when several were named, failed ones too: the reader then sees whose
+     * counts these are, as wc shows a row per file and the total. */
+    const int per_input = r->total == TOTAL_AUTO ? nf > 1 : r->total != TOTAL_ONLY;
     if (per_input) {
         for (int i = 0; i < nf; i++) {
             if (f[i].failed)

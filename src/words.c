@@ -110,7 +110,8 @@ static long read_line(FILE *f, char line[WORDS_MAX_LEN + 2], const char **why)
 
 int words_add_file(wordlist *w, const char *path, const char **why)
 {
-    FILE *f = fopen(path, "rb");
+    int std_in = strcmp(path, "-") == 0;
+    FILE *f = std_in ? stdin : fopen(path, "rb");
     if (!f) {
         *why = NULL;
         return -1;
@@ -134,7 +135,8 @@ int words_add_file(wordlist *w, const char *path, const char **why)
         rc = -1;
     }
     int saved = errno;
-    fclose(f);
+    if (!std_in)
+        fclose(f);
     errno = saved;
     return rc;
 }

@@ -104,7 +104,8 @@ typedef struct {
 /* Adds a word, checked against the list's mode (encoding, fold); on error returns -1 and sets
  * *why to a static reason. */
 int words_add(wordlist *w, const char *word, const char **why);
-/* Reads one word per line (a trailing CR is dropped, blank lines are skipped). Returns -1 and
+/* Reads one word per line from path ("-": standard input; a trailing CR is dropped, blank lines
+ * are skipped). Returns -1 and
  * sets *why on error; errno is kept for I/O errors (why is then NULL). */
 int words_add_file(wordlist *w, const char *path, const char **why);
 /* Builds the lookup table; call once after the last words_add. */

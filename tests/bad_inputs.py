@@ -145,6 +145,11 @@ def usage_rows(good):
         ("unknown short option last in a cluster", ["-vx"], "wordtally: -x: unknown option"),
         ("value given to a flag", ["--serial=yes"], "--serial=yes: unknown option"),
         ("ambiguous abbreviation", ["--ver"], "--ver: unknown option"),
+        ("--serial with --verify", ["--serial", "--verify"], "--serial: not with --verify"),
+        ("--verify with --serial", ["--verify", "--serial"], "--serial: not with --verify"),
+        ("--top with --kernel", ["--top", "3", "--kernel", "scalar"], "--top: not with --kernel"),
+        ("--vocab with --io mmap", ["--vocab", "--io", "mmap"], "--vocab: not with --kernel or --io"),
+        ("--top with --quiet", ["--top", "3", "-q"], "--quiet: prints the counts only"),
     ]
     for case, args, needle in bad:
         row(case, args + [good], 2, needle)
@@ -176,6 +181,12 @@ def words_file_rows(d, good, nobody):
         "NUL byte")
     row("words file and -w repeat a word", ["-w", "cat", "--words-file", put("wl-cat", b"cat\n"), good],
         2, "word given twice")
+    with open(put("wl-stdin", b"dog\ncat\n"), "rb") as wl:
+        row("words file - and standard input as the input", ["--words-file", "-"], 2,
+            "--words-file '-': standard input holds the words", stdin=wl)
+    with open(os.path.join(d, "wl-stdin"), "rb") as wl:
+        row("words file - with FILEs (valid)", ["-f", "json", "--words-file", "-", good], 0, None,
+            stdin=wl, counts=oracle(open(good, "rb").read(), ["dog", "cat"]))
     # A word list with CRLF endings and blank lines is fine: the words are dog and cat.
     row("words file CRLF and blank lines (valid)",
         ["-f", "json", "--words-file", put("wl-crlf", b"dog\r\n\r\ncat\r\n"), good], 0, None,

@@ -90,6 +90,18 @@ def main():
     check(all(e["reason"].encode() in r.stderr for e in errors), "JSON: the reasons are stderr's")
     check(j.get("bytes") == sum(len(open(n, "rb").read()) for n in names), "JSON: bytes of counted files")
 
+    r = run(["-f", "json", missing, db])
+    j = parse_json(r) or {}
+    check(r.returncode == 1 and j.get("files") == [] and len(j.get("errors", [])) == 2
+          and j.get("total") == [0] * len(want[0]),
+          "JSON when every input fails: still one object, its errors listed, exit 1: %r" % r.stdout[:200])
+    r = run([plain, missing])
+    check(r.returncode == 1 and r.stdout.startswith(b"== " + plain + b" (")
+          and b"\n== total\n" in r.stdout,
+          "text, two inputs named, one failed: the counted one's section, then the total: %r"
+          % r.stdout[:200])
+    r = run([missing])
+    check(r.returncode == 1 and r.stdout == b"", "text when every input fails: nothing on stdout")
     r = run(["-f", "json", plain])
     j = parse_json(r) or {}
     check(r.returncode == 0 and j.get("errors") == [] and isinstance(j.get("files"), list),
