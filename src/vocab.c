@@ -62,7 +62,9 @@ void vocab_free(vocab_table *t)
     if (t->mask)
         slots_free(t->slot, t->mask + 1);
     blocks_free(t->arena);
+    size_t limit = t->limit;
     vocab_init(t);
+    t->limit = limit;
 }
 
 size_t vocab_memory(const vocab_table *t)
@@ -102,6 +104,8 @@ static uint8_t *arena_alloc(vocab_table *t, size_t n)
         size_t grown = t->arena_bytes < 4096 ? 4096 : t->arena_bytes;
         size_t step = grown < ARENA_BLOCK ? grown : ARENA_BLOCK;
         size_t size = n > step / 4 ? n : step;
+        if (t->limit && vocab_memory(t) + sizeof *b + size + VOCAB_KEY_PAD > t->limit)
+            return NULL;
         vocab_block *nb = block_new(size);
         if (!nb)
             return NULL;
@@ -123,6 +127,8 @@ static uint8_t *arena_alloc(vocab_table *t, size_t n)
 static int grow(vocab_table *t)
 {
     size_t slots = t->mask ? 2 * (t->mask + 1) : FIRST_SLOTS;
+    if (t->limit && vocab_memory(t) + slots * sizeof(vocab_slot) > t->limit)
+        return -1; /* the old slots are held until the new ones are filled */
     vocab_slot *ns = slots_alloc(slots);
     if (!ns)
         return -1;

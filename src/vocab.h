@@ -39,6 +39,8 @@ typedef struct {
     vocab_block *arena;  /* the block keys are allocated from first */
     size_t arena_bytes;  /* bytes allocated to the arena */
     int failed;          /* out of memory: the table is incomplete */
+    size_t limit;        /* bytes the slots and arena may take, even while the slots grow (0: no
+                            limit); an insert past it fails as out of memory does */
 } vocab_table;
 
 typedef struct {
@@ -120,7 +122,7 @@ static inline uint64_t vocab_hash(const uint8_t *p, uint64_t n, int fold)
 /* ---- the table ---- */
 
 void vocab_init(vocab_table *t);
-void vocab_free(vocab_table *t); /* releases everything; vocab_init state again */
+void vocab_free(vocab_table *t); /* releases everything; vocab_init state again, limit kept */
 
 /* Out of line: a key not in the table yet, its slot i found empty. Returns 0 or -1. */
 int vocab_insert(vocab_table *t, size_t i, const uint8_t *p, uint64_t n, uint64_t h,

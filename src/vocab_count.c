@@ -295,6 +295,9 @@ int vocab_pass_init(vocab_pass *v, const vocab_setup *s)
     v->ntables = s->threads;
     v->tables = calloc((size_t)s->threads, sizeof *v->tables);
     vocab_init(&v->serial);
+    v->serial.limit = s->budget;
+    for (int i = 0; v->tables && i < s->threads; i++)
+        v->tables[i].limit = s->budget;
     return v->tables ? 0 : ENOMEM;
 }
 
@@ -309,6 +312,7 @@ void vocab_pass_free(vocab_pass *v)
 
 int vocab_pass_merge(vocab_pass *v)
 {
+    v->tables[0].limit *= (size_t)v->ntables; /* the threads' shares together */
     for (int i = 1; i < v->ntables; i++) {
         if (vocab_merge(&v->tables[0], &v->tables[i]) < 0)
             return ENOMEM;

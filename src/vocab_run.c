@@ -63,12 +63,18 @@ static int has_report(const run_state *r)
     return r->o->format == FORMAT_JSON;
 }
 
-/* A temporary file, gone when closed (in TMPDIR, else /tmp). */
-static FILE *temp_file(void)
+/* Where temporary files go: TMPDIR, else /tmp. */
+static const char *temp_dir(void)
 {
     const char *dir = getenv("TMPDIR");
+    return dir && *dir ? dir : "/tmp";
+}
+
+/* A temporary file, gone when closed. */
+static FILE *temp_file(void)
+{
     char path[4096];
-    snprintf(path, sizeof path, "%s/wordtally-vocab-XXXXXX", dir && *dir ? dir : "/tmp");
+    snprintf(path, sizeof path, "%s/wordtally-vocab-XXXXXX", temp_dir());
     int fd = mkstemp(path);
     if (fd < 0)
         return NULL;
@@ -120,8 +126,8 @@ static void count_one(run_state *r, vocab_pass *v, int i)
     int err = v->over_budget ? 0 : input_open(&in, f->name);
     if (!err && !v->over_budget) {
         if (!in.seekable && r->s.parts > 1) {
-            snprintf(stream_over, sizeof stream_over, "the vocabulary does not fit in "
-                     "--max-memory %llu bytes, and a stream cannot be read again in passes",
+            snprintf(stream_over, sizeof stream_over, "the vocabulary does not fit in memory "
+                     "(--max-memory %llu bytes), and a stream cannot be read again in passes",
                      (unsigned long long)r->o->max_memory);
             err = EFBIG;
         } else if (!in.seekable && !r->stream[i]) {
@@ -129,6 +135,10 @@ static void count_one(run_state *r, vocab_pass *v, int i)
         } else {
             err = in.seekable ? vocab_count_input(&r->s, &in, v)
                               : count_stream_alone(&r->s, &in, v);
+            if (err == ENOMEM) { /* not the input's fault: count in finer passes */
+                v->over_budget = 1;
+                err = 0;
+            }
         }
         input_close(&in);
     }
@@ -201,7 +211,8 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
     if (!r.files || !r.stream) {
         free(r.files);
         free(r.stream);
-        fputs("wordtally: out of memory\n", stderr);
+        fprintf(stderr, "wordtally: %s: out of memory (a smaller --max-memory counts in more "
+                        "passes)\n", o->top ? "--top" : "--vocab");
         return EXIT_INPUT;
     }
     struct stat st;
@@ -262,8 +273,8 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
                 factor = factor < 2 ? 2 : factor > 64 ? 64 : factor;
                 vocab_pass_free(&v);
                 if (parts >= PARTS_MAX) {
-                    fprintf(stderr, "wordtally: the vocabulary does not fit in --max-memory %llu "
-                                    "bytes even in %d passes\n",
+                    fprintf(stderr, "wordtally: --max-memory: the vocabulary does not fit in %llu "
+                                    "bytes, even in %d passes\n",
                             (unsigned long long)o->max_memory, PARTS_MAX);
                     r.status = EXIT_INPUT;
                     ok = 0;
@@ -294,7 +305,8 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
                 } else if (ok && runs) { /* nruns > 0: runs was allocated (ok) */
                     ok = (runs[p] = temp_file()) && vocab_run_write(runs[p], e, n) == 0;
                     if (!ok)
-                        fprintf(stderr, "wordtally: temporary file: %s\n", strerror(errno));
+                        fprintf(stderr, "wordtally: %s: temporary file: %s\n", temp_dir(),
+                                strerror(errno));
                 }
                 free(e);
             }
@@ -302,7 +314,8 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
             ok = !ranks_any(!ok);
         }
         if (!ok && r.status == EXIT_OK) {
-            fputs("wordtally: out of memory\n", stderr);
+            fprintf(stderr, "wordtally: %s: out of memory (a smaller --max-memory counts in more "
+                        "passes)\n", o->top ? "--top" : "--vocab");
             r.status = EXIT_INPUT;
         }
         if (ok && !redo && r.status != EXIT_MISMATCH) {
@@ -326,7 +339,8 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
             } else if (nruns) {
                 report_vocab_begin(&out);
                 if (vocab_runs_merge(runs, nruns, report_vocab_entry, &out) != 0) {
-                    fprintf(stderr, "wordtally: temporary file: %s\n", strerror(errno));
+                    fprintf(stderr, "wordtally: %s: temporary file: %s\n", temp_dir(),
+                            strerror(errno));
                     r.status = EXIT_INPUT;
                 }
             }

@@ -183,6 +183,44 @@ def test_passes(d):
           % (r_.returncode, r_.stderr))
 
 
+# docs/SPEC.md, --top and --vocab: what the process holds beside the tables of --max-memory.
+def overhead(threads):
+    return (8 << 20) + threads * (1 << 20)
+
+
+def peak_rss(args):
+    """Runs wordtally under /usr/bin/time (a child of this large process would count the pages
+    it shares with it before exec); returns (exit status, stdout, its peak resident set in bytes)."""
+    with tempfile.NamedTemporaryFile() as t:
+        r = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", t.name, PROG] + args,
+                           capture_output=True)
+        return r.returncode, r.stdout, int(t.read().split()[-1]) * 1024
+
+
+def test_memory(d):
+    """A vocabulary several times --max-memory (about 16 MiB in one table): counted in passes, the
+    peak resident memory stays under --max-memory plus the documented overhead. Memory only: the
+    run's time is not looked at."""
+    if not os.path.exists("/usr/bin/time"):
+        check(False, "/usr/bin/time is missing (Debian package 'time'; scripts/install-deps.sh)")
+        return
+    r = random.Random(11)
+    data = b" ".join(b"w%x" % r.randrange(1 << 40) for _ in range(300000)) + b" dog" * 9
+    path = os.path.join(d, "over-max-memory")
+    with open(path, "wb") as f:
+        f.write(data)
+    want = oracle(data)
+    for limit in (4 << 20, 16 << 20):
+        for extra in (["--top", "5", "-t", "2"], ["--vocab", "-t", "2"], ["--top", "5", "-t", "3"],
+                      ["--vocab", "--verify", "-t", "2"], ["--top", "5", "--serial", "-t", "1"]):
+            bound = limit + overhead(int(extra[-1]))
+            rc, out, peak = peak_rss(["-f", "csv", "--max-memory", str(limit), path] + extra)
+            rows = parse_csv(out)
+            check(rc == 0 and rows == (want[:5] if "--top" in extra else want) and peak <= bound,
+                  "--max-memory %d %s: rc %d, peak RSS %d bytes (at most %d)"
+                  % (limit, extra, rc, peak, bound))
+
+
 def test_json(path):
     """Valid UTF-8 JSON; a token that is not valid UTF-8 has its exact bytes in token_base64."""
     with open(path, "rb") as f:
@@ -286,6 +324,7 @@ def main():
         test_modes(files)
         test_stream_long_token()
         test_passes(d)
+        test_memory(d)
         test_formats(files)
         test_usage(files)
         test_failed_inputs(files)
