@@ -161,6 +161,7 @@ static void count_one(run_state *r, vocab_pass *v, int i)
  * shuffled so that each rank owns a partition. */
 static int count_pass(run_state *r, vocab_pass *v, double *merge_seconds)
 {
+    /* Not run_inputs (run.c): its loop counts target words; this one orders, retries, tables. */
     for (int streams = 0; streams <= 1; streams++)
         for (int i = 0; i < r->nfiles && !r->recount; i++)
             if (!r->files[i].failed && r->stream[i] == streams)

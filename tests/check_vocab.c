@@ -64,6 +64,31 @@ START_TEST(test_counts_and_growth)
 }
 END_TEST
 
+/* --max-memory's share: a table never holds more than its limit, not even while its slots double
+ * (old and new together); an insert past it fails, and what was counted before stays. */
+START_TEST(test_limit)
+{
+    vocab_table t;
+    vocab_init(&t);
+    t.limit = 200 * 1024;
+    char key[64];
+    int i = 0, rc = 0;
+    for (; i < 100000 && rc == 0; i++) {
+        int n = snprintf(key, sizeof key, "k%d%.*s", i, i % 30, "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyy");
+        rc = add(&t, key, (size_t)n, 0);
+        ck_assert_uint_le(vocab_memory(&t), t.limit);
+    }
+    ck_assert_int_eq(rc, -1);
+    ck_assert_int_eq(t.failed, 1);
+    ck_assert_uint_eq(t.used, (size_t)(i - 1));
+    /* Slots of 2^k x 32 bytes: 4096 slots (128 KiB) held with 8192 would pass 200 KiB. */
+    ck_assert_uint_le(t.mask + 1, 4096);
+    ck_assert_uint_eq(count_of(&t, "k0", 2), 1);
+    vocab_free(&t);
+    ck_assert_uint_eq(t.limit, 200 * 1024); /* kept for the table's next use */
+}
+END_TEST
+
 START_TEST(test_fold)
 {
     vocab_table t;
@@ -337,6 +362,7 @@ Suite *vocab_suite(void)
     TCase *tc = tcase_create("vocab");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_counts_and_growth);
+    tcase_add_test(tc, test_limit);
     tcase_add_test(tc, test_fold);
     tcase_add_test(tc, test_long_keys);
     tcase_add_test(tc, test_order_topk_merge_compare);

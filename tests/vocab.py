@@ -221,6 +221,43 @@ def test_memory(d):
                   % (limit, extra, rc, peak, bound))
 
 
+def test_out_of_memory(d):
+    """Memory that runs out below --max-memory (an address-space limit): the file is counted in
+    passes, exactly; a stream, which cannot be read again, fails with one line naming it."""
+    import resource
+    tiny = os.path.join(d, "tiny")
+    with open(tiny, "wb") as f:
+        f.write(b"dog")
+
+    def limited(mib):
+        return lambda: resource.setrlimit(resource.RLIMIT_AS, (mib << 20, mib << 20))
+    base = next((mib for mib in (64, 96, 128, 192, 256, 384, 512)
+                 if subprocess.run([PROG, "--top", "1", "-t", "2", tiny], capture_output=True,
+                                   preexec_fn=limited(mib)).returncode == 0), None)
+    if base is None:
+        print("(wordtally does not start under a 512 MiB address space: not tested)")
+        return
+    r = random.Random(13)
+    data = b" ".join(b"w%x" % r.randrange(1 << 60) for _ in range(1500000))
+    path = os.path.join(d, "over-address-space")
+    with open(path, "wb") as f:
+        f.write(data)
+    run_ = subprocess.run([PROG, "--top", "1", "-t", "2", "-f", "json", path], capture_output=True,
+                          preexec_fn=limited(base + 48))
+    try:
+        j = json.loads(run_.stdout)
+        ok = j["tokens"] == 1500000 and j["distinct"] == len(set(data.split())) and j["passes"] > 1
+    except ValueError as e:
+        ok, j = False, e
+    check(run_.returncode == 0 and ok, "out of memory, a file: passes, exact: rc %d %s %.200s"
+          % (run_.returncode, run_.stderr, j))
+    run_ = subprocess.run([PROG, "--top", "1", "-t", "2"], input=data, capture_output=True,
+                          preexec_fn=limited(base + 48))
+    check(run_.returncode == 1 and run_.stderr.startswith(b"wordtally: -: ")
+          and run_.stderr.count(b"\n") == 1, "out of memory, a stream: exit 1, one line naming it: "
+          "rc %d %s" % (run_.returncode, run_.stderr))
+
+
 def test_json(path):
     """Valid UTF-8 JSON; a token that is not valid UTF-8 has its exact bytes in token_base64."""
     with open(path, "rb") as f:
@@ -325,6 +362,7 @@ def main():
         test_stream_long_token()
         test_passes(d)
         test_memory(d)
+        test_out_of_memory(d)
         test_formats(files)
         test_usage(files)
         test_failed_inputs(files)
