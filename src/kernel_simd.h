@@ -29,7 +29,8 @@
  *   fast    (few short words) for every word, the positions where a token starts, the word's bytes
  *           follow, and whitespace comes right after them: three masks ANDed, then a popcount;
  *   general (any list) every token start from the whitespace mask, its length from the same mask,
- *           then the hash lookup words_find, only for lengths some word has.
+ *           then the hash lookup words_find, only for lengths some word has and tokens whose
+ *           class (length, first and last byte: words_may_match) some word has.
  */
 #ifndef WORDTALLY_KERNEL_SIMD_H
 #define WORDTALLY_KERNEL_SIMD_H
@@ -235,7 +236,8 @@ SIMD_NAME(count_general)(const wordlist *w, const uint8_t *p, size_t len, uint64
                     }
                 }
             }
-            if (n < minlen || n > maxlen || !(has_len[n / 64] >> (n % 64) & 1))
+            if (n < minlen || n > maxlen || !(has_len[n / 64] >> (n % 64) & 1) ||
+                !words_may_match(w, p + i, n, fold))
                 continue;
             long k = words_find_mode(w, p + i, n, fold);
             if (k >= 0)

@@ -151,6 +151,10 @@ void words_finish(wordlist *w)
     if (!w->slot)
         out_of_memory();
     w->mask = size - 1;
+    free(w->classes);
+    w->classes = calloc((UINT32_C(1) << WORDS_CLASS_BITS) / 64, sizeof *w->classes);
+    if (!w->classes)
+        out_of_memory();
     w->minlen = w->n ? (size_t)-1 : 0;
     w->maxlen = 0;
     for (size_t k = 0; k < w->n; k++) {
@@ -158,6 +162,8 @@ void words_finish(wordlist *w)
         while (w->slot[i])
             i = (i + 1) & w->mask;
         w->slot[i] = (uint32_t)(k + 1);
+        uint32_t c = words_class((const uint8_t *)w->key[k], w->len[k], 0); /* keys are folded */
+        w->classes[c / 64] |= UINT64_C(1) << (c % 64);
         if (w->len[k] < w->minlen)
             w->minlen = w->len[k];
         if (w->len[k] > w->maxlen)
@@ -175,5 +181,6 @@ void words_free(wordlist *w)
     free(w->key);
     free(w->len);
     free(w->slot);
+    free(w->classes);
     memset(w, 0, sizeof *w);
 }

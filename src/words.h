@@ -99,6 +99,7 @@ typedef struct {
     size_t minlen, maxlen;
     uint32_t *slot;     /* open-addressing hash table: word index + 1, 0 = empty */
     size_t mask;        /* table size - 1 */
+    uint64_t *classes;  /* bit c set when some word is of class c (words_class) */
 } wordlist;
 
 /* Adds a word, checked against the list's mode (encoding, fold); on error returns -1 and sets
@@ -126,6 +127,24 @@ static inline uint64_t words_hash_folded(const uint8_t *p, size_t n)
     for (size_t i = 0; i < n; i++)
         h = (h ^ fold_ascii(p[i])) * 1099511628211ULL;
     return h ^ (h >> 29);
+}
+
+/* A token's class: its length, first and last byte (folded with fold) hashed to WORDS_CLASS_BITS
+ * bits. A token can equal a word only if their classes agree, and most tokens of a text share
+ * no class with any word even of a long list: a test much cheaper than words_find, which hashes
+ * every byte and walks the table. */
+#define WORDS_CLASS_BITS 15
+static inline uint32_t words_class(const uint8_t *p, size_t n, int fold)
+{
+    uint32_t a = fold ? fold_ascii(p[0]) : p[0], z = fold ? fold_ascii(p[n - 1]) : p[n - 1];
+    return (uint32_t)((a | z << 8 | (uint32_t)n << 16) * 0x9E3779B1u) >> (32 - WORDS_CLASS_BITS);
+}
+
+/* 0 when no word can equal p[0..n) (1 <= n <= WORDS_MAX_LEN); 1 when one may: ask words_find. */
+static inline int words_may_match(const wordlist *w, const uint8_t *p, size_t n, int fold)
+{
+    uint32_t c = words_class(p, n, fold);
+    return (int)(w->classes[c / 64] >> (c % 64) & 1);
 }
 
 /* Index of the word equal to p[0..n) (after folding, with fold), or -1. `fold` is the list's

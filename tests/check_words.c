@@ -145,6 +145,44 @@ START_TEST(words_many_long_words_all_found)
 }
 END_TEST
 
+/* The class test before words_find may only skip tokens that are no word: every word passes it,
+ * with -i in either case; a list of one word lets most other tokens through to no look-up. */
+START_TEST(words_may_match_admits_every_word)
+{
+    const char *why;
+    char buf[16];
+    for (int fold = 0; fold < 2; fold++) {
+        wordlist w = {0};
+        w.fold = fold;
+        for (int i = 0; i < 4000; i++) {
+            snprintf(buf, sizeof buf, "%c%dw%c", 'A' + i % 26, i, 'a' + i % 7);
+            ck_assert_int_eq(words_add(&w, buf, &why), 0);
+        }
+        words_finish(&w);
+        for (size_t i = 0; i < w.n; i++) {
+            const uint8_t *p = (const uint8_t *)w.word[i];
+            ck_assert(words_may_match(&w, p, w.len[i], fold));
+            if (fold) {
+                memcpy(buf, w.word[i], w.len[i]);
+                buf[0] ^= 0x20, buf[w.len[i] - 1] ^= 0x20;
+                ck_assert(words_may_match(&w, (const uint8_t *)buf, w.len[i], fold));
+            }
+        }
+        words_free(&w);
+    }
+    wordlist one = {0};
+    ck_assert_int_eq(words_add(&one, "dog", &why), 0);
+    words_finish(&one);
+    int passed = 0;
+    for (int i = 0; i < 1000; i++) {
+        snprintf(buf, sizeof buf, "t%d", i);
+        passed += words_may_match(&one, (const uint8_t *)buf, strlen(buf), 0);
+    }
+    ck_assert_int_lt(passed, 10);
+    words_free(&one);
+}
+END_TEST
+
 START_TEST(words_file_reads_lines_and_rejects_empty_file)
 {
     char path[] = "/tmp/wordtally-words-XXXXXX";
@@ -179,6 +217,7 @@ Suite *words_suite(void)
     tcase_add_test(tc, words_whitespace_of_each_encoding);
     tcase_add_test(tc, words_find_is_exact_and_case_sensitive);
     tcase_add_test(tc, words_many_long_words_all_found);
+    tcase_add_test(tc, words_may_match_admits_every_word);
     tcase_add_test(tc, words_file_reads_lines_and_rejects_empty_file);
     suite_add_tcase(s, tc);
     return s;
