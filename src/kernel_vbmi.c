@@ -261,19 +261,19 @@ VBMI_FN static inline void exact(const tables *t, const uint8_t *q, uint64_t val
     }
 }
 
-/* Does a token start at q[0] when q[0] is a token byte, and how many bytes at q[0], q[1] end a
- * whitespace sequence begun before q: read from q[-3..2] one byte at a time. */
+/* Does a token start at q[0] when q[0] is a token byte, and which bytes at q[0], q[1] end a
+ * whitespace sequence begun before q: read from q[-3..2] by the scalar definitions. */
 static int ws_before(const tables *t, const uint8_t *q, uint64_t *carried)
 {
-    *carried = 0;
-    (void)t;
-    return is_ws_latin1(q[-1]);
+    int enc = t->utf8 ? ENC_UTF8 : ENC_LATIN1;
+    *carried = (UINT64_C(1) << ws_carried_in(enc, q)) - 1;
+    return prev_is_ws(enc, q);
 }
 
 VBMI_FN static void count(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
 {
     tables t;
-    build(&t, w, 0, 0);
+    build(&t, w, w->encoding == ENC_UTF8, w->fold);
     const filter_tables f = {table(t.before), table(t.before + 64), table(t.first[0]),
                              table(t.first[1]), table(t.first[2])};
     /* The exact step reads up to q + 130 (whitespace of the next block, 3-byte sequences) and
@@ -319,9 +319,7 @@ void VBMI_NAME(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts
 {
     if (w->n == 0)
         return;
-    /* ws_before is latin1's so far (the tables already follow the mode): utf-8 and -i go to the
-     * other kernel until it reads the context of a utf-8 sequence. */
-    if (w->n > VBMI_MAX_WORDS || w->maxlen > VBMI_MAX_LEN || w->encoding != ENC_LATIN1 || w->fold) {
+    if (w->n > VBMI_MAX_WORDS || w->maxlen > VBMI_MAX_LEN) {
         VBMI_OTHER(w, p, len, counts);
         return;
     }
