@@ -33,8 +33,12 @@ HWLOC_CFLAGS := $(shell $(PKG_CONFIG) --cflags hwloc)
 HWLOC_LIBS   := $(shell $(PKG_CONFIG) --libs hwloc)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check)
-CFLAGS += $(HWLOC_CFLAGS)
-LDLIBS += $(HWLOC_LIBS)
+# Compressed inputs and archives (src/unpack.c): the decoders' own libraries, libarchive for tar
+# and zip. libbz2 has no pkg-config file.
+UNPACK_CFLAGS := $(shell $(PKG_CONFIG) --cflags zlib libzstd liblzma libarchive)
+UNPACK_LIBS   := $(shell $(PKG_CONFIG) --libs zlib libzstd liblzma libarchive) -lbz2
+CFLAGS += $(HWLOC_CFLAGS) $(UNPACK_CFLAGS)
+LDLIBS += $(HWLOC_LIBS) $(UNPACK_LIBS)
 
 # Sanitizer builds go to their own folder so they never mix with the normal objects.
 BUILD := build$(if $(strip $(SANITIZE)),-san)
@@ -56,7 +60,7 @@ endif
 
 LIB_SRC := src/cli.c src/chunks.c src/count.c src/input.c src/kernel.c src/kernel_scalar.c \
            src/names.c src/plan.c src/progress.c src/run.c src/buildinfo.c src/quote.c \
-           src/report.c src/stdfd.c src/topo.c src/verify.c src/words.c \
+           src/report.c src/stdfd.c src/topo.c src/unpack.c src/verify.c src/words.c \
            src/sweep.c src/vocab.c src/vocab_count.c src/vocab_run.c
 # Vector kernels: target attributes inside; empty on other architectures.
 LIB_SRC += src/kernel_avx2.c src/kernel_avx2_filter.c src/kernel_avx512.c src/kernel_vbmi.c \
@@ -227,7 +231,7 @@ build-fuzz/fuzz_count: tests/fuzz/fuzz_count.c $(LIB_SRC) $(HEADERS) Makefile
 	$(FUZZ_CC) $(FUZZ_FLAGS) -DKERNEL_VBMI_EMULATED -c -o build-fuzz/kernel_vbmi_emulated.o \
 	    src/kernel_vbmi.c
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_count.c $(LIB_SRC) \
-	    build-fuzz/kernel_vbmi_emulated.o $(HWLOC_LIBS)
+	    build-fuzz/kernel_vbmi_emulated.o $(HWLOC_LIBS) $(UNPACK_LIBS)
 
 fuzz: build-fuzz/fuzz_count
 	./build-fuzz/fuzz_count -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=30 \

@@ -12,6 +12,7 @@ _wordtally()
         --io) COMPREPLY=($(compgen -W 'pread mmap' -- "$cur")); return ;;
         --encoding) COMPREPLY=($(compgen -W 'utf-8 latin1' -- "$cur")); return ;;
         --total) COMPREPLY=($(compgen -W 'auto always only never' -- "$cur")); return ;;
+        --decompress) COMPREPLY=($(compgen -W 'auto never' -- "$cur")); return ;;
         --sweep) COMPREPLY=($(compgen -W 'cores 1,2 1,2,4 1,2,4,8' -- "$cur")); return ;;
         --words-file | --files-from) _filedir; return ;;
         -w | --word | -t | --threads | -c | --chunk-size | --repeat | --top | --max-memory) return ;;
@@ -22,7 +23,7 @@ _wordtally()
         COMPREPLY=($(compgen -W '-w --word --words-file --encoding -i --ignore-case -t --threads -c --chunk-size --serial
             --verify -f --format -q --quiet --kernel --io --no-bind -v --verbose --repeat --sweep --topology
             --per-chunk --progress --no-progress --top --vocab --max-memory -r --recursive -L --dereference
-            --files-from --null --total -h --help -V --version' -- "$cur"))
+            --files-from --null --total --decompress -h --help -V --version' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return
     fi

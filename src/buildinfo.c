@@ -4,6 +4,7 @@
 #include "buildinfo.h"
 
 #include "kernel.h"
+#include "unpack.h"
 
 #include <hwloc.h>
 #ifdef WORDTALLY_MPI
@@ -22,9 +23,6 @@ const char wordtally_version[] = WORDTALLY_VERSION;
 #define PROGRAM_NAME "wordtally"
 #endif
 
-/* Compressed inputs: the decompressors compiled in, as "name (library version)" separated by
- * spaces; "none" when only plain files are read. */
-#define COMPRESSION "none"
 
 /* The OpenMP version a compiler's _OPENMP date stands for (OpenMP specifications, "_OPENMP"). */
 static const char *openmp_version(long date)
@@ -67,7 +65,7 @@ void buildinfo_print(FILE *out)
 #endif
     fprintf(out, "  hwloc:       built with %s, runs API %u.%u.%u\n", HWLOC_VERSION, hw >> 16,
             (hw >> 8) & 0xff, hw & 0xff);
-    fputs("  compression: " COMPRESSION "\n", out);
+    fprintf(out, "  compression: %s\n", unpack_libraries());
     fputs("  encodings:   utf-8 (default), latin1 (--encoding); -i folds ASCII case\n", out);
     fputs("License BSD-3-Clause: see the LICENSE file of the source.\n", out);
 }

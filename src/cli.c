@@ -82,6 +82,11 @@ static const char usage[] =
     "                         input); --null: names end with NUL bytes (find -print0)\n"
     "      --total=WHEN       text and CSV: the total when several inputs are counted\n"
     "                         (auto, the default), always, only (no per-input rows) or never\n"
+    "      --decompress=WHEN  auto (default): a FILE or stream whose first bytes are gzip,\n"
+    "                         zstd, xz or bzip2 is counted as the text it holds, a tar or\n"
+    "                         zip archive as its regular members (each its own token\n"
+    "                         stream), damaged data an error (exit 1); never: count every\n"
+    "                         input's bytes as they are\n"
     "  -h, --help             print this help and exit\n"
     "  -V, --version          print the version and the build features (kernels, MPI,\n"
     "                         libraries), then exit\n"
@@ -93,7 +98,7 @@ static const char usage[] =
 enum { /* long options without a short form: values above any character */
     OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND, OPT_SWEEP, OPT_REPEAT,
     OPT_TOPOLOGY, OPT_PER_CHUNK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_IO, OPT_TOP, OPT_VOCAB,
-    OPT_MAX_MEMORY, OPT_ENCODING, OPT_FILES_FROM, OPT_NULL, OPT_TOTAL
+    OPT_MAX_MEMORY, OPT_ENCODING, OPT_FILES_FROM, OPT_NULL, OPT_TOTAL, OPT_DECOMPRESS
 };
 
 static const struct option long_options[] = {
@@ -103,6 +108,7 @@ static const struct option long_options[] = {
     {"files-from", required_argument, NULL, OPT_FILES_FROM},
     {"null", no_argument, NULL, OPT_NULL},
     {"total", required_argument, NULL, OPT_TOTAL},
+    {"decompress", required_argument, NULL, OPT_DECOMPRESS},
     {"words-file", required_argument, NULL, OPT_WORDS_FILE},
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"ignore-case", no_argument, NULL, 'i'},
@@ -271,6 +277,7 @@ int cli_parse(int argc, char **argv, options *o)
     o->mode = COUNT_PARALLEL;
     o->format = FORMAT_TEXT;
     o->kernel = "auto";
+    o->decompress = 1;
 
     const char *why = NULL;
     int quiet = 0, words_stdin = 0; /* --words-file -: standard input is read, to its end */
@@ -345,6 +352,11 @@ int cli_parse(int argc, char **argv, options *o)
             o->total = k; /* the order of TOTAL_* */
             break;
         }
+        case OPT_DECOMPRESS:
+            if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "never") != 0)
+                return usage_error("--decompress", optarg, "expected auto or never");
+            o->decompress = strcmp(optarg, "auto") == 0;
+            break;
         case 'q':
             quiet = 1;
             break;

@@ -40,6 +40,7 @@ typedef struct {
     int vocab;           /* --vocab: every distinct token with its count */
     uint64_t max_memory; /* --max-memory: bytes the vocabulary tables may take (vocab_run.h) */
     int total;           /* --total: TOTAL_* */
+    int decompress;      /* --decompress: 1 auto (default), 0 never */
     name_rules names;    /* --files-from, --null, -r, -L: how the inputs are listed (names.h) */
     char **files;        /* none: standard input */
     int nfiles;

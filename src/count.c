@@ -208,12 +208,12 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
     chunk *table = malloc(CHUNK_TABLE_WINDOW * sizeof *table);
     uint64_t *scratch = malloc(2 * nwords * sizeof *scratch);
     mapping map = {0};
+    memset(st, 0, sizeof *st);
     if (s->io == IO_MMAP)
         mapping_open(&map, in);
     window w = {.s = s, .in = in, .t = table, .map = &map};
     stream batches = {0};
     int err = (table && scratch) ? 0 : ENOMEM;
-    memset(st, 0, sizeof *st);
     /* --per-chunk keeps one row of counters per entry of a window: smaller windows for long word
      * lists, so the rows never take more than COUNT_ROWS_BYTES. */
     size_t wmax = CHUNK_TABLE_WINDOW;
@@ -229,9 +229,14 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
             err = ENOMEM;
     }
 
-    if (!err && s->parts > 1 && !in->seekable)
+    if (!err && s->parts > 1 && !in->seekable && !in->packed)
         err = INPUT_NOT_SHARED;
-    if (!err && in->seekable) {
+    /* A compressed input cannot be cut at byte offsets: the first share counts it whole, as a
+     * stream, and the others count nothing (ranks_combine adds them up). */
+    st->whole = s->parts > 1 && in->packed;
+    if (!err && st->whole && s->part != 0) {
+        ;
+    } else if (!err && in->seekable) {
         uint64_t from = 0, to = in->size;
         if (s->parts > 1) {
             uint64_t first, end;
@@ -271,7 +276,7 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
                     per_chunk_rows(s, in, table, m, rows, &pc);
                 from = table[m - 1].offset + table[m - 1].length;
             }
-            st->bytes = to;
+            st->bytes = to - input_added_bytes(in); /* not the newlines between members */
         }
         stream_free(&batches);
     }

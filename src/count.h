@@ -44,6 +44,7 @@ typedef struct {
     int mismatch;            /* COUNT_VERIFY: the paths disagreed; see where */
     difference where;
     uint64_t where_chunk, where_offset;
+    int whole; /* wordtally-mpi: a compressed input, counted whole by the first share */
 } count_stats;
 
 /* Counts one input, adding to counts[] (the parallel path's counts when verifying).

@@ -1,7 +1,9 @@
-/* input.c - opening inputs and reading them: pread for files, batches for streams. */
+/* input.c - opening inputs and reading them: pread for files, batches for streams (compressed
+ * inputs and archives decoded by unpack.c). */
 #include "input.h"
 
 #include "kernel.h"
+#include "unpack.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,33 +40,37 @@ static int size_is_made_up(int fd, const struct stat *st)
     return st->st_size == 0 && pread(fd, &byte, 1, 0) == 1;
 }
 
-/* The formats users' corpora come in, by their first bytes (never by the name). bzip2 is also
- * checked for its first block's magic, so a text that starts with "BZh9" is still text. */
-static const struct {
-    const char *name;
-    size_t off, len;
-    const char *magic;
-} packed[] = {
-    {"gzip-compressed data", 0, 2, "\x1f\x8b"},
-    {"zstd-compressed data", 0, 4, "\x28\xb5\x2f\xfd"},
-    {"xz-compressed data", 0, 6, "\xfd" "7zXZ\0"},
-    {"bzip2-compressed data", 4, 6, "1AY&SY"},
-    {"a zip archive", 0, 4, "PK\x03\x04"},
-    {"a tar archive", 257, 5, "ustar"},
-};
-#define NPACKED (int)(sizeof packed / sizeof *packed)
+int input_decompress = 1;
 
-/* 0, or INPUT_PACKED - k for the k-th format of the table. */
-static int packed_format(int fd)
+/* Whether a regular file is compressed or an archive: its first bytes, never its name. */
+static int open_packed(input *in)
 {
-    uint8_t head[262];
-    ssize_t n = pread(fd, head, sizeof head, 0);
-    for (int k = 0; n > 0 && k < NPACKED; k++)
-        if ((size_t)n >= packed[k].off + packed[k].len &&
-            memcmp(head + packed[k].off, packed[k].magic, packed[k].len) == 0 &&
-            (packed[k].off != 4 || memcmp(head, "BZh", 3) == 0))
-            return INPUT_PACKED - k;
-    return 0;
+    uint8_t head[UNPACK_HEAD];
+    ssize_t n = pread(in->fd, head, sizeof head, 0);
+    if (n <= 0 || !unpack_recognises(head, (size_t)n))
+        return 0;
+    /* The reader takes the head as read: the file is read on from there. */
+    if (lseek(in->fd, n, SEEK_SET) < 0)
+        return errno;
+    in->packed = 1;
+    in->seekable = 0;
+    in->size = 0;
+    return unpack_open(&in->unpack, in->fd, head, (size_t)n);
+}
+
+/* A stream's first bytes are read to recognise a compressed stream; the reader hands them on. */
+static int open_stream(input *in)
+{
+    uint8_t head[UNPACK_HEAD];
+    size_t n = 0, got = 1;
+    while (n < sizeof head && got) {
+        int err = input_read_fd(in->fd, head + n, sizeof head - n, &got);
+        if (err)
+            return err;
+        n += got;
+    }
+    in->packed = unpack_recognises(head, n);
+    return unpack_open(&in->unpack, in->fd, head, n);
 }
 
 int input_open(input *in, const char *path)
@@ -100,17 +106,40 @@ int input_open(input *in, const char *path)
         in->mtime_ns = (int64_t)st.st_mtim.tv_nsec;
         /* Chunks are read in order by the team, so the file is read front to back overall. */
         posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-        int err = packed_format(in->fd);
-        if (err) {
-            input_close(in);
-            return err;
-        }
     }
-    return 0;
+    int err = !input_decompress ? 0 : in->seekable ? open_packed(in) : open_stream(in);
+    if (err)
+        input_close(in);
+    return err;
+}
+
+int input_read(const input *in, uint8_t *dst, size_t n, size_t *got)
+{
+    return in->unpack ? unpack_read(in->unpack, dst, n, got) : input_read_fd(in->fd, dst, n, got);
+}
+
+int input_read_fd(int fd, uint8_t *dst, size_t n, size_t *got)
+{
+    for (;;) {
+        ssize_t r = read(fd, dst, n);
+        if (r >= 0) {
+            *got = (size_t)r;
+            return 0;
+        }
+        if (errno != EINTR)
+            return errno;
+    }
+}
+
+uint64_t input_added_bytes(const input *in)
+{
+    return unpack_separators(in->unpack);
 }
 
 void input_close(input *in)
 {
+    unpack_close(in->unpack);
+    in->unpack = NULL;
     if (in->fd > STDIN_FILENO)
         close(in->fd);
     else if (in->fd == STDIN_FILENO && in->seekable)
@@ -133,12 +162,8 @@ const char *input_strerror(int err)
         return "not a regular file: MPI ranks can only share regular files";
     if (err == INPUT_RANKS_DIFFER)
         return "not the same size on every MPI rank (is it the same file on every node?)";
-    if (err <= INPUT_PACKED && err > INPUT_PACKED - NPACKED) {
-        static char why[160];
-        snprintf(why, sizeof why, "holds %s, which is not counted as text (decompress or "
-                 "unpack it first, as in 'zcat FILE | wordtally')", packed[INPUT_PACKED - err].name);
-        return why;
-    }
+    if (err == INPUT_UNPACK)
+        return input_unpack_reason;
     return strerror(err);
 }
 
@@ -259,16 +284,14 @@ int stream_next(stream *s, const input *in)
     }
     size_t want = s->batch + s->tail;
     while (!s->eof && s->have < want) {
-        ssize_t r = read(in->fd, s->p + s->have, want - s->have);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
+        size_t got = 0;
+        int err = input_read(in, s->p + s->have, want - s->have, &got);
+        if (err) {
             s->len = 0;
-            return errno;
+            return err;
         }
-        if (r == 0)
-            s->eof = 1;
-        s->have += (size_t)r;
+        s->eof = got == 0;
+        s->have += got;
     }
     s->len = s->have < s->batch ? s->have : s->batch;
     /* The kernel reads the tail after the batch (whitespace past the end of the stream) and

@@ -11,10 +11,9 @@
 #define INPUT_RANKS_DIFFER (-3) /* MPI ranks found different sizes (not the same file) */
 #define INPUT_MODIFIED (-4) /* same size, but written to while it was counted (mtime moved) */
 #define INPUT_ON_RANK (-5) /* wordtally-mpi: another rank failed; input_rank_reason says why */
-/* A regular file whose first bytes are a compressed or archive format: counting those bytes as
- * text would print zeros that look like an answer, so it is refused. INPUT_PACKED - k names the
- * k-th format of input.c's table; codes below it belong to that table. */
-#define INPUT_PACKED (-6)
+/* A compressed file or archive that is damaged, truncated, or needs more memory than allowed;
+ * input_unpack_reason (unpack.h) says why, naming the member. */
+#define INPUT_UNPACK (-6)
 
 typedef struct {
     const char *name; /* for messages and reports: the path, or "-" for standard input */
@@ -22,9 +21,25 @@ typedef struct {
     int seekable;     /* a regular file: read with pread, in parallel; otherwise streamed */
     uint64_t size;    /* a regular file's size when opened */
     int64_t mtime_s, mtime_ns; /* and its modification time: a rewrite in place changes it */
+    /* Streams, and files whose first bytes are a compressed or archive format, are read through
+     * this (unpack.h): the decoded text, or a stream's bytes with the ones read to recognise it.
+     * NULL: read(fd). */
+    struct unpack *unpack;
+    int packed; /* the input is compressed or an archive: counted as a stream, never shared */
 } input;
 
+/* --decompress: 1 (auto, the default) decodes what unpack.h recognises; 0 (never) counts every
+ * input's bytes as they are. */
+extern int input_decompress;
+
 int input_open(input *in, const char *path); /* "-" is standard input */
+/* Reads up to n bytes of a stream (or of the text a compressed input holds) into dst; *got is 0
+ * at its end. The one place a stream's bytes come from. */
+int input_read(const input *in, uint8_t *dst, size_t n, size_t *got);
+/* One read(2) of up to n bytes, again when a signal interrupts it. */
+int input_read_fd(int fd, uint8_t *dst, size_t n, size_t *got);
+/* Bytes input_read added that the input does not hold: a newline between archive members. */
+uint64_t input_added_bytes(const input *in);
 void input_close(input *in);
 const char *input_strerror(int err);
 /* wordtally-mpi (ranks.c): the reason INPUT_ON_RANK stands for, with the rank that failed. */

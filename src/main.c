@@ -1,6 +1,7 @@
 /* main.c - the whole run: options, the plan (threads, binding, kernel, inputs), the one run loop
  * over the inputs (run.h), the report. */
 #include "cli.h"
+#include "input.h"
 #include "plan.h"
 #include "progress.h"
 #include "quote.h"
@@ -116,6 +117,7 @@ int main(int argc, char **argv)
         cli_free(&o);
         return status;
     }
+    input_decompress = o.decompress;
     topo machine;
     topo_init(&machine);
     ranks_place(&machine, topo_should_bind(o.no_bind), o.verbose);

@@ -22,7 +22,7 @@ static int rank, size;
 static int saved_stderr = -1; /* a rank > 0's real stderr, given back by --verbose */
 
 /* What every rank tells the others about one file (MPI_Allgather, as MPI_INT64_T). */
-enum { F_ERR, F_BYTES, F_MISMATCH, F_FOUND, F_CHUNK, F_OFFSET, F_WORD, F_A, F_B, F_N };
+enum { F_ERR, F_BYTES, F_MISMATCH, F_FOUND, F_CHUNK, F_OFFSET, F_WORD, F_A, F_B, F_WHOLE, F_N };
 static int64_t *gathered; /* size * F_N */
 
 static void finalize(void)
@@ -121,6 +121,7 @@ static uint64_t settings_digest(const options *o)
     h = mix(h, (uint64_t)o->format);
     h = mix_text(h, o->kernel);
     h = mix(h, (uint64_t)o->io);
+    h = mix(h, (uint64_t)o->decompress); /* which bytes are counted */
     h = mix(h, (uint64_t)o->per_chunk);
     h = mix(h, (uint64_t)o->topology);
     h = mix(h, (uint64_t)o->repeat);
@@ -264,7 +265,8 @@ int ranks_combine(const count_setup *setup, const char *name, uint64_t *counts, 
 {
     int64_t mine[F_N] = {err, (int64_t)st->bytes, st->mismatch, st->where.found,
                          (int64_t)st->where_chunk, (int64_t)st->where_offset,
-                         (int64_t)st->where.word, (int64_t)st->where.a, (int64_t)st->where.b};
+                         (int64_t)st->where.word, (int64_t)st->where.a, (int64_t)st->where.b,
+                         st->whole};
     MPI_Allgather(mine, F_N, MPI_INT64_T, gathered, F_N, MPI_INT64_T, MPI_COMM_WORLD);
 
     /* Every rank draws the same conclusion from the same table. */
@@ -284,8 +286,11 @@ int ranks_combine(const count_setup *setup, const char *name, uint64_t *counts, 
                  input_strerror(err), failed, size);
         err = INPUT_ON_RANK;
     }
+    /* A compressed input is counted whole by rank 0 (count.c), the others add nothing: all
+     * must have found it compressed. */
     for (int r = 1; r < size && !err; r++)
-        if (gathered[(size_t)r * F_N + F_BYTES] != gathered[F_BYTES])
+        if (gathered[(size_t)r * F_N + F_WHOLE] != gathered[F_WHOLE] ||
+            (!gathered[F_WHOLE] && gathered[(size_t)r * F_N + F_BYTES] != gathered[F_BYTES]))
             err = INPUT_RANKS_DIFFER; /* their shares would not tile the file */
 
     double seconds[2] = {st->parallel_seconds, st->serial_seconds};

@@ -15,7 +15,7 @@ typedef struct {
     uint64_t bytes;
     uint64_t *counts;   /* one per word */
     int failed;         /* not counted: out of the counts; on stderr and in JSON's errors */
-    char reason[160];   /* why it failed: the message's text after "wordtally: NAME: " */
+    char reason[320];   /* why it failed: the message's text after "wordtally: NAME: " */
 } file_result;
 
 /* --repeat: the timed runs of a plain count (STREAM-style: the warm-up run is reported apart). */

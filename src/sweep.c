@@ -107,12 +107,13 @@ static int check_inputs(const plan *p, uint64_t *sizes)
             fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, p->names[i]), input_strerror(err));
             return EXIT_INPUT;
         }
-        int seekable = in.seekable;
+        int seekable = in.seekable, packed = in.packed;
         sizes[i] = in.size;
         input_close(&in);
         if (!seekable) {
-            fprintf(stderr, "wordtally: %s: not a regular file; --sweep and --repeat read each "
-                            "input several times\n", quote_name(0, p->names[i]));
+            fprintf(stderr, "wordtally: %s: %s; --sweep and --repeat read each input several "
+                            "times\n", quote_name(0, p->names[i]),
+                    packed ? "compressed (read as a stream)" : "not a regular file");
             return EXIT_USAGE;
         }
     }

@@ -405,15 +405,14 @@ static int batch_next(batches *b, const input *in)
     }
     size_t want = b->batch + VOCAB_TAIL;
     while (!b->eof && b->have < want) {
-        ssize_t r = read(in->fd, b->p + b->have, want - b->have);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
+        size_t got = 0;
+        int err = input_read(in, b->p + b->have, want - b->have, &got);
+        if (err) {
             b->len = 0;
-            return errno;
+            return err;
         }
-        b->eof = r == 0;
-        b->have += (size_t)r;
+        b->eof = got == 0;
+        b->have += got;
     }
     b->len = b->have < b->batch ? b->have : b->batch;
     memset(b->p + b->have, ' ', want + PAD - b->have);
@@ -520,6 +519,7 @@ static int count_stream(const vocab_setup *s, const input *in, vocab_pass *v)
     }
     if (!err)
         err = carry.err;
+    v->bytes -= input_added_bytes(in); /* the newlines between archive members */
     vocab_longkey_free(&carry.lk);
     free(mem);
     free(table);
@@ -528,5 +528,9 @@ static int count_stream(const vocab_setup *s, const input *in, vocab_pass *v)
 
 int vocab_count_input(const vocab_setup *s, const input *in, vocab_pass *v)
 {
-    return in->seekable ? count_file(s, in, v) : count_stream(s, in, v);
+    if (in->seekable)
+        return count_file(s, in, v);
+    /* A stream (a compressed input) cannot be cut at byte offsets: with MPI ranks, rank 0 counts it
+     * whole and the others add nothing (the ranks' tables are merged as for a file's shares). */
+    return s->ranks > 1 && s->rank != 0 ? 0 : count_stream(s, in, v);
 }

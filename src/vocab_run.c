@@ -125,12 +125,14 @@ static void count_one(run_state *r, vocab_pass *v, int i)
     uint64_t before = v->bytes, tokens = pass_tokens(v);
     int err = v->over_budget ? 0 : input_open(&in, f->name);
     if (!err && !v->over_budget) {
-        if (!in.seekable && r->s.parts > 1) {
+        /* A compressed regular file is decoded as a stream, but opened again it reads the same. */
+        int again = in.seekable || (in.packed && !r->stream[i]);
+        if (!again && r->s.parts > 1) {
             snprintf(stream_over, sizeof stream_over, "the vocabulary does not fit in memory "
                      "(--max-memory %llu bytes), and a stream cannot be read again in passes",
                      (unsigned long long)r->o->max_memory);
             err = EFBIG;
-        } else if (!in.seekable && !r->stream[i]) {
+        } else if (!again && !r->stream[i]) {
             err = INPUT_CHANGED; /* a regular file by stat(): counted before the streams */
         } else {
             err = in.seekable ? vocab_count_input(&r->s, &in, v)

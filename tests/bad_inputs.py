@@ -215,30 +215,67 @@ def input_rows(d, good, nobody):
             word = word or open(path, "rb").read().split()[0].decode("latin-1")
             row("%s (size %d, not its content's)" % (path, os.stat(path).st_size),
                 ["-f", "json", "-w", word, path], 0, None, counts=oracle(path, [word]))
-    # Compressed files and archives, known by their first bytes: refused (exit 1), never counted
-    # as text; the other inputs are still counted. A text that only starts like one is text.
-    packed = {"gz": ("gzip-compressed data", gzip.compress(data)),
-              "bz2": ("bzip2-compressed data", bz2.compress(data)),
-              "xz": ("xz-compressed data", lzma.compress(data)),
-              "zst": ("zstd-compressed data", b"\x28\xb5\x2f\xfd" + data)}
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("book.txt", data)
-    packed["zip"] = ("a zip archive", buf.getvalue())
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as t:
-        info = tarfile.TarInfo("book.txt")
-        info.size = len(data)
-        t.addfile(info, io.BytesIO(data))
-    packed["tar"] = ("a tar archive", buf.getvalue())
-    for ext, (what, blob) in sorted(packed.items()):
+    # Compressed files and archives, known by their first bytes: counted as the text they hold
+    # (SPEC §6). Damaged or cut short: exit 1 naming the input (and the member), never a partial
+    # count; the other inputs are still counted.
+    def zip_of(body):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("book.txt", body)
+        return buf.getvalue()
+
+    def tar_gz_of(body):
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w:gz") as t:
+            info = tarfile.TarInfo("book.txt")
+            info.size = len(body)
+            t.addfile(info, io.BytesIO(body))
+        return buf.getvalue()
+
+    packed = {"gz": gzip.compress(data), "bz2": bz2.compress(data), "xz": lzma.compress(data),
+              "zip": zip_of(data), "tar.gz": tar_gz_of(data)}
+    # Members long enough to be cut in their middle (the first bytes are decoded when opened).
+    packed["big.zip"], packed["big.tar.gz"] = zip_of(data * 20000), tar_gz_of(data * 20000)
+    for ext, blob in sorted(packed.items()):
+        if ext.startswith("big."):
+            continue
         path = os.path.join(d, "book." + ext)
         open(path, "wb").write(blob)
-        row("%s file after a good one" % ext, ["-f", "json", good, path], 1,
-            "book.%s: holds %s, which is not counted as text" % (ext, what), counts=want,
-            display="wordtally -f json GOOD book.%s" % ext)
-    row("gzip data on standard input from a file", ["-f", "json"], 1,
-        "-: holds gzip-compressed data", stdin=open(os.path.join(d, "book.gz"), "rb"))
+        row("%s file after a good one" % ext, ["-f", "json", good, path], 0, None,
+            counts=[2 * c for c in want], display="wordtally -f json GOOD book.%s" % ext)
+    gz = packed["gz"]
+    damaged = [
+        ("gzip cut short", "cut.gz", gz[:len(gz) // 2], "cut.gz: truncated gzip data"),
+        ("gzip with a wrong CRC-32", "crc.gz", gz[:-8] + bytes([gz[-8] ^ 1]) + gz[-7:],
+         "crc.gz: damaged gzip data (incorrect data check)"),
+        ("gzip with a wrong length", "len.gz", gz[:-4] + bytes([gz[-4] ^ 1]) + gz[-3:],
+         "len.gz: damaged gzip data (incorrect length check)"),
+        ("gzip with garbage after it", "trail.gz", gz + b"dog cat", "trail.gz: damaged gzip data"),
+        ("zstd magic, then text", "fake.zst", b"\x28\xb5\x2f\xfd" + data, "fake.zst: damaged zstd data"),
+        ("xz cut short", "cut.xz", packed["xz"][:-20], "cut.xz: truncated xz data"),
+        ("bzip2 with a changed byte", "bad.bz2", packed["bz2"][:60] + bytes([packed["bz2"][60] ^ 8])
+         + packed["bz2"][61:], "bad.bz2: damaged bzip2 data"),
+        ("zip member cut short", "cut.zip", packed["big.zip"][:len(packed["big.zip"]) // 2],
+         "cut.zip: member book.txt: "),
+        ("tar.gz cut inside a member", "cut.tar.gz", packed["big.tar.gz"][:len(packed["big.tar.gz"]) // 2],
+         "cut.tar.gz: member book.txt: truncated gzip data"),
+    ]
+    for case, name, blob, needle in damaged:
+        path = os.path.join(d, name)
+        open(path, "wb").write(blob)
+        row(case + ", after a good file", ["-f", "json", good, path], 1, needle, counts=want,
+            display="wordtally -f json GOOD " + name)
+    row("gzip data on standard input from a file", ["-f", "json"], 0, None, counts=want,
+        stdin=open(os.path.join(d, "book.gz"), "rb"))
+    row("gzip cut short on standard input", ["-f", "json"], 1, "-: truncated gzip data",
+        stdin=open(os.path.join(d, "cut.gz"), "rb"))
+    row("--decompress=never: a gzip file's bytes", ["-f", "json", "--decompress=never",
+                                                    os.path.join(d, "book.gz")], 0, None,
+        counts=oracle(gz), display="wordtally -f json --decompress=never book.gz")
+    row("bad --decompress", ["--decompress=yes", good], 2, "--decompress 'yes': expected auto or never")
+    row("--repeat on a gzip file", ["--repeat", "2", os.path.join(d, "book.gz")], 2,
+        "book.gz: compressed (read as a stream); --sweep and --repeat read each input several times",
+        display="wordtally --repeat 2 book.gz")
     lookalike = os.path.join(d, "lookalike")
     open(lookalike, "wb").write(b"BZh9 dog PK dog\n")
     row("text that starts like bzip2", ["-f", "json", lookalike], 0, None, counts=[2, 0, 0, 0])

@@ -2,12 +2,14 @@
 """Inputs as users have them: files whose size lies (procfs, sysfs), many inputs with bounded
 memory. Every count is compared with the SPEC oracle. Prints 'inputs: N passed, N failed'."""
 import os
+import random
+import shutil
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import Tally, oracle, totals_csv  # noqa: E402
+from testlib import NEAR_MISSES, WS_MULTI, Tally, oracle, totals_csv  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
 RSS_BOUND = "--no-rss-bound" not in sys.argv
@@ -159,7 +161,163 @@ def test_total():
         check(r.returncode == 2 and b"--total 'sometimes'" in r.stderr, "a bad --total: exit 2")
 
 
+def sh(cmd):
+    return subprocess.run(cmd, shell=True, capture_output=True).returncode == 0
+
+
+def text_for_packing(n_bytes, seed):
+    """Words, near misses and every kind of whitespace (multi-byte UTF-8 too)."""
+    rnd = random.Random(seed)
+    toks = [b"dog", b"cat", b"boy", b"girl", b"dogs", b"Dog", b"x"] + NEAR_MISSES
+    ws = [b" ", b"\n", b"\t", b"  "] + WS_MULTI
+    out, size = [], 0
+    while size < n_bytes:
+        t = rnd.choice(toks) + rnd.choice(ws)
+        out.append(t)
+        size += len(t)
+    return b"".join(out)
+
+
+def count_csv(args, stdin=None):
+    r = run(["-f", "csv"] + args, stdin=stdin)
+    return r.returncode, totals_csv(r.stdout) if r.returncode == 0 else None, r.stderr
+
+
+def test_compressed():
+    """SPEC §6: a compressed file counts as the text it holds, by its first bytes (never its name),
+    for every path, chunk size and thread count, as a FILE and on a pipe; damaged or truncated data
+    is exit 1 naming the input, the others still counted; archive members are token streams of
+    their own; --decompress=never counts the raw bytes; memory stays bounded."""
+    with tempfile.TemporaryDirectory() as d:
+        plain = os.path.join(d, "plain")
+        data = text_for_packing(3 << 20, 1)
+        open(plain, "wb").write(data)
+        want = oracle(data)
+        small = os.path.join(d, "small")
+        sdata = text_for_packing(40000, 2)
+        open(small, "wb").write(sdata)
+        swant = oracle(sdata)
+        tools = {  # name: (the tool it needs, a shell command writing $OUT from $IN)
+            "gzip-9": ("gzip", "gzip -9c $IN > $OUT"),
+            "gzip-members": ("gzip", "head -c 1000000 $IN | gzip -c > $OUT && tail -c +1000001 $IN | gzip -1c >> $OUT"),
+            "pigz": ("pigz", "pigz -p 2 -b 128 -c $IN > $OUT"),
+            "bgzip": ("bgzip", "bgzip -c $IN > $OUT"),
+            "zstd-19": ("zstd", "zstd -q -19 -c $IN > $OUT"),
+            "zstd-frames": ("zstd", "head -c 1000000 $IN | zstd -q -c > $OUT && tail -c +1000001 $IN | zstd -q -c >> $OUT"),
+            "zstd-T2": ("zstd", "zstd -q -T2 -B1M -c $IN > $OUT"),
+            "xz": ("xz", "xz -c $IN > $OUT"),
+            "xz-streams": ("xz", "head -c 1000000 $IN | xz -c > $OUT && tail -c +1000001 $IN | xz -c >> $OUT"),
+            "bzip2": ("bzip2", "bzip2 -c $IN > $OUT"),
+            "tar": ("tar", "tar -C $(dirname $IN) -cf $OUT $(basename $IN)"),
+            "tar.gz": ("tar", "tar -C $(dirname $IN) -czf $OUT $(basename $IN)"),
+            "tar.zst": ("zstd", "tar -C $(dirname $IN) -cf - $(basename $IN) | zstd -q -c > $OUT"),
+            "zip": ("zip", "cd $(dirname $IN) && zip -q - $(basename $IN) > $OUT"),
+        }
+        top = run(["--top", "5", "-f", "csv", plain]).stdout
+        made = {}
+        for name, (tool, cmd) in sorted(tools.items()):
+            if shutil.which(tool) is None:
+                tally.skip("%s: the tool is not installed (scripts/install-deps.sh --all)" % name)
+                continue
+            for src, tag in ((plain, ""), (small, "-small")):
+                out = os.path.join(d, "packed-" + name + tag)  # no telling suffix: first bytes only
+                ok = sh(cmd.replace("$IN", src).replace("$OUT", out))
+                check(ok, "%s: %s" % (name, cmd))
+                made[name + tag] = out
+        for name in sorted(k for k in made if not k.endswith("-small")):
+            path = made[name]
+            for extra in ([], ["--serial"], ["--verify"], ["-t", "3", "-c", "4K"], ["-t", "1", "-c", "999"],
+                          ["--io", "mmap"]):
+                rc, got, err = count_csv(extra + [path])
+                check(rc == 0 and got == want, "%s %s: rc %d, %s vs %s (%s)" % (name, extra, rc, got, want, err[-200:]))
+            rc, got, err = count_csv([path], stdin=open(path, "rb"))
+            check(rc == 0 and got == want, "%s on standard input: rc %d, %s vs %s (%s)" % (name, rc, got, want, err[-200:]))
+            r = subprocess.run("cat %s | %s -f csv" % (path, PROG), shell=True, capture_output=True)
+            check(r.returncode == 0 and totals_csv(r.stdout) == want, "cat %s | wordtally: %s" % (name, r.stderr[-200:]))
+            r = run(["--top", "5", "-f", "csv", path])
+            check(r.returncode == 0 and r.stdout == top, "%s --top 5: as the plain file's (%s)" % (name, r.stderr[-200:]))
+
+            if not name.startswith(("tar", "zip")):
+                rc, got, err = count_csv(["--decompress=never", path])
+                check(rc == 0 and got == oracle(open(path, "rb").read()),
+                      "%s --decompress=never counts the raw bytes: %s (%s)" % (name, got, err[-200:]))
+            # Damaged: cut short, or a byte changed in the middle; the good input is still counted.
+            blob = open(path, "rb").read()
+            bad = os.path.join(d, "bad-" + name)
+            for what, body in (("truncated", blob[:len(blob) * 2 // 3]),
+                               ("corrupted", blob[:len(blob) // 2] + bytes([blob[len(blob) // 2] ^ 0x55])
+                                + blob[len(blob) // 2 + 1:])):
+                if name == "tar" and what == "corrupted":
+                    continue  # a plain tar's text has no checksum: a changed byte is just text
+                open(bad, "wb").write(body)
+                r = run(["-f", "csv", "--total=always", plain, bad])
+                lines = r.stderr.decode("latin-1").splitlines()
+                check(r.returncode == 1 and len(lines) == 1 and lines[0].startswith("wordtally: %s: " % bad)
+                      and totals_csv(r.stdout) == want,
+                      "%s %s: exit 1, one line naming it, the good input counted: rc %d %r" % (name, what, r.returncode, lines))
+                r = run(["-f", "csv"], stdin=open(bad, "rb"))
+                check(r.returncode == 1 and r.stderr.startswith(b"wordtally: -: ") and not r.stdout,
+                      "%s %s on standard input: exit 1, nothing counted: %r" % (name, what, r.stderr))
+        for name in sorted(k for k in made if k.endswith("-small")):
+            for extra in (["-c", "1"], ["-c", "1", "--serial", "-t", "3"], ["-c", "3", "--verify", "-t", "2"]):
+                rc, got, err = count_csv(extra + [made[name]])
+                check(rc == 0 and got == swant, "%s %s: rc %d, %s vs %s" % (name, extra, rc, got, swant))
+        # A vocabulary larger than --max-memory is counted in passes: a compressed file is decoded
+        # again in each (a pipe could not be).
+        numbers = os.path.join(d, "numbers")
+        open(numbers, "wb").write(b"\n".join(b"%d" % i for i in range(300000)))
+        check(sh("gzip -k %s" % numbers), "gzip numbers")
+        want_vocab = run(["--vocab", "--max-memory", "1M", "-f", "csv", numbers, small])
+        r = run(["--vocab", "--max-memory", "1M", "-f", "csv", numbers + ".gz", small])
+        check(r.returncode == 0 and r.stdout == want_vocab.stdout and want_vocab.returncode == 0,
+              "--vocab in --max-memory passes over a gzip file: %s" % r.stderr[-200:])
+        # Members: a token never runs from one member into the next; the sum over members.
+        for sub in ("m",):
+            os.makedirs(os.path.join(d, sub))
+        open(os.path.join(d, "m", "a"), "wb").write(b"cat do")
+        open(os.path.join(d, "m", "b"), "wb").write(b"g boy\xc2")
+        open(os.path.join(d, "m", "c"), "wb").write(b"\xa0girl")
+        os.makedirs(os.path.join(d, "m", "dir"))
+        # Run together they would read "cat dog boy<C2 A0>girl" ([1, 1, 1, 1]); as streams of their own
+        # "do", "g", "boy<C2>" and "<A0>girl" are no words.
+        sep = [0, 1, 0, 0]
+        r = subprocess.run("cd %s && cat a b c | %s -f csv" % (os.path.join(d, "m"), PROG), shell=True,
+                           capture_output=True)
+        check(totals_csv(r.stdout) == [1, 1, 1, 1], "the members run together: %s" % r.stdout)
+        for kind, cmd in (("tar", "tar -C %s -cf %s a b dir c"), ("tar.xz", "tar -C %s -cJf %s a b dir c"),
+                          ("zip", "cd %s && zip -q -r %s a b dir c")):
+            out = os.path.join(d, "members." + kind)
+            if kind == "zip" and not shutil.which("zip"):
+                continue
+            check(sh(cmd % (os.path.join(d, "m"), out)), "make " + kind)
+            for extra in ([], ["--serial"], ["-c", "1", "-t", "3"]):
+                rc, got, err = count_csv(extra + [out])
+                check(rc == 0 and got == sep, "%s %s: members are token streams of their own: %s (%s)" % (kind, extra, got, err))
+            r = run(["-f", "json", out])
+            check(r.returncode == 0 and b'"bytes": 17,' in r.stdout,
+                  "%s: bytes are the members' bytes: %s" % (kind, r.stdout[:300]))
+            r = run(["--vocab", "-f", "csv", out])
+            check(r.returncode == 0 and b"do," in r.stdout and b"g," in r.stdout and b"dog," not in r.stdout,
+                  "%s --vocab: members' tokens apart: %s" % (kind, r.stdout))
+        # A text that only starts like a format is text; a name ending in .gz is not a format.
+        fake = os.path.join(d, "fake.gz")
+        open(fake, "wb").write(b"dog cat\n")
+        rc, got, err = count_csv([fake])
+        check(rc == 0 and got == [1, 1, 0, 0], "a plain file named .gz is text: %s %s" % (got, err))
+        r = run(["--decompress=sometimes", fake])
+        check(r.returncode == 2 and b"--decompress" in r.stderr, "a bad --decompress: exit 2")
+        # A zip bomb's little brother: 1 GiB of zeros in ~1 MB, decoded in bounded memory.
+        if shutil.which("gzip"):
+            z = os.path.join(d, "zeros")
+            check(sh("head -c 1G /dev/zero | gzip -1 > %s" % z), "make 1 GiB of zeros, gzipped")
+            limit = "ulimit -v %d; " % (600 * 1024) if RSS_BOUND else ""
+            r = subprocess.run("%sexec %s -f csv %s" % (limit, PROG, z), shell=True, capture_output=True)
+            check(r.returncode == 0 and totals_csv(r.stdout) == [0, 0, 0, 0],
+                  "1 GiB of gzipped zeros under %s: rc %d %s" % (limit or "no limit", r.returncode, r.stderr[-200:]))
+
+
 def main():
+    test_compressed()
     test_sizes_that_lie()
     test_many_inputs()
     test_total()

@@ -243,6 +243,49 @@ def test_vocab(d):
                   "%d ranks %s --max-memory 1M: %s" % (n, opt, r and r.stderr[-300:]))
 
 
+def test_compressed(files, want, d):
+    """A compressed input cannot be cut at byte offsets: rank 0 counts it whole, the others add
+    nothing (SPEC §6); damaged data is exit 1 once; a file compressed on one rank only differs."""
+    import gzip
+    import tarfile
+    good = files["random-1"]
+    gz = os.path.join(d, "c.gz")
+    with open(good, "rb") as f, gzip.open(gz, "wb") as out:
+        out.write(f.read())
+    tgz = os.path.join(d, "c.tgz")
+    with tarfile.open(tgz, "w:gz") as t:
+        t.add(good, "a")
+        t.add(files["random-2"], "b")
+    cut = os.path.join(d, "cut.gz")
+    open(cut, "wb").write(open(gz, "rb").read()[:-100])
+    both = [a + b for a, b in zip(want["random-1"], want["random-2"])]
+    for n in RANKS:
+        for extra in ([], ["--verify"], ["-c", "64", "-t", "2"]):
+            got = per_file(mpirun(n, ["-f", "json"] + extra + [good, gz, tgz]))
+            check(got is not None and got[0] == {good: want["random-1"], gz: want["random-1"], tgz: both},
+                  "%d ranks %s: a gzip file and a tar.gz counted whole on rank 0: %s" % (n, extra, got and got[0]))
+        r = mpirun(n, ["-f", "csv", cut, good])
+        err = ours(r.stderr) if r else []
+        check(r is not None and r.returncode == 1 and len(err) == 1 and "cut.gz: truncated gzip data" in err[0]
+              and integration.totals_csv(r.stdout) == want["random-1"],
+              "%d ranks, a truncated gzip file: exit 1, one message, the good file counted (%r)" % (n, err))
+        r = mpirun(n, ["--top", "3", "-f", "csv", tgz])
+        one = mpirun(1, ["--top", "3", "-f", "csv", tgz])
+        check(r is not None and r.returncode == 0 and one is not None and r.stdout == one.stdout,
+              "%d ranks, --top 3 of a tar.gz as one rank's" % n)
+    # "x" compressed on rank 0, plain on rank 1: not the same input.
+    dirs = [os.path.join(d, "crank%d" % k) for k in range(2)]
+    for k, p in enumerate(dirs):
+        os.makedirs(p, exist_ok=True)
+        open(os.path.join(p, "x"), "wb").write(open(gz if k == 0 else good, "rb").read())
+    args = ["-f", "csv", "x", good]
+    r = mpirun(1, args, opts=["--wdir", dirs[0]], extra=[(["-np", "1", "--wdir", dirs[1]], args)])
+    err = ours(r.stderr) if r else []
+    check(r is not None and r.returncode == 1 and len(err) == 1 and "not the same size" in err[0]
+          and integration.totals_csv(r.stdout) == want["random-1"],
+          "compressed on rank 0 only: exit 1, one message (%r)" % (err,))
+
+
 def main():
     with tempfile.TemporaryDirectory() as d:
         files = integration.make_files(d)
@@ -251,6 +294,7 @@ def main():
         test_paths(files, want, d)
         test_errors(files, want, d)
         test_settings_agree(files, want)
+        test_compressed(files, want, d)
     with tempfile.TemporaryDirectory() as d:
         test_vocab(d)
     tally.finish()

@@ -23,6 +23,12 @@ class Wordtally(MakefilePackage):
     depends_on("gmake", type="build")
     depends_on("pkgconfig", type="build")
     depends_on("hwloc@2:")
+    # Compressed inputs and archives (src/unpack.c): the decoders, libarchive for tar and zip.
+    depends_on("zlib-api")
+    depends_on("zstd")
+    depends_on("xz")
+    depends_on("bzip2")
+    depends_on("libarchive")
     depends_on("mpi", when="+mpi")
     # The unit tests (`make check-unit`) use the Check library.
     depends_on("check", type="test")

@@ -1,0 +1,39 @@
+/* unpack.h - compressed inputs and archives read as the text they hold (SPEC §6): gzip, zstd, xz
+ * and bzip2 decoded as a stream, tar and zip archives member after member, known by their first
+ * bytes. Streams that hold plain text go through here too, so that the bytes read to recognise
+ * them are not lost. */
+#ifndef WORDTALLY_UNPACK_H
+#define WORDTALLY_UNPACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Enough first bytes to recognise every format: a tar header's "ustar" ends at byte 262. */
+#define UNPACK_HEAD 512
+
+typedef struct unpack unpack;
+
+/* Is this the start of a compressed file or an archive? */
+int unpack_recognises(const uint8_t *head, size_t n);
+
+/* A reader of fd, whose first n bytes, head[0..n), were already read from it (streams) or are
+ * still to be read (n = 0: a regular file read from its start). Returns 0, ENOMEM, an errno
+ * value, or INPUT_UNPACK when the decoded start is damaged. */
+int unpack_open(unpack **u, int fd, const uint8_t *head, size_t n);
+void unpack_close(unpack *u);
+
+/* Reads up to n decoded bytes into dst: *got is 0 at the end. Returns 0, an errno value, or
+ * INPUT_UNPACK (input_unpack_reason says why, naming the member). */
+int unpack_read(unpack *u, uint8_t *dst, size_t n, size_t *got);
+
+/* Bytes the reader added between archive members (one newline each: a token never runs from one
+ * member into the next); not the input's bytes. */
+uint64_t unpack_separators(const unpack *u);
+
+/* The reason INPUT_UNPACK stands for. */
+extern char input_unpack_reason[320];
+
+/* The libraries the decoders come from, with their versions, for --version. */
+const char *unpack_libraries(void);
+
+#endif
