@@ -17,12 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What a plain count keeps of each input for the report. */
+/* A plain count: each input's result goes to the report as soon as it is done, so memory does not
+ * grow with the number of inputs. */
 typedef struct {
     const plan *p;
-    file_result *files; /* one per input */
-    uint64_t *counts;   /* ninputs x words, then the total */
-    uint64_t *total;
+    report_stream out;
     run_info run;
     int status;
 } tally;
@@ -31,28 +30,24 @@ static int tally_input(void *ctx, const run_result *r)
 {
     tally *t = ctx;
     const wordlist *w = t->p->count.words;
-    file_result *f = &t->files[r->index];
-    f->name = r->name;
-    f->counts = t->counts + r->index * w->n;
-    f->bytes = r->st->bytes;
-    memcpy(f->counts, r->counts, w->n * sizeof *f->counts);
+    file_result f = {.name = r->name, .bytes = r->st->bytes, .counts = (uint64_t *)r->counts};
     t->run.seconds += t->p->count.mode == COUNT_SERIAL ? r->st->serial_seconds
                                                        : r->st->parallel_seconds;
     t->run.serial_seconds += r->st->serial_seconds;
     if (r->err) {
-        snprintf(f->reason, sizeof f->reason, "%s", input_strerror(r->err));
-        fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, f->name), f->reason);
-        f->failed = 1;
+        snprintf(f.reason, sizeof f.reason, "%s", input_strerror(r->err));
+        fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, f.name), f.reason);
+        f.failed = 1;
         if (t->status == EXIT_OK)
             t->status = EXIT_INPUT;
     } else if (r->st->mismatch) {
-        report_mismatch(stderr, f->name, w, r->st);
-        snprintf(f->reason, sizeof f->reason, "verification failed");
-        f->failed = 1;
+        report_mismatch(stderr, f.name, w, r->st);
+        snprintf(f.reason, sizeof f.reason, "verification failed");
+        f.failed = 1;
         t->status = EXIT_MISMATCH;
     }
-    for (size_t k = 0; k < w->n && !f->failed; k++)
-        t->total[k] += f->counts[k];
+    if (report_input(&t->out, &f) < 0)
+        return errno ? errno : EIO; /* stops the loop: standard output is gone, or memory */
     return 0;
 }
 
@@ -76,34 +71,33 @@ static int count_and_report(const plan *p)
         s.per_chunk_ctx = &rows;
         report_chunk_header(&rows);
     }
-    tally t = {.p = p, .files = calloc(n, sizeof *t.files),
-               .counts = calloc(n * nw + nw, sizeof *t.counts),
-               .run = {.threads = p->count.threads, .chunk_size = o->chunk_size,
-                       .kernel = o->kern->name, .mode = mode_name(o->mode),
-                       .ranks = p->count.parts, .total = o->total}};
-    if (t.counts)
-        t.total = t.counts + n * nw; /* only then: NULL + n is undefined behaviour */
-    if (!t.files || !t.counts || run_inputs(&s, p->names, n, tally_input, &t)) {
+    tally t = {.p = p, .run = {.threads = p->count.threads, .chunk_size = o->chunk_size,
+                               .kernel = o->kern->name, .mode = mode_name(o->mode),
+                               .ranks = p->count.parts, .total = o->total}};
+    uint64_t *total = calloc(nw ? nw : 1, sizeof *total);
+    if (!total) {
         fputs("wordtally: out of memory\n", stderr);
-        t.status = EXIT_INPUT;
+        return EXIT_INPUT;
     }
+    /* CSV with --per-chunk is the chunk table alone (one table per output). */
+    const int format = o->per_chunk && o->format == FORMAT_CSV ? REPORT_NONE : o->format;
+    int stop = report_begin(&t.out, stdout, format, &o->words, o->total, n, total) < 0
+                   ? ENOMEM
+                   : run_inputs(&s, p->names, n, tally_input, &t);
     if (o->verbose && s.place)
         team_place_report(s.place, s.threads, stderr);
-    int counted = 0;
-    for (size_t i = 0; t.files && t.counts && i < n; i++)
-        counted += !t.files[i].failed;
-    if (counted || (o->format == FORMAT_JSON && t.files && t.counts)) {
-        int rc = o->per_chunk && o->format == FORMAT_CSV /* the chunk table is the whole report */
-                     ? report_chunk_end(&rows)
-                     : report_print(stdout, o->format, &o->words, t.files, (int)n, t.total, &t.run);
-        if (rc < 0) {
-            fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno));
-            if (t.status == EXIT_OK)
-                t.status = EXIT_INPUT;
-        }
+    int rc = report_end(&t.out, &t.run);
+    if (format == REPORT_NONE)
+        rc = report_chunk_end(&rows);
+    if (stop == ENOMEM) {
+        fputs("wordtally: out of memory\n", stderr);
+        t.status = EXIT_INPUT;
+    } else if (stop || rc < 0) {
+        fprintf(stderr, "wordtally: standard output: %s\n", strerror(stop ? stop : errno));
+        if (t.status == EXIT_OK)
+            t.status = EXIT_INPUT;
     }
-    free(t.files);
-    free(t.counts);
+    free(total);
     return t.status;
 }
 

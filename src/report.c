@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static uint64_t total_bytes(const file_result *f, int n)
@@ -34,48 +35,6 @@ static void text_counts(FILE *out, const wordlist *w, const uint64_t *counts)
         fprintf(out, "%-*s %llu\n", width, w->word[i], (unsigned long long)counts[i]);
 }
 
-static void print_text(FILE *out, const wordlist *w, const file_result *f, int nf,
-                       const uint64_t *total, const run_info *r)
-{
-    int counted = 0;
-    for (int i = 0; i < nf; i++)
-        counted += !f[i].failed;
-    /* Sections per input when several were named, failed ones too: the reader then sees whose
-     * counts these are, as wc shows a row per file and the total. */
-    const int per_input = r->total == TOTAL_AUTO ? nf > 1 : r->total != TOTAL_ONLY;
-    if (per_input) {
-        for (int i = 0; i < nf; i++) {
-            if (f[i].failed)
-                continue;
-            fprintf(out, "== %s (%llu bytes)\n", display_name(f[i].name),
-                    (unsigned long long)f[i].bytes);
-            text_counts(out, w, f[i].counts);
-        }
-        if (r->total != TOTAL_NEVER)
-            fprintf(out, "== total\n");
-    }
-    if (r->total != TOTAL_NEVER)
-        text_counts(out, w, total);
-    uint64_t bytes = total_bytes(f, nf);
-    char ranks[48] = "";
-    if (r->ranks > 0)
-        snprintf(ranks, sizeof ranks, "%d MPI rank%s x ", r->ranks, r->ranks == 1 ? "" : "s");
-    fprintf(out, "-- %llu bytes in %d file%s, %.3f s, %.2f GB/s; %s, %s%d thread%s, kernel %s, "
-                 "chunk %llu bytes, %s%s\n",
-            (unsigned long long)bytes, counted, counted == 1 ? "" : "s", r->seconds,
-            timer_rate(bytes, r->seconds), r->mode, ranks, r->threads, r->threads == 1 ? "" : "s",
-            r->kernel, (unsigned long long)r->chunk_size, encoding_name(w->encoding),
-            w->fold ? " -i" : "");
-    if (strcmp(r->mode, "verify") == 0)
-        fprintf(out, "-- verified: serial path agrees (%.3f s, %.2f GB/s)\n", r->serial_seconds,
-                timer_rate(bytes, r->serial_seconds));
-    if (r->times) /* STREAM's layout: a fixed table a person reads and a script parses */
-        fprintf(out, "-- runs  best GB/s      min s   median s      max s  (after a warm-up run "
-                     "of %.6f s)\n-- %4d %10.3f %10.6f %10.6f %10.6f\n", r->times->warmup,
-                r->times->runs, timer_rate(bytes, r->times->min), r->times->min, r->times->median,
-                r->times->max);
-}
-
 /* RFC 4180: quote a field holding a separator, a quote or a line break. Any bytes (NUL too). */
 static void csv_bytes(FILE *out, const char *s, size_t n)
 {
@@ -98,29 +57,6 @@ static void csv_bytes(FILE *out, const char *s, size_t n)
 static void csv_field(FILE *out, const char *s)
 {
     csv_bytes(out, s, strlen(s));
-}
-
-/* One row per file and word (kind "file"), then one per word for the total (kind "total", empty
- * file field): summing the file rows never counts a word twice. */
-static void print_csv(FILE *out, const wordlist *w, const file_result *f, int nf,
-                      const uint64_t *total, int when)
-{
-    fputs("file,bytes,word,count,kind\n", out);
-    for (int i = 0; i < nf && when != TOTAL_ONLY; i++) {
-        if (f[i].failed)
-            continue;
-        for (size_t k = 0; k < w->n; k++) {
-            csv_field(out, f[i].name);
-            fprintf(out, ",%llu,", (unsigned long long)f[i].bytes);
-            csv_field(out, w->word[k]);
-            fprintf(out, ",%llu,file\n", (unsigned long long)f[i].counts[k]);
-        }
-    }
-    for (size_t k = 0; k < w->n && when != TOTAL_NEVER; k++) {
-        fprintf(out, ",%llu,", (unsigned long long)total_bytes(f, nf));
-        csv_field(out, w->word[k]);
-        fprintf(out, ",%llu,total\n", (unsigned long long)total[k]);
-    }
 }
 
 /* -q: the total counts alone, on one line in word order: the oracle's own output (docs/SPEC.md). */
@@ -240,8 +176,9 @@ static void json_counts_by_word(FILE *out, const wordlist *w, const uint64_t *c)
     fputc('}', out);
 }
 
-void report_json_head(FILE *out, const wordlist *w, const file_result *f, int nf,
-                      const uint64_t *total)
+/* The counts object's opening: `{"schema": 1`, the words (and their exact bytes when some are not
+ * valid UTF-8), and the opening of the files list. */
+static void json_open(FILE *out, const wordlist *w)
 {
     fputs("{\"schema\": 1,\n \"words\": [", out);
     int all_valid = 1;
@@ -263,28 +200,31 @@ void report_json_head(FILE *out, const wordlist *w, const file_result *f, int nf
         fputc(']', out);
     }
     fputs(",\n \"files\": [", out);
-    int first = 1;
-    for (int i = 0; i < nf; i++) {
-        if (f[i].failed)
-            continue;
-        fputs(first ? "" : ",\n           ", out);
-        first = 0;
-        fputc('{', out);
-        report_json_member(out, "path", f[i].name, strlen(f[i].name));
-        fprintf(out, ", \"bytes\": %llu, \"counts\": ", (unsigned long long)f[i].bytes);
-        json_counts(out, f[i].counts, w->n);
-        fputs(", \"counts_by_word\": ", out);
-        json_counts_by_word(out, w, f[i].counts);
-        fputc('}', out);
-    }
+}
+
+/* One counted input of the files list; `first`: no comma before it. */
+static void json_file(FILE *out, const wordlist *w, const file_result *f, int first)
+{
+    fputs(first ? "{" : ",\n           {", out);
+    report_json_member(out, "path", f->name, strlen(f->name));
+    fprintf(out, ", \"bytes\": %llu, \"counts\": ", (unsigned long long)f->bytes);
+    json_counts(out, f->counts, w->n);
+    fputs(", \"counts_by_word\": ", out);
+    json_counts_by_word(out, w, f->counts);
+    fputc('}', out);
+}
+
+/* Closes the files list, then the errors (the failed ones of f[0..nf)) and the total. */
+static void json_errors_total(FILE *out, const wordlist *w, const file_result *f, size_t nf,
+                              const uint64_t *total)
+{
     fputs("],\n \"errors\": [", out);
-    first = 1;
-    for (int i = 0; i < nf; i++) {
+    int first = 1;
+    for (size_t i = 0; i < nf; i++) {
         if (!f[i].failed)
             continue;
-        fputs(first ? "" : ",\n            ", out);
+        fputs(first ? "{" : ",\n            {", out);
         first = 0;
-        fputc('{', out);
         report_json_member(out, "path", f[i].name, strlen(f[i].name));
         fputs(", ", out);
         report_json_member(out, "reason", f[i].reason, strlen(f[i].reason));
@@ -296,11 +236,21 @@ void report_json_head(FILE *out, const wordlist *w, const file_result *f, int nf
     json_counts_by_word(out, w, total);
 }
 
-static void print_json(FILE *out, const wordlist *w, const file_result *f, int nf,
-                       const uint64_t *total, const run_info *r)
+void report_json_head(FILE *out, const wordlist *w, const file_result *f, int nf,
+                      const uint64_t *total)
 {
-    report_json_head(out, w, f, nf, total);
-    uint64_t bytes = total_bytes(f, nf);
+    json_open(out, w);
+    for (int i = 0, first = 1; i < nf; i++)
+        if (!f[i].failed) {
+            json_file(out, w, &f[i], first);
+            first = 0;
+        }
+    json_errors_total(out, w, f, (size_t)nf, total);
+}
+
+/* The run's figures after the total, and the closing brace. */
+static void json_run(FILE *out, const wordlist *w, uint64_t bytes, const run_info *r)
+{
     fprintf(out, ",\n \"threads\": %d, \"chunk_size\": %llu, \"kernel\": \"%s\", \"mode\": \"%s\", "
                  "\"bytes\": %llu, \"seconds\": %.6f, \"gb_per_s\": %.4f",
             r->threads, (unsigned long long)r->chunk_size, r->kernel, r->mode,
@@ -395,18 +345,164 @@ static int flushed(FILE *out)
     return 0;
 }
 
-int report_print(FILE *out, int format, const wordlist *w, const file_result *files, int nfiles,
-                 const uint64_t *total, const run_info *run)
+/* Per-input parts appear as inputs are done: text and CSV from the first counted input on, so a
+ * run that counts nothing prints nothing (JSON excepted: its errors are the answer then). */
+static void stream_start(report_stream *r)
 {
-    if (format == FORMAT_CSV)
-        print_csv(out, w, files, nfiles, total, run->total);
-    else if (format == FORMAT_JSON)
-        print_json(out, w, files, nfiles, total, run);
-    else if (format == FORMAT_COUNTS)
-        print_counts(out, w, total);
-    else
-        print_text(out, w, files, nfiles, total, run);
-    return flushed(out);
+    if (r->started)
+        return;
+    r->started = 1;
+    if (r->format == FORMAT_CSV)
+        fputs("file,bytes,word,count,kind\n", r->out);
+    else if (r->format == FORMAT_JSON)
+        json_open(r->out, r->w);
+}
+
+int report_begin(report_stream *r, FILE *out, int format, const wordlist *w, int total_when,
+                 size_t ninputs, uint64_t *total)
+{
+    *r = (report_stream){.out = out, .format = format, .w = w, .total_when = total_when,
+                         .total = total};
+    /* Sections per input when several were named, failed ones too: the reader then sees whose
+     * counts these are, as wc shows a row per file and the total. */
+    r->per_input = total_when == TOTAL_AUTO ? ninputs > 1 : total_when != TOTAL_ONLY;
+    size_t per_mib = ((size_t)8 << 20) / (8 * (w->n ? w->n : 1));
+    r->batch = per_mib < 1 ? 1 : per_mib > REPORT_BATCH ? REPORT_BATCH : per_mib;
+    r->pending = malloc(r->batch * sizeof *r->pending);
+    r->pending_counts = malloc(r->batch * (w->n ? w->n : 1) * sizeof *r->pending_counts);
+    return r->pending && r->pending_counts ? 0 : -1;
+}
+
+/* Prints one counted input's part of the report. */
+static void print_input(report_stream *r, const file_result *f)
+{
+    const wordlist *w = r->w;
+    stream_start(r);
+    if (r->format == FORMAT_TEXT && r->per_input) {
+        fprintf(r->out, "== %s (%llu bytes)\n", display_name(f->name),
+                (unsigned long long)f->bytes);
+        text_counts(r->out, w, f->counts);
+    } else if (r->format == FORMAT_CSV && r->total_when != TOTAL_ONLY) {
+        /* One row per file and word (kind "file"), and at the end one per word for the total
+         * (kind "total", empty file field): summing the file rows never counts a word twice. */
+        for (size_t k = 0; k < w->n; k++) {
+            csv_field(r->out, f->name);
+            fprintf(r->out, ",%llu,", (unsigned long long)f->bytes);
+            csv_field(r->out, w->word[k]);
+            fprintf(r->out, ",%llu,file\n", (unsigned long long)f->counts[k]);
+        }
+    } else if (r->format == FORMAT_JSON) {
+        json_file(r->out, w, f, r->printed == 0);
+    }
+    r->printed++;
+}
+
+static int print_pending(report_stream *r)
+{
+    for (size_t i = 0; i < r->npending; i++)
+        print_input(r, &r->pending[i]);
+    r->npending = 0;
+    return ferror(r->out) ? -1 : 0;
+}
+
+int report_input(report_stream *r, const file_result *f)
+{
+    const wordlist *w = r->w;
+    if (f->failed) { /* kept for JSON's errors list: only the failures are kept */
+        if (r->nfailed == r->cap) {
+            size_t cap = r->cap ? 2 * r->cap : 16;
+            file_result *more = realloc(r->failed, cap * sizeof *more);
+            if (!more)
+                return -1;
+            r->failed = more, r->cap = cap;
+        }
+        r->failed[r->nfailed] = *f;
+        r->failed[r->nfailed++].counts = NULL;
+        return 0;
+    }
+    r->counted++;
+    r->bytes += f->bytes;
+    for (size_t k = 0; k < w->n; k++)
+        r->total[k] += f->counts[k];
+    file_result *p = &r->pending[r->npending];
+    *p = *f;
+    p->counts = r->pending_counts + r->npending++ * w->n;
+    memcpy(p->counts, f->counts, w->n * sizeof *p->counts);
+    return r->npending == r->batch ? print_pending(r) : 0;
+}
+
+static void text_summary(FILE *out, const wordlist *w, const report_stream *s, const run_info *r)
+{
+    uint64_t bytes = s->bytes;
+    char ranks[48] = "";
+    if (r->ranks > 0)
+        snprintf(ranks, sizeof ranks, "%d MPI rank%s x ", r->ranks, r->ranks == 1 ? "" : "s");
+    fprintf(out, "-- %llu bytes in %d file%s, %.3f s, %.2f GB/s; %s, %s%d thread%s, kernel %s, "
+                 "chunk %llu bytes, %s%s\n",
+            (unsigned long long)bytes, s->counted, s->counted == 1 ? "" : "s", r->seconds,
+            timer_rate(bytes, r->seconds), r->mode, ranks, r->threads, r->threads == 1 ? "" : "s",
+            r->kernel, (unsigned long long)r->chunk_size, encoding_name(w->encoding),
+            w->fold ? " -i" : "");
+    if (strcmp(r->mode, "verify") == 0)
+        fprintf(out, "-- verified: serial path agrees (%.3f s, %.2f GB/s)\n", r->serial_seconds,
+                timer_rate(bytes, r->serial_seconds));
+    if (r->times) /* STREAM's layout: a fixed table a person reads and a script parses */
+        fprintf(out, "-- runs  best GB/s      min s   median s      max s  (after a warm-up run "
+                     "of %.6f s)\n-- %4d %10.3f %10.6f %10.6f %10.6f\n", r->times->warmup,
+                r->times->runs, timer_rate(bytes, r->times->min), r->times->min, r->times->median,
+                r->times->max);
+}
+
+int report_end(report_stream *r, const run_info *run)
+{
+    const wordlist *w = r->w;
+    int rc = 0;
+    if ((r->counted || r->format == FORMAT_JSON) && r->format != REPORT_NONE) {
+        print_pending(r);
+        stream_start(r);
+        if (r->format == FORMAT_TEXT) {
+            if (r->per_input && r->total_when != TOTAL_NEVER)
+                fputs("== total\n", r->out);
+            if (r->total_when != TOTAL_NEVER)
+                text_counts(r->out, w, r->total);
+            text_summary(r->out, w, r, run);
+        } else if (r->format == FORMAT_CSV) {
+            for (size_t k = 0; k < w->n && r->total_when != TOTAL_NEVER; k++) {
+                fprintf(r->out, ",%llu,", (unsigned long long)r->bytes);
+                csv_field(r->out, w->word[k]);
+                fprintf(r->out, ",%llu,total\n", (unsigned long long)r->total[k]);
+            }
+        } else if (r->format == FORMAT_JSON) {
+            json_errors_total(r->out, w, r->failed, r->nfailed, r->total);
+            json_run(r->out, w, r->bytes, run);
+        } else {
+            print_counts(r->out, w, r->total);
+        }
+        rc = flushed(r->out);
+    }
+    free(r->failed);
+    free(r->pending);
+    free(r->pending_counts);
+    r->failed = r->pending = NULL;
+    r->pending_counts = NULL;
+    return rc;
+}
+
+int report_print(FILE *out, int format, const wordlist *w, const file_result *files, int nfiles,
+                 const run_info *run)
+{
+    uint64_t *sum = calloc(w->n ? w->n : 1, sizeof *sum);
+    if (!sum) {
+        errno = ENOMEM;
+        return -1;
+    }
+    report_stream r;
+    int rc = report_begin(&r, out, format, w, run->total, (size_t)nfiles, sum);
+    for (int i = 0; i < nfiles && rc == 0; i++)
+        rc = report_input(&r, &files[i]);
+    rc = report_end(&r, run) < 0 ? -1 : rc;
+    free(sum);
+    return rc;
 }
 
 int report_sweep(FILE *out, int format, const wordlist *w, const file_result *files, int nfiles,

@@ -55,9 +55,46 @@ typedef struct {
     int cores;           /* physical cores the process may use */
 } sweep_table;
 
-/* Prints the report in `format` (FORMAT_*). Returns 0, or -1 if writing failed (errno set). */
+/* The report, printed as the inputs are done, so that its memory does not grow with the number of
+ * inputs: report_begin, report_input for each input in order (counted or failed), report_end.
+ * Counted inputs are printed in batches (up to REPORT_BATCH of them, and 8 MiB of counts): printing
+ * between every two inputs kept the counting team's idle threads spinning, which tripled the CPU
+ * time of many small files with long word lists. Text and CSV print nothing when no input was
+ * counted (no zeros that look like an answer); JSON always prints its one object, with the failed
+ * inputs in `errors`. */
+#define REPORT_BATCH 4096
+typedef struct {
+    FILE *out;
+    int format;
+    const wordlist *w;
+    int total_when;       /* --total: TOTAL_* of cli.h */
+    int per_input;        /* a section (text) per input */
+    int started;          /* the head is printed */
+    int counted;          /* inputs counted so far */
+    int printed;          /* of them, printed */
+    uint64_t bytes;       /* their bytes */
+    uint64_t *total;      /* one per word, zeroed by the caller: their sum */
+    file_result *failed;  /* the failed inputs, for JSON's errors (a failure is kept; a count not) */
+    size_t nfailed, cap;
+    file_result *pending; /* counted inputs not printed yet, their counts in pending_counts */
+    uint64_t *pending_counts;
+    size_t npending, batch;
+} report_stream;
+
+/* A format (besides FORMAT_*) that prints nothing: --per-chunk's CSV table is the whole report. */
+#define REPORT_NONE (-1)
+
+/* Returns 0, or -1 when out of memory. */
+int report_begin(report_stream *r, FILE *out, int format, const wordlist *w, int total_when,
+                 size_t ninputs, uint64_t *total);
+/* Returns 0, or -1 if writing failed or memory ran out (errno set). */
+int report_input(report_stream *r, const file_result *f);
+/* The total and the run's figures. Returns 0, or -1 if writing failed (errno set). */
+int report_end(report_stream *r, const run_info *run);
+
+/* The whole report of files[0..nfiles) at once (--repeat). Returns 0, or -1 if writing failed. */
 int report_print(FILE *out, int format, const wordlist *w, const file_result *files, int nfiles,
-                 const uint64_t *total, const run_info *run);
+                 const run_info *run);
 
 /* Prints the --sweep table in `format` (text, csv or json), then for text the counts. Returns 0, or
  * -1 if writing failed (errno set). */

@@ -174,15 +174,15 @@ static const char *binding_name(int bind, int no_bind_option)
 
 /* A plain run's report, as report.c prints it, with the timed runs added. */
 static int print_repeat(const plan *p, const sweep_row *r, int runs, const file_result *files,
-                        const uint64_t *total, const kernel *kern)
+                        const kernel *kern)
 {
     const options *o = p->opt;
     run_times t = {.runs = runs, .warmup = r->warmup, .min = r->min, .median = r->median,
                    .max = r->max};
     run_info run = {.threads = r->threads, .chunk_size = o->chunk_size, .kernel = kern->name,
                     .mode = o->mode == COUNT_SERIAL ? "serial" : "parallel", .seconds = r->min,
-                    .times = &t};
-    return report_print(stdout, o->format, &o->words, files, (int)p->ninputs, total, &run);
+                    .times = &t, .total = o->total};
+    return report_print(stdout, o->format, &o->words, files, (int)p->ninputs, &run);
 }
 
 int sweep_run(const plan *p, const topo *machine)
@@ -294,7 +294,7 @@ int sweep_run(const plan *p, const topo *machine)
                                  .cores = machine->ncores};
             rc = report_sweep(stdout, o->format, &o->words, files, (int)p->ninputs, total, &table);
         } else if (files) {
-            rc = print_repeat(p, &rows[0], runs, files, total, kern);
+            rc = print_repeat(p, &rows[0], runs, files, kern);
         }
         free(files);
         if (rc < 0) {
