@@ -374,7 +374,8 @@ check-fresh-root:
 .PHONY: check-vocab
 check: check-vocab
 check-vocab: $(PROGRAM) $(GEN)
-	python3 tests/vocab.py ./$(PROGRAM) ./$(GEN) $(if $(filter yes,$(strip $(VOCAB_BIG))),--big)
+	python3 tests/vocab.py ./$(PROGRAM) ./$(GEN) $(if $(filter yes,$(strip $(VOCAB_BIG))),--big) \
+	    $(if $(strip $(SANITIZE)),--no-rss-bound)
 
 .PHONY: bench-vocab
 bench-vocab: $(PROGRAM) $(CORPUS)
