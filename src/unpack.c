@@ -74,10 +74,35 @@ static int filter_of(const uint8_t *h, size_t n)
     return RAW;
 }
 
+/* A tar header: "ustar" at 257 and a checksum that holds. Text can hold "ustar" at 257 (as in
+ * "mustard"): the checksum tells them apart. The checksum field (octal, at 148, 8 bytes) is the sum
+ * of the header's 512 bytes with the field itself read as spaces; old tars summed signed bytes. */
+static int is_tar(const uint8_t *h, size_t n)
+{
+    if (n < 512 || memcmp(h + 257, "ustar", 5) != 0)
+        return 0;
+    unsigned long want = 0;
+    size_t i = 148;
+    while (i < 156 && h[i] == ' ')
+        i++;
+    size_t digits = 0;
+    for (; i < 156 && h[i] >= '0' && h[i] <= '7'; i++, digits++)
+        want = want * 8 + (unsigned long)(h[i] - '0');
+    if (digits == 0 || (i < 156 && h[i] != ' ' && h[i] != '\0'))
+        return 0;
+    unsigned long sum = 0;
+    long ssum = 0;
+    for (i = 0; i < 512; i++) {
+        uint8_t c = i >= 148 && i < 156 ? ' ' : h[i];
+        sum += c;
+        ssum += (signed char)c;
+    }
+    return sum == want || (unsigned long)ssum == want;
+}
+
 static int is_archive(const uint8_t *h, size_t n)
 {
-    return (n >= 4 && memcmp(h, "PK\x03\x04", 4) == 0) ||
-           (n >= 262 && memcmp(h + 257, "ustar", 5) == 0);
+    return (n >= 4 && memcmp(h, "PK\x03\x04", 4) == 0) || is_tar(h, n);
 }
 
 int unpack_recognises(const uint8_t *head, size_t n)
@@ -306,7 +331,7 @@ static int archive_failed(unpack *u, const char *member)
         snprintf(why, sizeof why, "%s", strerror(err));
     else
         snprintf(why, sizeof why, "damaged %s archive (%s)", archive_format_name(u->ar) ?
-                 archive_format_name(u->ar) : "", archive_error_string(u->ar) ?
+                 archive_format_name(u->ar) : "tar or zip", archive_error_string(u->ar) ?
                  archive_error_string(u->ar) : "libarchive failed");
     if (err && err != INPUT_UNPACK && !member)
         return err; /* an I/O error, reported as such */

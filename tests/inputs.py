@@ -304,6 +304,12 @@ def test_compressed():
         open(fake, "wb").write(b"dog cat\n")
         rc, got, err = count_csv([fake])
         check(rc == 0 and got == [1, 1, 0, 0], "a plain file named .gz is text: %s %s" % (got, err))
+        # "ustar" where a tar header has its magic, as in a dictionary's "mustard": text, since
+        # the header's checksum does not hold.
+        mustard = os.path.join(d, "mustard")
+        open(mustard, "wb").write(b"dog " * 63 + b"an, mustard, cat\n" + b"boy " * 200)
+        rc, got, err = count_csv([mustard])
+        check(rc == 0 and got == [63, 1, 200, 0], "'ustar' at offset 257 of a text: %s %s" % (got, err))
         r = run(["--decompress=sometimes", fake])
         check(r.returncode == 2 and b"--decompress" in r.stderr, "a bad --decompress: exit 2")
         # A zip bomb's little brother: 1 GiB of zeros in ~1 MB, decoded in bounded memory.
