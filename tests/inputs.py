@@ -132,6 +132,21 @@ def test_many_inputs():
         want = [sum(i % 7 for i in range(n)), sum(i % 7 for i in range(n)), 0, n]
         check(r.returncode == 0 and totals_csv(r.stdout) == want,
               "%d files under ulimit -n 64: rc %d, %s" % (n, r.returncode, r.stderr[-200:]))
+        # Small files are counted a batch at a time, a file per thread: each file's row, in the
+        # list's order, equals the one-at-a-time (serial) run's, failures in their places.
+        names = [os.path.join(many, "%05d" % i) for i in range(0, n, 7)]
+        secret = os.path.join(many, "00001")
+        os.chmod(secret, 0)
+        mixed = names[:50] + [os.path.join(d, "missing-one"), secret] + names[50:] + [t] + names[:3]
+        with open(lst, "wb") as f:
+            f.write(b"\n".join(p.encode() for p in mixed) + b"\n")
+        for extra in (["-t", "2"], ["-t", "3", "-c", "100"], ["-t", "2", "--io", "mmap"]):
+            got = run(["-f", "csv", "--files-from", lst] + extra)
+            one = run(["-f", "csv", "--files-from", lst, "--serial"])
+            errors = lambda r: [ln for ln in r.stderr.splitlines() if b"warning:" not in ln]
+            check(got.returncode == one.returncode == 1 and got.stdout == one.stdout
+                  and errors(got) == errors(one) and len(errors(one)) == 2,
+                  "small files in batches %s: rows and errors as the serial run's: %s" % (extra, got.stderr[-300:]))
 
 
 def test_total():
