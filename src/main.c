@@ -117,6 +117,7 @@ int main(int argc, char **argv)
     ranks_place(&machine, topo_should_bind(o.no_bind), o.verbose);
     plan p;
     status = plan_resolve(&p, &o, &machine); /* an exit code if the inputs cannot be listed */
+    status = ranks_check_inputs(status, p.names, p.ninputs);
     if (status >= 0) {
         ;
     } else if (o.topology) {

@@ -164,6 +164,29 @@ int ranks_check_options(int status, const options *o)
     return worst;
 }
 
+int ranks_check_inputs(int status, char *const *names, size_t n)
+{
+    /* -r, -L and --files-from expand differently on ranks given other options, lists or trees:
+     * a rank with fewer inputs would leave the others waiting in a collective call, and one with
+     * other files of the same sizes would add up other files' shares. The expanded list must
+     * agree, as the options do. */
+    int worst;
+    MPI_Allreduce(&status, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    uint64_t digest = mix(1469598103934665603ULL, (uint64_t)n), lo, hi;
+    for (size_t i = 0; i < n; i++)
+        digest = mix_text(digest, names[i]);
+    MPI_Allreduce(&digest, &lo, 1, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(&digest, &hi, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+    if (worst < 0 && lo != hi) {
+        fputs("wordtally: the MPI ranks found different inputs (-r, -L or --files-from give "
+              "other names on some ranks)\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (worst != status && rank == 0)
+        fputs("wordtally: another MPI rank could not list its inputs\n", stderr);
+    return worst;
+}
+
 void ranks_place(topo *t, int bind, int verbose)
 {
     if (verbose && saved_stderr >= 0)

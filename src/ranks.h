@@ -22,6 +22,10 @@ void ranks_init(int *argc, char ***argv);
  * EXIT_USAGE after the message. --topology runs, and shows rank 0's CPU set. */
 int ranks_check_options(int status, const options *o);
 
+/* After plan_resolve: every rank must have listed the same inputs (-r, -L, --files-from expand
+ * on each rank). Returns `status` (an exit code, or -1: go on), or EXIT_USAGE after the message. */
+int ranks_check_inputs(int status, char *const *names, size_t n);
+
 /* After topo_init: when the launcher left several ranks of a node on the same CPUs (mpirun
  * --oversubscribe, srun --cpu-bind=none), gives each a contiguous share of those cores, so that
  * their teams do not pin to the same ones; then *t is the rank's own CPU set. */
@@ -69,6 +73,7 @@ int ranks_vocab_runs(FILE ***runs, uint32_t *nruns, FILE *(*temp)(void));
 #define ranks_vocab_runs(runs, nruns, temp) 0
 #define ranks_init(argc, argv) ((void)0)
 #define ranks_check_options(status, o) (status)
+#define ranks_check_inputs(status, names, n) (status)
 #define ranks_place(t, bind, verbose) ((void)0)
 #define ranks_share(setup) ((void)0)
 #define ranks_combine(setup, name, counts, err, st) (err)

@@ -201,6 +201,22 @@ def test_settings_agree(files, want):
         check(r is not None and r.returncode == 2 and len(err) == 1 and
               "different command lines" in err[0] and r.stdout == b"",
               "MPMD, %s: exit 2, one message, no hang (%r)" % (case, r and (r.returncode, err)))
+    # The same options, other inputs once expanded: -r over a directory on one rank, lists of
+    # other files of the same size (their shares would add up to a wrong count with exit 0).
+    with tempfile.TemporaryDirectory() as d:
+        for name, body in (("A", b"dog dog dog dog\n"), ("B", b"cat cat cat cat\n")):
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(body)
+            with open(os.path.join(d, "list" + name), "wb") as f:
+                f.write(os.path.join(d, name).encode() + b"\n")
+        for case, a, b in [("-r on one rank only", ["-r", d], [d]),
+                           ("other --files-from lists", ["-c", "4", "--files-from", os.path.join(d, "listA")],
+                            ["-c", "4", "--files-from", os.path.join(d, "listB")])]:
+            r = mpirun(1, a, extra=[(["-np", "1"], b)])
+            err = ours(r.stderr) if r else []
+            check(r is not None and r.returncode == 2 and len(err) == 1 and
+                  "different inputs" in err[0] and r.stdout == b"",
+                  "MPMD, %s: exit 2, one message, no hang (%r)" % (case, r and (r.returncode, err)))
     # The thread count is the rank's own: it may differ.
     r = mpirun(1, ["-f", "csv", "-t", "1", good], extra=[(["-np", "1"], ["-f", "csv", "-t", "2", good])])
     check(r is not None and r.returncode == 0 and integration.totals_csv(r.stdout) == want["random-1"],
