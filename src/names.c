@@ -2,6 +2,7 @@
 #include "names.h"
 
 #include "cli.h"
+#include "quote.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -35,9 +36,26 @@ static int byte_order(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The directories from the walk's start down to the one being read: with -L, a symbolic link to
+ * one of them would walk the same files again and again (until the path is too long), each
+ * counted once per round. */
+typedef struct ancestor {
+    dev_t dev;
+    ino_t ino;
+    const struct ancestor *up;
+} ancestor;
+
+static int on_path(const ancestor *a, const struct stat *st)
+{
+    for (; a; a = a->up)
+        if (a->dev == st->st_dev && a->ino == st->st_ino)
+            return 1;
+    return 0;
+}
+
 /* Adds the regular files under dir (not sorted yet). A directory that cannot be listed is added
  * itself, so that opening it names the reason. */
-static int walk(name_list *l, const char *dir, int follow)
+static int walk(name_list *l, const char *dir, int follow, const ancestor *up)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -59,8 +77,13 @@ static int walk(name_list *l, const char *dir, int follow)
         int ok = (follow ? stat(path, &st) : lstat(path, &st)) == 0;
         if (!ok || S_ISREG(st.st_mode))
             err = add(l, path, strlen(path)); /* a vanished entry: opening it says so */
+        else if (S_ISDIR(st.st_mode) && on_path(up, &st))
+            fprintf(stderr, "wordtally: warning: %s: a symbolic link to a directory it is in; "
+                            "not followed again\n", quote_name(0, path));
         else if (S_ISDIR(st.st_mode))
-            err = strlen(path) < PATH_MAX ? walk(l, path, follow) : add(l, path, strlen(path));
+            err = strlen(path) < PATH_MAX
+                      ? walk(l, path, follow, &(ancestor){st.st_dev, st.st_ino, up})
+                      : add(l, path, strlen(path));
         free(path); /* fifos, devices, sockets and (without -L) symbolic links: skipped */
     }
     closedir(d);
@@ -73,7 +96,7 @@ static int add_argument(name_list *l, const char *name, const name_rules *r)
     if (!r->recursive || strcmp(name, "-") == 0 || stat(name, &st) != 0 || !S_ISDIR(st.st_mode))
         return add(l, name, strlen(name));
     size_t first = l->n;
-    if (walk(l, name, r->follow) < 0)
+    if (walk(l, name, r->follow, &(ancestor){st.st_dev, st.st_ino, NULL}) < 0)
         return -1;
     qsort(l->v + first, l->n - first, sizeof *l->v, byte_order);
     return 0;
@@ -104,6 +127,11 @@ static int read_list(name_list *l, const name_rules *r)
     int status = -1;
     while (status < 0) {
         int c = getc(f);
+        if (c == '\0' && end != '\0') { /* no name holds one: a list from find -print0 */
+            status = usage(r->files_from, "a name holds a NUL byte (NUL-separated names need "
+                                          "--null)");
+            break;
+        }
         if (c != EOF && c != end) {
             if (len == sizeof name - 1)
                 status = usage(r->files_from, "a name longer than PATH_MAX bytes");

@@ -64,7 +64,9 @@ static int filter_of(const uint8_t *h, size_t n)
 {
     if (n >= 2 && h[0] == 0x1f && h[1] == 0x8b)
         return GZIP;
-    if (n >= 4 && memcmp(h, "\x28\xb5\x2f\xfd", 4) == 0)
+    /* A zstd frame, or a skippable frame (magic 184D2A50..5F, as pzstd writes first). */
+    if (n >= 4 && (memcmp(h, "\x28\xb5\x2f\xfd", 4) == 0 ||
+                   ((h[0] & 0xf0) == 0x50 && memcmp(h + 1, "\x2a\x4d\x18", 3) == 0)))
         return ZSTD;
     if (n >= 6 && memcmp(h, "\xfd" "7zXZ\0", 6) == 0)
         return XZ;

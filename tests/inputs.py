@@ -98,6 +98,16 @@ def test_many_inputs():
         check(r.returncode == 0 and file_rows(r.stdout) == linked, "-L follows the link: %s" % r.stdout[:200])
         r = run(["-f", "csv", t])
         check(r.returncode == 1 and b"Is a directory" in r.stderr, "a directory without -r is an error")
+        # -L and a link to a directory the walk is in: not walked again (each file once).
+        loop = os.path.join(t, "b", "c", "up")
+        os.symlink("../..", loop)
+        r = run(["-f", "csv", "-r", "-L", t])
+        check(r.returncode == 0 and file_rows(r.stdout) == linked and b"not followed again" in r.stderr,
+              "-L with a link to an ancestor: each file once, a warning: %s" % r.stderr[-200:])
+        os.unlink(loop)
+        for args, needle in ((["--null", t], b"--null: needs --files-from"), (["-L", t], b"-L: needs -r")):
+            r = run(args)
+            check(r.returncode == 2 and needle in r.stderr and not r.stdout, "%s: exit 2" % args)
         lst = os.path.join(d, "list")
         with open(lst, "wb") as f:
             f.write(b"\n".join(p.encode() for p in regular[::-1]) + b"\n\n")
@@ -109,6 +119,14 @@ def test_many_inputs():
         with open(lst, "rb") as f:
             r = run(["-f", "csv", "--null", "--files-from", "-"], stdin=f)
         check(r.returncode == 0 and file_rows(r.stdout) == regular, "--null --files-from -: %s" % r.stderr)
+        with open(lst, "wb") as f:
+            f.write(b"\0".join(p.encode() for p in regular))
+        r = run(["--files-from", lst])
+        check(r.returncode == 2 and b"NUL" in r.stderr and not r.stdout,
+              "a NUL-separated list without --null: exit 2, not the first name alone")
+        with open(lst, "rb") as f:
+            r = run(["--files-from", "-", "-"], stdin=f)
+        check(r.returncode == 2 and b"--files-from '-'" in r.stderr, "--files-from - with FILE -: exit 2")
         r = run(["--files-from", os.path.join(d, "missing")])
         check(r.returncode == 2 and b"--files-from" in r.stderr and not r.stdout, "a missing list: exit 2")
         with open(lst, "wb") as f:
@@ -325,6 +343,14 @@ def test_compressed():
         open(mustard, "wb").write(b"dog " * 63 + b"an, mustard, cat\n" + b"boy " * 200)
         rc, got, err = count_csv([mustard])
         check(rc == 0 and got == [63, 1, 200, 0], "'ustar' at offset 257 of a text: %s %s" % (got, err))
+        # A zstd file that starts with a skippable frame (pzstd writes one first).
+        skip = os.path.join(d, "skippable.zst")
+        body = b"dog cat dog\n"
+        with open(skip, "wb") as f:
+            f.write(b"\x50\x2a\x4d\x18" + (4).to_bytes(4, "little") + b"\0\0\0\0")
+        if sh("zstd -q -c - >> %s < %s" % (skip, fake)):
+            rc, got, err = count_csv([skip])
+            check(rc == 0 and got == [1, 1, 0, 0], "zstd after a skippable frame: %s %s" % (got, err))
         r = run(["--decompress=sometimes", fake])
         check(r.returncode == 2 and b"--decompress" in r.stderr, "a bad --decompress: exit 2")
         # A zip bomb's little brother: 1 GiB of zeros in ~1 MB, decoded in bounded memory.
