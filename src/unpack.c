@@ -352,6 +352,16 @@ static int member_read(unpack *u, uint8_t *dst, size_t n, size_t *got)
         if (!u->in_member) {
             int r = archive_read_next_header(u->ar, &u->entry);
             if (r == ARCHIVE_EOF) {
+                /* The archive ends before its compressed stream does (a tar's padding, the
+                 * gzip trailer with its CRC): decode the rest, so a damaged or truncated end,
+                 * or junk after it, is an error as for a compressed file that is no archive. */
+                uint8_t rest[4096];
+                size_t left;
+                int err = 0;
+                while (u->filter != RAW && !(err = text_read(u, rest, sizeof rest, &left)) && left)
+                    ;
+                if (err)
+                    return err;
                 u->finished = 1;
                 break;
             }

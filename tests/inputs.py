@@ -277,9 +277,13 @@ def test_compressed():
             # Damaged: cut short, or a byte changed in the middle; the good input is still counted.
             blob = open(path, "rb").read()
             bad = os.path.join(d, "bad-" + name)
-            for what, body in (("truncated", blob[:len(blob) * 2 // 3]),
-                               ("corrupted", blob[:len(blob) // 2] + bytes([blob[len(blob) // 2] ^ 0x55])
-                                + blob[len(blob) // 2 + 1:])):
+            # A compressed archive's end (its trailer, after the tar's end): cut by a byte, or junk
+            # after it, is damage as for a plain compressed file.
+            ends = [] if name in ("tar", "zip") else [("cut by one byte", blob[:-1]),
+                                                      ("with junk after it", blob + b"junk\n")]
+            for what, body in ends + [("truncated", blob[:len(blob) * 2 // 3]),
+                                      ("corrupted", blob[:len(blob) // 2] + bytes([blob[len(blob) // 2] ^ 0x55])
+                                       + blob[len(blob) // 2 + 1:])]:
                 if name == "tar" and what == "corrupted":
                     continue  # a plain tar's text has no checksum: a changed byte is just text
                 open(bad, "wb").write(body)
