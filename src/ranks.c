@@ -38,6 +38,13 @@ static void finalize(void)
     }
 }
 
+/* Out of memory where the other ranks wait in a collective call: every rank stops (exit 1). */
+static _Noreturn void abort_ranks(void)
+{
+    MPI_Abort(MPI_COMM_WORLD, EXIT_INPUT);
+    abort(); /* MPI_Abort does not return; the analysers do not know it */
+}
+
 void ranks_init(int *argc, char ***argv)
 {
     int provided; /* only the master thread calls MPI: OpenMP teams never do */
@@ -48,7 +55,7 @@ void ranks_init(int *argc, char ***argv)
     gathered = malloc((size_t)size * F_N * sizeof *gathered);
     if (!gathered) {
         fputs("wordtally: out of memory\n", stderr);
-        MPI_Abort(MPI_COMM_WORLD, EXIT_INPUT);
+        abort_ranks();
     }
     if (rank > 0) {
         /* One report and one copy of each message, from rank 0. */
@@ -211,7 +218,7 @@ void ranks_place(topo *t, int bind, int verbose)
             shared &= strcmp(all + (size_t)i * LEN, mine) == 0;
         free(all);
     } else {
-        MPI_Abort(MPI_COMM_WORLD, EXIT_INPUT); /* the others are in the Allgather */
+        abort_ranks(); /* the others are in the Allgather */
     }
     MPI_Comm_free(&node);
 
@@ -364,7 +371,7 @@ int ranks_vocab_file(int err, uint64_t *bytes, int *over)
 {
     int64_t mine[3] = {err, (int64_t)*bytes, *over}, *all = malloc((size_t)size * sizeof mine);
     if (!all)
-        MPI_Abort(MPI_COMM_WORLD, EXIT_INPUT);
+        abort_ranks();
     MPI_Allgather(mine, 3, MPI_INT64_T, all, 3, MPI_INT64_T, MPI_COMM_WORLD);
     int failed = -1;
     *bytes = 0;
@@ -409,7 +416,7 @@ typedef struct {
 static int buf_put(bytes_buf *b, const vocab_entry *e)
 {
     size_t need = 16 + (size_t)e->len;
-    if (b->n + need > b->cap) {
+    if (!b->p || b->n + need > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
         while (cap < b->n + need)
             cap *= 2;
@@ -468,7 +475,7 @@ int ranks_vocab_shuffle(vocab_table *t)
             failed = buf_put(&out[r], &e[next++]) < 0;
         }
         int more = !failed && next < n;
-        if (ranks_any(failed)) {
+        if (ranks_any(failed) || failed) { /* (failed: for the analysers, ranks_any says it too) */
             failed = 1;
             break;
         }
@@ -494,7 +501,7 @@ int ranks_vocab_shuffle(vocab_table *t)
         uint8_t *rb = realloc(recvbuf, rtotal + VOCAB_KEY_PAD);
         if (rb)
             recvbuf = rb;
-        if (ranks_any(!sb || !rb)) {
+        if (ranks_any(!sb || !rb) || !sb || !rb) {
             failed = 1;
             break;
         }
@@ -531,23 +538,25 @@ int ranks_vocab_top(vocab_topk *best)
         return -1;
     }
     int n = (int)b.n, *counts = rank ? NULL : calloc((size_t)size * 2, sizeof *counts);
+    if (rank == 0 && !counts)
+        abort_ranks(); /* the others are in the Gather */
     MPI_Gather(&n, 1, MPI_INT, counts, 1, MPI_INT, 0, MPI_COMM_WORLD);
     uint8_t *all = NULL;
     size_t total = 0;
-    if (rank == 0) {
+    if (counts) { /* rank 0 */
         for (int r = 0; r < size; r++) {
             counts[size + r] = (int)total;
             total += (size_t)counts[r];
         }
         all = malloc(total + VOCAB_KEY_PAD);
         if (!all)
-            MPI_Abort(MPI_COMM_WORLD, EXIT_INPUT);
+            abort_ranks();
     }
     MPI_Gatherv(b.p, n, MPI_BYTE, all, counts, counts ? counts + size : NULL, MPI_BYTE, 0,
                 MPI_COMM_WORLD);
     free(b.p);
     /* Rank 0 offers the others' entries (its own are in the heap already). */
-    for (size_t i = counts ? (size_t)counts[0] : 0; rank == 0 && i < total && !failed;) {
+    for (size_t i = counts ? (size_t)counts[0] : 0; all && i < total && !failed;) {
         uint64_t head[2];
         memcpy(head, all + i, 16);
         vocab_entry e = {.key = all + i + 16, .len = head[1], .count = head[0]};
@@ -566,7 +575,7 @@ int ranks_vocab_runs(FILE ***runs, uint32_t *nruns, FILE *(*temp)(void))
     enum { BLOCK = 4 << 20 };
     uint8_t *block = malloc(BLOCK);
     if (!block)
-        MPI_Abort(MPI_COMM_WORLD, EXIT_INPUT); /* the others are sending or receiving */
+        abort_ranks(); /* the others are sending or receiving */
     int failed = 0;
     if (rank > 0) {
         /* Every run, in blocks; an empty block ends a run; TAG_RUNS_END ends them all. */
@@ -592,6 +601,7 @@ int ranks_vocab_runs(FILE ***runs, uint32_t *nruns, FILE *(*temp)(void))
                 if (st.MPI_TAG == TAG_RUNS_END)
                     break;
                 if (!f && got && !failed) {
+                    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of FILE pointers */
                     FILE **nr = realloc(*runs, (*nruns + 1) * sizeof *nr);
                     f = nr ? temp() : NULL;
                     if (nr)

@@ -370,7 +370,14 @@ int report_begin(report_stream *r, FILE *out, int format, const wordlist *w, int
     r->batch = per_mib < 1 ? 1 : per_mib > REPORT_BATCH ? REPORT_BATCH : per_mib;
     r->pending = malloc(r->batch * sizeof *r->pending);
     r->pending_counts = malloc(r->batch * (w->n ? w->n : 1) * sizeof *r->pending_counts);
-    return r->pending && r->pending_counts ? 0 : -1;
+    if (r->pending && r->pending_counts)
+        return 0;
+    free(r->pending);
+    free(r->pending_counts);
+    r->pending = NULL;
+    r->pending_counts = NULL;
+    r->batch = 0;
+    return -1;
 }
 
 /* Prints one counted input's part of the report. */

@@ -89,6 +89,7 @@ int run_inputs(const count_setup *s, char *const *names, size_t n, run_sink sink
     small_result *res = batch > 1 ? malloc(batch * sizeof *res) : NULL;
     if (!counts || (batch > 1 && !res)) {
         free(counts);
+        free(res);
         return ENOMEM;
     }
     int stop = 0;
