@@ -439,10 +439,10 @@ int cli_parse(int argc, char **argv, options *o)
         return usage_error("--null", NULL, "needs --files-from (it says how that list is separated)");
     if (o->names.follow && !o->names.recursive)
         return usage_error("-L", NULL, "needs -r (it follows links inside directories)");
-    for (int i = 0; o->names.files_from && strcmp(o->names.files_from, "-") == 0 && i < o->nfiles; i++)
-        if (strcmp(o->files[i], "-") == 0) /* the list is read from it, to its end */
-            return usage_error("--files-from", "-", "standard input holds the names: it cannot "
-                                                    "be an input too");
+    /* With --files-from, stdin_is_input means a FILE "-": the list is read from it, to its end. */
+    if (o->names.files_from && strcmp(o->names.files_from, "-") == 0 && stdin_is_input(o))
+        return usage_error("--files-from", "-", "standard input holds the names: it cannot "
+                                                "be an input too");
     if (words_stdin && !o->topology &&
         (stdin_is_input(o) || (o->names.files_from && strcmp(o->names.files_from, "-") == 0)))
         return usage_error("--words-file", "-", "standard input holds the words: name the FILEs");
