@@ -11,6 +11,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 /* One window of the chunk table, and where its bytes come from. */
@@ -290,4 +291,198 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
     free(table);
     free(scratch);
     return err;
+}
+
+/* count_files: opens f for counting, if it is a regular file of plain text (then 1, with *in
+ * open); anything else is left to count_input (deferred) or has failed (then 0). */
+static int open_regular(table_file *f, input *in)
+{
+    struct stat sb;
+    /* stat first: opening a fifo blocks until it has a writer, and reading its first bytes to
+     * recognise a format would take them from the count that follows. */
+    if (strcmp(f->name, "-") == 0 || stat(f->name, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        f->deferred = 1;
+        return 0;
+    }
+    int err = input_open(in, f->name);
+    if (err) {
+        f->err = err;
+        return 0;
+    }
+    if (!in->seekable || in->packed) {
+        input_close(in);
+        f->deferred = 1;
+        return 0;
+    }
+    return 1;
+}
+
+/* The first step of count_files: every file opened by the thread that takes it, and counted
+ * there whole when it is one chunk (the most common input in a directory of many). Returns the
+ * number of files left for the shared table. */
+static size_t count_small_files(const count_setup *s, table_file *f, size_t m, uint64_t *counts)
+{
+    const size_t nwords = s->words->n;
+    const mapping none = {0};
+    size_t big = 0;
+#pragma omp parallel num_threads(s->threads) reduction(+ : big)
+    {
+        team_place_enter(s->place);
+        window w = {.s = s, .map = &none};
+        uint8_t *buf = window_buffer(&w);
+        const uint64_t small = s->chunk_size < COUNT_BLOCK ? s->chunk_size : COUNT_BLOCK;
+#pragma omp for schedule(dynamic)
+        for (size_t j = 0; j < m; j++) {
+            uint64_t *sum = counts + j * nwords;
+            uint64_t size = 0;
+            int err = !buf ? ENOMEM
+                           : input_read_small(f[j].name, small, kernel_tail(s->words), buf, &size);
+            if (err != INPUT_NOT_SMALL) {
+                f[j].err = err;
+                f[j].size = f[j].st.bytes = size;
+                if (!err)
+                    s->kern->count(s->words, buf, (size_t)size, sum);
+                team_place_seen(s->place);
+                continue;
+            }
+            input in;
+            if (!open_regular(&f[j], &in))
+                continue;
+            f[j].size = f[j].st.bytes = in.size;
+            if (in.size > s->chunk_size) {
+                big++;
+            } else {
+                w.in = &in;
+                chunk whole = {.index = 0, .offset = 0, .length = in.size};
+                err = in.size ? count_entry(&w, &whole, buf, sum) : 0;
+                f[j].err = err ? err : input_check_unchanged(&in);
+            }
+            input_close(&in);
+            team_place_seen(s->place);
+        }
+        block_free(buf);
+    }
+    return big;
+}
+
+/* A thread's open file in the shared table: opened again by each thread that counts a chunk of
+ * it, and checked to be the file the first step saw. */
+typedef struct {
+    input in;
+    table_file *f; /* NULL: none open */
+} open_file;
+
+static void close_file(open_file *o)
+{
+    if (!o->f)
+        return;
+    int err = input_check_unchanged(&o->in);
+    input_close(&o->in);
+    if (err) {
+#pragma omp atomic write
+        o->f->err = err;
+    }
+    o->f = NULL;
+}
+
+static int switch_file(open_file *o, table_file *f)
+{
+    if (o->f == f)
+        return 0;
+    close_file(o);
+    int err = input_open(&o->in, f->name);
+    if (err)
+        return err;
+    o->f = f;
+    return o->in.seekable && !o->in.packed && o->in.size == f->size ? 0 : INPUT_CHANGED;
+}
+
+/* The second step: the chunks of every bigger file in tables of up to CHUNK_TABLE_WINDOW
+ * entries, each counted by the whole team; a chunk's counts are added to its file's. */
+static int count_big_files(const count_setup *s, table_file *f, size_t m, uint64_t *counts)
+{
+    const size_t nwords = s->words->n;
+    chunk *t = malloc(CHUNK_TABLE_WINDOW * sizeof *t);
+    size_t *owner = malloc(CHUNK_TABLE_WINDOW * sizeof *owner); /* each entry's file */
+    int err = t && owner ? 0 : ENOMEM;
+    const mapping none = {0};
+    size_t j = 0;
+    uint64_t resume = 0; /* where file j goes on when the last window ended inside it */
+    while (!err && j < m) {
+        size_t n = 0; /* the next window: entries from file j's byte `resume` on */
+        for (; j < m && n < CHUNK_TABLE_WINDOW; j++) {
+            if (f[j].deferred || f[j].err || f[j].size <= s->chunk_size)
+                continue;
+            size_t k = chunks_fill(t + n, CHUNK_TABLE_WINDOW - n, resume, f[j].size,
+                                   s->chunk_size, s->chunk_size);
+            for (size_t e = n; e < n + k; e++)
+                owner[e] = j;
+            n += k;
+            resume = t[n - 1].offset + t[n - 1].length;
+            if (resume < f[j].size)
+                break; /* the window is full: file j goes on in the next one */
+            resume = 0;
+        }
+        if (n == 0)
+            break;
+#pragma omp parallel num_threads(s->threads)
+        {
+            team_place_enter(s->place);
+            window w = {.s = s, .map = &none};
+            uint8_t *buf = window_buffer(&w);
+            uint64_t *mine = calloc(nwords ? nwords : 1, sizeof *mine);
+            open_file o = {.f = NULL};
+#pragma omp for schedule(runtime)
+            for (size_t i = 0; i < n; i++) {
+                table_file *of = &f[owner[i]];
+                int e;
+#pragma omp atomic read
+                e = of->err;
+                if (e)
+                    continue; /* the file has failed: its other chunks are not counted */
+                e = !buf || !mine ? ENOMEM : switch_file(&o, of);
+                if (!e) {
+                    w.in = &o.in;
+                    memset(mine, 0, nwords * sizeof *mine);
+                    e = count_entry(&w, &t[i], buf, mine);
+                }
+                if (e) {
+#pragma omp atomic write
+                    of->err = e;
+                    continue;
+                }
+                uint64_t *sum = counts + owner[i] * nwords;
+                for (size_t k = 0; k < nwords; k++)
+                    if (mine[k]) {
+#pragma omp atomic
+                        sum[k] += mine[k];
+                    }
+                team_place_seen(s->place);
+            }
+            close_file(&o);
+            free(mine);
+            block_free(buf);
+        }
+    }
+    free(owner);
+    free(t);
+    return err;
+}
+
+void count_files(const count_setup *s, table_file *f, size_t m, uint64_t *counts)
+{
+    memset(counts, 0, m * s->words->n * sizeof *counts);
+    double start = timer_now();
+    size_t counted = 0;
+    int err = count_small_files(s, f, m, counts) ? count_big_files(s, f, m, counts) : 0;
+    for (size_t j = 0; j < m; j++) {
+        if (err && !f[j].deferred && !f[j].err && f[j].size > s->chunk_size)
+            f[j].err = err;
+        counted += !f[j].deferred;
+    }
+    /* The team's time, shared out among the files it counted. */
+    double each = (timer_now() - start) / (double)(counted ? counted : 1);
+    for (size_t j = 0; j < m; j++)
+        if (!f[j].deferred)
+            f[j].st.parallel_seconds = each;
 }

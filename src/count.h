@@ -51,4 +51,20 @@ typedef struct {
  * Returns 0 or an input error code (input_strerror). */
 int count_input(const count_setup *s, const input *in, uint64_t *counts, count_stats *st);
 
+/* One of the files count_files counts together. */
+typedef struct {
+    const char *name;
+    int err;       /* 0 or an input error code */
+    int deferred;  /* not a regular file of plain text (a stream, a compressed file, standard
+                    * input, a name stat cannot find): left to count_input, which says why */
+    uint64_t size; /* as first opened; a thread that opens it again checks it */
+    count_stats st;
+} table_file;
+
+/* Counts the regular files among f[0..m) as one chunk table, in one team, with the parallel
+ * path: a file of one chunk is counted whole by the thread that opens it, the chunks of the
+ * bigger ones go into one table shared by the team. counts[j * nwords ...] gets file j's counts
+ * (set to zero first); f[j].err says whether it was counted. */
+void count_files(const count_setup *s, table_file *f, size_t m, uint64_t *counts);
+
 #endif

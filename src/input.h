@@ -14,6 +14,9 @@
 /* A compressed file or archive that is damaged, truncated, or needs more memory than allowed;
  * input_unpack_reason (unpack.h) says why, naming the member. */
 #define INPUT_UNPACK (-6)
+/* input_read_small: not a small regular file of plain text; open it with input_open. Never
+ * reported. */
+#define INPUT_NOT_SMALL (-7)
 
 typedef struct {
     const char *name; /* for messages and reports: the path, or "-" for standard input */
@@ -44,6 +47,13 @@ void input_close(input *in);
 const char *input_strerror(int err);
 /* wordtally-mpi (ranks.c): the reason INPUT_ON_RANK stands for, with the rank that failed. */
 extern char input_rank_reason[160];
+
+/* A regular file of plain text of 1 to max bytes, read whole into p with the context of
+ * input_read_block, its size in *size: the common input of a directory of many, in five system
+ * calls (stat, open, one pread, fstat, close). Returns 0, an input error code, or INPUT_NOT_SMALL
+ * for anything else (a stream, a bigger or compressed file, a name stat cannot find, a size that
+ * may be made up), which input_open then reads the general way. */
+int input_read_small(const char *path, uint64_t max, size_t tail, uint8_t *p, uint64_t *size);
 
 /* Reads exactly the n bytes at off of a regular file into dst (INPUT_CHANGED if it is shorter). */
 int input_read_at(const input *in, uint64_t off, size_t n, uint8_t *dst);

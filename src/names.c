@@ -73,6 +73,13 @@ static int walk(name_list *l, const char *dir, int follow, const ancestor *up)
             break;
         }
         snprintf(path, len + 1, "%s%s%s", dir, dlen && dir[dlen - 1] == '/' ? "" : "/", e->d_name);
+        /* The entry's type from the directory itself, where the file system gives it: no stat
+         * for each of many files. */
+        if (e->d_type == DT_REG || (!follow && e->d_type == DT_LNK)) {
+            err = e->d_type == DT_REG ? add(l, path, strlen(path)) : 0;
+            free(path);
+            continue;
+        }
         struct stat st;
         int ok = (follow ? stat(path, &st) : lstat(path, &st)) == 0;
         if (!ok || S_ISREG(st.st_mode))

@@ -167,6 +167,47 @@ def test_many_inputs():
                   "small files in batches %s: rows and errors as the serial run's: %s" % (extra, got.stderr[-300:]))
 
 
+def test_one_table():
+    """Many inputs of every kind counted together (one chunk table): each input's row, in the
+    list's order, and each error in its place, equal the serial path's one input at a time, for
+    chunk sizes that make every file small, one chunk or many (a table window that ends inside a
+    file), and for 1 to 3 threads."""
+    with tempfile.TemporaryDirectory() as d:
+        names = []
+        sizes = [0, 1, 3, 4095, 4096, 4097, 40000, 70000, 300000, 9, 2, 1 << 20]
+        for i, n in enumerate(sizes):
+            p = os.path.join(d, "f%02d" % i)
+            open(p, "wb").write(text_for_packing(n, 100 + i)[:n])
+            names.append(p)
+        gz = os.path.join(d, "packed")
+        check(sh("gzip -c %s > %s" % (names[6], gz)), "gzip a file")
+        fifo = os.path.join(d, "fifo")
+        os.mkfifo(fifo)
+        mixed = (names[:4] + [gz, os.path.join(d, "missing"), d] + names[4:8] + ["/proc/version", fifo, "-"]
+                 + names[8:] + names[:2])
+        for extra in (["-t", "1"], ["-t", "2"], ["-t", "3", "-c", "1"], ["-t", "2", "-c", "100"],
+                      ["-t", "2", "-c", "4096"], ["-t", "3", "-c", "70001"]):
+            outs = []
+            for path in (["--serial"] + extra, extra):
+                writer = subprocess.Popen("cat %s > %s" % (names[7], fifo), shell=True)
+                with open(names[6], "rb") as stdin:
+                    r = run(["-f", "csv", "-w", "dog", "-w", "Linux", "-w", "cat"] + path + mixed, stdin=stdin)
+                writer.wait()
+                outs.append(r)
+            one, got = outs
+            errors = lambda r: [ln for ln in r.stderr.splitlines() if b"warning:" not in ln]
+            rows = [ln for ln in got.stdout.splitlines() if ln.endswith(b",file")]
+            check(got.returncode == one.returncode == 1 and got.stdout == one.stdout
+                  and errors(got) == errors(one) and len(errors(one)) == 2 and len(rows) == 3 * (len(mixed) - 2),
+                  "one table %s: rows and errors as the serial path's: %s" % (extra, got.stderr[-300:]))
+        # The serial path itself against the oracle, file by file.
+        r = run(["-f", "csv", "-t", "2", "-c", "7"] + names)
+        want = [0, 0, 0, 0]
+        for p in names:
+            want = [a + b for a, b in zip(want, oracle(p))]
+        check(r.returncode == 0 and totals_csv(r.stdout) == want, "files together: totals as the oracle's")
+
+
 def test_total():
     """--total=auto|always|only|never, as GNU wc: which rows text and CSV print."""
     with tempfile.TemporaryDirectory() as d:
@@ -371,6 +412,7 @@ def main():
     test_compressed()
     test_sizes_that_lie()
     test_many_inputs()
+    test_one_table()
     test_total()
     tally.finish()
 
