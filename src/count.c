@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <omp.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -372,16 +373,21 @@ typedef struct {
     table_file *f; /* NULL: none open */
 } open_file;
 
+/* A file's first error is the one reported: the size check after a read that failed because
+ * the file shrank would say less than the read did. */
+static void file_failed(table_file *f, int err)
+{
+    int none = 0;
+    if (err)
+        atomic_compare_exchange_strong(&f->err, &none, err);
+}
+
 static void close_file(open_file *o)
 {
     if (!o->f)
         return;
-    int err = input_check_unchanged(&o->in);
+    file_failed(o->f, input_check_unchanged(&o->in));
     input_close(&o->in);
-    if (err) {
-#pragma omp atomic write
-        o->f->err = err;
-    }
     o->f = NULL;
 }
 
@@ -435,9 +441,7 @@ static int count_big_files(const count_setup *s, table_file *f, size_t m, uint64
 #pragma omp for schedule(runtime)
             for (size_t i = 0; i < n; i++) {
                 table_file *of = &f[owner[i]];
-                int e;
-#pragma omp atomic read
-                e = of->err;
+                int e = atomic_load(&of->err);
                 if (e)
                     continue; /* the file has failed: its other chunks are not counted */
                 e = !buf || !mine ? ENOMEM : switch_file(&o, of);
@@ -447,8 +451,7 @@ static int count_big_files(const count_setup *s, table_file *f, size_t m, uint64
                     e = count_entry(&w, &t[i], buf, mine);
                 }
                 if (e) {
-#pragma omp atomic write
-                    of->err = e;
+                    file_failed(of, e);
                     continue;
                 }
                 uint64_t *sum = counts + owner[i] * nwords;

@@ -54,7 +54,7 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
 /* One of the files count_files counts together. */
 typedef struct {
     const char *name;
-    int err;       /* 0 or an input error code */
+    _Atomic int err; /* 0 or an input error code: the first a thread met */
     int deferred;  /* not a regular file of plain text (a stream, a compressed file, standard
                     * input, a name stat cannot find): left to count_input, which says why */
     uint64_t size; /* as first opened; a thread that opens it again checks it */
