@@ -381,6 +381,34 @@ check-vocab: $(PROGRAM) $(GEN)
 bench-vocab: $(PROGRAM) $(CORPUS)
 	python3 scripts/bench-vocab.py ./$(PROGRAM) $(CORPUS)
 
+# ---- make bench-inputs: compressed files and archives against their own decompressors in a pipe,
+# many small files against one file (scripts/bench-inputs.py; the files it makes are kept in
+# /tmp/wordtally-bench-inputs); BENCH_INPUTS_ARGS e.g. --quick, --rounds 1, --formats gzip,zip.
+# check-bench-inputs: the script itself, on a small generated text, and a count that differs
+# failing it (exit 1) ----
+BENCH_INPUTS_ARGS ?=
+BENCH_INPUTS_TEST := $(BUILD)/bench-inputs-test
+.PHONY: bench-inputs check-bench-inputs
+bench-inputs: $(PROGRAM)
+	python3 scripts/bench-inputs.py --wordtally ./$(PROGRAM) --corpus $(CORPUS) $(BENCH_INPUTS_ARGS)
+check: check-bench-inputs
+check-bench-inputs: $(PROGRAM) $(GEN)
+	rm -rf $(BENCH_INPUTS_TEST) && mkdir -p $(BENCH_INPUTS_TEST)
+	./$(GEN) -s 5 3M $(BENCH_INPUTS_TEST)/t.txt > /dev/null
+	python3 scripts/bench-inputs.py --wordtally ./$(PROGRAM) --corpus $(BENCH_INPUTS_TEST)/t.txt \
+	    --work $(BENCH_INPUTS_TEST) --csv $(BENCH_INPUTS_TEST)/t.csv --quick --rounds 1 \
+	    --formats gzip,zip > $(BENCH_INPUTS_TEST)/out.md
+	grep -q '^| gzip -9 |.*| equal |$$' $(BENCH_INPUTS_TEST)/out.md
+	grep -q '^| zip of the small files |.*| equal |$$' $(BENCH_INPUTS_TEST)/out.md
+	grep -q '^many,-r DIR,.*,equal' $(BENCH_INPUTS_TEST)/t.csv
+	echo dog | gzip > $(BENCH_INPUTS_TEST)/t.txt-3145728/t.txt.gz
+	python3 scripts/bench-inputs.py --wordtally ./$(PROGRAM) --corpus $(BENCH_INPUTS_TEST)/t.txt \
+	    --work $(BENCH_INPUTS_TEST) --csv $(BENCH_INPUTS_TEST)/t.csv --rounds 1 --formats gzip \
+	    > $(BENCH_INPUTS_TEST)/fail.md 2>&1; test $$? -eq 1
+	grep -q '^bench-inputs: FAILED: gzip: .wordtally -q .* counted 1 0 0 0, the plain text ' \
+	    $(BENCH_INPUTS_TEST)/fail.md
+	@echo 'check-bench-inputs: passed'
+
 # ---- the Spack package through a stand-in for Spack's package API (tests/spack_package.py) ----
 .PHONY: check-spack-package
 check: check-spack-package

@@ -6,7 +6,8 @@
 #   scripts/install-deps.sh --all    also MPI, clang/libFuzzer, gnuplot, analysers, the release
 #                                    tools: mmdebstrap, debhelper, man-db, mandoc, and a Slurm:
 #                                    slurm-wlm, munge, slurm-wlm-torque (CI and benchmarks), and
-#                                    pigz, tabix (bgzip), zip for the decompression tests
+#                                    pigz, tabix (bgzip), zip, unzip for the decompression tests
+#                                    and make bench-inputs
 set -euo pipefail
 
 pkgs=(gcc make pkg-config libhwloc-dev hwloc check libsimde-dev python3 dict-gcide time
@@ -17,8 +18,8 @@ for arg in "$@"; do
         --mpi) pkgs+=(openmpi-bin libopenmpi-dev) ;;
         --all) pkgs+=(openmpi-bin libopenmpi-dev clang libclang-rt-14-dev gnuplot-nox valgrind
                libomp-14-dev cppcheck clang-tidy mmdebstrap debhelper dpkg-dev man-db mandoc
-               bash-completion slurm-wlm munge slurm-wlm-torque pigz tabix zip) ;;
-        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+               bash-completion slurm-wlm munge slurm-wlm-torque pigz tabix zip unzip) ;;
+        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
