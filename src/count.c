@@ -4,6 +4,7 @@
 #include "chunks.h"
 #include "mapio.h"
 #include "progress.h"
+#include "ranks.h"
 #include "timer.h"
 #include "topo.h"
 
@@ -334,6 +335,8 @@ static size_t count_small_files(const count_setup *s, table_file *f, size_t m, u
         const uint64_t small = s->chunk_size < COUNT_BLOCK ? s->chunk_size : COUNT_BLOCK;
 #pragma omp for schedule(dynamic)
         for (size_t j = 0; j < m; j++) {
+            if (s->parts > 1 && j % (size_t)s->parts != (size_t)s->part)
+                continue; /* another rank's file: ranks_files_kinds tells this one about it */
             uint64_t *sum = counts + j * nwords;
             uint64_t size = 0;
             int err = !buf ? ENOMEM
@@ -391,7 +394,7 @@ static void close_file(open_file *o)
     o->f = NULL;
 }
 
-static int switch_file(open_file *o, table_file *f)
+static int switch_file(open_file *o, table_file *f, int same_rank)
 {
     if (o->f == f)
         return 0;
@@ -400,7 +403,9 @@ static int switch_file(open_file *o, table_file *f)
     if (err)
         return err;
     o->f = f;
-    return o->in.seekable && !o->in.packed && o->in.size == f->size ? 0 : INPUT_CHANGED;
+    if (o->in.seekable && !o->in.packed && o->in.size == f->size)
+        return 0;
+    return same_rank ? INPUT_CHANGED : INPUT_RANKS_DIFFER; /* not the file another rank saw */
 }
 
 /* The second step: the chunks of every bigger file in tables of up to CHUNK_TABLE_WINDOW
@@ -431,6 +436,13 @@ static int count_big_files(const count_setup *s, table_file *f, size_t m, uint64
         }
         if (n == 0)
             break;
+        size_t first = 0, end = n;
+        if (s->parts > 1) { /* this rank's share of the window */
+            uint64_t a, b;
+            chunks_share(n, (uint64_t)s->part, (uint64_t)s->parts, &a, &b);
+            first = (size_t)a;
+            end = (size_t)b;
+        }
 #pragma omp parallel num_threads(s->threads)
         {
             team_place_enter(s->place);
@@ -439,12 +451,15 @@ static int count_big_files(const count_setup *s, table_file *f, size_t m, uint64
             uint64_t *mine = calloc(nwords ? nwords : 1, sizeof *mine);
             open_file o = {.f = NULL};
 #pragma omp for schedule(runtime)
-            for (size_t i = 0; i < n; i++) {
+            for (size_t i = first; i < end; i++) {
                 table_file *of = &f[owner[i]];
                 int e = atomic_load(&of->err);
                 if (e)
                     continue; /* the file has failed: its other chunks are not counted */
-                e = !buf || !mine ? ENOMEM : switch_file(&o, of);
+                e = !buf || !mine ? ENOMEM
+                                  : switch_file(&o, of, s->parts <= 1 ||
+                                                            owner[i] % (size_t)s->parts ==
+                                                                (size_t)s->part);
                 if (!e) {
                     w.in = &o.in;
                     memset(mine, 0, nwords * sizeof *mine);
@@ -477,7 +492,14 @@ void count_files(const count_setup *s, table_file *f, size_t m, uint64_t *counts
     memset(counts, 0, m * s->words->n * sizeof *counts);
     double start = timer_now();
     size_t counted = 0;
-    int err = count_small_files(s, f, m, counts) ? count_big_files(s, f, m, counts) : 0;
+    size_t big = count_small_files(s, f, m, counts);
+    if (s->parts > 1) { /* every rank must build the same table of the bigger files */
+        ranks_files_kinds(f, m);
+        big = 0;
+        for (size_t j = 0; j < m; j++)
+            big += !f[j].deferred && !f[j].err && f[j].size > s->chunk_size;
+    }
+    int err = big ? count_big_files(s, f, m, counts) : 0;
     for (size_t j = 0; j < m; j++) {
         if (err && !f[j].deferred && !f[j].err && f[j].size > s->chunk_size)
             f[j].err = err;

@@ -59,12 +59,16 @@ typedef struct {
                     * input, a name stat cannot find): left to count_input, which says why */
     uint64_t size; /* as first opened; a thread that opens it again checks it */
     count_stats st;
+    int failed_on; /* wordtally-mpi: the rank whose error err is */
 } table_file;
 
 /* Counts the regular files among f[0..m) as one chunk table, in one team, with the parallel
  * path: a file of one chunk is counted whole by the thread that opens it, the chunks of the
  * bigger ones go into one table shared by the team. counts[j * nwords ...] gets file j's counts
- * (set to zero first); f[j].err says whether it was counted. */
+ * (set to zero first); f[j].err says whether it was counted. With MPI ranks (parts > 1) the
+ * table is the ranks' too: file j is opened first by rank j % parts alone (which counts it if it
+ * is small), and each rank counts its share of the bigger files' chunks; ranks_combine_files
+ * adds up the ranks' counts afterwards. */
 void count_files(const count_setup *s, table_file *f, size_t m, uint64_t *counts);
 
 #endif

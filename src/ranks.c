@@ -359,6 +359,71 @@ int ranks_combine(const count_setup *setup, const char *name, uint64_t *counts, 
     return err;
 }
 
+/* ---- many inputs (count_files) ---- */
+
+void ranks_files_kinds(table_file *f, size_t m)
+{
+    /* Each rank fills in the files it opened first, zeros elsewhere: the sum is the opener's. */
+    enum { K_ERR, K_DEFERRED, K_SIZE, K_N };
+    int64_t *k = calloc(m * K_N, sizeof *k);
+    if (!k) {
+        fputs("wordtally: out of memory\n", stderr);
+        abort_ranks();
+    }
+    for (size_t j = (size_t)rank; j < m; j += (size_t)size) {
+        k[j * K_N + K_ERR] = f[j].err;
+        k[j * K_N + K_DEFERRED] = f[j].deferred;
+        k[j * K_N + K_SIZE] = (int64_t)f[j].size;
+    }
+    MPI_Allreduce(MPI_IN_PLACE, k, (int)(m * K_N), MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+    for (size_t j = 0; j < m; j++) {
+        f[j].err = (int)k[j * K_N + K_ERR];
+        f[j].deferred = (int)k[j * K_N + K_DEFERRED];
+        f[j].size = f[j].st.bytes = (uint64_t)k[j * K_N + K_SIZE];
+        if (f[j].err)
+            f[j].failed_on = (int)(j % (size_t)size);
+    }
+    free(k);
+}
+
+void ranks_combine_files(const count_setup *setup, table_file *f, size_t m, uint64_t *counts)
+{
+    int *errs = malloc(m * (size_t)size * sizeof *errs), *mine = calloc(m, sizeof *mine);
+    double *seconds = malloc(m * sizeof *seconds);
+    if (!errs || !mine || !seconds) {
+        fputs("wordtally: out of memory\n", stderr);
+        abort_ranks();
+    }
+    for (size_t j = 0; j < m; j++) {
+        mine[j] = f[j].err;
+        seconds[j] = f[j].st.parallel_seconds;
+    }
+    MPI_Allgather(mine, (int)m, MPI_INT, errs, (int)m, MPI_INT, MPI_COMM_WORLD);
+    for (size_t j = 0; j < m; j++) /* the opener's error was known to all; else the first */
+        for (int r = 0; r < size && f[j].failed_on < 0 && !f[j].deferred; r++)
+            if (errs[(size_t)r * m + j]) {
+                f[j].err = errs[(size_t)r * m + j];
+                f[j].failed_on = r;
+            }
+    MPI_Allreduce(MPI_IN_PLACE, seconds, (int)m, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+    for (size_t j = 0; j < m; j++)
+        f[j].st.parallel_seconds = seconds[j];
+    MPI_Reduce(rank ? counts : MPI_IN_PLACE, counts, (int)(m * setup->words->n), MPI_UINT64_T,
+               MPI_SUM, 0, MPI_COMM_WORLD);
+    free(seconds);
+    free(mine);
+    free(errs);
+}
+
+int ranks_failed_on(int err, int failed)
+{
+    if (!err || failed <= 0 || rank != 0)
+        return err;
+    snprintf(input_rank_reason, sizeof input_rank_reason, "%s (on MPI rank %d of %d)",
+             input_strerror(err), failed, size);
+    return INPUT_ON_RANK;
+}
+
 /* ---- --top and --vocab ---- */
 
 void ranks_vocab_share(uint32_t *r, uint32_t *n)

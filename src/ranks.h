@@ -1,5 +1,6 @@
-/* ranks.h - MPI (wordtally-mpi, built with -DWORDTALLY_MPI): every rank counts a contiguous share of
- * every file's chunk table with its OpenMP team; rank 0 gets the sums and prints the report.
+/* ranks.h - MPI (wordtally-mpi, built with -DWORDTALLY_MPI): the ranks share the inputs' chunk
+ * table (count_files, or one input's: count_input), each counting its contiguous share with its
+ * OpenMP team; rank 0 gets the sums and prints the report.
  * Without WORDTALLY_MPI these are no-ops, so main.c reads the same in both builds and plain
  * `make` needs no MPI headers. */
 #ifndef WORDTALLY_RANKS_H
@@ -41,6 +42,17 @@ void ranks_share(count_setup *setup);
 int ranks_combine(const count_setup *setup, const char *name, uint64_t *counts, int err,
                   count_stats *st);
 
+/* Many inputs (count_files), on every rank: each file's kind (counted, left to count_input,
+ * failed, with f[j].failed_on) and size, as the rank that opened it first (file j: rank
+ * j % ranks) found them. */
+void ranks_files_kinds(table_file *f, size_t m);
+/* After count_files, on every rank: each file's error from the first rank that failed on it
+ * (f[j].failed_on), the counts summed on rank 0, the slowest rank's seconds. */
+void ranks_combine_files(const count_setup *setup, table_file *f, size_t m, uint64_t *counts);
+/* Just before file j's result is reported: an error another rank met becomes INPUT_ON_RANK, with
+ * input_rank_reason naming the rank. */
+int ranks_failed_on(int err, int rank);
+
 /* ---- --top and --vocab (vocab_run.c): each rank counts its share of every file's chunk table,
  * then the tokens are shuffled so that each rank owns one hash partition of them ---- */
 
@@ -76,6 +88,9 @@ int ranks_vocab_runs(FILE ***runs, uint32_t *nruns, FILE *(*temp)(void));
 #define ranks_place(t, bind, verbose) ((void)0)
 #define ranks_share(setup) ((void)0)
 #define ranks_combine(setup, name, counts, err, st) (err)
+#define ranks_files_kinds(f, m) ((void)(f), (void)(m))
+#define ranks_combine_files(setup, f, m, counts) ((void)0)
+#define ranks_failed_on(err, rank) ((void)(rank), (err))
 /* A function, not a macro: `status = ranks_check_inputs(status, ...)` must not read as a
  * self-assignment. */
 static inline int ranks_check_inputs(int status, char *const *names, size_t n)

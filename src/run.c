@@ -16,12 +16,12 @@
 #define RUN_BATCH 1024             /* files per batch at most */
 #define RUN_BATCH_BYTES (8u << 20) /* and at most this much of their counters */
 
-/* Batches only where they change nothing the user sees: the parallel path of one process, no
- * per-chunk rows and no progress line (both follow one input at a time), read with pread. */
+/* Batches only where they change nothing the user sees: the parallel path (of one process or
+ * of MPI ranks), no per-chunk rows and no progress line (both follow one input at a time), read
+ * with pread. */
 static int batches_files(const count_setup *s)
 {
-    return s->mode == COUNT_PARALLEL && s->parts <= 1 && !s->per_chunk && !s->progress &&
-           s->io != IO_MMAP;
+    return s->mode == COUNT_PARALLEL && !s->per_chunk && !s->progress && s->io != IO_MMAP;
 }
 
 /* One input by itself: opened, counted by the paths the set-up asks for, closed, and with
@@ -49,13 +49,15 @@ static int run_batch(const count_setup *s, char *const *names, size_t first, siz
 {
     const size_t nw = s->words->n;
     for (size_t j = 0; j < m; j++)
-        f[j] = (table_file){.name = names[first + j]};
+        f[j] = (table_file){.name = names[first + j], .failed_on = -1};
     count_files(s, f, m, counts);
+    if (s->parts > 1)
+        ranks_combine_files(s, f, m, counts);
     int stop = 0;
     for (size_t j = 0; j < m && !stop; j++) {
-        if (f[j].deferred)
-            f[j].err = count_one(s, f[j].name, counts + j * nw, &f[j].st);
-        run_result r = {.index = first + j, .name = f[j].name, .err = f[j].err,
+        int err = f[j].deferred ? count_one(s, f[j].name, counts + j * nw, &f[j].st)
+                                : ranks_failed_on(f[j].err, f[j].failed_on);
+        run_result r = {.index = first + j, .name = f[j].name, .err = err,
                         .counts = counts + j * nw, .st = &f[j].st};
         stop = sink(ctx, &r);
     }

@@ -151,7 +151,8 @@ def test_errors(files, want, d):
         os.makedirs(p, exist_ok=True)
         if k < 2:
             open(os.path.join(p, "x.txt"), "w").write("dog cat dog\n")
-    args = ["-f", "csv", "-c", "1", "x.txt", good]
+    # x.txt last: its chunks end the inputs' table, in rank 2's share.
+    args = ["-f", "csv", "-c", "1", good, "x.txt"]
     extra = [(["-np", "1", "--wdir", p], args) for p in dirs[1:]]
     r = mpirun(1, args, opts=["--wdir", dirs[0]], extra=extra)
     err = ours(r.stderr) if r else []
@@ -182,6 +183,37 @@ def test_errors(files, want, d):
     err = ours(r.stderr) if r else []
     check(r is not None and r.returncode == 2 and len(err) == 1 and "different word lists" in err[0]
           and r.stdout == b"", "words files that differ on rank 2: exit 2 (%r)" % (err,))
+
+
+def test_one_table(files, d):
+    """Many inputs of every kind as one chunk table shared by the ranks: file j is opened first by
+    rank j % ranks, the bigger files' chunks are shared out. Each file's counts and each error
+    equal the single-process wordtally's, for every rank count, chunk size and thread count."""
+    plain = os.path.join(os.path.dirname(PROG), "wordtally")
+    paths = sorted(files.values())
+    gz = os.path.join(d, "one.gz")
+    subprocess.run("gzip -c %s > %s" % (paths[-1], gz), shell=True, check=True)
+    mixed = paths[:5] + [gz, os.path.join(d, "missing")] + paths[5:] + paths[:3]
+    # A file of one chunk is read by one rank only (file j by rank j % ranks): here each rank's
+    # folder holds only the file it reads, and the count is complete.
+    dirs = [os.path.join(d, "alone%d" % k) for k in range(2)]
+    for k, p in enumerate(dirs):
+        os.makedirs(p, exist_ok=True)
+        open(os.path.join(p, "f%d" % k), "w").write("dog cat dog\n" if k == 0 else "girl dog\n")
+    args = ["-f", "csv", "f0", "f1"]
+    r = mpirun(1, args, opts=["--wdir", dirs[0]], extra=[(["-np", "1", "--wdir", dirs[1]], args)])
+    check(r is not None and r.returncode == 0 and integration.totals_csv(r.stdout) == [3, 1, 0, 1],
+          "each small file read by one rank only: %r" % ((r and (r.returncode, ours(r.stderr))),))
+    for c in ("1", "100", "4096", "256K"):
+        one = subprocess.run([plain, "-f", "csv", "-t", "2", "-c", c] + mixed, capture_output=True)
+        for n in RANKS:
+            for t in THREADS:
+                r = mpirun(n, ["-f", "csv", "-t", t, "-c", c] + mixed)
+                err = [e for e in ours(r.stderr) if "warning:" not in e] if r else []
+                check(r is not None and r.returncode == one.returncode == 1 and r.stdout == one.stdout
+                      and len(err) == 1 and "missing: No such file" in err[0],
+                      "one table, %d ranks x %s threads, -c %s: rows as one process's (%r)"
+                      % (n, t, c, err))
 
 
 def test_settings_agree(files, want):
@@ -309,6 +341,7 @@ def main():
         test_counts(files, want)
         test_paths(files, want, d)
         test_errors(files, want, d)
+        test_one_table(files, d)
         test_settings_agree(files, want)
         test_compressed(files, want, d)
     with tempfile.TemporaryDirectory() as d:
