@@ -33,10 +33,10 @@ HWLOC_CFLAGS := $(shell $(PKG_CONFIG) --cflags hwloc)
 HWLOC_LIBS   := $(shell $(PKG_CONFIG) --libs hwloc)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check)
-# Compressed inputs and archives (src/unpack.c): the decoders' own libraries, libarchive for tar
-# and zip. libbz2 has no pkg-config file.
-UNPACK_CFLAGS := $(shell $(PKG_CONFIG) --cflags zlib libzstd liblzma libarchive)
-UNPACK_LIBS   := $(shell $(PKG_CONFIG) --libs zlib libzstd liblzma libarchive) -lbz2
+# Compressed inputs and archives (src/unpack.c): the decoders' own libraries (libdeflate for the
+# BGZF blocks decoded in parallel), libarchive for tar and zip. libbz2 has no pkg-config file.
+UNPACK_CFLAGS := $(shell $(PKG_CONFIG) --cflags zlib libdeflate libzstd liblzma libarchive)
+UNPACK_LIBS   := $(shell $(PKG_CONFIG) --libs zlib libdeflate libzstd liblzma libarchive) -lbz2
 CFLAGS += $(HWLOC_CFLAGS) $(UNPACK_CFLAGS)
 LDLIBS += $(HWLOC_LIBS) $(UNPACK_LIBS)
 

@@ -7,6 +7,7 @@
 #include "ranks.h"
 #include "timer.h"
 #include "topo.h"
+#include "unpack.h"
 
 #include <errno.h>
 #include <omp.h>
@@ -281,6 +282,7 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
             }
             st->bytes = to - input_added_bytes(in); /* not the newlines between members */
         }
+        unpack_describe(in->unpack, st->decoded, sizeof st->decoded);
         stream_free(&batches);
     }
     if (!err && rows)

@@ -45,6 +45,7 @@ typedef struct {
     difference where;
     uint64_t where_chunk, where_offset;
     int whole; /* wordtally-mpi: a compressed input, counted whole by the first share */
+    char decoded[160]; /* how a compressed input was decoded (unpack_describe), for -v */
 } count_stats;
 
 /* Counts one input, adding to counts[] (the parallel path's counts when verifying).

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,20 @@ static int size_is_made_up(int fd, const struct stat *st)
 }
 
 int input_decompress = 1;
+static int input_threads = 1;
+
+void input_set_threads(int threads)
+{
+    input_threads = threads;
+    unpack_keep_cpus();
+}
+
+/* Threads that may decode this input: none besides the caller inside a parallel region (small
+ * files counted a whole file per thread). */
+static int decode_threads(void)
+{
+    return omp_in_parallel() ? 1 : input_threads;
+}
 
 /* Whether a regular file is compressed or an archive: its first bytes, never its name. */
 static int open_packed(input *in)
@@ -55,7 +70,7 @@ static int open_packed(input *in)
     in->packed = 1;
     in->seekable = 0;
     in->size = 0;
-    return unpack_open(&in->unpack, in->fd, head, (size_t)n);
+    return unpack_open(&in->unpack, in->fd, head, (size_t)n, decode_threads());
 }
 
 /* A stream's first bytes are read to recognise a compressed stream; the reader hands them on. */
@@ -70,7 +85,7 @@ static int open_stream(input *in)
         n += got;
     }
     in->packed = unpack_recognises(head, n);
-    return unpack_open(&in->unpack, in->fd, head, n);
+    return unpack_open(&in->unpack, in->fd, head, n, decode_threads());
 }
 
 int input_open(input *in, const char *path)

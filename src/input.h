@@ -34,6 +34,9 @@ typedef struct {
 /* --decompress: 1 (auto, the default) decodes what unpack.h recognises; 0 (never) counts every
  * input's bytes as they are. */
 extern int input_decompress;
+/* The run's thread count (-t): with more than one, a compressed input is decoded by more threads
+ * than the one that reads it (unpack_open). Called before the team's threads are pinned. */
+void input_set_threads(int threads);
 
 int input_open(input *in, const char *path); /* "-" is standard input */
 /* Reads up to n bytes of a stream (or of the text a compressed input holds) into dst; *got is 0

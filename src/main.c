@@ -34,6 +34,8 @@ static int tally_input(void *ctx, const run_result *r)
     t->run.seconds += t->p->count.mode == COUNT_SERIAL ? r->st->serial_seconds
                                                        : r->st->parallel_seconds;
     t->run.serial_seconds += r->st->serial_seconds;
+    if (t->p->opt->verbose && *r->st->decoded)
+        fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, r->name), r->st->decoded);
     if (r->err) {
         snprintf(f.reason, sizeof f.reason, "%s", input_strerror(r->err));
         fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, f.name), f.reason);
@@ -117,6 +119,7 @@ int main(int argc, char **argv)
     ranks_place(&machine, topo_should_bind(o.no_bind), o.verbose);
     plan p;
     status = plan_resolve(&p, &o, &machine); /* an exit code if the inputs cannot be listed */
+    input_set_threads(p.count.threads);
     status = ranks_check_inputs(status, p.names, p.ninputs);
     if (status >= 0) {
         ;

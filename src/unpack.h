@@ -17,9 +17,11 @@ typedef struct unpack unpack;
 int unpack_recognises(const uint8_t *head, size_t n);
 
 /* A reader of fd, whose first n bytes, head[0..n), were already read from it (streams) or are
- * still to be read (n = 0: a regular file read from its start). Returns 0, ENOMEM, an errno
- * value, or INPUT_UNPACK when the decoded start is damaged. */
-int unpack_open(unpack **u, int fd, const uint8_t *head, size_t n);
+ * still to be read (n = 0: a regular file read from its start). With threads > 1, pieces that
+ * decode on their own (BGZF blocks, zstd frames) are decoded in parallel by the calling thread's
+ * OpenMP team, other compressed data by a reader thread ahead of the reads. Returns 0, ENOMEM,
+ * an errno value, or INPUT_UNPACK when the decoded start is damaged. */
+int unpack_open(unpack **u, int fd, const uint8_t *head, size_t n, int threads);
 void unpack_close(unpack *u);
 
 /* Reads up to n decoded bytes into dst: *got is 0 at the end. Returns 0, an errno value, or
@@ -29,6 +31,13 @@ int unpack_read(unpack *u, uint8_t *dst, size_t n, size_t *got);
 /* Bytes the reader added between archive members (one newline each: a token never runs from one
  * member into the next); not the input's bytes. */
 uint64_t unpack_separators(const unpack *u);
+
+/* Notes the calling thread's CPUs, before the team is pinned: reader threads run on those. */
+void unpack_keep_cpus(void);
+
+/* How the input was decoded, for --verbose ("gzip (BGZF): 1700 blocks decoded in parallel ...");
+ * "" for an input that is not compressed. */
+void unpack_describe(const unpack *u, char *buf, size_t n);
 
 /* The reason INPUT_UNPACK stands for. */
 extern char input_unpack_reason[320];

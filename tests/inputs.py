@@ -408,7 +408,158 @@ def test_compressed():
                   "1 GiB of gzipped zeros under %s: rc %d %s" % (limit or "no limit", r.returncode, r.stderr[-200:]))
 
 
+def bgzf_blocks(blob):
+    """The BGZF blocks of a file: (offset, size) of each, read from their 'BC' extra fields."""
+    out, off = [], 0
+    while off < len(blob):
+        assert blob[off:off + 4] == b"\x1f\x8b\x08\x04" and blob[off + 12:off + 14] == b"BC"
+        size = int.from_bytes(blob[off + 16:off + 18], "little") + 1
+        out.append((off, size))
+        off += size
+    return out
+
+
+def pzstd_frames(blob):
+    """The frames of a pzstd file: a skippable frame before each, holding its size."""
+    n, off = 0, 0
+    while off < len(blob):
+        assert blob[off:off + 8] == b"\x50\x2a\x4d\x18\x04\x00\x00\x00"
+        off += 12 + int.from_bytes(blob[off + 8:off + 12], "little")
+        n += 1
+    return n
+
+
+def peak_rss_kib(args, stdin=None):
+    r = subprocess.run(["/usr/bin/time", "-f", "%M", PROG] + args, stdin=stdin, capture_output=True)
+    return r.returncode, int(r.stderr.decode().strip().splitlines()[-1])
+
+
+def test_parallel_decoding():
+    """SPEC §6: BGZF blocks (bgzip) and zstd frames (pzstd) are decoded in parallel, a window at a
+    time in bounded memory, and -v says so; counts equal the plain text's for every chunk size,
+    thread count and path, on a pipe too; a damaged block is exit 1 with the message of the one-
+    thread decoder, naming the input; a truncated file is exit 1; other gzip data is decoded by a
+    reader thread beside the team."""
+    if not all(shutil.which(t) for t in ("bgzip", "pzstd", "gzip")):
+        tally.skip("parallel decoding: bgzip (tabix) or pzstd (zstd) missing: scripts/install-deps.sh")
+        return
+    with tempfile.TemporaryDirectory() as d:
+        piece = text_for_packing(3 << 20, 5)
+        # 13 pieces, 39 MiB: more than one window of blocks (8 MiB) and of pzstd frames (32 MiB).
+        big = os.path.join(d, "big")
+        open(big, "wb").write(piece * 13)
+        want = [13 * c for c in oracle(piece)]
+        small = os.path.join(d, "small")
+        sdata = text_for_packing(300000, 6)
+        open(small, "wb").write(sdata)
+        swant = oracle(sdata)
+        made = {}
+        for src in (big, small):
+            for kind, cmd in (("bgz", "bgzip -@2 -c %s > %s"), ("pzst", "pzstd -q -p 2 -c %s > %s"),
+                              ("gz", "gzip -c %s > %s")):
+                out = "%s-%s" % (src, kind)
+                check(sh(cmd % (src, out)), cmd % (src, out))
+                made[os.path.basename(src) + "-" + kind] = out
+        # Several frames each with its size (zstd of 50 KB pieces, one after the other).
+        frames = os.path.join(d, "small-frames")
+        check(sh("cd %s && split -b 50000 small part- && for p in part-*; do zstd -q -c $p; done > %s"
+                 % (d, frames)), "zstd frames of 50 KB")
+        made["small-frames"] = frames
+
+        # -v says how each was decoded: every block or frame in parallel with 2 threads or more.
+        blocks = len(bgzf_blocks(open(made["big-bgz"], "rb").read()))
+        r = run(["-v", "-q", "-t", "2", made["big-bgz"]])
+        line = "wordtally: %s: gzip (BGZF): %d blocks decoded in parallel by 2 threads\n" % (made["big-bgz"], blocks)
+        check(r.returncode == 0 and line.encode() in r.stderr, "-v: %r in %r" % (line, r.stderr[-400:]))
+        r = run(["-v", "-q", "-t", "3", made["big-pzst"]])
+        nframes = pzstd_frames(open(made["big-pzst"], "rb").read())
+        line = "wordtally: %s: zstd: %d frames decoded in parallel by 3 threads\n" % (made["big-pzst"], nframes)
+        check(r.returncode == 0 and line.encode() in r.stderr, "-v: %r in %r" % (line, r.stderr[-400:]))
+        r = run(["-v", "-q", "-t", "2", made["small-frames"]])
+        line = "zstd: %d frames decoded in parallel" % ((len(sdata) + 49999) // 50000)
+        check(r.returncode == 0 and line.encode() in r.stderr, "-v: %r in %r" % (line, r.stderr[-400:]))
+        r = run(["-v", "-q", "-t", "2", made["big-gz"]])
+        check(r.returncode == 0 and b"gzip: decoded as a stream by a reader thread while the team counts" in r.stderr,
+              "-v, one gzip member: %r" % r.stderr[-400:])
+        r = run(["-v", "-q", "-t", "1", made["big-bgz"]])
+        check(r.returncode == 0 and b"gzip: decoded as a stream by the counting thread" in r.stderr,
+              "-v -t 1: %r" % r.stderr[-400:])
+
+        for name in ("big-bgz", "big-pzst", "big-gz"):
+            path = made[name]
+            for extra in ([], ["-t", "1"], ["-t", "3", "-c", "64"], ["-t", "2", "-c", "256K"], ["--serial"],
+                          ["--verify", "-t", "3"], ["--per-chunk", "-c", "1M"], ["--io", "mmap"]):
+                if "--per-chunk" in extra:
+                    r = run(["-f", "csv", "-t", "2"] + extra + [path])
+                    check(r.returncode == 0 and b",cat," in r.stdout, "%s %s: %s" % (name, extra, r.stderr[-200:]))
+                    continue
+                rc, got, err = count_csv(extra + [path])
+                check(rc == 0 and got == want, "%s %s: rc %d, %s vs %s (%s)" % (name, extra, rc, got, want, err[-200:]))
+            for t in ("1", "2", "3"):
+                r = subprocess.run("cat %s | %s -f csv -t %s" % (path, PROG, t), shell=True, capture_output=True)
+                check(r.returncode == 0 and totals_csv(r.stdout) == want,
+                      "cat %s | wordtally -t %s: %s" % (name, t, r.stderr[-200:]))
+            if RSS_BOUND:  # SPEC §6: 64 MiB + 1 MiB a thread, whatever the size
+                for t in (2, 3):
+                    rc, kib = peak_rss_kib(["-q", "-t", str(t), path])
+                    check(rc == 0 and kib <= (64 + t) * 1024, "%s -t %d: peak RSS %d KiB" % (name, t, kib))
+
+        for name in ("small-bgz", "small-pzst", "small-frames"):
+            path = made[name]
+            for c in ("1", "3", "64", "256K"):
+                for t in ("1", "2", "3"):
+                    rc, got, err = count_csv(["-c", c, "-t", t, path])
+                    check(rc == 0 and got == swant, "%s -c %s -t %s: rc %d, %s vs %s" % (name, c, t, rc, got, swant))
+                for extra in (["--serial", "-t", "2"], ["--verify", "-t", "3"]):
+                    rc, got, err = count_csv(["-c", c] + extra + [path])
+                    check(rc == 0 and got == swant, "%s -c %s %s: rc %d, %s vs %s" % (name, c, extra, rc, got, swant))
+                r = subprocess.run("cat %s | %s -f csv -c %s -t 3" % (path, PROG, c), shell=True, capture_output=True)
+                check(r.returncode == 0 and totals_csv(r.stdout) == swant, "cat %s | wordtally -c %s" % (name, c))
+
+        # BGZF then a gzip member of another kind: that one decoded as a stream, in its place.
+        mixed = os.path.join(d, "mixed")
+        check(sh("cat %s %s %s > %s" % (made["small-bgz"], made["small-gz"], made["small-bgz"], mixed)), "mixed")
+        r = run(["-v", "-f", "csv", "-t", "2", mixed])
+        check(r.returncode == 0 and totals_csv(r.stdout) == [3 * c for c in swant]
+              and b"1 members as a stream" in r.stderr, "BGZF, gzip, BGZF: %s %r" % (totals_csv(r.stdout), r.stderr[-300:]))
+
+        # Damage in a block or frame in the middle: exit 1 naming the input, as the one-thread
+        # decoder says, nothing printed; a file cut inside a block or frame: exit 1.
+        for name in ("big-bgz", "big-pzst"):
+            blob = open(made[name], "rb").read()
+            if name == "big-bgz":
+                off, size = bgzf_blocks(blob)[blocks // 2]
+                hit = off + size // 2
+            else:
+                hit = len(blob) // 2
+            bad = os.path.join(d, "bad-" + name)
+            for what, body in (("damaged", blob[:hit] + bytes([blob[hit] ^ 0x55]) + blob[hit + 1:]),
+                               ("truncated", blob[:hit])):
+                open(bad, "wb").write(body)
+                first = None
+                for t in ("1", "2", "3"):
+                    r = run(["-f", "csv", "-t", t, bad])
+                    msg = [x for x in r.stderr.decode("latin-1").splitlines() if "oversubscribed" not in x]
+                    first = first or msg
+                    check(r.returncode == 1 and not r.stdout and len(msg) == 1 and msg == first
+                          and msg[0].startswith("wordtally: %s: %s " % (bad, what)),
+                          "%s %s -t %s: exit 1, the one-thread message %r: rc %d %r" % (name, what, t, first, r.returncode, msg))
+                    r = subprocess.run("cat %s | %s -f csv -t %s" % (bad, PROG, t), shell=True, capture_output=True)
+                    check(r.returncode == 1 and not r.stdout and
+                          r.stderr.decode("latin-1").splitlines()[-1] == first[0].replace(bad, "-"),
+                          "cat %s %s | wordtally -t %s: %r" % (name, what, t, r.stderr))
+        # Cut between two blocks: still gzip (members one after the other), counted as by one thread.
+        blob = open(made["big-bgz"], "rb").read()
+        off, _ = bgzf_blocks(blob)[blocks // 2]
+        cut = os.path.join(d, "cut")
+        open(cut, "wb").write(blob[:off])
+        one = count_csv(["-t", "1", cut])
+        check(one[0] == 0 and count_csv(["-t", "2", cut]) == one and count_csv(["-t", "3", "-c", "3", cut])[:2] == one[:2],
+              "BGZF cut between blocks: as one thread counts it: %s" % (one,))
+
+
 def main():
+    test_parallel_decoding()
     test_compressed()
     test_sizes_that_lie()
     test_many_inputs()

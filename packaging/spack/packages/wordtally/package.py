@@ -25,6 +25,7 @@ class Wordtally(MakefilePackage):
     depends_on("hwloc@2:")
     # Compressed inputs and archives (src/unpack.c): the decoders, libarchive for tar and zip.
     depends_on("zlib-api")
+    depends_on("libdeflate")  # BGZF blocks, decoded in parallel
     depends_on("zstd")
     depends_on("xz")
     depends_on("bzip2")
