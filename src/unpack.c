@@ -886,11 +886,12 @@ void unpack_describe(const unpack *u, char *buf, size_t n)
                          bgzf ? "gzip (BGZF)" : "zstd", (unsigned long long)u->parallel,
                          bgzf ? "blocks" : "frames", u->threads);
         if (u->streamed && k > 0 && (size_t)k < n)
-            snprintf(buf + k, n - (size_t)k, ", %llu %s as a stream",
-                     (unsigned long long)u->streamed, bgzf ? "members" : "frames");
+            snprintf(buf + k, n - (size_t)k, ", %llu %s%s as a stream",
+                     (unsigned long long)u->streamed, bgzf ? "member" : "frame",
+                     u->streamed == 1 ? "" : "s");
     } else {
-        snprintf(buf, n, "%s: decoded as a stream by %s", filter_name[u->filter],
-                 u->threads > 1 ? "a reader thread while the team counts" : "the counting thread");
+        snprintf(buf, n, "%s: decoded by %s", filter_name[u->filter],
+                 u->threads > 1 ? "a reader thread ahead of the counting" : "the counting thread");
     }
 }
 
