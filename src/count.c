@@ -264,6 +264,11 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
         if (!err)
             err = input_check_unchanged(in);
     } else if (!err) {
+        /* A reader thread decoding ahead takes a core of the team's: decoding is the slower, and
+         * a second counting thread would spin at every batch, taking CPU time from the reader. */
+        count_setup rest = *s;
+        rest.threads -= unpack_reads_ahead(in->unpack);
+        w.s = &rest;
         /* A batch holds a few blocks for every thread; memory stays bounded whatever the input. */
         size_t batch = (size_t)(4 + s->threads / 2) * 1024 * 1024;
         err = stream_init(&batches, batch, kernel_tail(s->words));

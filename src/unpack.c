@@ -876,6 +876,11 @@ int unpack_read(unpack *u, uint8_t *dst, size_t n, size_t *got)
     return err;
 }
 
+int unpack_reads_ahead(const unpack *u)
+{
+    return u && u->ahead;
+}
+
 void unpack_describe(const unpack *u, char *buf, size_t n)
 {
     if (!u || u->filter == RAW) {

@@ -32,6 +32,9 @@ int unpack_read(unpack *u, uint8_t *dst, size_t n, size_t *got);
  * member into the next); not the input's bytes. */
 uint64_t unpack_separators(const unpack *u);
 
+/* 1 if a reader thread decodes ahead of the reads (it takes a core), else 0. */
+int unpack_reads_ahead(const unpack *u);
+
 /* Notes the calling thread's CPUs, before the team is pinned: reader threads run on those. */
 void unpack_keep_cpus(void);
 
