@@ -291,6 +291,10 @@ def main():
         expected[t] = r.stdout.strip().decode()
     warm({r[3] for r in rows} | {c[1][0][-1] for r in rows for c in r[4][:1]} | {many})
 
+    commit = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "log", "-1",
+                             "--format=%h"], capture_output=True, text=True).stdout.strip()
+    version = subprocess.run([prog, "--version"], capture_output=True,
+                             text=True).stdout.split("\n")[0]
     load_before = load()
     t_start = time.time()
     walls, cpus, failed = {}, {}, {}
@@ -319,14 +323,10 @@ def main():
     def cpu(name, label):
         return min(cpus[name, label])
 
-    commit = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "log", "-1",
-                             "--format=%h %cd", "--date=format:%H:%M"], capture_output=True,
-                            text=True).stdout.strip() or "unknown"
-    version = subprocess.run([prog, "--version"], capture_output=True,
-                             text=True).stdout.split("\n")[0]
     print("wordtally bench-inputs: %s, %s, %d CPUs, load %s before and %s after (%.0f min), "
-          "%s (commit %s)" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), cpu_model(),
-                              os.cpu_count(), load_before, load_after, minutes, version, commit))
+          "%s (source commit %s)" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                                     cpu_model(), os.cpu_count(), load_before, load_after,
+                                     minutes, version, commit or "unknown"))
     print("Text: %s, %d bytes; counts of the default words (dog cat boy girl): %s. Best and median"
           " wall of %d rounds, least CPU (user + system, every process)." % (
               text, size, expected[text], a.rounds))
@@ -368,9 +368,9 @@ def main():
     print()
     print("The many files run at %.2f × the speed of one file (goal: at least 0.7)." % (o / d))
     print()
-    print("Commands (F = the compressed file or archive; the pipe's decompressor is the format's):")
+    print("Commands: `wordtally -q F`, `DECOMPRESSOR F | wordtally -q`, `wordtally -t 1 -q F`:")
     for name, stored, decoded, ref, cmds in rows[:-1]:
-        print("    %-8s %s" % (name, "   ".join("`%s`" % show(p, prog) for _, p, _ in cmds)))
+        print("    %-7s %-10s F = %s" % (name, " ".join(FORMATS[name][2]), cmds[0][1][0][-1]))
     if skipped:
         print("Skipped: %s." % "; ".join(skipped))
     os.makedirs(os.path.dirname(os.path.abspath(a.csv)), exist_ok=True)
