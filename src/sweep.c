@@ -194,14 +194,12 @@ int sweep_run(const plan *p, const topo *machine)
     const int runs = o->repeat ? o->repeat : REPEAT_DEFAULT;
     const int bind = p->bind && o->mode != COUNT_SERIAL;
     const char *why = NULL;
-    uint64_t *sizes = calloc(p->ninputs, sizeof *sizes), bytes = 0;
+    uint64_t *sizes = calloc(p->ninputs, sizeof *sizes);
     if (!sizes) {
         fputs("wordtally: out of memory\n", stderr);
         return EXIT_INPUT;
     }
     int status = check_inputs(p, sizes);
-    for (size_t i = 0; i < p->ninputs; i++)
-        bytes += sizes[i];
     if (status != EXIT_OK) {
         free(sizes);
         return status;
