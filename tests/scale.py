@@ -295,8 +295,9 @@ def test_progress(d):
 
 
 def run_and_change(path, change, args=()):
-    """Starts wordtally on path, waits until it has the file open, stops it, changes the file,
-    lets it go on: deterministic as long as counting the file takes longer than the poll."""
+    """Starts wordtally on path, waits until it has the file open and has read 8 MiB or mapped it
+    (so it is counting, past the size it took when opening), stops it, changes the file, lets it go on:
+    deterministic as long as counting the file takes longer than the poll."""
     proc = subprocess.Popen([PROG, *GEN_MODE, "-f", "csv"] + list(args) + [path], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     deadline = time.time() + 20
@@ -305,6 +306,11 @@ def run_and_change(path, change, args=()):
         try:
             fds = os.listdir("/proc/%d/fd" % proc.pid)
             opened = any(os.readlink("/proc/%d/fd/%s" % (proc.pid, f)) == path for f in fds)
+            with open("/proc/%d/io" % proc.pid) as io:
+                read = int(io.read().split("rchar: ")[1].split()[0])
+            with open("/proc/%d/maps" % proc.pid) as maps:
+                mapped = path in maps.read()  # --io mmap reads without read(2)
+            opened = opened and (read >= 8 * MIB or mapped)
         except OSError:
             pass
     if opened:
