@@ -733,7 +733,9 @@ static int member_read(unpack *u, uint8_t *dst, size_t n, size_t *got)
                 u->finished = 1;
                 break;
             }
-            if (r < ARCHIVE_WARN)
+            /* RETRY is a damaged header (a tar's checksum): libarchive would go on at the next
+             * header it can read, and the members between would be missing from the count. */
+            if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
                 return archive_failed(u, NULL);
             if (archive_entry_filetype(u->entry) != AE_IFREG)
                 continue; /* directories, links, devices: no text of their own */

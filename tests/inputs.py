@@ -377,6 +377,26 @@ def test_compressed():
             r = run(["--vocab", "-f", "csv", out])
             check(r.returncode == 0 and b"do," in r.stdout and b"g," in r.stdout and b"dog," not in r.stdout,
                   "%s --vocab: members' tokens apart: %s" % (kind, r.stdout))
+        # A damaged header inside a tar: libarchive would skip to the next header it can read, and
+        # the members between would be missing. A bad checksum, and a garbage size under a valid
+        # checksum (the member's text then reads as headers): exit 1 naming it, plain and gzipped.
+        tar = open(os.path.join(d, "members.tar"), "rb").read()
+        second = 512 + 512  # member a: its header and one block of text
+        for what in ("checksum", "size"):
+            h = bytearray(tar)
+            if what == "checksum":
+                h[second + 148] = ord("7") if h[second + 148] != ord("7") else ord("6")
+            else:
+                h[second + 124:second + 136] = b"zzzzzzzzzzz\0"
+                h[second + 148:second + 156] = b" " * 8
+                h[second + 148:second + 156] = b"%06o\0 " % sum(h[second:second + 512])
+            bad = os.path.join(d, "bad-%s.tar" % what)
+            open(bad, "wb").write(bytes(h))
+            check(sh("gzip -kf %s" % bad), "gzip " + bad)
+            for f in (bad, bad + ".gz"):
+                rc, got, err = count_csv([f])
+                check(rc == 1 and err.startswith(("wordtally: %s: " % f).encode()) and err.count(b"\n") == 1,
+                      "a tar with a damaged %s in its second header: exit 1 naming it: %s %s" % (what, rc, err))
         # A text that only starts like a format is text; a name ending in .gz is not a format.
         fake = os.path.join(d, "fake.gz")
         open(fake, "wb").write(b"dog cat\n")
