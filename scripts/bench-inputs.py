@@ -331,9 +331,10 @@ def main():
           " wall of %d rounds, least CPU (user + system, every process)." % (
               text, size, expected[text], a.rounds))
     print()
-    print("| input | stored MB | size ÷ | wordtally s (median) | CPU s | GB/s | pipe s (median) |"
-          " CPU s | GB/s | wordtally ÷ pipe speed | `-t 1` s | 2 cores ÷ 1 | counts |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    if formats:
+        print("| input | stored MB | size ÷ | wordtally s (median) | CPU s | GB/s | pipe s (median) |"
+              " CPU s | GB/s | wordtally ÷ pipe speed | `-t 1` s | 2 cores ÷ 1 | counts |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     table = []
     for name, stored, decoded, ref, cmds in rows:
         ok = "FAILED" if failed.get(name) else "equal"
@@ -349,7 +350,8 @@ def main():
         for label, pipeline, _ in cmds:
             table.append((name, label, show(pipeline, prog), stored, decoded, best(name, label),
                           med(name, label), cpu(name, label), ok))
-    print()
+    if formats:
+        print()
     name = "many"
     d, o = best(name, "-r DIR"), best(name, "one file")
     print("%d files of %.0f KB on average (%s) against one file of the same %d bytes, "
