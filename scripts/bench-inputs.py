@@ -291,8 +291,11 @@ def main():
         expected[t] = r.stdout.strip().decode()
     warm({r[3] for r in rows} | {c[1][0][-1] for r in rows for c in r[4][:1]} | {many})
 
-    commit = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "log", "-1",
-                             "--format=%h"], capture_output=True, text=True).stdout.strip()
+    try:  # a release or a fresh machine may have no git: the commit is then unknown
+        commit = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "log", "-1",
+                                 "--format=%h"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        commit = ""
     version = subprocess.run([prog, "--version"], capture_output=True,
                              text=True).stdout.split("\n")[0]
     load_before = load()
