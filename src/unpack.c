@@ -442,9 +442,14 @@ static int piece_decode(unpack *u, piece *pc)
         return 1;
     const uint8_t *src = u->next + pc->in_off;
     uint8_t *dst = u->out + pc->out_off;
-    if (u->pieces == GZIP) /* the CRC-32 and length checked */
-        return libdeflate_gzip_decompress(u->dec[t], src, pc->in_len, dst, pc->out_len, &pc->got) !=
-                   LIBDEFLATE_SUCCESS || pc->got != pc->out_len;
+    if (u->pieces == GZIP) { /* the CRC-32 and length checked */
+        /* ... and the member must fill the block its header claims: a block size past the
+         * member's end would have the bytes after it skipped, uncounted. */
+        size_t used = 0;
+        return libdeflate_gzip_decompress_ex(u->dec[t], src, pc->in_len, dst, pc->out_len, &used,
+                                             &pc->got) != LIBDEFLATE_SUCCESS ||
+               used != pc->in_len || pc->got != pc->out_len;
+    }
     pc->got = ZSTD_decompressDCtx(u->dec[t], dst, pc->out_len, src, pc->in_len);
     return ZSTD_isError(pc->got) != 0; /* the frame's checksum and size checked */
 }

@@ -543,6 +543,25 @@ def test_parallel_decoding():
         check(r.returncode == 0 and totals_csv(r.stdout) == [3 * c for c in swant]
               and b"1 member as a stream" in r.stderr, "BGZF, gzip, BGZF: %s %r" % (totals_csv(r.stdout), r.stderr[-300:]))
 
+        # A block whose size field claims more than its member: one that covers the next block
+        # too counts what both hold (the stream decoder reads members, not block sizes); the last
+        # block's claiming junk appended after the file is exit 1. Every thread count alike.
+        blob = open(made["big-bgz"], "rb").read()
+        bl = bgzf_blocks(blob)
+        (o1, s1), (_, s2) = bl[1], bl[2]
+        wide = bytearray(blob)
+        wide[o1 + 16:o1 + 18] = (s1 + s2 - 1).to_bytes(2, "little")
+        ol, sl = bl[-1]
+        tail = bytearray(blob) + bytes(100)
+        tail[ol + 16:ol + 18] = (sl + 100 - 1).to_bytes(2, "little")
+        for what, body, rc_want in (("covers the next block", wide, 0), ("covers junk at the end", tail, 1)):
+            lie = os.path.join(d, "lie.bgz")
+            open(lie, "wb").write(bytes(body))
+            for t in ("1", "2", "3"):
+                rc, got, err = count_csv(["-t", t, lie])
+                check(rc == rc_want and (got == want if rc_want == 0 else ("wordtally: %s: " % lie).encode() in err),
+                      "a BGZF block size that %s, -t %s: rc %d, %s (%s)" % (what, t, rc, got, err[-200:]))
+
         # Damage in a block or frame in the middle: exit 1 naming the input, as the one-thread
         # decoder says, nothing printed; a file cut inside a block or frame: exit 1.
         for name in ("big-bgz", "big-pzst"):
