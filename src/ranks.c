@@ -16,6 +16,7 @@
 #include <mpi.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int rank, size;
@@ -361,12 +362,35 @@ int ranks_combine(const count_setup *setup, const char *name, uint64_t *counts, 
 
 /* ---- many inputs (count_files) ---- */
 
+/* Every rank's own look at every file of the batch, for the check that they all see the same
+ * files: the first rank that cannot stat one (rank << 16 | errno, so that the smallest is the
+ * first rank's), and the smallest and largest size the ranks see (the largest as its negation,
+ * so that one MPI_MIN finds both). */
+enum { L_FAIL, L_MIN, L_NEGMAX, L_N };
+#define L_NONE INT64_MAX
+
+static void look(const char *name, int64_t *l)
+{
+    struct stat st;
+    l[L_FAIL] = L_NONE;
+    l[L_MIN] = L_NONE;
+    l[L_NEGMAX] = L_NONE;
+    if (stat(name, &st) != 0)
+        l[L_FAIL] = (int64_t)rank << 16 | (errno & 0xffff);
+    else if (!S_ISREG(st.st_mode))
+        l[L_MIN] = -1; /* not a regular file here: never the size the opener saw */
+    else
+        l[L_MIN] = l[L_NEGMAX] = (int64_t)st.st_size;
+    if (l[L_NEGMAX] != L_NONE)
+        l[L_NEGMAX] = -l[L_NEGMAX];
+}
+
 void ranks_files_kinds(table_file *f, size_t m)
 {
     /* Each rank fills in the files it opened first, zeros elsewhere: the sum is the opener's. */
     enum { K_ERR, K_DEFERRED, K_SIZE, K_N };
-    int64_t *k = calloc(m * K_N, sizeof *k);
-    if (!k) {
+    int64_t *k = calloc(m * K_N, sizeof *k), *l = malloc(m * L_N * sizeof *l);
+    if (!k || !l) {
         fputs("wordtally: out of memory\n", stderr);
         abort_ranks();
     }
@@ -375,14 +399,29 @@ void ranks_files_kinds(table_file *f, size_t m)
         k[j * K_N + K_DEFERRED] = f[j].deferred;
         k[j * K_N + K_SIZE] = (int64_t)f[j].size;
     }
+    for (size_t j = 0; j < m; j++)
+        look(f[j].name, l + j * L_N);
     MPI_Allreduce(MPI_IN_PLACE, k, (int)(m * K_N), MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, l, (int)(m * L_N), MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD);
     for (size_t j = 0; j < m; j++) {
         f[j].err = (int)k[j * K_N + K_ERR];
         f[j].deferred = (int)k[j * K_N + K_DEFERRED];
         f[j].size = f[j].st.bytes = (uint64_t)k[j * K_N + K_SIZE];
         if (f[j].err)
             f[j].failed_on = (int)(j % (size_t)size);
+        if (f[j].err || f[j].deferred)
+            continue; /* the one-input path checks the ranks' views of those itself */
+        /* A file of one chunk is read by its opener alone: every rank must see the same file,
+         * as when each read its share. */
+        const int64_t *g = l + j * L_N;
+        if (g[L_FAIL] != L_NONE) {
+            f[j].err = (int)(g[L_FAIL] & 0xffff);
+            f[j].failed_on = (int)(g[L_FAIL] >> 16);
+        } else if (g[L_MIN] != (int64_t)f[j].size || -g[L_NEGMAX] != (int64_t)f[j].size) {
+            f[j].err = INPUT_RANKS_DIFFER;
+        }
     }
+    free(l);
     free(k);
 }
 
