@@ -243,7 +243,8 @@ static int top_up(unpack *u, size_t want)
 {
     if (u->avail >= want || u->eof)
         return 0;
-    memmove(u->in, u->next, u->avail);
+    if (u->avail) /* next is NULL before the first read */
+        memmove(u->in, u->next, u->avail);
     u->next = u->in;
     while (u->avail < want && !u->eof) {
         size_t got;
