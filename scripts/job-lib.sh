@@ -186,7 +186,7 @@ job_mpi() { # NAME [WORDTALLY OPTION]... FILE...
              "$prog" "${opts[@]}" "$@" || rc=$?
     else
         # mpirun --bind-to none leaves each rank the whole machine; wordtally-mpi then gives each
-        # rank a contiguous share of the cores (src/ranks.c).
+        # rank a contiguous share of the cores (src/mpi/ranks.c).
         local np=${NP:-$tpn}
         export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(( cores / np > 0 ? cores / np : 1 ))}
         [ "$(id -u)" -ne 0 ] || export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1

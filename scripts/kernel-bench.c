@@ -7,8 +7,8 @@
  *   usage: kernel-bench [--encoding E] [-i] [--words-file F] [--sample MB] KERNEL|all FILE [WORD]...
  * (default words: dog cat boy girl; encoding utf-8 as wordtally's; `all`: every kernel this CPU
  * runs). */
-#include "input.h"
-#include "kernel.h"
+#include "io/input.h"
+#include "kernels/kernel.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -88,7 +88,7 @@ int main(int argc, char **argv)
     words_finish(&w);
 
     input in;
-    int err = input_open(&in, path);
+    int err = input_open(&in, path, &input_defaults);
     if (err || !in.seekable || in.size < 8 * (uint64_t)BLOCK) {
         fprintf(stderr, "kernel-bench: %s: %s\n", path, err ? input_strerror(err) : "too small");
         return 1;

@@ -1,7 +1,7 @@
 /* check_chunks.c - the chunk table's edges. */
 #include "check_suites.h"
 
-#include "chunks.h"
+#include "base/chunks.h"
 
 START_TEST(chunks_cover_input_with_short_last_chunk)
 {

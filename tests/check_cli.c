@@ -1,8 +1,8 @@
 /* check_cli.c - number and size parsing, and the option errors that must stop a run. */
 #include "check_suites.h"
 
-#include "cli.h"
-#include "count.h"
+#include "app/cli.h"
+#include "engine/count.h"
 
 #include <stdio.h>
 #include <string.h>

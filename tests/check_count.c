@@ -3,8 +3,8 @@
  * I/O modes, and a stream cannot be shared. */
 #include "check_suites.h"
 
-#include "count.h"
-#include "mapio.h"
+#include "engine/count.h"
+#include "io/mapio.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +42,7 @@ static void count(const char *path, int io, int mode, uint64_t chunk, int part, 
     count_setup s = {.words = &w, .kern = kernel_select("auto", &why), .chunk_size = chunk,
                      .threads = 2, .mode = mode, .part = part, .parts = parts, .io = io};
     input in;
-    ck_assert_int_eq(input_open(&in, path), 0);
+    ck_assert_int_eq(input_open(&in, path, &input_defaults), 0);
     count_stats st;
     ck_assert_int_eq(count_input(&s, &in, c, &st), 0);
     ck_assert_int_eq(st.mismatch, 0);
@@ -79,7 +79,7 @@ START_TEST(count_a_stream_cannot_be_shared)
     int saved = dup(STDIN_FILENO);
     dup2(fds[0], STDIN_FILENO);
     input in;
-    ck_assert_int_eq(input_open(&in, "-"), 0);
+    ck_assert_int_eq(input_open(&in, "-", &input_defaults), 0);
     wordlist w = {0};
     const char *why;
     ck_assert_int_eq(words_add(&w, "dog", &why), 0);

@@ -2,7 +2,7 @@
  * and a file that shrinks under the mapping is an error, not a SIGBUS. */
 #include "check_suites.h"
 
-#include "mapio.h"
+#include "io/mapio.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +40,7 @@ START_TEST(mapio_counts_interior_blocks_and_leaves_the_ends)
     char path[64];
     close(temp_file(path, 1 << 20));
     input in;
-    ck_assert_int_eq(input_open(&in, path), 0);
+    ck_assert_int_eq(input_open(&in, path, &input_defaults), 0);
     mapping m;
     mapping_open(&m, &in);
     ck_assert_ptr_nonnull(m.base);
@@ -74,7 +74,7 @@ START_TEST(mapio_file_shrinking_under_the_mapping_is_an_error)
     char path[64];
     shrink_fd = temp_file(path, 1 << 20);
     input in;
-    ck_assert_int_eq(input_open(&in, path), 0);
+    ck_assert_int_eq(input_open(&in, path, &input_defaults), 0);
     mapping m;
     mapping_open(&m, &in);
     ck_assert_ptr_nonnull(m.base);

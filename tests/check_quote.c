@@ -1,7 +1,7 @@
 /* check_quote.c - names and values in diagnostics: shell-escape quoting, always one line. */
 #include "check_suites.h"
 
-#include "quote.h"
+#include "base/quote.h"
 
 #include <string.h>
 

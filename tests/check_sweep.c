@@ -1,19 +1,19 @@
 /* check_sweep.c - the --sweep list, the median and the run-agreement check of sweep.c. */
 #include "check_suites.h"
 
-#include "sweep.h"
+#include "app/sweep.h"
 
 START_TEST(sweep_list_keeps_the_given_order)
 {
     int out[8];
     const char *why = NULL;
-    ck_assert_int_eq(sweep_parse("1,2,4,8", 2, out, 8, &why), 4);
+    ck_assert_int_eq(parse_thread_list("1,2,4,8", 2, out, 8, &why), 4);
     ck_assert_int_eq(out[0], 1);
     ck_assert_int_eq(out[3], 8);
-    ck_assert_int_eq(sweep_parse("8,2", 2, out, 8, &why), 2);
+    ck_assert_int_eq(parse_thread_list("8,2", 2, out, 8, &why), 2);
     ck_assert_int_eq(out[0], 8);
     ck_assert_int_eq(out[1], 2);
-    ck_assert_int_eq(sweep_parse("4096", 2, out, 8, &why), 1);
+    ck_assert_int_eq(parse_thread_list("4096", 2, out, 8, &why), 1);
     ck_assert_int_eq(out[0], 4096);
 }
 END_TEST
@@ -22,11 +22,11 @@ START_TEST(sweep_cores_is_one_to_all_cores)
 {
     int out[8];
     const char *why = NULL;
-    ck_assert_int_eq(sweep_parse("cores", 3, out, 8, &why), 3);
+    ck_assert_int_eq(parse_thread_list("cores", 3, out, 8, &why), 3);
     ck_assert_int_eq(out[0], 1);
     ck_assert_int_eq(out[1], 2);
     ck_assert_int_eq(out[2], 3);
-    ck_assert_int_eq(sweep_parse("cores", 1, NULL, 8, &why), 1);
+    ck_assert_int_eq(parse_thread_list("cores", 1, NULL, 8, &why), 1);
 }
 END_TEST
 
@@ -38,7 +38,7 @@ START_TEST(sweep_list_rejects_bad_lists)
                          "1;2", "1.5", "1,2,3,4,5"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         const char *why = NULL;
-        ck_assert_msg(sweep_parse(bad[i], 2, out, 4, &why) == -1, "accepted '%s'", bad[i]);
+        ck_assert_msg(parse_thread_list(bad[i], 2, out, 4, &why) == -1, "accepted '%s'", bad[i]);
         ck_assert_msg(why != NULL, "no reason for '%s'", bad[i]);
     }
 }

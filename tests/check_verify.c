@@ -1,7 +1,7 @@
 /* check_verify.c - the bisection that names the first chunk where two paths disagree. */
 #include "check_suites.h"
 
-#include "verify.h"
+#include "base/verify.h"
 
 /* Entry i holds i % 5 of word 0 and 1 of word 1. The faulty path adds 1 to word 1 in entries from
  * `bad` on (and `bad2`), like a driver that mishandles a chunk. */

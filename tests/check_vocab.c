@@ -4,9 +4,9 @@
  * serial table, and hash partitions adding up to the whole. */
 #include "check_suites.h"
 
-#include "count.h"
-#include "vocab.h"
-#include "vocab_count.h"
+#include "engine/count.h"
+#include "vocab/vocab.h"
+#include "vocab/vocab_count.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,7 +316,7 @@ static void count(const char *path, int mode, int threads, uint64_t chunk, uint3
                      .part = part, .parts = parts};
     ck_assert_int_eq(vocab_pass_init(v, &s), 0);
     input in;
-    ck_assert_int_eq(input_open(&in, path), 0);
+    ck_assert_int_eq(input_open(&in, path, &input_defaults), 0);
     ck_assert_int_eq(vocab_count_input(&s, &in, v), 0);
     input_close(&in);
     ck_assert_int_eq(vocab_pass_merge(v), 0);

@@ -1,7 +1,7 @@
 /* check_words.c - the target word list: what it accepts, and its look-up. */
 #include "check_suites.h"
 
-#include "words.h"
+#include "base/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>

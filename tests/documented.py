@@ -113,9 +113,9 @@ def check_version(prog):
 
 def main():
     prog, gen = sys.argv[1], sys.argv[2]
-    opts = check_program(prog, "src/cli.c", "man/wordtally.1", "_wordtally")
+    opts = check_program(prog, "src/app/cli.c", "man/wordtally.1", "_wordtally")
     check_completion_runs("wordtally", opts)
-    gen_opts = check_program(gen, "src/corpus_gen.c", "man/wordtally-gen.1", "_wordtally_gen")
+    gen_opts = check_program(gen, "src/gen/corpus_gen.c", "man/wordtally-gen.1", "_wordtally_gen")
     check_completion_runs("wordtally-gen", gen_opts)
     check_kernels(prog)
     check_version(prog)

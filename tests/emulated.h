@@ -4,7 +4,7 @@
 #ifndef WORDTALLY_EMULATED_H
 #define WORDTALLY_EMULATED_H
 
-#include "kernel.h"
+#include "kernels/kernel.h"
 
 void kernel_vbmi_emulated(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 

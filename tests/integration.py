@@ -163,7 +163,7 @@ def test_kernels(files, d):
 
 
 def test_io_mmap(files):
-    """--io mmap counts files in place (src/mapio.c): the oracle's counts, the ends of the file
+    """--io mmap counts files in place (src/io/mapio.c): the oracle's counts, the ends of the file
     still read with pread; a bad mode is a usage error."""
     for name, path in files.items():
         want = oracle(path, WORDS)

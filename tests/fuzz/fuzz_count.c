@@ -12,12 +12,12 @@
  * utf-8), 0x08 -i; 0x80 dense text: each text byte picks a piece (a word, a word cut short or
  * lengthened or in the other case, whitespace of either encoding, a near miss such as a truncated
  * sequence, a random byte) so matches are dense; otherwise the text is the bytes as is. */
-#include "count.h"
-#include "input.h"
+#include "engine/count.h"
+#include "io/input.h"
 #include "emulated.h"
-#include "kernel.h"
-#include "mapio.h"
-#include "words.h"
+#include "kernels/kernel.h"
+#include "io/mapio.h"
+#include "base/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,8 +140,8 @@ static int driver(const count_setup *s, const unsigned char *t, size_t n, int as
             abort();
         char path[64];
         snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-        input_decompress = 0;
-        int err = input_open(&in, path);
+        const input_settings raw = {.decompress = 0, .threads = 1}; /* the bytes as they are */
+        int err = input_open(&in, path, &raw);
         close(fd);
         if (err != 0)
             abort();

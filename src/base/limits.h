@@ -1,0 +1,20 @@
+/* limits.h - the numbers the whole program shares, named once: limits on what users may ask
+ * for, and the sizes the engine is built around. */
+#ifndef WORDTALLY_LIMITS_H
+#define WORDTALLY_LIMITS_H
+
+#include "status.h"
+
+/* -t and --sweep accept at most this many threads. */
+#define THREADS_MAX 4096
+
+/* A limit as text, for messages: LIMIT_TEXT(THREADS_MAX) is "4096". */
+#define LIMIT_TEXT(n) LIMIT_TEXT_(n)
+#define LIMIT_TEXT_(n) #n
+
+/* FNV-1a's 64-bit offset basis and prime: the hash of word lists, vocabulary keys and the MPI
+ * ranks' digests of their settings. */
+#define FNV64_OFFSET 1469598103934665603ULL
+#define FNV64_PRIME 1099511628211ULL
+
+#endif

@@ -1,0 +1,196 @@
+/* words.h - the target word list: validation, and the lookup the kernels use. */
+#ifndef WORDTALLY_WORDS_H
+#define WORDTALLY_WORDS_H
+
+#include "limits.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WORDS_MAX_COUNT 4096 /* every thread keeps a counter per word */
+#define WORDS_MAX_LEN 4096   /* the read-ahead after every block is WORDS_MAX_LEN + 1 bytes at most */
+
+/* ---- The modes (SPEC §1): which bytes are whitespace, and whether case counts ----
+ * ENC_UTF8 (the default, 0): whitespace is Python's str.isspace() set as UTF-8 sequences: the single
+ * bytes 09-0D 1C-20 and the 2- and 3-byte sequences C2 85, C2 A0, E1 9A 80, E2 80 80..8A,
+ * E2 80 A8, E2 80 A9, E2 80 AF, E2 81 9F, E3 80 80. Every other byte, invalid or truncated UTF-8
+ * included, is a token byte (a lone 85 or A0 is not whitespace). A sequence is whitespace wherever
+ * it stands: its first byte is never a continuation byte, so what comes before cannot absorb it.
+ * ENC_LATIN1: the twelve bytes 09-0D 1C-20 85 A0 (the tutorial's chunk.decode('latin-1').split()). */
+enum { ENC_UTF8 = 0, ENC_LATIN1 = 1 };
+
+/* ws_class[enc][b]: 0 a token byte, 1 a whitespace byte, 2 (utf-8 only) the first byte of some
+ * multi-byte whitespace sequence (C2 E1 E2 E3): ws_len looks at the next bytes. */
+extern const uint8_t ws_class[2][256];
+
+/* Length of the utf-8 whitespace sequence of 2 or 3 bytes at p (p[0] is C2, E1, E2 or E3), or 0.
+ * Reads p[1] only if needed, p[2] only if p[1] fits: safe on a NUL-terminated string. */
+static inline size_t utf8_ws_multi(const uint8_t *p)
+{
+    switch (p[0]) {
+    case 0xC2:
+        return p[1] == 0x85 || p[1] == 0xA0 ? 2 : 0;
+    case 0xE1:
+        return p[1] == 0x9A && p[2] == 0x80 ? 3 : 0;
+    case 0xE2:
+        if (p[1] == 0x81)
+            return p[2] == 0x9F ? 3 : 0;
+        return p[1] == 0x80 && ((p[2] >= 0x80 && p[2] <= 0x8A) || p[2] == 0xA8 || p[2] == 0xA9 ||
+                                p[2] == 0xAF) ? 3 : 0;
+    case 0xE3:
+        return p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
+    default:
+        return 0;
+    }
+}
+
+/* A latin1 whitespace byte (the twelve). */
+static inline int is_ws_latin1(uint8_t c)
+{
+    return ws_class[ENC_LATIN1][c];
+}
+
+/* Length of the whitespace sequence that starts at p (1, 2 or 3 bytes), or 0. */
+static inline size_t ws_len(int enc, const uint8_t *p)
+{
+    uint8_t c = ws_class[enc][p[0]];
+    return c == 2 ? utf8_ws_multi(p) : c;
+}
+
+/* Bytes at p[0], p[1] that end a whitespace sequence begun at p[-2] or p[-1] (0, 1 or 2): they
+ * can start no token. Reads p[-2..2]. */
+static inline size_t ws_carried_in(int enc, const uint8_t *p)
+{
+    if (enc != ENC_UTF8)
+        return 0;
+    if (utf8_ws_multi(p - 2) == 3)
+        return 1;
+    size_t n = utf8_ws_multi(p - 1);
+    return n ? n - 1 : 0;
+}
+
+/* Is p[-1] whitespace (alone, or as any byte of a sequence)? Reads p[-3..1]. A token starts at
+ * p[0] when this holds and p[0] is neither whitespace nor carried in. */
+static inline int prev_is_ws(int enc, const uint8_t *p)
+{
+    return ws_len(enc, p - 1) > 0 || ws_carried_in(enc, p - 1) > 0;
+}
+
+/* The encoding --encoding names: "utf-8" (or "utf8"), "latin1" (or "latin-1"); -1 for another. */
+int encoding_from_name(const char *name);
+
+/* "utf-8" or "latin1": an encoding as --encoding and the reports name it. */
+static inline const char *encoding_name(int enc)
+{
+    return enc == ENC_LATIN1 ? "latin1" : "utf-8";
+}
+
+/* -i: ASCII letters fold to lower case; nothing else does (SPEC §1). */
+static inline uint8_t fold_ascii(uint8_t c)
+{
+    return (uint8_t)(c - 'A') < 26 ? (uint8_t)(c | 0x20) : c;
+}
+
+typedef struct {
+    size_t n;           /* number of words */
+    char **word;        /* word[i] is NUL-terminated for printing; may not contain NUL itself */
+    char **key;         /* word[i] as compared: folded with `fold`, else the same bytes */
+    size_t *len;        /* len[i] bytes */
+    int encoding;       /* ENC_UTF8 or ENC_LATIN1: set before the first words_add */
+    int fold;           /* -i, --ignore-case: set before the first words_add */
+    size_t minlen, maxlen;
+    uint32_t *slot;     /* open-addressing hash table: word index + 1, 0 = empty */
+    size_t mask;        /* table size - 1 */
+    uint64_t *classes;  /* bit c set when some word is of class c (words_class) */
+} wordlist;
+
+/* Adds a word, checked against the list's mode (encoding, fold); on error returns -1 and sets
+ * *why to a static reason. */
+int words_add(wordlist *w, const char *word, const char **why);
+/* Reads one word per line from path ("-": standard input; a trailing CR is dropped, blank lines
+ * are skipped). Returns -1 and
+ * sets *why on error; errno is kept for I/O errors (why is then NULL). */
+int words_add_file(wordlist *w, const char *path, const char **why);
+/* Builds the lookup table; call once after the last words_add. */
+void words_finish(wordlist *w);
+void words_free(wordlist *w);
+
+static inline uint64_t words_hash(const uint8_t *p, size_t n)
+{
+    uint64_t h = FNV64_OFFSET; /* FNV-1a: short keys, cheap, good enough spread */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * FNV64_PRIME;
+    return h ^ (h >> 29);
+}
+
+/* Digests of settings (FNV-1a over whole values), for the MPI ranks' check that they were all
+ * given the same command line. */
+static inline uint64_t digest_mix(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * FNV64_PRIME;
+}
+
+static inline uint64_t digest_text(uint64_t h, const char *text, size_t n)
+{
+    return digest_mix(digest_mix(h, n), words_hash((const uint8_t *)text, n));
+}
+
+static inline uint64_t words_hash_folded(const uint8_t *p, size_t n)
+{
+    uint64_t h = FNV64_OFFSET;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ fold_ascii(p[i])) * FNV64_PRIME;
+    return h ^ (h >> 29);
+}
+
+/* A token's class: its length, first and last byte (folded with fold) hashed to WORDS_CLASS_BITS
+ * bits. A token can equal a word only if their classes agree, and most tokens of a text share
+ * no class with any word even of a long list: a test much cheaper than words_find, which hashes
+ * every byte and walks the table. */
+#define WORDS_CLASS_BITS 15
+static inline uint32_t words_class(const uint8_t *p, size_t n, int fold)
+{
+    uint32_t a = fold ? fold_ascii(p[0]) : p[0], z = fold ? fold_ascii(p[n - 1]) : p[n - 1];
+    return (uint32_t)((a | z << 8 | (uint32_t)n << 16) * 0x9E3779B1u) >> (32 - WORDS_CLASS_BITS);
+}
+
+/* 0 when no word can equal p[0..n) (1 <= n <= WORDS_MAX_LEN); 1 when one may: ask words_find. */
+static inline int words_may_match(const wordlist *w, const uint8_t *p, size_t n, int fold)
+{
+    uint32_t c = words_class(p, n, fold);
+    return (int)(w->classes[c / 64] >> (c % 64) & 1);
+}
+
+/* Index of the word equal to p[0..n) (after folding, with fold), or -1. `fold` is the list's
+ * own, a separate argument so that a kernel can make it a constant. */
+static inline __attribute__((always_inline)) long words_find_mode(const wordlist *w,
+                                                                  const uint8_t *p, size_t n,
+                                                                  int fold)
+{
+    size_t i = (size_t)(fold ? words_hash_folded(p, n) : words_hash(p, n)) & w->mask;
+    for (;; i = (i + 1) & w->mask) {
+        uint32_t s = w->slot[i];
+        if (s == 0)
+            return -1;
+        size_t k = s - 1;
+        if (w->len[k] == n) {
+            const uint8_t *q = (const uint8_t *)w->key[k];
+            size_t j = 0;
+            if (fold)
+                while (j < n && q[j] == fold_ascii(p[j]))
+                    j++;
+            else
+                while (j < n && q[j] == p[j])
+                    j++;
+            if (j == n)
+                return (long)k;
+        }
+    }
+}
+
+static inline long words_find(const wordlist *w, const uint8_t *p, size_t n)
+{
+    return words_find_mode(w, p, n, w->fold);
+}
+
+#endif

@@ -1,0 +1,75 @@
+/* topo.h - the machine's cores (hwloc), the default thread count, and pinning threads to cores. */
+#ifndef WORDTALLY_TOPO_H
+#define WORDTALLY_TOPO_H
+
+#include <hwloc.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define TOPO_ENV_MAX 64 /* a rejected OMP_NUM_THREADS is quoted up to this length */
+
+typedef struct {
+    hwloc_topology_t topology;  /* NULL when hwloc could not load one: then nothing is bound */
+    hwloc_bitmap_t allowed;     /* the CPUs this process may run on (taskset, cgroups, Slurm) */
+    int ncores;                 /* physical cores with at least one allowed PU; at least 1 */
+    hwloc_bitmap_t *core_set;   /* allowed core i's allowed PUs */
+    unsigned *core_id;          /* allowed core i's number in --topology's list (hwloc's logical
+                                 * index among all cores, allowed or not) */
+    int npus;                   /* allowed PUs */
+    char omp_env_rejected[TOPO_ENV_MAX]; /* a bad OMP_NUM_THREADS, taken out of the environment
+                                          * before the OpenMP runtime could read it (topo.c) */
+} topo;
+
+/* Never fails: with no usable topology it falls back to one core and no binding. Call it before
+ * any OpenMP call: it removes a bad OMP_NUM_THREADS from the environment first. */
+void topo_init(topo *t);
+void topo_free(topo *t);
+
+/* The thread count SPEC §3 asks for when -t is not given: OMP_NUM_THREADS if set and valid,
+ * otherwise the physical cores, at most THREADS_MAX (base/limits.h). A bad OMP_NUM_THREADS gets a
+ * warning on stderr. *source says which ("OMP_NUM_THREADS" or "physical cores"). */
+int topo_default_threads(const topo *t, const char **source);
+
+/* Warns on stderr when `threads` is more than the allowed physical cores. */
+void topo_warn_oversubscribed(const topo *t, int threads);
+
+/* Whether wordtally pins its threads: not when the user chose OpenMP's own binding. */
+int topo_should_bind(int no_bind_option);
+
+/* Where the counting team runs, set and seen from inside the counting loop itself (count.c): each
+ * thread pins itself to allowed core (thread number mod ncores) as it enters the parallel region,
+ * whichever pool thread the OpenMP runtime gave that number to, and with `record` (-v) notes the
+ * CPU of every chunk it counts, for team_place_report. */
+typedef struct team_place {
+    const topo *t;
+    int bind;            /* wordtally pins (topo_should_bind and topo_can_bind) */
+    const char *unpinned; /* -v: why the threads are not pinned, when they are not */
+    int threads;         /* the largest team this may see (-t, or --sweep's largest count) */
+    struct place_seen *seen; /* per thread; NULL: not recorded */
+    int warned;          /* a failed pin was reported */
+} team_place;
+
+/* Returns 0, or -1 when out of memory (then nothing is recorded; pinning still works). */
+int team_place_init(team_place *p, const topo *t, int threads, int bind, int record);
+void team_place_free(team_place *p);
+/* By every thread of the counting team: as it enters the parallel region, and after each chunk.
+ * NULL: nothing to do. */
+void team_place_enter(team_place *p);
+void team_place_seen(team_place *p);
+/* -v: a line per thread of the last team: the core it was pinned to and the CPUs it counted on. */
+void team_place_report(const team_place *p, int threads, FILE *out);
+/* Forgets what was seen (--sweep, between thread counts). */
+void team_place_reset(team_place *p);
+
+/* Whether binding a thread can take effect: a topology that is this machine's. */
+int topo_can_bind(const topo *t);
+
+/* --topology: the machine as hwloc sees it (packages, NUMA nodes, cores, PUs, the allowed CPU
+ * set), then the plan for `threads` threads (from `source`): where each would be pinned, or the
+ * OpenMP runtime's places when it binds, and the loop schedule. Returns 0, or -1 if writing failed (said on stderr). */
+int topo_print(FILE *out, const topo *t, int threads, const char *source, int bind);
+
+/* The memory this process may use: the machine's RAM, or its cgroup's limit when lower. */
+uint64_t topo_memory_bytes(void);
+
+#endif

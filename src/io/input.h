@@ -1,0 +1,100 @@
+/* input.h - opening an input and reading its bytes with the context the kernels need. */
+#ifndef WORDTALLY_INPUT_H
+#define WORDTALLY_INPUT_H
+
+#include "base/status.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    const char *name; /* for messages and reports: the path, or "-" for standard input */
+    int fd;
+    int seekable;     /* a regular file: read with pread, in parallel; otherwise streamed */
+    uint64_t size;    /* a regular file's size when opened */
+    int64_t mtime_s, mtime_ns; /* and its modification time: a rewrite in place changes it */
+    /* Streams, and files whose first bytes are a compressed or archive format, are read through
+     * this (unpack.h): the decoded text, or a stream's bytes with the ones read to recognise it.
+     * NULL: read(fd). */
+    struct unpack *unpack;
+    int packed; /* the input is compressed or an archive: counted as a stream, never shared */
+} input;
+
+/* How the run opens its inputs: the same for every input, set once from the options. */
+typedef struct {
+    /* --decompress: 1 (auto, the default) decodes what unpack.h recognises; 0 (never) counts
+     * every input's bytes as they are. */
+    int decompress;
+    /* The run's thread count (-t): with more than one, a compressed input is decoded by more
+     * threads than the one that reads it (unpack_open). */
+    int threads;
+} input_settings;
+
+/* The defaults: decoding on, one thread (tests, benchmarks). */
+static const input_settings input_defaults = {.decompress = 1, .threads = 1};
+
+int input_open(input *in, const char *path, const input_settings *how); /* "-": standard input */
+/* Reads up to n bytes of a stream (or of the text a compressed input holds) into dst; *got is 0
+ * at its end. The one place a stream's bytes come from. */
+int input_read(const input *in, uint8_t *dst, size_t n, size_t *got);
+/* Bytes input_read added that the input does not hold: a newline between archive members. */
+uint64_t input_added_bytes(const input *in);
+void input_close(input *in);
+const char *input_strerror(int err);
+/* wordtally-mpi (ranks.c): the reason INPUT_ON_RANK stands for, with the rank that failed. */
+extern char input_rank_reason[160];
+
+/* A regular file of plain text of 1 to max bytes, read whole into p with the context of
+ * input_read_block, its size in *size: the common input of a directory of many, in five system
+ * calls (stat, open, one pread, fstat, close). Returns 0, an input error code, or INPUT_NOT_SMALL
+ * for anything else (a stream, a bigger or compressed file, a name stat cannot find, a size that
+ * may be made up), which input_open then reads the general way. */
+int input_read_small(const char *path, uint64_t max, size_t tail, uint8_t *p, uint64_t *size,
+                     const input_settings *how);
+
+/* Reads exactly the n bytes at off of a regular file into dst (INPUT_CHANGED if it is shorter). */
+int input_read_at(const input *in, uint64_t off, size_t n, uint8_t *dst);
+
+/* Reads the block [off, off+len) of a regular file into p with the context of kernel.h:
+ * KERNEL_BEFORE bytes before and `tail` bytes after the block (whitespace past the file's ends). */
+int input_read_block(const input *in, uint64_t off, size_t len, size_t tail, uint8_t *p);
+
+/* Cold-cache read-ahead: asks the kernel to start reading [off, off+len) of a regular file now
+ * (POSIX_FADV_WILLNEED), so that the disk queue stays full while the threads count; harmless and
+ * cheap when the pages are already cached. */
+void input_read_ahead(const input *in, uint64_t off, uint64_t len);
+#define INPUT_AHEAD_STEP (8u << 20)  /* issued once per this many bytes ... */
+#define INPUT_AHEAD_DIST (32u << 20) /* ... for the step this far ahead of the reader */
+
+/* Once counted: INPUT_CHANGED if a regular file no longer has the size it had when opened,
+ * INPUT_MODIFIED if it was written to since (same size, newer modification time). */
+int input_check_unchanged(const input *in);
+
+/* A stream (pipe, terminal, character device) read in batches: after stream_next, p[0..len) are
+ * the batch's bytes, from `offset` on, with the kernel context around them. */
+typedef struct {
+    uint8_t *buf;
+    uint8_t *p;
+    size_t batch, tail; /* bytes per batch; read-ahead after it */
+    size_t have;        /* valid bytes from p[0] */
+    size_t len;         /* bytes in the current batch */
+    uint64_t offset;    /* offset of p[0] in the stream */
+    int eof;
+} stream;
+
+int stream_init(stream *s, size_t batch, size_t tail);
+/* The bytes of a stream's batch for a team of `threads`: a few blocks for every thread, so that
+ * each gets work, while memory stays bounded whatever the input. */
+static inline size_t stream_batch_bytes(int threads)
+{
+    return (size_t)(4 + threads / 2) << 20;
+}
+/* Moves to the next batch; s->len is 0 at the end of the stream. */
+int stream_next(stream *s, const input *in);
+void stream_free(stream *s);
+
+/* A zeroed buffer for one block of `block` bytes with its context; returns the kernel's p. */
+uint8_t *block_alloc(size_t block, size_t tail);
+void block_free(uint8_t *p);
+
+#endif

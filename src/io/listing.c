@@ -1,0 +1,186 @@
+/* names.c - the inputs' names: arguments, --files-from, directory walks (-r, -L). */
+#include "listing.h"
+
+#include "base/limits.h"
+#include "base/quote.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int add(name_list *l, const char *name, size_t len)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, name, len);
+    copy[len] = '\0';
+    l->v[l->n++] = copy;
+    return 0;
+}
+
+static int byte_order(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The directories from the walk's start down to the one being read: with -L, a symbolic link to
+ * one of them would walk the same files again and again (until the path is too long), each
+ * counted once per round. */
+typedef struct ancestor {
+    dev_t dev;
+    ino_t ino;
+    const struct ancestor *up;
+} ancestor;
+
+static int on_path(const ancestor *a, const struct stat *st)
+{
+    for (; a; a = a->up)
+        if (a->dev == st->st_dev && a->ino == st->st_ino)
+            return 1;
+    return 0;
+}
+
+/* Adds the regular files under dir (not sorted yet). A directory that cannot be listed is added
+ * itself, so that opening it names the reason. */
+static int walk(name_list *l, const char *dir, int follow, const ancestor *up)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return add(l, dir, strlen(dir));
+    size_t dlen = strlen(dir);
+    int err = 0;
+    struct dirent *e;
+    while (!err && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        size_t len = dlen + 1 + strlen(e->d_name);
+        char *path = malloc(len + 1);
+        if (!path) {
+            err = -1;
+            break;
+        }
+        snprintf(path, len + 1, "%s%s%s", dir, dlen && dir[dlen - 1] == '/' ? "" : "/", e->d_name);
+        /* The entry's type from the directory itself, where the file system gives it: no stat
+         * for each of many files. */
+        if (e->d_type == DT_REG || (!follow && e->d_type == DT_LNK)) {
+            err = e->d_type == DT_REG ? add(l, path, strlen(path)) : 0;
+            free(path);
+            continue;
+        }
+        struct stat st;
+        int ok = (follow ? stat(path, &st) : lstat(path, &st)) == 0;
+        if (!ok || S_ISREG(st.st_mode))
+            err = add(l, path, strlen(path)); /* a vanished entry: opening it says so */
+        else if (S_ISDIR(st.st_mode) && on_path(up, &st))
+            fprintf(stderr, "wordtally: warning: %s: a symbolic link to a directory it is in; "
+                            "not followed again\n", quote_name(0, path));
+        else if (S_ISDIR(st.st_mode))
+            err = strlen(path) < PATH_MAX
+                      ? walk(l, path, follow, &(ancestor){st.st_dev, st.st_ino, up})
+                      : add(l, path, strlen(path));
+        free(path); /* fifos, devices, sockets and (without -L) symbolic links: skipped */
+    }
+    closedir(d);
+    return err;
+}
+
+static int add_argument(name_list *l, const char *name, const name_rules *r)
+{
+    struct stat st;
+    if (!r->recursive || strcmp(name, "-") == 0 || stat(name, &st) != 0 || !S_ISDIR(st.st_mode))
+        return add(l, name, strlen(name));
+    size_t first = l->n;
+    if (walk(l, name, r->follow, &(ancestor){st.st_dev, st.st_ino, NULL}) < 0)
+        return -1;
+    qsort(l->v + first, l->n - first, sizeof *l->v, byte_order);
+    return 0;
+}
+
+static int usage(const char *what, const char *why)
+{
+    fprintf(stderr, "wordtally: --files-from '%s': %s\n", what, why);
+    return EXIT_USAGE;
+}
+
+static int out_of_memory(void)
+{
+    fputs("wordtally: out of memory\n", stderr);
+    return EXIT_USAGE;
+}
+
+/* Reads names one by one, never more than PATH_MAX bytes of one into memory. */
+static int read_list(name_list *l, const name_rules *r)
+{
+    const int from_stdin = strcmp(r->files_from, "-") == 0;
+    FILE *f = from_stdin ? stdin : fopen(r->files_from, "rb");
+    if (!f)
+        return usage(r->files_from, strerror(errno));
+    const int end = r->null ? '\0' : '\n';
+    char name[PATH_MAX];
+    size_t len = 0;
+    int status = -1;
+    while (status < 0) {
+        int c = getc(f);
+        if (c == '\0' && end != '\0') { /* no name holds one: a list from find -print0 */
+            status = usage(r->files_from, "a name holds a NUL byte (NUL-separated names need "
+                                          "--null)");
+            break;
+        }
+        if (c != EOF && c != end) {
+            if (len == sizeof name - 1)
+                status = usage(r->files_from, "a name longer than PATH_MAX bytes");
+            else
+                name[len++] = (char)c;
+            continue;
+        }
+        name[len] = '\0';
+        if (len && from_stdin && len == 1 && name[0] == '-')
+            status = usage(r->files_from, "'-' (standard input) cannot be an input when the "
+                                          "names are read from standard input");
+        else if (len && add_argument(l, name, r) < 0)
+            status = out_of_memory();
+        len = 0;
+        if (c == EOF)
+            break;
+    }
+    if (status < 0 && ferror(f))
+        status = usage(r->files_from, strerror(errno ? errno : EIO));
+    if (!from_stdin)
+        fclose(f);
+    return status;
+}
+
+int names_build(name_list *l, char **args, int nargs, const name_rules *r)
+{
+    memset(l, 0, sizeof *l);
+    int status = -1;
+    for (int i = 0; i < nargs && status < 0; i++)
+        if (add_argument(l, args[i], r) < 0)
+            status = out_of_memory();
+    if (status < 0 && r->files_from)
+        status = read_list(l, r);
+    if (status < 0 && l->n == 0 && !r->files_from && add(l, "-", 1) < 0)
+        status = EXIT_USAGE;
+    return status;
+}
+
+void names_free(name_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}

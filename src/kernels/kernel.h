@@ -1,0 +1,63 @@
+/* kernel.h - the counting kernels: count the target words among the tokens that start in a block. */
+#ifndef WORDTALLY_KERNEL_H
+#define WORDTALLY_KERNEL_H
+
+#include "base/words.h"
+
+/* Bytes that must be readable before p[-KERNEL_BEFORE] and after the tail, so that vector kernels
+ * may load whole 64-byte blocks without checking for the buffer's ends. Their values do not matter. */
+#define KERNEL_PAD 64
+
+/* The context a kernel decides with (SPEC §2, with UTF-8 whitespace of up to 3 bytes):
+ *   before: p[-3..-1]. Whether a token starts at p[0] depends on whether p[-1] is whitespace,
+ *           which in utf-8 may be the last byte of a sequence begun at p[-3] or p[-2], and on
+ *           whether p[0] itself ends a sequence begun at p[-2] or p[-1].
+ *   after:  kernel_tail(w) = maxlen + 2 bytes p[len .. len + maxlen + 1]. A token starting at
+ *           len-1 matches a word of maxlen bytes only if whitespace starts at len-1+maxlen, and
+ *           a sequence starting there may take 3 bytes.
+ * At the input's start the context before is whitespace (' '), past its end the tail is too. */
+#define KERNEL_BEFORE 3
+static inline size_t kernel_tail(const wordlist *w)
+{
+    return w->maxlen + 2;
+}
+
+/* Adds to counts[i] the number of tokens that START in p[0..len) and equal word i (SPEC §2),
+ * in the mode carried by the word list itself (words.h, one place for the whole program):
+ *   w->encoding  ENC_UTF8 (default) or ENC_LATIN1: which bytes are whitespace. ws_len(),
+ *                ws_carried_in() and prev_is_ws() in words.h are the reference definitions;
+ *   w->fold      -i: ASCII letters compare equal whatever their case; w->key[k] holds word k
+ *                folded (lower case), so a kernel compares fold_ascii(text byte) with key bytes
+ *                (or, vectorised: (byte | 0x20) == key byte where the key byte is a letter, the
+ *                plain byte elsewhere). w->word[k] stays as the user wrote it, for reports.
+ * The caller guarantees the context above and KERNEL_PAD further readable bytes on both sides.
+ * A kernel never looks further: a token longer than the longest word is no match, whatever its end. */
+typedef void (*kernel_fn)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+
+typedef struct {
+    const char *name;
+    kernel_fn count;
+} kernel;
+
+void kernel_scalar(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+#if defined(__x86_64__)
+/* Vector kernels: call only through kernel_select, which checks that the CPU runs them. */
+void kernel_avx2(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+void kernel_avx2_filter(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+void kernel_avx512(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+void kernel_vbmi(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+#endif
+
+/* The kernel named `name` ("auto" picks the fastest this CPU runs), or NULL with *why set: an
+ * unknown name, or a kernel this CPU cannot run. Names: scalar, avx2, avx2-filter, avx512,
+ * vbmi (x86-64 only). */
+const kernel *kernel_select(const char *name, const char **why);
+
+/* Every kernel, for tests that must cover each one, including kernels added later: kernel_get(i)
+ * for i < kernel_count(), NULL for one this CPU cannot run. */
+size_t kernel_count(void);
+const kernel *kernel_get(size_t i);
+/* The name of kernel i (i < kernel_count()), whether or not this CPU runs it. */
+const char *kernel_name(size_t i);
+
+#endif

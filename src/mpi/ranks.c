@@ -1,0 +1,681 @@
+/* ranks.c - MPI + OpenMP: each rank counts a contiguous share of every file's chunk table with its
+ * own OpenMP team, bound inside the rank's CPU set; rank 0 gets the sums (MPI_Reduce on
+ * MPI_UINT64_T) and reports. Only built into wordtally-mpi (make mpi).
+ *
+ * No rank may hang when another fails: every rank makes the same collective calls in the same
+ * order whatever happened to it (ranks_combine runs once per file on every rank, failed or not),
+ * and the ranks' error codes are gathered before anything depends on them. */
+#include "ranks.h"
+
+#include "base/chunks.h"
+#include "base/limits.h"
+#include "base/words.h"
+#include "engine/run.h"
+#include "vocab/vocab.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <mpi.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define RANKS_TEXT(n) RANKS_TEXT_(n)
+#define RANKS_TEXT_(n) #n
+
+static int rank, size;
+static int saved_stderr = -1; /* a rank > 0's real stderr, given back by --verbose */
+
+/* What every rank tells the others about one file (MPI_Allgather, as MPI_INT64_T). */
+enum { F_ERR, F_BYTES, F_MISMATCH, F_FOUND, F_CHUNK, F_OFFSET, F_WORD, F_A, F_B, F_WHOLE, F_N };
+static int64_t *gathered; /* size * F_N */
+
+static void finalize(void)
+{
+    int done = 0;
+    MPI_Finalized(&done);
+    if (!done) {
+        /* Whatever their exit status, no rank leaves before rank 0 has printed: mpirun may kill
+         * the others as soon as one exits non-zero. */
+        fflush(stdout);
+        MPI_Barrier(MPI_COMM_WORLD);
+        MPI_Finalize();
+    }
+}
+
+/* Out of memory where the other ranks wait in a collective call: every rank stops (exit 1). */
+static _Noreturn void abort_ranks(void)
+{
+    MPI_Abort(MPI_COMM_WORLD, EXIT_INPUT);
+    abort(); /* MPI_Abort does not return; the analysers do not know it */
+}
+
+void ranks_init(int *argc, char ***argv)
+{
+    int provided; /* only the master thread calls MPI: OpenMP teams never do */
+    MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+    atexit(finalize);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    gathered = malloc((size_t)size * F_N * sizeof *gathered);
+    if (!gathered) {
+        fputs("wordtally: out of memory\n", stderr);
+        abort_ranks();
+    }
+    if (rank > 0) {
+        /* One report and one copy of each message, from rank 0. */
+        fflush(stdout);
+        saved_stderr = dup(STDERR_FILENO);
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+            dup2(null, STDOUT_FILENO);
+            dup2(null, STDERR_FILENO);
+            close(null);
+        }
+    }
+}
+
+int ranks_mpi(void)
+{
+    return 1;
+}
+
+const char *ranks_describe(void)
+{
+    return "yes (MPI " RANKS_TEXT(MPI_VERSION) "." RANKS_TEXT(MPI_SUBVERSION) ")";
+}
+
+int ranks_agree(int status, const uint64_t mine[2])
+{
+    /* Every rank must take the same way out: a rank that stops here (a words file or a CPU
+     * feature that only its node lacks) while the others go on into the next collective call
+     * would leave them waiting for ever. */
+    int worst;
+    MPI_Allreduce(&status, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    uint64_t digest[2] = {0, 0}, lo[2], hi[2];
+    if (status < 0) {
+        digest[0] = mine[0];
+        digest[1] = mine[1];
+    }
+    MPI_Allreduce(digest, lo, 2, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(digest, hi, 2, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+    if (worst < 0 && lo[0] != hi[0]) {
+        fputs("wordtally: the MPI ranks read different word lists (--words-file differs between "
+              "nodes?)\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (worst < 0 && lo[1] != hi[1]) {
+        fputs("wordtally: the MPI ranks were given different command lines (FILEs, --chunk-size, "
+              "--format, --kernel, --io, --top/--vocab or the counting mode differ between "
+              "ranks)\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (worst != status && rank == 0)
+        fputs("wordtally: another MPI rank rejected the command line (a --words-file or a CPU "
+              "feature for --kernel that differs between nodes?)\n", stderr);
+    return worst;
+}
+
+int ranks_check_inputs(int status, char *const *names, size_t n)
+{
+    /* -r, -L and --files-from expand differently on ranks given other options, lists or trees:
+     * a rank with fewer inputs would leave the others waiting in a collective call, and one with
+     * other files of the same sizes would add up other files' shares. The expanded list must
+     * agree, as the options do. */
+    int worst;
+    MPI_Allreduce(&status, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    uint64_t digest = digest_mix(FNV64_OFFSET, (uint64_t)n), lo, hi;
+    for (size_t i = 0; i < n; i++)
+        digest = digest_text(digest, names[i], strlen(names[i]));
+    MPI_Allreduce(&digest, &lo, 1, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(&digest, &hi, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+    if (worst < 0 && lo != hi) {
+        fputs("wordtally: the MPI ranks found different inputs (-r, -L or --files-from give "
+              "other names on some ranks)\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (worst != status && rank == 0)
+        fputs("wordtally: another MPI rank could not list its inputs\n", stderr);
+    return worst;
+}
+
+void ranks_place(topo *t, int bind, int verbose)
+{
+    if (verbose && saved_stderr >= 0)
+        dup2(saved_stderr, STDERR_FILENO);
+    MPI_Comm node;
+    int local, nlocal;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
+    MPI_Comm_rank(node, &local);
+    MPI_Comm_size(node, &nlocal);
+
+    /* Did the launcher give this node's ranks different CPUs? Compare the sets as strings. */
+    enum { LEN = 1024 };
+    char mine[LEN] = "";
+    if (t->allowed)
+        hwloc_bitmap_snprintf(mine, LEN, t->allowed);
+    char *all = malloc((size_t)nlocal * LEN);
+    int shared = 0;
+    if (all) {
+        MPI_Allgather(mine, LEN, MPI_CHAR, all, LEN, MPI_CHAR, node);
+        shared = 1;
+        for (int i = 0; i < nlocal; i++)
+            shared &= strcmp(all + (size_t)i * LEN, mine) == 0;
+        free(all);
+    } else {
+        abort_ranks(); /* the others are in the Allgather */
+    }
+    MPI_Comm_free(&node);
+
+    if (bind && shared && nlocal > 1 && topo_can_bind(t)) {
+        /* The same split as the chunk table's; with more ranks than cores, they take turns. */
+        uint64_t first = (uint64_t)(local % t->ncores), end = first + 1;
+        if (t->ncores >= nlocal)
+            chunks_share((uint64_t)t->ncores, (uint64_t)local, (uint64_t)nlocal, &first, &end);
+        hwloc_bitmap_t set = hwloc_bitmap_alloc();
+        for (uint64_t c = first; set && c < end; c++)
+            hwloc_bitmap_or(set, set, t->core_set[c]);
+        if (set && hwloc_set_cpubind(t->topology, set, HWLOC_CPUBIND_PROCESS) == 0) {
+            topo_free(t);
+            topo_init(t); /* now the rank's own set */
+        } else {
+            fprintf(stderr, "wordtally: warning: rank %d: could not bind to its share of the "
+                            "node's cores; its threads may share cores with other ranks\n", rank);
+        }
+        hwloc_bitmap_free(set);
+    }
+    if (verbose) {
+        char host[MPI_MAX_PROCESSOR_NAME] = "?";
+        int len;
+        MPI_Get_processor_name(host, &len);
+        char *set = NULL;
+        if (t->allowed)
+            hwloc_bitmap_list_asprintf(&set, t->allowed);
+        fprintf(stderr, "wordtally: rank %d of %d (%d of %d on %s): CPUs %s, %d core%s%s\n", rank,
+                size, local, nlocal, host, set ? set : "?", t->ncores, t->ncores == 1 ? "" : "s",
+                bind && shared && nlocal > 1 ? " (its share of the node's)" : "");
+        free(set);
+    }
+}
+
+
+/* --verify: rank 0 counts the whole file with the serial path, through the same run loop as
+ * every count (run.h), on its own: parts 0 means no ranks to combine with. */
+typedef struct {
+    size_t nwords;
+    uint64_t *counts;
+    double seconds;
+} whole_count;
+
+static int keep_whole(void *ctx, const run_result *r)
+{
+    whole_count *w = ctx;
+    if (!r->err)
+        memcpy(w->counts, r->counts, w->nwords * sizeof *w->counts);
+    w->seconds = r->st->serial_seconds;
+    return r->err;
+}
+
+static int count_whole_serially(const count_setup *setup, const char *name, uint64_t *counts,
+                                double *seconds)
+{
+    count_setup whole = *setup;
+    whole.mode = COUNT_SERIAL;
+    whole.parts = 0;
+    whole.ranks = NULL; /* rank 0 alone */
+    whole.threads = 1;
+    whole_count w = {.nwords = setup->words->n, .counts = counts};
+    char *names[] = {(char *)name};
+    int err = run_inputs(&whole, names, 1, keep_whole, &w);
+    *seconds = w.seconds;
+    return err;
+}
+
+static int ranks_combine(const count_setup *setup, const char *name, uint64_t *counts, int err,
+                  count_stats *st)
+{
+    int64_t mine[F_N] = {err, (int64_t)st->bytes, st->mismatch, st->where.found,
+                         (int64_t)st->where_chunk, (int64_t)st->where_offset,
+                         (int64_t)st->where.word, (int64_t)st->where.a, (int64_t)st->where.b,
+                         st->whole};
+    MPI_Allgather(mine, F_N, MPI_INT64_T, gathered, F_N, MPI_INT64_T, MPI_COMM_WORLD);
+
+    /* Every rank draws the same conclusion from the same table. */
+    err = 0;
+    int mismatch = -1, failed = -1;
+    for (int r = 0; r < size; r++) {
+        const int64_t *g = gathered + (size_t)r * F_N;
+        if (failed < 0 && g[F_ERR])
+            failed = r;
+        if (mismatch < 0 && g[F_MISMATCH])
+            mismatch = r;
+    }
+    if (failed >= 0)
+        err = (int)gathered[(size_t)failed * F_N + F_ERR];
+    if (failed > 0 && rank == 0) { /* rank 0's message says which rank could not read it */
+        snprintf(input_rank_reason, sizeof input_rank_reason, "%s (on MPI rank %d of %d)",
+                 input_strerror(err), failed, size);
+        err = INPUT_ON_RANK;
+    }
+    /* A compressed input is counted whole by rank 0 (count.c), the others add nothing: all
+     * must have found it compressed. */
+    for (int r = 1; r < size && !err; r++)
+        if (gathered[(size_t)r * F_N + F_WHOLE] != gathered[F_WHOLE] ||
+            (!gathered[F_WHOLE] && gathered[(size_t)r * F_N + F_BYTES] != gathered[F_BYTES]))
+            err = INPUT_RANKS_DIFFER; /* their shares would not tile the file */
+
+    double seconds[2] = {st->parallel_seconds, st->serial_seconds};
+    MPI_Reduce(rank ? seconds : MPI_IN_PLACE, seconds, 2, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+    st->parallel_seconds = seconds[0];
+    st->serial_seconds = seconds[1];
+    if (err)
+        return err;
+
+    const size_t nwords = setup->words->n;
+    MPI_Reduce(rank ? counts : MPI_IN_PLACE, counts, (int)nwords, MPI_UINT64_T, MPI_SUM, 0,
+               MPI_COMM_WORLD);
+
+    if (mismatch >= 0) { /* a rank's own share: its parallel and serial paths disagreed */
+        const int64_t *g = gathered + (size_t)mismatch * F_N;
+        st->mismatch = 1;
+        st->where.found = (int)g[F_FOUND];
+        st->where_chunk = (uint64_t)g[F_CHUNK];
+        st->where_offset = (uint64_t)g[F_OFFSET];
+        st->where.word = (size_t)g[F_WORD];
+        st->where.a = (uint64_t)g[F_A];
+        st->where.b = (uint64_t)g[F_B];
+    } else if (rank == 0 && setup->mode == COUNT_VERIFY) {
+        /* The whole file, serially, against the sum of the ranks' parallel counts: this also
+         * checks the shares and the reduction. */
+        uint64_t *whole = calloc(nwords, sizeof *whole);
+        double whole_seconds = 0;
+        err = whole ? count_whole_serially(setup, name, whole, &whole_seconds) : ENOMEM;
+        if (!err && memcmp(whole, counts, nwords * sizeof *whole) != 0) {
+            st->mismatch = 1;
+            st->where.found = 0;
+        }
+        st->serial_seconds = whole_seconds;
+        free(whole);
+    }
+    return err;
+}
+
+/* ---- many inputs (count_files) ---- */
+
+/* Every rank's own look at every file of the batch, for the check that they all see the same
+ * files: the first rank that cannot stat one (rank << 16 | errno, so that the smallest is the
+ * first rank's), and the smallest and largest size the ranks see (the largest as its negation,
+ * so that one MPI_MIN finds both). */
+enum { L_FAIL, L_MIN, L_NEGMAX, L_N };
+#define L_NONE INT64_MAX
+
+static void look(const char *name, int64_t *l)
+{
+    struct stat st;
+    l[L_FAIL] = L_NONE;
+    l[L_MIN] = L_NONE;
+    l[L_NEGMAX] = L_NONE;
+    if (stat(name, &st) != 0)
+        l[L_FAIL] = (int64_t)rank << 16 | (errno & 0xffff);
+    else if (!S_ISREG(st.st_mode))
+        l[L_MIN] = -1; /* not a regular file here: never the size the opener saw */
+    else
+        l[L_MIN] = l[L_NEGMAX] = (int64_t)st.st_size;
+    if (l[L_NEGMAX] != L_NONE)
+        l[L_NEGMAX] = -l[L_NEGMAX];
+}
+
+static void ranks_files_kinds(table_file *f, size_t m)
+{
+    /* Each rank fills in the files it opened first, zeros elsewhere: the sum is the opener's. */
+    enum { K_ERR, K_DEFERRED, K_SIZE, K_N };
+    int64_t *k = calloc(m * K_N, sizeof *k), *l = malloc(m * L_N * sizeof *l);
+    if (!k || !l) {
+        fputs("wordtally: out of memory\n", stderr);
+        abort_ranks();
+    }
+    for (size_t j = (size_t)rank; j < m; j += (size_t)size) {
+        k[j * K_N + K_ERR] = f[j].err;
+        k[j * K_N + K_DEFERRED] = f[j].deferred;
+        k[j * K_N + K_SIZE] = (int64_t)f[j].size;
+    }
+    for (size_t j = 0; j < m; j++)
+        look(f[j].name, l + j * L_N);
+    MPI_Allreduce(MPI_IN_PLACE, k, (int)(m * K_N), MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, l, (int)(m * L_N), MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD);
+    for (size_t j = 0; j < m; j++) {
+        f[j].err = (int)k[j * K_N + K_ERR];
+        f[j].deferred = (int)k[j * K_N + K_DEFERRED];
+        f[j].size = f[j].st.bytes = (uint64_t)k[j * K_N + K_SIZE];
+        if (f[j].err)
+            f[j].failed_on = (int)(j % (size_t)size);
+        if (f[j].err || f[j].deferred)
+            continue; /* the one-input path checks the ranks' views of those itself */
+        /* A file of one chunk is read by its opener alone: every rank must see the same file,
+         * as when each read its share. */
+        const int64_t *g = l + j * L_N;
+        if (g[L_FAIL] != L_NONE) {
+            f[j].err = (int)(g[L_FAIL] & 0xffff);
+            f[j].failed_on = (int)(g[L_FAIL] >> 16);
+        } else if (g[L_MIN] != (int64_t)f[j].size || -g[L_NEGMAX] != (int64_t)f[j].size) {
+            f[j].err = INPUT_RANKS_DIFFER;
+        }
+    }
+    free(l);
+    free(k);
+}
+
+static void ranks_combine_files(const count_setup *setup, table_file *f, size_t m, uint64_t *counts)
+{
+    int *errs = malloc(m * (size_t)size * sizeof *errs), *mine = calloc(m, sizeof *mine);
+    double *seconds = malloc(m * sizeof *seconds);
+    if (!errs || !mine || !seconds) {
+        fputs("wordtally: out of memory\n", stderr);
+        abort_ranks();
+    }
+    for (size_t j = 0; j < m; j++) {
+        mine[j] = f[j].err;
+        seconds[j] = f[j].st.parallel_seconds;
+    }
+    MPI_Allgather(mine, (int)m, MPI_INT, errs, (int)m, MPI_INT, MPI_COMM_WORLD);
+    for (size_t j = 0; j < m; j++) /* the opener's error was known to all; else the first */
+        for (int r = 0; r < size && f[j].failed_on < 0 && !f[j].deferred; r++)
+            if (errs[(size_t)r * m + j]) {
+                f[j].err = errs[(size_t)r * m + j];
+                f[j].failed_on = r;
+            }
+    MPI_Allreduce(MPI_IN_PLACE, seconds, (int)m, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+    for (size_t j = 0; j < m; j++)
+        f[j].st.parallel_seconds = seconds[j];
+    MPI_Reduce(rank ? counts : MPI_IN_PLACE, counts, (int)(m * setup->words->n), MPI_UINT64_T,
+               MPI_SUM, 0, MPI_COMM_WORLD);
+    free(seconds);
+    free(mine);
+    free(errs);
+}
+
+static int ranks_failed_on(int err, int failed)
+{
+    if (!err || failed <= 0 || rank != 0)
+        return err;
+    snprintf(input_rank_reason, sizeof input_rank_reason, "%s (on MPI rank %d of %d)",
+             input_strerror(err), failed, size);
+    return INPUT_ON_RANK;
+}
+
+static const count_ranks hooks = {
+    .files_kinds = ranks_files_kinds,
+    .combine_files = ranks_combine_files,
+    .combine = ranks_combine,
+    .failed_on = ranks_failed_on,
+};
+
+void ranks_share(count_setup *setup)
+{
+    setup->part = rank;
+    setup->parts = size;
+    setup->ranks = &hooks;
+}
+
+/* ---- --top and --vocab ---- */
+
+void ranks_vocab_share(uint32_t *r, uint32_t *n)
+{
+    *r = (uint32_t)rank;
+    *n = (uint32_t)size;
+}
+
+int ranks_vocab_file(int err, uint64_t *bytes, int *over)
+{
+    int64_t mine[3] = {err, (int64_t)*bytes, *over}, *all = malloc((size_t)size * sizeof mine);
+    if (!all)
+        abort_ranks();
+    MPI_Allgather(mine, 3, MPI_INT64_T, all, 3, MPI_INT64_T, MPI_COMM_WORLD);
+    int failed = -1;
+    *bytes = 0;
+    for (int r = 0; r < size; r++) {
+        if (failed < 0 && all[3 * r])
+            failed = r;
+        *bytes += (uint64_t)all[3 * r + 1];
+        *over |= (int)all[3 * r + 2];
+    }
+    err = failed >= 0 ? (int)all[3 * failed] : 0;
+    if (failed > 0 && rank == 0) {
+        snprintf(input_rank_reason, sizeof input_rank_reason, "%s (on MPI rank %d of %d)",
+                 input_strerror(err), failed, size);
+        err = INPUT_ON_RANK;
+    }
+    free(all);
+    return err;
+}
+
+int ranks_any(int flag)
+{
+    int any;
+    MPI_Allreduce(&flag, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    return any;
+}
+
+uint64_t ranks_sum(uint64_t x)
+{
+    uint64_t sum;
+    MPI_Allreduce(&x, &sum, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+    return sum;
+}
+
+/* Entries travel as records: count, length (8 bytes each), then the key's bytes. */
+#define SHUFFLE_ROUND (4u << 20) /* bytes a rank sends to one rank per round, one key more */
+
+typedef struct {
+    uint8_t *p;
+    size_t n, cap;
+} bytes_buf;
+
+static int buf_put(bytes_buf *b, const vocab_entry *e)
+{
+    size_t need = 16 + (size_t)e->len;
+    if (!b->p || b->n + need > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + need)
+            cap *= 2;
+        uint8_t *np = realloc(b->p, cap);
+        if (!np)
+            return -1;
+        b->p = np;
+        b->cap = cap;
+    }
+    uint64_t head[2] = {e->count, e->len};
+    memcpy(b->p + b->n, head, 16);
+    memcpy(b->p + b->n + 16, e->key, (size_t)e->len);
+    b->n += need;
+    return 0;
+}
+
+/* Adds every record of p[0..n) to t (p has VOCAB_KEY_PAD bytes after n). */
+static int take_records(vocab_table *t, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        uint64_t head[2];
+        memcpy(head, p + i, 16);
+        const uint8_t *key = p + i + 16;
+        if (vocab_bump(t, key, head[1], vocab_hash(key, head[1], 0), head[0], 0) < 0)
+            return -1;
+        i += 16 + (size_t)head[1];
+    }
+    return 0;
+}
+
+/* The rank owning a key: from the hash's low bits (passes use the high ones). */
+static int owner(uint64_t h)
+{
+    return (int)(((h & 0xffffffffu) * (uint64_t)size) >> 32);
+}
+
+int ranks_vocab_shuffle(vocab_table *t)
+{
+    vocab_table mine;
+    vocab_init(&mine);
+    size_t n = 0, next = 0;
+    vocab_entry *e = vocab_entries(t, &n);
+    bytes_buf *out = calloc((size_t)size, sizeof *out);
+    int *scount = calloc((size_t)size * 4, sizeof *scount), *sdisp = scount + size;
+    int *rcount = sdisp + size, *rdisp = rcount + size;
+    int failed = (!e && n) || !out || !scount;
+    uint8_t *sendbuf = NULL, *recvbuf = NULL;
+    for (;;) {
+        /* Fill this round: every rank's buffer up to SHUFFLE_ROUND (and one key more). */
+        for (int r = 0; r < size && out; r++)
+            out[r].n = 0;
+        while (!failed && next < n) {
+            int r = owner(vocab_hash(e[next].key, e[next].len, 0));
+            if (out[r].n >= SHUFFLE_ROUND)
+                break;
+            failed = buf_put(&out[r], &e[next++]) < 0;
+        }
+        int more = !failed && next < n;
+        if (ranks_any(failed) || failed) { /* (failed: for the analysers, ranks_any says it too) */
+            failed = 1;
+            break;
+        }
+        size_t total = 0;
+        for (int r = 0; r < size; r++) {
+            scount[r] = (int)out[r].n;
+            sdisp[r] = (int)total;
+            total += out[r].n;
+        }
+        uint8_t *sb = realloc(sendbuf, total ? total : 1);
+        if (sb) {
+            sendbuf = sb;
+            for (int r = 0; r < size; r++)
+                if (out[r].n)
+                    memcpy(sendbuf + sdisp[r], out[r].p, out[r].n);
+        }
+        MPI_Alltoall(scount, 1, MPI_INT, rcount, 1, MPI_INT, MPI_COMM_WORLD);
+        size_t rtotal = 0;
+        for (int r = 0; r < size; r++) {
+            rdisp[r] = (int)rtotal;
+            rtotal += (size_t)rcount[r];
+        }
+        uint8_t *rb = realloc(recvbuf, rtotal + VOCAB_KEY_PAD);
+        if (rb)
+            recvbuf = rb;
+        if (ranks_any(!sb || !rb) || !sb || !rb) {
+            failed = 1;
+            break;
+        }
+        MPI_Alltoallv(sendbuf, scount, sdisp, MPI_BYTE, recvbuf, rcount, rdisp, MPI_BYTE,
+                      MPI_COMM_WORLD);
+        failed = take_records(&mine, recvbuf, rtotal) < 0;
+        if (!ranks_any(more || failed))
+            break;
+    }
+    for (int r = 0; out && r < size; r++)
+        free(out[r].p);
+    free(out);
+    free(scount);
+    free(sendbuf);
+    free(recvbuf);
+    free(e);
+    if (failed) {
+        vocab_free(&mine);
+        return -1;
+    }
+    vocab_free(t);
+    *t = mine;
+    return 0;
+}
+
+int ranks_vocab_top(vocab_topk *best)
+{
+    bytes_buf b = {0};
+    int failed = 0;
+    for (size_t i = 0; i < best->n && !failed; i++)
+        failed = buf_put(&b, &best->e[i]) < 0;
+    if (ranks_any(failed)) {
+        free(b.p);
+        return -1;
+    }
+    int n = (int)b.n, *counts = rank ? NULL : calloc((size_t)size * 2, sizeof *counts);
+    if (rank == 0 && !counts)
+        abort_ranks(); /* the others are in the Gather */
+    MPI_Gather(&n, 1, MPI_INT, counts, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    uint8_t *all = NULL;
+    size_t total = 0;
+    if (counts) { /* rank 0 */
+        for (int r = 0; r < size; r++) {
+            counts[size + r] = (int)total;
+            total += (size_t)counts[r];
+        }
+        all = malloc(total + VOCAB_KEY_PAD);
+        if (!all)
+            abort_ranks();
+    }
+    MPI_Gatherv(b.p, n, MPI_BYTE, all, counts, counts ? counts + size : NULL, MPI_BYTE, 0,
+                MPI_COMM_WORLD);
+    free(b.p);
+    /* Rank 0 offers the others' entries (its own are in the heap already). */
+    for (size_t i = counts ? (size_t)counts[0] : 0; all && i < total && !failed;) {
+        uint64_t head[2];
+        memcpy(head, all + i, 16);
+        vocab_entry e = {.key = all + i + 16, .len = head[1], .count = head[0]};
+        failed = vocab_topk_offer(best, &e) < 0;
+        i += 16 + (size_t)head[1];
+    }
+    free(all);
+    free(counts);
+    return failed ? -1 : 0;
+}
+
+enum { TAG_RUN_DATA = 1, TAG_RUNS_END = 2 };
+
+int ranks_vocab_runs(FILE ***runs, uint32_t *nruns, FILE *(*temp)(void))
+{
+    enum { BLOCK = 4 << 20 };
+    uint8_t *block = malloc(BLOCK);
+    if (!block)
+        abort_ranks(); /* the others are sending or receiving */
+    int failed = 0;
+    if (rank > 0) {
+        /* Every run, in blocks; an empty block ends a run; TAG_RUNS_END ends them all. */
+        for (uint32_t i = 0; i < *nruns; i++) {
+            FILE *f = (*runs)[i];
+            rewind(f);
+            size_t got;
+            do {
+                got = failed ? 0 : fread(block, 1, BLOCK, f);
+                MPI_Send(block, (int)got, MPI_BYTE, 0, TAG_RUN_DATA, MPI_COMM_WORLD);
+            } while (got);
+        }
+        MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_RUNS_END, MPI_COMM_WORLD);
+    } else {
+        for (int r = 1; r < size; r++) {
+            FILE *f = NULL;
+            for (;;) {
+                MPI_Status st;
+                int got;
+                MPI_Probe(r, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
+                MPI_Get_count(&st, MPI_BYTE, &got);
+                MPI_Recv(block, got, MPI_BYTE, r, st.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                if (st.MPI_TAG == TAG_RUNS_END)
+                    break;
+                if (!f && got && !failed) {
+                    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of FILE pointers */
+                    FILE **nr = realloc(*runs, (*nruns + 1) * sizeof *nr);
+                    f = nr ? temp() : NULL;
+                    if (nr)
+                        *runs = nr;
+                    if (f)
+                        (*runs)[(*nruns)++] = f;
+                    failed = !f;
+                }
+                if (got == 0)
+                    f = NULL; /* the end of a run */
+                else if (f && fwrite(block, 1, (size_t)got, f) != (size_t)got)
+                    failed = 1;
+            }
+        }
+    }
+    free(block);
+    return ranks_any(failed) ? -1 : 0;
+}
