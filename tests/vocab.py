@@ -165,7 +165,7 @@ def test_passes(d):
     with open(path, "wb") as f:
         f.write(data)
     want = oracle(data)
-    for extra in (["-t", "1"], ["-t", "2"], ["-t", "3", "-c", "64K"], ["--verify"]):
+    for extra in (["-t", "1"], ["-t", "2"], ["-t", "3", "-c", "1M"], ["--verify"]):
         r_ = run(["--vocab", "-f", "csv", "--max-memory", "1M", path] + extra)
         check(r_.returncode == 0 and parse_csv(r_.stdout) == want,
               "--max-memory 1M --vocab %s: rc %d %s" % (extra, r_.returncode, r_.stderr))
@@ -339,6 +339,27 @@ def test_failed_inputs(files):
                                                                             r.returncode, out))
 
 
+def test_inputs_as_the_word_mode_reads_them(d):
+    """Inputs the word mode reads as streams are read so here too: standard input redirected
+    from a file that a previous reader left part-way (counted from its offset, as wc does), and
+    procfs files whose size is made up; with a --max-memory too."""
+    path = os.path.join(d, "header.txt")
+    with open(path, "wb") as f:
+        f.write(b"header line\ndog cat dog\n")
+    for extra in ([], ["--max-memory", "1M"]):
+        r = subprocess.run("{ read -r h; %s --vocab -f csv %s; } < %s"
+                           % (PROG, " ".join(extra), path), shell=True, capture_output=True)
+        check(r.returncode == 0 and parse_csv(r.stdout) == [(b"dog", 2), (b"cat", 1)],
+              "stdin at an offset %s: rc %d, %r %r" % (extra, r.returncode, r.stdout, r.stderr))
+    with open("/proc/version", "rb") as f:
+        want = oracle(f.read())
+    for mode in (["--vocab"], ["--vocab", "--max-memory", "1M"], ["--vocab", "-t", "1"]):
+        r = run(mode + ["-f", "csv", "/proc/version", "/proc/version"])
+        doubled = sorted(((t, 2 * n) for t, n in want), key=lambda kv: (-kv[1], kv[0]))
+        check(r.returncode == 0 and parse_csv(r.stdout) == doubled,
+              "%s /proc/version twice: rc %d, %r" % (mode, r.returncode, r.stderr))
+
+
 def test_generator(d):
     """wordtally-gen --vocab-out: the table by construction, whatever the thread count, equal to
     Counter and to wordtally --vocab -f csv byte for byte."""
@@ -373,6 +394,7 @@ def main():
         test_formats(files)
         test_usage(files)
         test_failed_inputs(files)
+        test_inputs_as_the_word_mode_reads_them(d)
         if GEN:
             test_generator(d)
     tally.finish()

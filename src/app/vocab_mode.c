@@ -107,15 +107,14 @@ static void count_one(run_state *r, vocab_pass *v, int i)
     uint64_t before = v->bytes, tokens = pass_tokens(v);
     int err = v->over_budget ? 0 : input_open(&in, f->name, &r->inputs);
     if (!err && !v->over_budget) {
-        /* A compressed regular file is decoded as a stream, but opened again it reads the same. */
-        int again = in.seekable || (in.packed && !r->stream[i]);
+        /* A compressed regular file, or one whose size procfs or sysfs makes up, is read as a
+         * stream, but opened again it reads the same. */
+        int again = in.seekable || !r->stream[i];
         if (!again && r->s.parts > 1) {
             snprintf(stream_over, sizeof stream_over, "the vocabulary does not fit in memory "
                      "(--max-memory %llu bytes), and a stream cannot be read again in passes",
                      (unsigned long long)r->o->max_memory);
             err = EFBIG;
-        } else if (!again && !r->stream[i]) {
-            err = INPUT_CHANGED; /* a regular file by stat(): counted before the streams */
         } else {
             err = in.seekable ? vocab_count_input(&r->s, &in, v)
                               : count_stream_alone(&r->s, &in, v);
@@ -207,7 +206,7 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
         int found = strcmp(names[i], "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(names[i], &st);
         if (found == 0 && S_ISREG(st.st_mode))
             r.total_bytes += (uint64_t)st.st_size; /* how much a first pass got through */
-        r.stream[i] = (char)(found == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode));
+        r.stream[i] = (char)!input_rereadable(names[i]);
     }
 
     vocab_report out = {.out = stdout, .format = o->format, .top = o->top};

@@ -79,6 +79,15 @@ static int open_stream(input *in, const input_settings *how)
     return unpack_open(&in->unpack, in->fd, head, n, decode_threads(how));
 }
 
+int input_rereadable(const char *path)
+{
+    struct stat st;
+    if (strcmp(path, "-") == 0)
+        return fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) &&
+               lseek(STDIN_FILENO, 0, SEEK_CUR) == 0;
+    return stat(path, &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode);
+}
+
 int input_open(input *in, const char *path, const input_settings *how)
 {
     struct stat st;

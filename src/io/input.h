@@ -34,6 +34,10 @@ typedef struct {
 static const input_settings input_defaults = {.decompress = 1, .threads = 1};
 
 int input_open(input *in, const char *path, const input_settings *how); /* "-": standard input */
+/* Whether the input can be read again from its start, as passes over the inputs need: a regular
+ * file (compressed or not), or standard input redirected from one and not yet read from. Decided
+ * by stat, without opening: opening a fifo blocks until it has a writer. */
+int input_rereadable(const char *path);
 /* Reads up to n bytes of a stream (or of the text a compressed input holds) into dst; *got is 0
  * at its end. The one place a stream's bytes come from. */
 int input_read(const input *in, uint8_t *dst, size_t n, size_t *got);

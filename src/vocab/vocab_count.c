@@ -5,6 +5,7 @@
 #include "vocab_count.h"
 
 #include "base/chunks.h"
+#include "base/words.h"
 #include "engine/count.h"
 #include "base/timer.h"
 
@@ -22,22 +23,16 @@
 
 /* ---- whitespace (SPEC §1) ---- */
 
-/* Single whitespace bytes: 1 in both encodings, 2 in Latin-1 only. */
-static const uint8_t single_ws[256] = {
-    [0x09] = 1, [0x0A] = 1, [0x0B] = 1, [0x0C] = 1, [0x0D] = 1, [0x1C] = 1, [0x1D] = 1,
-    [0x1E] = 1, [0x1F] = 1, [0x20] = 1, [0x85] = 2, [0xA0] = 2,
-};
-
+/* The first byte of a UTF-8 whitespace sequence (words.h's class 2). */
 static inline int is_lead(uint8_t c)
 {
-    return c == 0xC2 || (c >= 0xE1 && c <= 0xE3);
+    return ws_class[ENC_UTF8][c] == 2;
 }
 
 /* Is q[0] whitespace or inside a whitespace sequence? Reads q[-2..2]. */
 static inline int covered_at(const uint8_t *q, int utf8)
 {
-    uint8_t c = single_ws[q[0]];
-    if (c == 1 || (c && !utf8))
+    if (ws_class[utf8 ? ENC_UTF8 : ENC_LATIN1][q[0]] == 1)
         return 1;
     return utf8 && (utf8_ws_multi(q) || utf8_ws_multi(q - 1) >= 2 || utf8_ws_multi(q - 2) == 3);
 }
@@ -67,8 +62,7 @@ uint64_t vocab_ws_mask(const uint8_t *q, int utf8)
     }
 #else
     for (int i = 0; i < 64; i++) {
-        uint8_t c = single_ws[q[i]];
-        m |= (uint64_t)(c == 1 || (c && !utf8)) << i;
+        m |= (uint64_t)(ws_class[utf8 ? ENC_UTF8 : ENC_LATIN1][q[i]] == 1) << i;
         lead |= (uint64_t)(utf8 && is_lead(q[i])) << i;
     }
 #endif
