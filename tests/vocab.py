@@ -192,12 +192,12 @@ def overhead(threads):
     return (8 << 20) + threads * (1 << 20)
 
 
-def peak_rss(args):
+def peak_rss(args, stdin=None, timeout=None):
     """Runs wordtally under /usr/bin/time (a child of this large process would count the pages
     it shares with it before exec); returns (exit status, stdout, its peak resident set in bytes)."""
     with tempfile.NamedTemporaryFile() as t:
         r = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", t.name, PROG] + args,
-                           capture_output=True)
+                           stdin=stdin, capture_output=True, timeout=timeout)
         return r.returncode, r.stdout, int(t.read().split()[-1]) * 1024
 
 
@@ -223,6 +223,32 @@ def test_memory(d):
             check(rc == 0 and rows == (want[:5] if "--top" in extra else want) and peak <= bound,
                   "--max-memory %d %s: rc %d, peak RSS %d bytes (at most %d)"
                   % (limit, extra, rc, peak, bound))
+
+
+def test_token_longer_than_the_budget(d):
+    """A token longer than a thread's share of --max-memory fits in no pass: the input fails at
+    once, naming it, with its memory bounded: from a file, from a pipe, and an endless one
+    (/dev/zero has no whitespace). Before, the token was held whole, or retried in 4096 passes."""
+    path = os.path.join(d, "one-token")
+    with open(path, "wb") as f:
+        f.write(b"dog " + b"x" * (16 << 20) + b" cat")
+    limit = 1 << 20
+    for name, stdin in ((path, None), ("-", open(path, "rb")), ("/dev/zero", None)):
+        for mode in (["--top", "2"], ["--vocab", "-t", "1"]):
+            args = mode + ["--max-memory", str(limit), name]
+            try:
+                rc, out, peak = peak_rss(args, stdin=stdin, timeout=120)
+            except subprocess.TimeoutExpired:
+                check(False, "%s: still running after 120 s" % args)
+                continue
+            stream = name != path  # SPEC §5: a stream adds its 5 MiB batch
+            bound = limit + overhead(2) + (5 << 20) * stream if RSS_BOUND else float("inf")
+            check(rc == 1 and peak <= bound,
+                  "%s: rc %d (want 1), peak RSS %d bytes (at most %d)" % (args, rc, peak, bound))
+            if stdin:
+                stdin.seek(0)
+    r = run(["--top", "2", "--max-memory", str(limit), path])
+    check(b"a token longer than --max-memory allows" in r.stderr, "the reason: %r" % r.stderr)
 
 
 def test_out_of_memory(d):
@@ -395,6 +421,7 @@ def main():
         test_usage(files)
         test_failed_inputs(files)
         test_inputs_as_the_word_mode_reads_them(d)
+        test_token_longer_than_the_budget(d)
         if GEN:
             test_generator(d)
     tally.finish()

@@ -166,6 +166,9 @@ const char *input_strerror(int err)
         return "not the same size on every MPI rank (is it the same file on every node?)";
     if (err == INPUT_UNPACK)
         return input_unpack_reason;
+    if (err == INPUT_TOKEN_TOO_LONG)
+        return "a token longer than --max-memory allows (a thread's table holds at most "
+               "--max-memory / (2 x threads) bytes)";
     return strerror(err);
 }
 

@@ -200,6 +200,13 @@ static int64_t scan(worker *w, const vocab_setup *s, window *win, uint64_t from,
     return open;
 }
 
+/* A token longer than a thread's table may grow (the budget) fits in no pass: the input fails at
+ * once instead of holding the token whole, or retrying in ever finer passes. */
+static int too_long(const vocab_setup *s, const vocab_longkey *k, uint64_t more)
+{
+    return s->budget && k->len + more > s->budget;
+}
+
 /* The long key built: counted if its partition is this pass's. */
 static void long_done(worker *w, const vocab_setup *s, vocab_table *t)
 {
@@ -263,6 +270,8 @@ static int scan_file_range(worker *w, const vocab_setup *s, const input *in, uin
         x += n;
         if (open >= 0) { /* a token that goes on past the window: follow it to its end */
             uint64_t y = win.limit, e = win.limit;
+            if (too_long(s, &w->lk, y - (uint64_t)open))
+                return INPUT_TOKEN_TOO_LONG;
             if (vocab_longkey_append(&w->lk, win.p + ((uint64_t)open - win.base),
                                      y - (uint64_t)open, s->fold) < 0)
                 return ENOMEM;
@@ -270,6 +279,8 @@ static int scan_file_range(worker *w, const vocab_setup *s, const input *in, uin
                 if ((err = read_window(in, y, VOCAB_BLOCK, w->buf, &win, s->utf8)))
                     return err;
                 e = find(&win, y, win.limit, 1);
+                if (too_long(s, &w->lk, e - y))
+                    return INPUT_TOKEN_TOO_LONG;
                 if (vocab_longkey_append(&w->lk, win.p + (y - win.base), e - y, s->fold) < 0)
                     return ENOMEM;
                 y = e;
@@ -476,8 +487,10 @@ static int count_stream(const vocab_setup *s, const input *in, vocab_pass *v)
         v->bytes += b.len;
         if (carrying) {
             uint64_t e = find(&win, carry_from, win.limit, 1);
-            if (vocab_longkey_append(&carry.lk, b.p + (carry_from - b.offset), e - carry_from,
-                                     s->fold) < 0)
+            if (too_long(s, &carry.lk, e - carry_from))
+                err = INPUT_TOKEN_TOO_LONG;
+            else if (vocab_longkey_append(&carry.lk, b.p + (carry_from - b.offset),
+                                          e - carry_from, s->fold) < 0)
                 err = ENOMEM;
             carry_from = e;
             if (e < win.limit) {
@@ -498,8 +511,10 @@ static int count_stream(const vocab_setup *s, const input *in, vocab_pass *v)
         }
         int64_t open = count_batch(s, &b, table, v, &err);
         if (open >= 0 && !err) {
-            if (vocab_longkey_append(&carry.lk, b.p + ((uint64_t)open - b.offset),
-                                     win.limit - (uint64_t)open, s->fold) < 0)
+            if (too_long(s, &carry.lk, win.limit - (uint64_t)open))
+                err = INPUT_TOKEN_TOO_LONG;
+            else if (vocab_longkey_append(&carry.lk, b.p + ((uint64_t)open - b.offset),
+                                          win.limit - (uint64_t)open, s->fold) < 0)
                 err = ENOMEM;
             carrying = 1;
             carry_from = win.limit;
