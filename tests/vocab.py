@@ -251,6 +251,20 @@ def test_token_longer_than_the_budget(d):
     check(b"a token longer than --max-memory allows" in r.stderr, "the reason: %r" % r.stderr)
 
 
+def test_no_temporary_directory(d):
+    """Passes over a vocabulary bigger than --max-memory with no usable TMPDIR: one line naming
+    the temporary directory (exit 1), and no second, false reason."""
+    r = random.Random(5)
+    path = os.path.join(d, "distinct")
+    with open(path, "wb") as f:
+        f.write(b" ".join(b"w%x" % r.randrange(1 << 40) for _ in range(300000)))
+    env = dict(os.environ, TMPDIR="/nonexistent")
+    p = subprocess.run([PROG, "--vocab", "--max-memory", "1M", path], env=env, capture_output=True)
+    lines = p.stderr.decode("latin-1").splitlines()
+    check(p.returncode == 1 and len(lines) == 1 and lines[0].startswith("wordtally: /nonexistent: "),
+          "TMPDIR=/nonexistent: rc %d, %r" % (p.returncode, lines))
+
+
 def test_out_of_memory(d):
     """Memory that runs out below --max-memory (an address-space limit): the file is counted in
     passes, exactly; a stream, which cannot be read again, fails with one line naming it."""
@@ -422,6 +436,7 @@ def main():
         test_failed_inputs(files)
         test_inputs_as_the_word_mode_reads_them(d)
         test_token_longer_than_the_budget(d)
+        test_no_temporary_directory(d)
         if GEN:
             test_generator(d)
     tally.finish()

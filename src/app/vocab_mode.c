@@ -1,4 +1,4 @@
-/* vocab_run.c - a --top/--vocab run: every input counted into per-thread tables, merged and
+/* vocab_mode.c - a --top/--vocab run: every input counted into per-thread tables, merged and
  * sorted, then printed. When the vocabulary does not fit in --max-memory, the run is redone in
  * passes: pass p counts only the tokens of hash partition p, so each pass's table is a fraction
  * of the whole. --top keeps the best K across passes; --vocab writes each pass's sorted table to
@@ -180,6 +180,159 @@ static int count_pass(run_state *r, vocab_pass *v, double *merge_seconds)
     return 0;
 }
 
+/* One try at the whole vocabulary in `parts` hash partitions, and what it leaves to print. */
+typedef struct {
+    uint32_t parts;
+    uint32_t nruns;     /* --vocab: one sorted run on disk per partition (0: printed at once) */
+    FILE **runs;
+    vocab_topk best;    /* --top K: the best entries across the partitions */
+    vocab_summary sum;
+    run_info run;
+    int redo;           /* over budget, or a failed input's tokens counted: try again */
+} attempt;
+
+/* The next try's partitions when a pass went over budget: from the share of the input that
+ * pass got through (the same on every rank). 0 when even PARTS_MAX did not fit (printed). */
+static uint32_t finer_parts(const run_state *r, uint32_t parts, const vocab_pass *v)
+{
+    uint64_t got = ranks_sum(v->bytes);
+    uint64_t total = r->total_bytes ? r->total_bytes : got;
+    uint64_t factor = got && total ? (13 * total / got + 9) / 10 : 2;
+    factor = factor < 2 ? 2 : factor > 64 ? 64 : factor;
+    if (parts >= PARTS_MAX) {
+        fprintf(stderr, "wordtally: --max-memory: the vocabulary does not fit in %llu bytes, even "
+                        "in %d passes\n", (unsigned long long)r->o->max_memory, PARTS_MAX);
+        return 0;
+    }
+    return parts * factor > PARTS_MAX ? PARTS_MAX : parts * (uint32_t)factor;
+}
+
+/* A pass's merged table into the try's result: the best K, the table printed at once, or a
+ * sorted run on disk. Returns 1, or 0 after a message (r->status set when it was not memory). */
+static int keep_table(run_state *r, attempt *a, uint32_t p, const vocab_table *t,
+                      vocab_report *out)
+{
+    a->sum.tokens += ranks_sum(t->tokens);
+    a->sum.distinct += ranks_sum(t->used);
+    if (r->o->top)
+        return vocab_topk_table(&a->best, t) == 0;
+    size_t n;
+    vocab_entry *e = vocab_sorted(t, &n);
+    int ok = e || n == 0;
+    if (ok && !a->nruns && has_report(r)) {
+        report_vocab_begin(out);
+        for (size_t i = 0; i < n; i++)
+            report_vocab_entry(out, &e[i]);
+    } else if (ok && a->runs) {
+        ok = (a->runs[p] = temp_file()) && vocab_run_write(a->runs[p], e, n) == 0;
+        if (!ok) {
+            fprintf(stderr, "wordtally: %s: temporary file: %s\n", temp_dir(), strerror(errno));
+            r->status = EXIT_INPUT; /* said: not memory */
+        }
+    }
+    free(e);
+    return ok;
+}
+
+/* Counts partition p of the try into a pass, and keeps its table. Returns 1 to go on. */
+static int count_partition(run_state *r, attempt *a, uint32_t p, vocab_report *out)
+{
+    vocab_pass v;
+    double merge = 0;
+    r->s.part = p;
+    if (vocab_pass_init(&v, &r->s) != 0)
+        return 0;
+    int rc = count_pass(r, &v, &merge);
+    a->run.seconds += (r->o->mode == COUNT_SERIAL ? v.serial_seconds : v.parallel_seconds) + merge;
+    a->run.serial_seconds += v.serial_seconds;
+    int ok = 1, kept = 0;
+    if (rc) {
+        r->status = rc;
+        ok = 0;
+    } else if (v.over_budget) { /* again with finer partitions */
+        a->parts = finer_parts(r, a->parts, &v);
+        if (!a->parts)
+            r->status = EXIT_INPUT;
+        a->redo = ok = a->parts != 0;
+    } else if (r->recount) { /* a failed input's tokens are in this pass or an earlier one */
+        a->redo = 1;
+    } else {
+        ok = keep_table(r, a, p, &v.tables[0], out);
+        kept = 1;
+    }
+    vocab_pass_free(&v);
+    /* The ranks agree on the other outcomes already (count_pass); a table's can differ. */
+    return kept ? !ranks_any(!ok) : ok;
+}
+
+/* After the last partition: rank 0 gathers the other ranks' results, then prints the report. */
+static void gather_and_print(run_state *r, attempt *a, vocab_report *out)
+{
+    /* NOLINTNEXTLINE(bugprone-branch-clone): both are 0 with one process */
+    int ok = r->o->top ? ranks_vocab_top(&a->best) == 0
+                       : !a->nruns || ranks_vocab_runs(&a->runs, &a->nruns, temp_file) == 0;
+    if (!ok) {
+        fputs("wordtally: out of memory or temporary files, gathering the MPI ranks' tables\n",
+              stderr);
+        r->status = EXIT_INPUT;
+        return;
+    }
+    if (r->s.rank != 0 || !has_report(r))
+        return;
+    if (r->o->top) {
+        size_t n = vocab_topk_finish(&a->best);
+        report_vocab_begin(out);
+        for (size_t i = 0; i < n; i++)
+            report_vocab_entry(out, &a->best.e[i]);
+    } else if (a->nruns) {
+        report_vocab_begin(out);
+        if (vocab_runs_merge(a->runs, a->nruns, report_vocab_entry, out) != 0) {
+            fprintf(stderr, "wordtally: %s: temporary file: %s\n", temp_dir(), strerror(errno));
+            r->status = EXIT_INPUT;
+        }
+    }
+    if (report_vocab_end(out, r->files, r->nfiles, &a->sum, &a->run) < 0) {
+        fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno));
+        r->status = EXIT_INPUT;
+    }
+}
+
+/* One try: every partition, then the report. Returns 1 when another try is needed. */
+static int try_parts(run_state *r, attempt *a, vocab_report *out)
+{
+    const options *o = r->o;
+    /* Each thread's table may take a share of the limit; merging needs as much again. */
+    r->s.budget = (size_t)(o->max_memory / (2 * (uint64_t)(r->s.threads + (o->mode == COUNT_VERIFY))));
+    r->s.parts = a->parts;
+    r->recount = 0;
+    a->redo = 0;
+    a->sum = (vocab_summary){.max_memory = o->max_memory, .passes = (int)a->parts};
+    a->run.seconds = a->run.serial_seconds = 0;
+    /* --vocab in one pass on one rank prints the table at once; otherwise sorted runs. */
+    a->nruns = (a->parts > 1 || r->s.ranks > 1) && !o->top ? a->parts : 0;
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of FILE pointers, sized as such */
+    a->runs = a->nruns ? calloc(a->nruns, sizeof *a->runs) : NULL;
+    int ok = (!a->nruns || a->runs) && (!o->top || vocab_topk_init(&a->best, (size_t)o->top) == 0);
+    ok = !ranks_any(!ok); /* every MPI rank takes the same way */
+    const uint32_t parts = a->parts;
+    for (uint32_t p = 0; ok && p < parts && !a->redo; p++)
+        ok = count_partition(r, a, p, out);
+    if (!ok && r->status == EXIT_OK) {
+        fprintf(stderr, "wordtally: %s: out of memory (a smaller --max-memory counts in more "
+                        "passes)\n", o->top ? "--top" : "--vocab");
+        r->status = EXIT_INPUT;
+    }
+    if (ok && !a->redo && r->status != EXIT_MISMATCH)
+        gather_and_print(r, a, out);
+    for (uint32_t p = 0; a->runs && p < a->nruns; p++)
+        if (a->runs[p])
+            fclose(a->runs[p]);
+    free(a->runs);
+    a->runs = NULL;
+    vocab_topk_free(&a->best);
+    return ok && a->redo;
+}
+
 int vocab_run(const options *o, int threads, char **names, int nfiles)
 {
     /* Arena blocks and sort arrays above this size are mapped on their own, so that what a pass
@@ -208,141 +361,15 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
             r.total_bytes += (uint64_t)st.st_size; /* how much a first pass got through */
         r.stream[i] = (char)!input_rereadable(names[i]);
     }
-
     vocab_report out = {.out = stdout, .format = o->format, .top = o->top};
-    vocab_summary sum;
-    run_info run = {.threads = threads, .chunk_size = o->chunk_size,
-                    .ranks = r.s.ranks > 1 ? (int)r.s.ranks : 0,
-                    .mode = o->mode == COUNT_SERIAL ? "serial"
-                            : o->mode == COUNT_VERIFY ? "verify" : "parallel"};
-    uint32_t parts = 1;
-    FILE **runs = NULL;
-    vocab_topk best = {0};
-    int done = 0;
-    while (!done && r.status != EXIT_MISMATCH) {
-        /* Each thread's table may take a share of the limit; merging needs as much again. */
-        r.s.budget = (size_t)(o->max_memory / (2 * (uint64_t)(threads + (o->mode == COUNT_VERIFY))));
-        r.s.parts = parts;
-        r.recount = 0;
-        sum = (vocab_summary){.max_memory = o->max_memory, .passes = (int)parts};
-        run.seconds = run.serial_seconds = 0;
-        /* --vocab in one pass on one rank prints the table at once; otherwise sorted runs. */
-        uint32_t nruns = (parts > 1 || r.s.ranks > 1) && !o->top ? parts : 0;
-        /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of FILE pointers, sized as such */
-        runs = nruns ? calloc(nruns, sizeof *runs) : NULL;
-        int ok = (!nruns || runs) &&
-                 (!o->top || vocab_topk_init(&best, (size_t)o->top) == 0);
-        ok = !ranks_any(!ok); /* every MPI rank takes the same way */
-        int redo = 0;
-        for (uint32_t p = 0; ok && p < parts && !redo; p++) {
-            vocab_pass v;
-            r.s.part = p;
-            double merge = 0;
-            if (vocab_pass_init(&v, &r.s) != 0) {
-                ok = 0;
-                break;
-            }
-            int rc = count_pass(&r, &v, &merge);
-            run.seconds += (o->mode == COUNT_SERIAL ? v.serial_seconds : v.parallel_seconds) + merge;
-            run.serial_seconds += v.serial_seconds;
-            if (rc) {
-                r.status = rc;
-                vocab_pass_free(&v);
-                break;
-            }
-            if (v.over_budget) {
-                /* Redo with finer partitions, from the share of the input this pass got through. */
-                uint64_t got = ranks_sum(v.bytes); /* every rank must choose the same */
-                uint64_t total = r.total_bytes ? r.total_bytes : got;
-                uint64_t factor = got && total ? (13 * total / got + 9) / 10 : 2;
-                factor = factor < 2 ? 2 : factor > 64 ? 64 : factor;
-                vocab_pass_free(&v);
-                if (parts >= PARTS_MAX) {
-                    fprintf(stderr, "wordtally: --max-memory: the vocabulary does not fit in %llu "
-                                    "bytes, even in %d passes\n",
-                            (unsigned long long)o->max_memory, PARTS_MAX);
-                    r.status = EXIT_INPUT;
-                    ok = 0;
-                } else {
-                    parts = parts * factor > PARTS_MAX ? PARTS_MAX : parts * (uint32_t)factor;
-                    redo = 1;
-                }
-                break;
-            }
-            if (r.recount) { /* a failed input's tokens are in this pass or an earlier one */
-                vocab_pass_free(&v);
-                redo = 1;
-                break;
-            }
-            const vocab_table *t = &v.tables[0];
-            sum.tokens += ranks_sum(t->tokens);
-            sum.distinct += ranks_sum(t->used);
-            if (o->top) {
-                ok = vocab_topk_table(&best, t) == 0;
-            } else {
-                size_t n;
-                vocab_entry *e = vocab_sorted(t, &n);
-                ok = e || n == 0;
-                if (ok && !nruns && has_report(&r)) {
-                    report_vocab_begin(&out);
-                    for (size_t i = 0; i < n; i++)
-                        report_vocab_entry(&out, &e[i]);
-                } else if (ok && runs) { /* nruns > 0: runs was allocated (ok) */
-                    ok = (runs[p] = temp_file()) && vocab_run_write(runs[p], e, n) == 0;
-                    if (!ok)
-                        fprintf(stderr, "wordtally: %s: temporary file: %s\n", temp_dir(),
-                                strerror(errno));
-                }
-                free(e);
-            }
-            vocab_pass_free(&v);
-            ok = !ranks_any(!ok);
-        }
-        if (!ok && r.status == EXIT_OK) {
-            fprintf(stderr, "wordtally: %s: out of memory (a smaller --max-memory counts in more "
-                        "passes)\n", o->top ? "--top" : "--vocab");
-            r.status = EXIT_INPUT;
-        }
-        if (ok && !redo && r.status != EXIT_MISMATCH) {
-            /* Rank 0 gathers the other ranks' results and prints; the others only send. */
-            if (o->top)
-                ok = ranks_vocab_top(&best) == 0; // NOLINT(bugprone-branch-clone): 0 without MPI
-            else if (nruns)
-                ok = ranks_vocab_runs(&runs, &nruns, temp_file) == 0;
-            if (!ok) {
-                fputs("wordtally: out of memory or temporary files, gathering the MPI ranks' "
-                      "tables\n", stderr);
-                r.status = EXIT_INPUT;
-            }
-        }
-        if (ok && !redo && r.status != EXIT_MISMATCH && r.s.rank == 0 && has_report(&r)) {
-            if (o->top) {
-                size_t n = vocab_topk_finish(&best);
-                report_vocab_begin(&out);
-                for (size_t i = 0; i < n; i++)
-                    report_vocab_entry(&out, &best.e[i]);
-            } else if (nruns) {
-                report_vocab_begin(&out);
-                if (vocab_runs_merge(runs, nruns, report_vocab_entry, &out) != 0) {
-                    fprintf(stderr, "wordtally: %s: temporary file: %s\n", temp_dir(),
-                            strerror(errno));
-                    r.status = EXIT_INPUT;
-                }
-            }
-            if (report_vocab_end(&out, r.files, nfiles, &sum, &run) < 0) {
-                fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno));
-                r.status = EXIT_INPUT;
-            }
-        }
-        if (!redo || !ok)
-            done = 1;
-        for (uint32_t p = 0; runs && p < nruns; p++)
-            if (runs[p])
-                fclose(runs[p]);
-        free(runs);
-        runs = NULL;
-        vocab_topk_free(&best);
-    }
+    attempt a = {.parts = 1,
+                 .run = {.threads = threads, .chunk_size = o->chunk_size,
+                         .ranks = r.s.ranks > 1 ? (int)r.s.ranks : 0,
+                         .mode = o->mode == COUNT_SERIAL   ? "serial"
+                                 : o->mode == COUNT_VERIFY ? "verify"
+                                                           : "parallel"}};
+    while (r.status != EXIT_MISMATCH && try_parts(&r, &a, &out))
+        ;
     free(r.files);
     free(r.stream);
     return r.status;
