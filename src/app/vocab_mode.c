@@ -356,10 +356,10 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
     struct stat st;
     for (int i = 0; i < nfiles; i++) {
         r.files[i].name = names[i];
-        int found = strcmp(names[i], "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(names[i], &st);
-        if (found == 0 && S_ISREG(st.st_mode))
+        int kind = input_kind(names[i], &st);
+        if (kind == INPUT_KIND_FILE || kind == INPUT_KIND_STDIN_FILE)
             r.total_bytes += (uint64_t)st.st_size; /* how much a first pass got through */
-        r.stream[i] = (char)!input_rereadable(names[i]);
+        r.stream[i] = kind == INPUT_KIND_STREAM; /* read once, after the files (count_pass) */
     }
     vocab_report out = {.out = stdout, .format = o->format, .top = o->top};
     attempt a = {.parts = 1,

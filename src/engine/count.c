@@ -298,9 +298,7 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
 static int open_regular(const count_setup *s, table_file *f, input *in)
 {
     struct stat sb;
-    /* stat first: opening a fifo blocks until it has a writer, and reading its first bytes to
-     * recognise a format would take them from the count that follows. */
-    if (strcmp(f->name, "-") == 0 || stat(f->name, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    if (input_kind(f->name, &sb) != INPUT_KIND_FILE) {
         f->deferred = 1;
         return 0;
     }

@@ -79,13 +79,16 @@ static int open_stream(input *in, const input_settings *how)
     return unpack_open(&in->unpack, in->fd, head, n, decode_threads(how));
 }
 
-int input_rereadable(const char *path)
+int input_kind(const char *path, struct stat *st)
 {
-    struct stat st;
     if (strcmp(path, "-") == 0)
-        return fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) &&
-               lseek(STDIN_FILENO, 0, SEEK_CUR) == 0;
-    return stat(path, &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode);
+        return fstat(STDIN_FILENO, st) == 0 && S_ISREG(st->st_mode) &&
+                       lseek(STDIN_FILENO, 0, SEEK_CUR) == 0
+                   ? INPUT_KIND_STDIN_FILE
+                   : INPUT_KIND_STREAM;
+    if (stat(path, st) != 0 || S_ISDIR(st->st_mode))
+        return INPUT_KIND_OTHER;
+    return S_ISREG(st->st_mode) ? INPUT_KIND_FILE : INPUT_KIND_STREAM;
 }
 
 int input_open(input *in, const char *path, const input_settings *how)
@@ -218,8 +221,8 @@ int input_read_small(const char *path, uint64_t max, size_t tail, uint8_t *p, ui
     /* stat first: opening a fifo blocks until it has a writer, and reading its first bytes would
      * take them from the count that follows. The sizes procfs and sysfs make up (0, 4096) go
      * the general way, which checks the file system (size_is_made_up). */
-    if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
-        st.st_size == 0 || st.st_size == 4096 || (uint64_t)st.st_size > max)
+    if (input_kind(path, &st) != INPUT_KIND_FILE || st.st_size == 0 || st.st_size == 4096 ||
+        (uint64_t)st.st_size > max)
         return INPUT_NOT_SMALL;
     input in = {.name = path, .seekable = 1, .size = (uint64_t)st.st_size,
                 .mtime_s = (int64_t)st.st_mtim.tv_sec, .mtime_ns = (int64_t)st.st_mtim.tv_nsec};

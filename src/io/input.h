@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 typedef struct {
     const char *name; /* for messages and reports: the path, or "-" for standard input */
@@ -34,10 +35,18 @@ typedef struct {
 static const input_settings input_defaults = {.decompress = 1, .threads = 1};
 
 int input_open(input *in, const char *path, const input_settings *how); /* "-": standard input */
-/* Whether the input can be read again from its start, as passes over the inputs need: a regular
- * file (compressed or not), or standard input redirected from one and not yet read from. Decided
- * by stat, without opening: opening a fifo blocks until it has a writer. */
-int input_rereadable(const char *path);
+/* What an input is before it is opened, by stat alone (opening a fifo blocks until it has a
+ * writer, and reading a stream's first bytes would take them from the count): the one place
+ * every mode asks. A regular file may still turn out compressed, or sized by procfs, when
+ * input_open looks inside. */
+enum {
+    INPUT_KIND_FILE,       /* a named regular file: read in place, in parallel, again if need be */
+    INPUT_KIND_STDIN_FILE, /* standard input redirected from a regular file not yet read from */
+    INPUT_KIND_STREAM,     /* a pipe, terminal, device or socket, or standard input part-read */
+    INPUT_KIND_OTHER,      /* a directory, or a name stat cannot find: input_open says why */
+};
+int input_kind(const char *path, struct stat *st);
+
 /* Reads up to n bytes of a stream (or of the text a compressed input holds) into dst; *got is 0
  * at its end. The one place a stream's bytes come from. */
 int input_read(const input *in, uint8_t *dst, size_t n, size_t *got);
