@@ -38,7 +38,7 @@ static int tally_input(void *ctx, const run_result *r)
     if (t->p->opt->verbose && *r->st->decoded)
         fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, r->name), r->st->decoded);
     if (r->err) {
-        snprintf(f.reason, sizeof f.reason, "%s", input_strerror(r->err));
+        snprintf(f.reason, sizeof f.reason, "%s", ranks_strerror(r->err));
         fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, f.name), f.reason);
         f.failed = 1;
         if (t->status == EXIT_OK)

@@ -129,7 +129,7 @@ static void count_one(run_state *r, vocab_pass *v, int i)
     err = ranks_vocab_file(err, &bytes, &v->over_budget);
     f->bytes = bytes;
     if (err) {
-        snprintf(f->reason, sizeof f->reason, "%s", *stream_over ? stream_over : input_strerror(err));
+        snprintf(f->reason, sizeof f->reason, "%s", *stream_over ? stream_over : ranks_strerror(err));
         fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, f->name), f->reason);
         f->failed = 1;
         r->status = EXIT_INPUT;

@@ -15,7 +15,7 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_MISMATCH = 3 };
 #define INPUT_NOT_SHARED (-2) /* a stream cannot be shared between MPI ranks */
 #define INPUT_RANKS_DIFFER (-3) /* MPI ranks found different sizes (not the same file) */
 #define INPUT_MODIFIED (-4) /* same size, but written to while it was counted (mtime moved) */
-#define INPUT_ON_RANK (-5) /* wordtally-mpi: another rank failed; input_rank_reason says why */
+#define INPUT_ON_RANK (-5) /* wordtally-mpi: another rank failed; ranks_strerror says why */
 /* A compressed file or archive that is damaged, truncated, or needs more memory than allowed;
  * input_unpack_reason (unpack.h) says why, naming the member. */
 #define INPUT_UNPACK (-6)

@@ -153,12 +153,9 @@ void input_close(input *in)
     in->fd = -1;
 }
 
-char input_rank_reason[160];
 
 const char *input_strerror(int err)
 {
-    if (err == INPUT_ON_RANK)
-        return input_rank_reason;
     if (err == INPUT_CHANGED)
         return "file changed size while being counted";
     if (err == INPUT_MODIFIED)

@@ -54,8 +54,6 @@ int input_read(const input *in, uint8_t *dst, size_t n, size_t *got);
 uint64_t input_added_bytes(const input *in);
 void input_close(input *in);
 const char *input_strerror(int err);
-/* wordtally-mpi (ranks.c): the reason INPUT_ON_RANK stands for, with the rank that failed. */
-extern char input_rank_reason[160];
 
 /* A regular file of plain text of 1 to max bytes, read whole into p with the context of
  * input_read_block, its size in *size: the common input of a directory of many, in five system

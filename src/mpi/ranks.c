@@ -25,6 +25,8 @@
 #define RANKS_TEXT_(n) #n
 
 static int rank, size;
+/* Why INPUT_ON_RANK: the rank that failed and its reason, as rank 0 reports it. */
+static char on_rank_reason[160];
 static int saved_stderr = -1; /* a rank > 0's real stderr, given back by --verbose */
 
 /* What every rank tells the others about one file (MPI_Allgather, as MPI_INT64_T). */
@@ -79,6 +81,11 @@ void ranks_init(int *argc, char ***argv)
 int ranks_mpi(void)
 {
     return 1;
+}
+
+const char *ranks_strerror(int err)
+{
+    return err == INPUT_ON_RANK ? on_rank_reason : input_strerror(err);
 }
 
 const char *ranks_describe(void)
@@ -254,7 +261,7 @@ static int ranks_combine(const count_setup *setup, const char *name, uint64_t *c
     if (failed >= 0)
         err = (int)gathered[(size_t)failed * F_N + F_ERR];
     if (failed > 0 && rank == 0) { /* rank 0's message says which rank could not read it */
-        snprintf(input_rank_reason, sizeof input_rank_reason, "%s (on MPI rank %d of %d)",
+        snprintf(on_rank_reason, sizeof on_rank_reason, "%s (on MPI rank %d of %d)",
                  input_strerror(err), failed, size);
         err = INPUT_ON_RANK;
     }
@@ -399,7 +406,7 @@ static int ranks_failed_on(int err, int failed)
 {
     if (!err || failed <= 0 || rank != 0)
         return err;
-    snprintf(input_rank_reason, sizeof input_rank_reason, "%s (on MPI rank %d of %d)",
+    snprintf(on_rank_reason, sizeof on_rank_reason, "%s (on MPI rank %d of %d)",
              input_strerror(err), failed, size);
     return INPUT_ON_RANK;
 }
@@ -442,7 +449,7 @@ int ranks_vocab_file(int err, uint64_t *bytes, int *over)
     }
     err = failed >= 0 ? (int)all[3 * failed] : 0;
     if (failed > 0 && rank == 0) {
-        snprintf(input_rank_reason, sizeof input_rank_reason, "%s (on MPI rank %d of %d)",
+        snprintf(on_rank_reason, sizeof on_rank_reason, "%s (on MPI rank %d of %d)",
                  input_strerror(err), failed, size);
         err = INPUT_ON_RANK;
     }

@@ -19,6 +19,8 @@ void ranks_init(int *argc, char ***argv);
 
 /* 1 in wordtally-mpi, 0 in wordtally. */
 int ranks_mpi(void);
+/* An input error's reason (input_strerror), and for INPUT_ON_RANK the rank that failed and why. */
+const char *ranks_strerror(int err);
 /* "yes (MPI 3.1)" or "no (...)", for --version. */
 const char *ranks_describe(void);
 

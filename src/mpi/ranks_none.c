@@ -13,6 +13,11 @@ int ranks_mpi(void)
     return 0;
 }
 
+const char *ranks_strerror(int err)
+{
+    return input_strerror(err);
+}
+
 const char *ranks_describe(void)
 {
     return "no (wordtally-mpi is the MPI build: make mpi)";
