@@ -49,6 +49,9 @@ static const char usage[] =
     "                         an error if the CPU lacks it)\n"
     "      --io MODE          how files are read: pread (default) into per-thread buffers, or\n"
     "                         mmap (counted in place; a file that shrinks is an error, exit 1)\n"
+    "      --bind             pin thread i to core i of the allowed CPUs, always (default:\n"
+    "                         only when the threads fill them, or when the allowed CPUs\n"
+    "                         are fewer than the machine's: a job's, a cpuset, taskset)\n"
     "      --no-bind          do not pin threads to cores (also off when OMP_PROC_BIND\n"
     "                         or OMP_PLACES is set: the OpenMP runtime's binding stands)\n"
     "  -v, --verbose          print threads, cores and where each thread runs, and how\n"
@@ -98,7 +101,7 @@ static const char usage[] =
 enum { /* long options without a short form: values above any character */
     OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND, OPT_SWEEP, OPT_REPEAT,
     OPT_TOPOLOGY, OPT_PER_CHUNK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_IO, OPT_TOP, OPT_VOCAB,
-    OPT_MAX_MEMORY, OPT_ENCODING, OPT_FILES_FROM, OPT_NULL, OPT_TOTAL, OPT_DECOMPRESS
+    OPT_MAX_MEMORY, OPT_ENCODING, OPT_FILES_FROM, OPT_NULL, OPT_TOTAL, OPT_DECOMPRESS, OPT_BIND
 };
 
 static const struct option long_options[] = {
@@ -119,6 +122,7 @@ static const struct option long_options[] = {
     {"format", required_argument, NULL, 'f'},
     {"quiet", no_argument, NULL, 'q'},
     {"kernel", required_argument, NULL, OPT_KERNEL},
+    {"bind", no_argument, NULL, OPT_BIND},
     {"no-bind", no_argument, NULL, OPT_NO_BIND},
     {"verbose", no_argument, NULL, 'v'},
     {"sweep", required_argument, NULL, OPT_SWEEP},
@@ -327,7 +331,10 @@ int cli_parse(int argc, char **argv, options *o)
             o->kernel = optarg;
             break;
         case OPT_NO_BIND:
-            o->no_bind = 1;
+        case OPT_BIND: /* the later of --bind and --no-bind must not silently win */
+            if (o->bind != BIND_AUTO && o->bind != (c == OPT_BIND ? BIND_ALWAYS : BIND_NEVER))
+                return usage_error("--bind", NULL, "not with --no-bind");
+            o->bind = c == OPT_BIND ? BIND_ALWAYS : BIND_NEVER;
             break;
         case 'v':
             o->verbose = 1;

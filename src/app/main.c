@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A plain count: each input's result goes to the report as soon as it is done, so memory does not
  * grow with the number of inputs. */
@@ -104,8 +105,25 @@ static int count_and_report(const plan *p)
     return t.status;
 }
 
+/* Idle OpenMP threads wait passively (docs/HPC.md, "Waiting threads"). Unless told otherwise,
+ * libgomp's idle threads spin for milliseconds every time the team waits: for the reader of a pipe
+ * or a decoder that is most of the run, 1 to 1.5 CPU-seconds per GB spent doing nothing, taken
+ * from the other jobs of a shared node. The runtime reads OMP_WAIT_POLICY once, as the program is
+ * loaded (a setenv in main comes too late), so the program starts itself again with it set.
+ * A policy the user chose (OMP_WAIT_POLICY, GOMP_SPINCOUNT, KMP_BLOCKTIME) stands. */
+static void wait_passively(char **argv)
+{
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT") || getenv("KMP_BLOCKTIME"))
+        return;
+    if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0)
+        return;
+    execv("/proc/self/exe", argv); /* returns only when it failed (no /proc): run on as started */
+    unsetenv("OMP_WAIT_POLICY");
+}
+
 int main(int argc, char **argv)
 {
+    wait_passively(argv); /* before anything else: the new image starts from the beginning */
     stdfd_reserve(); /* before anything opens a file: "-" never reads another input */
     ranks_init(&argc, &argv); /* one process's no-op in plain wordtally (ranks_none.c) */
     options o;
@@ -122,7 +140,7 @@ int main(int argc, char **argv)
     }
     topo machine;
     topo_init(&machine);
-    ranks_place(&machine, topo_should_bind(o.no_bind), o.verbose);
+    ranks_place(&machine, topo_should_bind(o.bind), o.verbose);
     plan p;
     status = plan_resolve(&p, &o, &machine); /* an exit code if the inputs cannot be listed */
     unpack_keep_cpus(); /* before the team is pinned: decoding threads run on these CPUs */
@@ -130,7 +148,8 @@ int main(int argc, char **argv)
     if (status >= 0) {
         ;
     } else if (o.topology) {
-        status = topo_print(stdout, &machine, p.count.threads, p.threads_from, p.bind) < 0
+        status = topo_print(stdout, &machine, p.count.threads, p.threads_from, p.bind,
+                            p.bind_why) < 0
                      ? EXIT_INPUT : EXIT_OK;
     } else if (o.sweep || o.repeat) { /* timed runs: sweep.c */
         status = sweep_run(&p, &machine);

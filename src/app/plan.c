@@ -14,7 +14,8 @@ int plan_resolve(plan *p, const options *o, const topo *machine)
     *p = (plan){.count = {.words = &o->words, .kern = o->kern, .chunk_size = o->chunk_size,
                           .threads = threads, .mode = o->mode, .io = o->io,
                           .inputs = {.decompress = o->decompress, .threads = threads}},
-                .threads_from = from, .bind = topo_should_bind(o->no_bind), .opt = o};
+                .threads_from = from, .opt = o};
+    p->bind = topo_bind_plan(machine, threads, o->bind, &p->bind_why);
     int status = names_build(&p->inputs, o->files, o->nfiles, &o->names);
     p->names = p->inputs.v;
     p->ninputs = p->inputs.n;
@@ -31,10 +32,11 @@ void plan_start_team(plan *p, const topo *machine, team_place *place)
     const int threads = p->count.threads;
     topo_warn_oversubscribed(machine, threads);
     if (p->opt->verbose)
-        fprintf(stderr, "wordtally: %d thread%s (from %s); %d physical core%s, %d PUs allowed\n",
-                threads, threads == 1 ? "" : "s", p->threads_from, machine->ncores,
-                machine->ncores == 1 ? "" : "s", machine->npus);
-    team_place_init(place, machine, threads, p->bind, p->opt->verbose);
+        fprintf(stderr, "wordtally: %d thread%s (from %s); %d physical core%s, %d PUs allowed; "
+                        "%s: %s\n", threads, threads == 1 ? "" : "s", p->threads_from,
+                machine->ncores, machine->ncores == 1 ? "" : "s", machine->npus,
+                p->bind ? "pinned" : "not pinned", p->bind_why);
+    team_place_init(place, machine, threads, p->bind, p->bind_why, p->opt->verbose);
     if (p->count.mode != COUNT_SERIAL)
         p->count.place = place;
 }
