@@ -15,6 +15,8 @@
 #include "vocab_mode.h"
 
 #include <errno.h>
+#include <omp.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -115,10 +117,28 @@ static void wait_passively(char **argv)
 {
     if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT") || getenv("KMP_BLOCKTIME"))
         return;
-    if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0)
+    /* With OMP_PROC_BIND/OMP_PLACES the runtime pinned this thread to the first place before
+     * main: the new image would take that place for all the CPUs it may use. It gets the union of
+     * the places back, from which the runtime builds the same places again. */
+    cpu_set_t was, all;
+    CPU_ZERO(&all);
+    int places = omp_get_proc_bind() == omp_proc_bind_false ? 0 : omp_get_num_places();
+    for (int p = 0; p < places; p++) {
+        int ids[CPU_SETSIZE], n = omp_get_place_num_procs(p);
+        if (n > 0 && n <= CPU_SETSIZE)
+            omp_get_place_proc_ids(p, ids);
+        for (int k = 0; n <= CPU_SETSIZE && k < n; k++)
+            if (ids[k] >= 0 && ids[k] < CPU_SETSIZE)
+                CPU_SET(ids[k], &all);
+    }
+    if (places > 0 && (sched_getaffinity(0, sizeof was, &was) != 0 || CPU_COUNT(&all) == 0 ||
+                       sched_setaffinity(0, sizeof all, &all) != 0))
         return;
-    execv("/proc/self/exe", argv); /* returns only when it failed (no /proc): run on as started */
-    unsetenv("OMP_WAIT_POLICY");
+    if (setenv("OMP_WAIT_POLICY", "passive", 1) == 0)
+        execv("/proc/self/exe", argv); /* returns only when it failed (no /proc) */
+    unsetenv("OMP_WAIT_POLICY"); /* then run on as started */
+    if (places > 0)
+        sched_setaffinity(0, sizeof was, &was);
 }
 
 int main(int argc, char **argv)

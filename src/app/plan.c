@@ -1,7 +1,10 @@
 /* plan.c - from the options as given to the run as it will be done. */
 #include "plan.h"
 
+#include "quote.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 
 int plan_resolve(plan *p, const options *o, const topo *machine)
 {
@@ -36,6 +39,12 @@ void plan_start_team(plan *p, const topo *machine, team_place *place)
                         "%s: %s\n", threads, threads == 1 ? "" : "s", p->threads_from,
                 machine->ncores, machine->ncores == 1 ? "" : "s", machine->npus,
                 p->bind ? "pinned" : "not pinned", p->bind_why);
+    if (p->opt->verbose) { /* how idle threads wait: passive unless the user chose (main.c) */
+        const char *policy = getenv("OMP_WAIT_POLICY"), *spin = getenv("GOMP_SPINCOUNT");
+        fprintf(stderr, "wordtally: idle threads: OMP_WAIT_POLICY=%s%s%s\n",
+                policy ? quote_name(0, policy) : "unset", spin ? ", GOMP_SPINCOUNT=" : "",
+                spin ? quote_name(1, spin) : "");
+    }
     team_place_init(place, machine, threads, p->bind, p->bind_why, p->opt->verbose);
     if (p->count.mode != COUNT_SERIAL)
         p->count.place = place;
