@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Inputs as users have them: files whose size lies (procfs, sysfs), many inputs with bounded
 memory. Every count is compared with the SPEC oracle. Prints 'inputs: N passed, N failed'."""
+import json
+import lzma
 import os
 import random
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import NEAR_MISSES, WS_MULTI, Tally, oracle, totals_csv  # noqa: E402
@@ -428,6 +431,40 @@ def test_compressed():
                   "1 GiB of gzipped zeros under %s: rc %d %s" % (limit or "no limit", r.returncode, r.stderr[-200:]))
 
 
+def test_compressed_timing():
+    """A compressed input's seconds are the wall time the user waited for it, decoding included:
+    xz decodes far slower than wordtally counts, so they are most of the run's own wall clock
+    (relations only, no speed asserted). bytes are the text's, compressed_bytes beside them."""
+    with tempfile.TemporaryDirectory() as d:
+        data = text_for_packing(24 << 20, 5)
+        packed = os.path.join(d, "slow")
+        open(packed, "wb").write(lzma.compress(data, preset=0))
+        size = os.path.getsize(packed)
+        for args in ([], ["-t", "1"], ["-t", "2"], ["--serial"], ["--verify"], ["--top", "3"]):
+            start = time.monotonic()
+            r = run(["-f", "json", "--no-progress"] + args + [packed])
+            wall = time.monotonic() - start
+            j = json.loads(r.stdout) if r.returncode == 0 else {}
+            seconds = j.get("seconds", -1)
+            f = (j.get("files") or [{}])[0]
+            check(f.get("bytes") == len(data) and j.get("bytes") == len(data) and
+                  ("--top" in args or f.get("compressed_bytes") == size) and
+                  0.5 * wall <= seconds <= wall and
+                  abs(j.get("gb_per_s", 0) - len(data) / seconds / 1e9) <= 1e-4 + 1e-3 * j.get("gb_per_s", 0),
+                  "xz %s: seconds %.3f are the input's wall time (the run took %.3f s), bytes of text "
+                  "%s, compressed %s of %d" % (args, seconds, wall, f.get("bytes"), f.get("compressed_bytes"), size))
+        with open(packed, "rb") as f:
+            r = run(["-f", "json"], stdin=f)
+        j = json.loads(r.stdout) if r.returncode == 0 else {}
+        check(j and j["files"][0].get("compressed_bytes") == size and j["bytes"] == len(data),
+              "xz on standard input: compressed_bytes %s of %d" % (j and j["files"][0], size))
+        r = run(["-v", packed])
+        err, out = r.stderr.decode(), r.stdout.decode()
+        check(r.returncode == 0 and ("; %d compressed bytes, %d bytes of text" % (size, len(data))) in err and
+              ("-- %d bytes of text (1 compressed: %d bytes) in 1 file" % (len(data), size)) in out,
+              "-v and the text summary say what the bytes are: %r %r" % (err[-300:], out[-300:]))
+
+
 def bgzf_blocks(blob):
     """The BGZF blocks of a file: (offset, size) of each, read from their 'BC' extra fields."""
     out, off = [], 0
@@ -600,6 +637,7 @@ def test_parallel_decoding():
 def main():
     test_parallel_decoding()
     test_compressed()
+    test_compressed_timing()
     test_sizes_that_lie()
     test_many_inputs()
     test_one_table()

@@ -34,12 +34,15 @@ static int tally_input(void *ctx, const run_result *r)
 {
     tally *t = ctx;
     const wordlist *w = t->p->count.words;
-    file_result f = {.name = r->name, .bytes = r->st->bytes, .counts = (uint64_t *)r->counts};
+    file_result f = {.name = r->name, .bytes = r->st->bytes, .packed_bytes = r->st->packed_bytes,
+                     .counts = (uint64_t *)r->counts};
     t->run.seconds += t->p->count.mode == COUNT_SERIAL ? r->st->serial_seconds
                                                        : r->st->parallel_seconds;
     t->run.serial_seconds += r->st->serial_seconds;
     if (t->p->opt->verbose && *r->st->decoded)
-        fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, r->name), r->st->decoded);
+        fprintf(stderr, "wordtally: %s: %s; %llu compressed bytes, %llu bytes of text\n",
+                quote_name(0, r->name), r->st->decoded, (unsigned long long)r->st->packed_bytes,
+                (unsigned long long)r->st->bytes);
     if (r->err) {
         snprintf(f.reason, sizeof f.reason, "%s", input_strerror(r->err));
         fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, f.name), f.reason);

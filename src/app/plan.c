@@ -1,7 +1,7 @@
 /* plan.c - from the options as given to the run as it will be done. */
 #include "plan.h"
 
-#include "quote.h"
+#include "base/quote.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -206,7 +206,10 @@ static void json_file(FILE *out, const wordlist *w, const file_result *f, int fi
 {
     fputs(first ? "{" : ",\n           {", out);
     report_json_member(out, "path", f->name, strlen(f->name));
-    fprintf(out, ", \"bytes\": %llu, \"counts\": ", (unsigned long long)f->bytes);
+    fprintf(out, ", \"bytes\": %llu, ", (unsigned long long)f->bytes);
+    if (f->packed_bytes)
+        fprintf(out, "\"compressed_bytes\": %llu, ", (unsigned long long)f->packed_bytes);
+    fputs("\"counts\": ", out);
     json_counts(out, f->counts, w->n);
     fputs(", \"counts_by_word\": ", out);
     json_counts_by_word(out, w, f->counts);
@@ -428,6 +431,8 @@ int report_input(report_stream *r, const file_result *f)
     }
     r->counted++;
     r->bytes += f->bytes;
+    r->packed += f->packed_bytes > 0;
+    r->packed_bytes += f->packed_bytes;
     for (size_t k = 0; k < w->n; k++)
         r->total[k] += f->counts[k];
     file_result *p = &r->pending[r->npending];
@@ -443,9 +448,13 @@ static void text_summary(FILE *out, const wordlist *w, const report_stream *s, c
     char ranks[48] = "";
     if (r->ranks > 0)
         snprintf(ranks, sizeof ranks, "%d MPI rank%s x ", r->ranks, r->ranks == 1 ? "" : "s");
-    fprintf(out, "-- %llu bytes in %d file%s, %.3f s, %.2f GB/s; %s, %s%d thread%s, kernel %s, "
+    char packed[96] = ""; /* what the bytes are, when some were compressed */
+    if (s->packed)
+        snprintf(packed, sizeof packed, " of text (%d compressed: %llu bytes)", s->packed,
+                 (unsigned long long)s->packed_bytes);
+    fprintf(out, "-- %llu bytes%s in %d file%s, %.3f s, %.2f GB/s; %s, %s%d thread%s, kernel %s, "
                  "chunk %llu bytes, %s%s\n",
-            (unsigned long long)bytes, s->counted, s->counted == 1 ? "" : "s", r->seconds,
+            (unsigned long long)bytes, packed, s->counted, s->counted == 1 ? "" : "s", r->seconds,
             timer_rate(bytes, r->seconds), r->mode, ranks, r->threads, r->threads == 1 ? "" : "s",
             r->kernel, (unsigned long long)r->chunk_size, encoding_name(w->encoding),
             w->fold ? " -i" : "");
