@@ -5,6 +5,7 @@ import json
 import lzma
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -465,6 +466,69 @@ def test_compressed_timing():
               "-v and the text summary say what the bytes are: %r %r" % (err[-300:], out[-300:]))
 
 
+def test_terminal_eof():
+    """One Ctrl-D ends input typed on a terminal, as for wc: a terminal's end of input is not sticky,
+    so no reading layer (format probe, decoder, batches) may read again after it."""
+    import pty
+    for args in (["-q"], ["-q", "--decompress=never"], ["--top", "1"]):
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(PROG, [PROG, "--no-progress"] + args)
+        os.write(fd, b"the dog\n\x04")  # a line, then Ctrl-D at the start of the next
+        presses, status, out = 1, None, b""
+        deadline = time.monotonic() + 5
+        while status is None:
+            done, st = os.waitpid(pid, os.WNOHANG)
+            if done:
+                status = st
+                break
+            if time.monotonic() > deadline:
+                if presses == 4:
+                    os.kill(pid, 9)
+                    os.waitpid(pid, 0)
+                    break
+                os.write(fd, b"\x04")
+                presses, deadline = presses + 1, time.monotonic() + 5
+            time.sleep(0.05)
+        try:
+            while True:
+                chunk = os.read(fd, 4096)
+                if not chunk:
+                    break
+                out += chunk
+        except OSError:
+            pass
+        os.close(fd)
+        want = b"1 0 0 0" if "-q" in args else b"1 dog"
+        check(status == 0 and presses == 1 and want in out,
+              "terminal %s: one Ctrl-D ends the input (took %d, status %s, %r)" % (args, presses, status, out[-200:]))
+
+
+def test_progress_lines():
+    """--progress on a log (not a terminal): a compressed input's share done and time left come
+    from its compressed bytes read; several inputs say which is which ("file k of N"); times are
+    h:mm:ss."""
+    with tempfile.TemporaryDirectory() as d:
+        data = text_for_packing(1 << 20, 7)
+        packed = os.path.join(d, "p.xz")
+        open(packed, "wb").write(lzma.compress(data, preset=0))
+        plain = os.path.join(d, "plain")
+        open(plain, "wb").write(data)
+        r = run(["--progress", "-q", packed, plain])
+        lines = r.stderr.decode().splitlines()
+        first = [ln for ln in lines if ln.startswith("wordtally: %s (file 1 of 2): " % packed)]
+        second = [ln for ln in lines if ln.startswith("wordtally: %s (file 2 of 2): " % plain)]
+        check(r.returncode == 0 and first and second and
+              " GB of text, 0.00 / 0.00 GB compressed 100%, " in first[-1] and
+              re.search(r", \d+:\d\d:\d\d elapsed$", first[-1]) and
+              " / 0.00 GB 100%, " in second[-1],
+              "--progress: compressed share, file k of N, h:mm:ss: %r" % lines)
+        r = subprocess.run([PROG, "--progress", "-q"], input=open(packed, "rb").read(), capture_output=True)
+        lines = r.stderr.decode().splitlines()
+        check(r.returncode == 0 and lines and lines[-1].startswith("wordtally: -: 0.00 GB of text, 0.00 GB compressed, ")
+              and "file" not in lines[-1], "--progress on a compressed pipe: no total, no file k of N: %r" % lines)
+
+
 def bgzf_blocks(blob):
     """The BGZF blocks of a file: (offset, size) of each, read from their 'BC' extra fields."""
     out, off = [], 0
@@ -526,12 +590,17 @@ def test_parallel_decoding():
         # -v says how each was decoded: every block or frame in parallel with 2 threads or more.
         blocks = len(bgzf_blocks(open(made["big-bgz"], "rb").read()))
         r = run(["-v", "-q", "-t", "2", made["big-bgz"]])
-        line = "wordtally: %s: gzip (BGZF): %d blocks decoded in parallel by 2 threads\n" % (made["big-bgz"], blocks)
+        line = "wordtally: %s: gzip (BGZF): %d blocks decoded in parallel by 2 threads; " % (made["big-bgz"], blocks)
         check(r.returncode == 0 and line.encode() in r.stderr, "-v: %r in %r" % (line, r.stderr[-400:]))
         r = run(["-v", "-q", "-t", "3", made["big-pzst"]])
         nframes = pzstd_frames(open(made["big-pzst"], "rb").read())
-        line = "wordtally: %s: zstd: %d frames decoded in parallel by 3 threads\n" % (made["big-pzst"], nframes)
+        line = "wordtally: %s: zstd: %d frames decoded in parallel by 3 threads; " % (made["big-pzst"], nframes)
         check(r.returncode == 0 and line.encode() in r.stderr, "-v: %r in %r" % (line, r.stderr[-400:]))
+        one = os.path.join(d, "one-frame")
+        check(sh("zstd -q -c %s > %s" % (os.path.join(d, "small"), one)), "zstd, one frame")
+        r = run(["-v", "-q", "-t", "2", one])
+        check(r.returncode == 0 and b": zstd: 1 frame decoded in parallel by 2 threads; " in r.stderr,
+              "-v: one frame, singular: %r" % r.stderr[-300:])
         r = run(["-v", "-q", "-t", "2", made["small-frames"]])
         line = "zstd: %d frames decoded in parallel" % ((len(sdata) + 49999) // 50000)
         check(r.returncode == 0 and line.encode() in r.stderr, "-v: %r in %r" % (line, r.stderr[-400:]))
@@ -638,6 +707,8 @@ def main():
     test_parallel_decoding()
     test_compressed()
     test_compressed_timing()
+    test_terminal_eof()
+    test_progress_lines()
     test_sizes_that_lie()
     test_many_inputs()
     test_one_table()

@@ -171,6 +171,25 @@ def main():
         check(r.returncode == 2 and r.stdout == b"" and r.stderr.startswith(b"wordtally: --quiet:"),
               "-q %s is a usage error: %r" % (" ".join(bad_args), r.stderr))
 
+    # ---- text for people: names and tokens never reach the terminal raw ----
+    r = run([plain, odd])
+    heads = [ln for ln in r.stdout.split(b"\n") if ln.startswith(b"== ")]
+    check(r.returncode == 0 and heads[1] == b"== '" + odd[:-len(b'a,b "q"\n\\\x01.txt')] +
+          b"a,b \"q\"'$'\\n''\\'$'\\001''.txt' (9 bytes)",
+          "text headers quote a name as messages (and GNU wc) do: %r" % heads)
+    r = run(["--top", "4", put(b"esc.txt", b"a \033[2J b a x\0y\n")])
+    check(r.returncode == 0 and r.stdout.split(b"\n")[:4] ==
+          [b"           2 a", b"           1 $'\\033''[2J'", b"           1 b", b"           1 'x'$'\\000''y'"],
+          "--top text: a token with control bytes is quoted, escapes never printed raw: %r" % r.stdout)
+    for args, enc, fold in (([], "utf-8", False), (["-i", "--encoding", "latin1"], "latin1", True)):
+        for what in (["--top", "2"], ["--vocab"]):
+            j = parse_json(run(what + args + ["-f", "json", plain])) or {}
+            check(j.get("encoding") == enc and j.get("ignore_case") is fold,
+                  "%s %s JSON: encoding and ignore_case, as a plain count's JSON: %r" % (what, args, j))
+        r = run(["--top", "2"] + args + [plain])
+        check(r.stdout.rstrip(b"\n").endswith((", " + enc + (" -i" if fold else "")).encode()),
+              "--top %s text summary ends with the encoding and -i: %r" % (args, r.stdout[-80:]))
+
     tally.finish()
 
 

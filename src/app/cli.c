@@ -140,13 +140,42 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* A usage error's one line; the --help hint only where the help can help (not a file's fault). */
+static int usage_message(const char *option, const char *value, const char *why, int hint)
+{
+    const char *try = hint ? " (try --help)" : "";
+    if (value)
+        fprintf(stderr, "wordtally: %s %s: %s%s\n", option, quote_value(0, value), why, try);
+    else
+        fprintf(stderr, "wordtally: %s: %s%s\n", quote_name(0, option), why, try);
+    return EXIT_USAGE;
+}
+
 static int usage_error(const char *option, const char *value, const char *why)
 {
-    if (value)
-        fprintf(stderr, "wordtally: %s %s: %s (try --help)\n", option, quote_value(0, value), why);
-    else
-        fprintf(stderr, "wordtally: %s: %s (try --help)\n", quote_name(0, option), why);
-    return EXIT_USAGE;
+    return usage_message(option, value, why, 1);
+}
+
+/* An option getopt_long rejected: "--no" is ambiguous (--no-bind, --no-progress, --null), which
+ * getopt reports as unknown too. The candidates are named. */
+static int unknown_option(const char *arg)
+{
+    size_t n = strncmp(arg, "--", 2) == 0 ? strcspn(arg + 2, "=") : 0;
+    char list[256] = "";
+    int found = 0;
+    for (const struct option *o = long_options; n && o->name; o++) {
+        if (strncmp(o->name, arg + 2, n) != 0)
+            continue;
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s--%s", found ? ", " : "", o->name);
+        found++;
+    }
+    if (found > 1) {
+        char why[300];
+        snprintf(why, sizeof why, "ambiguous option: %s", list);
+        return usage_error(arg, NULL, why);
+    }
+    return usage_error(arg, NULL, "unknown option");
 }
 
 /* The option getopt rejected, as the user wrote it. A long one is the argument itself; a short
@@ -262,8 +291,8 @@ int cli_parse(int argc, char **argv, options *o)
                 return usage_error("--word", optarg, why);
             break;
         case OPT_WORDS_FILE:
-            if (words_add_file(&o->words, optarg, &why) < 0)
-                return usage_error("--words-file", optarg, why ? why : strerror(errno));
+            if (words_add_file(&o->words, optarg, &why) < 0) /* the file's fault: no hint */
+                return usage_message("--words-file", optarg, why ? why : strerror(errno), 0);
             words_stdin |= strcmp(optarg, "-") == 0;
             break;
         case OPT_ENCODING: /* read by parse_mode */
@@ -389,7 +418,7 @@ int cli_parse(int argc, char **argv, options *o)
         case ':':
             return usage_error(bad_option(argv, optbuf), NULL, "needs a value");
         default:
-            return usage_error(bad_option(argv, optbuf), NULL, "unknown option");
+            return unknown_option(bad_option(argv, optbuf));
         }
     }
     if (o->top || o->vocab) {

@@ -907,9 +907,9 @@ void unpack_describe(const unpack *u, char *buf, size_t n)
         snprintf(buf, n, "%s", "");
     } else if (u->pieces) {
         int bgzf = u->pieces == GZIP;
-        int k = snprintf(buf, n, "%s: %llu %s decoded in parallel by %d threads",
+        int k = snprintf(buf, n, "%s: %llu %s%s decoded in parallel by %d threads",
                          bgzf ? "gzip (BGZF)" : "zstd", (unsigned long long)u->parallel,
-                         bgzf ? "blocks" : "frames", u->threads);
+                         bgzf ? "block" : "frame", u->parallel == 1 ? "" : "s", u->threads);
         if (u->streamed && k > 0 && (size_t)k < n)
             snprintf(buf + k, n - (size_t)k, ", %llu %s%s as a stream",
                      (unsigned long long)u->streamed, bgzf ? "member" : "frame",

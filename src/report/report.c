@@ -19,9 +19,10 @@ static uint64_t total_bytes(const file_result *f, int n)
     return b;
 }
 
+/* A name in the text report: quoted as messages quote it (GNU wc does the same). */
 static const char *display_name(const char *name)
 {
-    return strcmp(name, "-") == 0 ? "(standard input)" : name;
+    return strcmp(name, "-") == 0 ? "(standard input)" : quote_name(0, name);
 }
 
 static void text_counts(FILE *out, const wordlist *w, const uint64_t *counts)
@@ -598,9 +599,13 @@ int report_vocab_entry(void *ctx, const vocab_entry *e)
         fputs(r->rows ? ",\n           {" : "{", r->out);
         report_json_member(r->out, "token", key, (size_t)e->len);
         fprintf(r->out, ", \"count\": %llu}", (unsigned long long)e->count);
-    } else { /* tokens hold no whitespace: the bytes as they are, one per line */
+    } else { /* tokens hold no whitespace: one per line, quoted when not printable */
+        const char *quoted = quote_token(0, key, (size_t)e->len);
         fprintf(r->out, "%12llu ", (unsigned long long)e->count);
-        fwrite(key, 1, (size_t)e->len, r->out);
+        if (quoted)
+            fputs(quoted, r->out);
+        else
+            fwrite(key, 1, (size_t)e->len, r->out);
         fputc('\n', r->out);
     }
     r->rows++;
@@ -619,12 +624,13 @@ int report_vocab_end(vocab_report *r, const file_result *f, int nf, const vocab_
         if (run->ranks > 0)
             snprintf(ranks, sizeof ranks, "%d MPI ranks x ", run->ranks);
         fprintf(r->out, "-- %llu tokens, %llu distinct%s; %llu bytes in %d file%s, %.3f s, %.2f GB/s; "
-                        "%s, %s%d thread%s, chunk %llu bytes",
+                        "%s, %s%d thread%s, chunk %llu bytes, %s%s",
                 (unsigned long long)sum->tokens, (unsigned long long)sum->distinct,
                 r->top ? " (top shown)" : "", (unsigned long long)bytes, counted,
                 counted == 1 ? "" : "s", run->seconds, timer_rate(bytes, run->seconds), run->mode,
                 ranks, run->threads, run->threads == 1 ? "" : "s",
-                (unsigned long long)run->chunk_size);
+                (unsigned long long)run->chunk_size, encoding_name(r->encoding),
+                r->fold ? " -i" : "");
         if (sum->passes > 1)
             fprintf(r->out, "; %d passes (--max-memory %llu)", sum->passes,
                     (unsigned long long)sum->max_memory);
@@ -662,6 +668,8 @@ int report_vocab_end(vocab_report *r, const file_result *f, int nf, const vocab_
                         "\"bytes\": %llu, \"seconds\": %.6f, \"gb_per_s\": %.4f",
                 run->threads, (unsigned long long)run->chunk_size, run->mode,
                 (unsigned long long)bytes, run->seconds, timer_rate(bytes, run->seconds));
+        fprintf(r->out, ", \"encoding\": \"%s\", \"ignore_case\": %s", encoding_name(r->encoding),
+                r->fold ? "true" : "false");
         if (run->ranks > 0)
             fprintf(r->out, ", \"ranks\": %d", run->ranks);
         if (strcmp(run->mode, "verify") == 0)

@@ -153,6 +153,7 @@ typedef struct {
     FILE *out;
     int format;
     uint64_t top;       /* --top K; 0: --vocab */
+    int encoding, fold; /* --encoding (ENC_* of words.h) and -i: what a token is, as counted */
     uint64_t rows;      /* entries printed so far */
 } vocab_report;
 
