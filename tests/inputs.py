@@ -529,6 +529,78 @@ def test_progress_lines():
               and "file" not in lines[-1], "--progress on a compressed pipe: no total, no file k of N: %r" % lines)
 
 
+def test_filters():
+    """-r with grep's --include, --exclude and --exclude-dir: shell patterns on base names, each
+    repeatable, an --exclude wins; FILE arguments and --files-from names filtered too, standard
+    input never; the counts are those of the files kept. find -print0 | --files-from - --null is
+    the documented route for anything richer."""
+    import fnmatch
+    with tempfile.TemporaryDirectory() as d:
+        tree = ["src/a.c", "src/b.h", "src/.hidden.c", "src/notes.txt", "src/sub/c.c", "src/sub/d.txt",
+                "src/.git/objects/x.c", "src/build/e.c", "src/build/f.o", "src/sub/build/g.c", "top.c"]
+        for i, rel in enumerate(tree):
+            p = os.path.join(d, rel)
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            open(p, "wb").write(b"dog " * (i + 1) + b"cat\n")
+        src = os.path.join(d, "src")
+
+        def kept(files, include=(), exclude=(), exclude_dir=()):
+            out = []
+            for rel in files:
+                parts = rel.split("/")
+                if any(fnmatch.fnmatchcase(p, g) for p in parts[:-1] for g in exclude_dir):
+                    continue
+                base = parts[-1]
+                if any(fnmatch.fnmatchcase(base, g) for g in exclude):
+                    continue
+                if include and not any(fnmatch.fnmatchcase(base, g) for g in include):
+                    continue
+                out.append(os.path.join(d, rel))
+            return sorted(out)
+
+        under = [t for t in tree if t.startswith("src/")]
+        cases = [([], {}), (["--include=*.c"], dict(include=["*.c"])),
+                 (["--include", "*.c", "--include=*.h"], dict(include=["*.c", "*.h"])),
+                 (["--include=*.c", "--exclude=.*"], dict(include=["*.c"], exclude=[".*"])),
+                 (["--exclude=*.c", "--include=*.c"], dict(include=["*.c"], exclude=["*.c"])),
+                 (["--exclude-dir=.git", "--exclude-dir", "build"], dict(exclude_dir=[".git", "build"])),
+                 (["--exclude-dir=b*", "--include=*.c", "--exclude=a.c"],
+                  dict(include=["*.c"], exclude=["a.c"], exclude_dir=["b*"]))]
+        for args, rules in cases:
+            r = run(["-r", "-f", "json"] + args + [src])
+            j = json.loads(r.stdout) if r.returncode == 0 else {}
+            paths = [f["path"] for f in j.get("files", [])]
+            want = kept(under, **rules)
+            check(r.returncode == 0 and paths == want and
+                  j["total"] == [sum(oracle(p)[k] for p in want) for k in range(4)],
+                  "-r %s: %s (want %s)" % (" ".join(args), paths, want))
+        r = run(["-r", "-f", "json", "--exclude-dir=src", src])
+        j = json.loads(r.stdout) if r.returncode == 0 else {}
+        check(r.returncode == 0 and j.get("files") == [] and j.get("errors") == [],
+              "--exclude-dir matching the directory argument: nothing counted, exit 0, and standard "
+              "input not read instead: %r" % r.stdout[:200])
+        args = [os.path.join(d, "top.c"), os.path.join(src, "notes.txt")]
+        r = run(["-f", "json", "--include=*.c"] + args)
+        j = json.loads(r.stdout) if r.returncode == 0 else {}
+        check([f["path"] for f in j.get("files", [])] == args[:1], "FILE arguments filtered: %r" % r.stdout[:300])
+        listing = os.path.join(d, "list")
+        open(listing, "w").write("\n".join(args) + "\n")
+        r = run(["-f", "json", "--exclude=*.c", "--files-from", listing])
+        j = json.loads(r.stdout) if r.returncode == 0 else {}
+        check([f["path"] for f in j.get("files", [])] == args[1:], "--files-from names filtered: %r" % r.stdout[:300])
+        with open(os.path.join(src, "a.c"), "rb") as f:
+            r = run(["-f", "json", "--exclude=*", "-"], stdin=f)
+        j = json.loads(r.stdout) if r.returncode == 0 else {}
+        check([f["path"] for f in j.get("files", [])] == ["-"], "standard input is never filtered")
+        found = subprocess.run("find %s -name '*.c' -not -path '*/build/*' -print0 | sort -z" % src, shell=True,
+                               capture_output=True).stdout
+        r = subprocess.run([PROG, "-f", "json", "--files-from", "-", "--null"], input=found, capture_output=True)
+        j = json.loads(r.stdout) if r.returncode == 0 else {}
+        want = sorted(os.fsdecode(n) for n in found.split(b"\0") if n)
+        check(r.returncode == 0 and [f["path"] for f in j.get("files", [])] == want and len(want) == 4,
+              "find -print0 | wordtally --files-from - --null: %r" % r.stdout[:300])
+
+
 def bgzf_blocks(blob):
     """The BGZF blocks of a file: (offset, size) of each, read from their 'BC' extra fields."""
     out, off = [], 0
@@ -709,6 +781,7 @@ def main():
     test_compressed_timing()
     test_terminal_eof()
     test_progress_lines()
+    test_filters()
     test_sizes_that_lie()
     test_many_inputs()
     test_one_table()

@@ -81,6 +81,12 @@ static const char usage[] =
     "  -r, --recursive        a directory FILE stands for the regular files under it,\n"
     "                         in byte order of their paths (symbolic links skipped)\n"
     "  -L, --dereference      with -r, follow symbolic links inside directories\n"
+    "      --include=GLOB     only files whose base name matches GLOB (a shell pattern,\n"
+    "                         quoted: '*.txt'); repeat for several\n"
+    "      --exclude=GLOB     skip files whose base name matches GLOB (wins over --include)\n"
+    "      --exclude-dir=GLOB with -r, skip directories whose base name matches GLOB\n"
+    "                         (e.g. .git); for anything richer: find ... -print0 |\n"
+    "                         wordtally --files-from - --null\n"
     "      --files-from F     also count the inputs named in F, one per line (- : standard\n"
     "                         input); --null: names end with NUL bytes (find -print0)\n"
     "      --total=WHEN       text and CSV: the total when several inputs are counted\n"
@@ -101,13 +107,17 @@ static const char usage[] =
 enum { /* long options without a short form: values above any character */
     OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND, OPT_SWEEP, OPT_REPEAT,
     OPT_TOPOLOGY, OPT_PER_CHUNK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_IO, OPT_TOP, OPT_VOCAB,
-    OPT_MAX_MEMORY, OPT_ENCODING, OPT_FILES_FROM, OPT_NULL, OPT_TOTAL, OPT_DECOMPRESS, OPT_BIND
+    OPT_MAX_MEMORY, OPT_ENCODING, OPT_FILES_FROM, OPT_NULL, OPT_TOTAL, OPT_DECOMPRESS, OPT_BIND,
+    OPT_INCLUDE, OPT_EXCLUDE, OPT_EXCLUDE_DIR
 };
 
 static const struct option long_options[] = {
     {"word", required_argument, NULL, 'w'},
     {"recursive", no_argument, NULL, 'r'},
     {"dereference", no_argument, NULL, 'L'},
+    {"include", required_argument, NULL, OPT_INCLUDE},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"exclude-dir", required_argument, NULL, OPT_EXCLUDE_DIR},
     {"files-from", required_argument, NULL, OPT_FILES_FROM},
     {"null", no_argument, NULL, OPT_NULL},
     {"total", required_argument, NULL, OPT_TOTAL},
@@ -335,6 +345,19 @@ int cli_parse(int argc, char **argv, options *o)
         case OPT_FILES_FROM:
             o->names.files_from = optarg;
             break;
+        case OPT_INCLUDE:
+        case OPT_EXCLUDE:
+        case OPT_EXCLUDE_DIR: {
+            name_rules *r = &o->names;
+            int err = c == OPT_INCLUDE   ? names_add_pattern(&r->include, &r->ninclude, optarg)
+                      : c == OPT_EXCLUDE ? names_add_pattern(&r->exclude, &r->nexclude, optarg)
+                                         : names_add_pattern(&r->exclude_dir, &r->nexclude_dir, optarg);
+            if (err < 0) {
+                fputs("wordtally: out of memory\n", stderr);
+                return EXIT_USAGE;
+            }
+            break;
+        }
         case OPT_NULL:
             o->names.null = 1;
             break;
@@ -465,6 +488,7 @@ int cli_parse(int argc, char **argv, options *o)
 void cli_free(options *o)
 {
     words_free(&o->words);
+    names_rules_free(&o->names);
 }
 
 /* ---- wordtally-mpi: what the ranks must agree on ---- */
@@ -525,6 +549,14 @@ static uint64_t settings_digest(const options *o)
     h = digest_mix(h, (uint64_t)o->vocab);
     h = digest_mix(h, (uint64_t)o->words.encoding); /* --encoding and -i: which tokens, which matches */
     h = digest_mix(h, (uint64_t)o->words.fold);
+    const name_rules *r = &o->names; /* which inputs the walks keep */
+    const char **lists[3] = {r->include, r->exclude, r->exclude_dir};
+    const int counts[3] = {r->ninclude, r->nexclude, r->nexclude_dir};
+    for (int k = 0; k < 3; k++) {
+        h = digest_mix(h, (uint64_t)counts[k]);
+        for (int i = 0; i < counts[k]; i++)
+            h = digest_text(h, lists[k][i], strlen(lists[k][i]));
+    }
     const char *sweep = o->sweep ? o->sweep : "";
     return digest_text(h, sweep, strlen(sweep));
 }
