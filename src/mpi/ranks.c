@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <mpi.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -44,6 +45,129 @@ static void finalize(void)
     }
 }
 
+/* ---- whole lines: a launcher forwards each rank's stdout and stderr as it reads them, so a line
+ * written in pieces (stdio writes a message in several, and flushes a full buffer mid-line) can be
+ * cut by another rank's. Each rank's stdout and stderr are streams (fopencookie) that hand on
+ * whole lines only, several in one write(2) at most, and with several ranks stderr's lines say
+ * whose they are: "wordtally: rank 1: thread 0: pinned ...". ---- */
+
+typedef struct {
+    int fd;
+    int tag;              /* stderr: insert "rank N: " after "wordtally: " */
+    char *line;           /* the line begun and not ended yet */
+    size_t len, cap;
+} line_out;
+
+static line_out line_stdout = {.fd = STDOUT_FILENO}, line_stderr = {.fd = STDERR_FILENO, .tag = 1};
+
+static void write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return; /* nowhere to write: as stdio, the bytes are dropped */
+        p += k;
+        n -= (size_t)k;
+    }
+}
+
+/* Appends n bytes to o's buffer. Returns 0, or -1 when out of memory. */
+static int line_append(line_out *o, const char *p, size_t n)
+{
+    if (o->len + n > o->cap) {
+        size_t cap = o->cap ? o->cap : 4096;
+        while (cap < o->len + n)
+            cap *= 2;
+        char *more = realloc(o->line, cap);
+        if (!more)
+            return -1;
+        o->line = more;
+        o->cap = cap;
+    }
+    memcpy(o->line + o->len, p, n);
+    o->len += n;
+    return 0;
+}
+
+/* Writes the complete lines of o's buffer in one write(2), keeps the rest. */
+static void line_emit(line_out *o, int all)
+{
+    size_t end = o->len;
+    while (!all && end > 0 && o->line[end - 1] != '\n')
+        end--;
+    if (end == 0)
+        return;
+    if (!o->tag) {
+        write_all(o->fd, o->line, end);
+    } else {
+        static const char program[] = "wordtally: ";
+        char tag[32];
+        int taglen = snprintf(tag, sizeof tag, "rank %d: ", rank);
+        line_out out = {0};
+        int ok = 1;
+        for (size_t at = 0; at < end && ok;) {
+            const char *nl = memchr(o->line + at, '\n', end - at);
+            size_t len = nl ? (size_t)(nl - (o->line + at)) + 1 : end - at;
+            const char *l = o->line + at;
+            size_t skip = len >= sizeof program - 1 && memcmp(l, program, sizeof program - 1) == 0
+                              ? sizeof program - 1 : 0;
+            /* A line that already says whose it is (-v's "rank 1 of 2") is not tagged again. */
+            const size_t id = (size_t)taglen - 2; /* "rank N" */
+            int says = len - skip > id && memcmp(l + skip, tag, id) == 0 && l[skip + id] == ' ';
+            ok = line_append(&out, program, sizeof program - 1) == 0 &&
+                 (says || line_append(&out, tag, (size_t)taglen) == 0) &&
+                 line_append(&out, l + skip, len - skip) == 0;
+            at += len;
+        }
+        if (ok)
+            write_all(o->fd, out.line, out.len);
+        else
+            write_all(o->fd, o->line, end); /* out of memory: whole lines, untagged */
+        free(out.line);
+    }
+    memmove(o->line, o->line + end, o->len - end);
+    o->len -= end;
+}
+
+static ssize_t line_write(void *cookie, const char *p, size_t n)
+{
+    line_out *o = cookie;
+    if (line_append(o, p, n) < 0) {
+        line_emit(o, 1);
+        write_all(o->fd, p, n);
+        return (ssize_t)n;
+    }
+    line_emit(o, 0);
+    return (ssize_t)n;
+}
+
+/* At exit, before MPI_Finalize: what stdio still holds, then a last line without its newline. */
+static void lines_flush(void)
+{
+    fflush(stdout);
+    fflush(stderr);
+    line_emit(&line_stdout, 1);
+    line_emit(&line_stderr, 1);
+}
+
+static void lines_start(void)
+{
+    cookie_io_functions_t io = {.write = line_write};
+    FILE *out = fopencookie(&line_stdout, "w", io);
+    FILE *err = size > 1 ? fopencookie(&line_stderr, "w", io) : NULL;
+    line_stderr.tag = size > 1;
+    fflush(stdout);
+    if (out && setvbuf(out, NULL, _IOFBF, 1 << 16) == 0)
+        stdout = out; /* glibc's stdout and stderr may be assigned */
+    if (!err)
+        err = fopencookie(&line_stderr, "w", io);
+    if (err && setvbuf(err, NULL, _IONBF, 0) == 0)
+        stderr = err; /* unbuffered: line_write gets every piece at once, and ends lines */
+    atexit(lines_flush);
+}
+
 /* Out of memory where the other ranks wait in a collective call: every rank stops (exit 1). */
 static _Noreturn void abort_ranks(void)
 {
@@ -63,6 +187,7 @@ void ranks_init(int *argc, char ***argv)
         fputs("wordtally: out of memory\n", stderr);
         abort_ranks();
     }
+    lines_start();
     if (rank > 0) {
         /* One report and one copy of each message, from rank 0. */
         fflush(stdout);
