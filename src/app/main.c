@@ -120,6 +120,8 @@ static void wait_passively(char **argv)
 {
     if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT") || getenv("KMP_BLOCKTIME"))
         return;
+    if (!topo_omp_env_ok()) /* libgomp has warned about it: the new image would warn again */
+        return;
     /* With OMP_PROC_BIND/OMP_PLACES the runtime pinned this thread to the first place before
      * main: the new image would take that place for all the CPUs it may use. It gets the union of
      * the places back, from which the runtime builds the same places again. */

@@ -166,6 +166,12 @@ static int omp_env_threads(const char *env)
  * overflowing value ("99999999999999999999") even when num_threads() is given. So a value we reject
  * is kept (for topo_default_threads' warning) and removed from the environment before topo_init
  * makes the first OpenMP call. libgomp read it before main, so for it this changes nothing. */
+int topo_omp_env_ok(void)
+{
+    const char *env = getenv("OMP_NUM_THREADS");
+    return !env || !*env || omp_env_threads(env);
+}
+
 static void forget_bad_omp_env(char rejected[TOPO_ENV_MAX])
 {
     const char *env = getenv("OMP_NUM_THREADS");

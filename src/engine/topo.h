@@ -30,6 +30,9 @@ void topo_free(topo *t);
  * warning on stderr. *source says which ("OMP_NUM_THREADS" or "physical cores"). */
 int topo_default_threads(const topo *t, const char **source);
 
+/* 0 when OMP_NUM_THREADS is set to something topo_init will reject (and warn about), else 1. */
+int topo_omp_env_ok(void);
+
 /* Warns on stderr when `threads` is more than the allowed physical cores. */
 void topo_warn_oversubscribed(const topo *t, int threads);
 
