@@ -51,11 +51,32 @@ static void finalize(void)
  * whole lines only, several in one write(2) at most, and with several ranks stderr's lines say
  * whose they are: "wordtally: rank 1: thread 0: pinned ...". ---- */
 
+/* A growing buffer of bytes (lines here, --top/--vocab records below). */
+typedef struct {
+    uint8_t *p;
+    size_t n, cap;
+} bytes_buf;
+
+/* Room for `need` more bytes. Returns 0, or -1 when out of memory. */
+static int buf_room(bytes_buf *b, size_t need)
+{
+    if (b->p && b->n + need <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->n + need)
+        cap *= 2;
+    uint8_t *np = realloc(b->p, cap);
+    if (!np)
+        return -1;
+    b->p = np;
+    b->cap = cap;
+    return 0;
+}
+
 typedef struct {
     int fd;
     int tag;              /* stderr: insert "rank N: " after "wordtally: " */
-    char *line;           /* the line begun and not ended yet */
-    size_t len, cap;
+    bytes_buf line;       /* the line begun and not ended yet */
 } line_out;
 
 static line_out line_stdout = {.fd = STDOUT_FILENO}, line_stderr = {.fd = STDERR_FILENO, .tag = 1};
@@ -73,44 +94,37 @@ static void write_all(int fd, const char *p, size_t n)
     }
 }
 
-/* Appends n bytes to o's buffer. Returns 0, or -1 when out of memory. */
-static int line_append(line_out *o, const char *p, size_t n)
+/* Appends n bytes to b. Returns 0, or -1 when out of memory. */
+static int line_append(bytes_buf *b, const char *p, size_t n)
 {
-    if (o->len + n > o->cap) {
-        size_t cap = o->cap ? o->cap : 4096;
-        while (cap < o->len + n)
-            cap *= 2;
-        char *more = realloc(o->line, cap);
-        if (!more)
-            return -1;
-        o->line = more;
-        o->cap = cap;
-    }
-    memcpy(o->line + o->len, p, n);
-    o->len += n;
+    if (buf_room(b, n) < 0)
+        return -1;
+    memcpy(b->p + b->n, p, n);
+    b->n += n;
     return 0;
 }
 
 /* Writes the complete lines of o's buffer in one write(2), keeps the rest. */
 static void line_emit(line_out *o, int all)
 {
-    size_t end = o->len;
-    while (!all && end > 0 && o->line[end - 1] != '\n')
+    const char *text = (const char *)o->line.p;
+    size_t end = o->line.n;
+    while (!all && end > 0 && text[end - 1] != '\n')
         end--;
     if (end == 0)
         return;
     if (!o->tag) {
-        write_all(o->fd, o->line, end);
+        write_all(o->fd, text, end);
     } else {
         static const char program[] = "wordtally: ";
         char tag[32];
         int taglen = snprintf(tag, sizeof tag, "rank %d: ", rank);
-        line_out out = {0};
+        bytes_buf out = {0};
         int ok = 1;
         for (size_t at = 0; at < end && ok;) {
-            const char *nl = memchr(o->line + at, '\n', end - at);
-            size_t len = nl ? (size_t)(nl - (o->line + at)) + 1 : end - at;
-            const char *l = o->line + at;
+            const char *nl = memchr(text + at, '\n', end - at);
+            size_t len = nl ? (size_t)(nl - (text + at)) + 1 : end - at;
+            const char *l = text + at;
             size_t skip = len >= sizeof program - 1 && memcmp(l, program, sizeof program - 1) == 0
                               ? sizeof program - 1 : 0;
             /* A line that already says whose it is (-v's "rank 1 of 2") is not tagged again. */
@@ -122,19 +136,19 @@ static void line_emit(line_out *o, int all)
             at += len;
         }
         if (ok)
-            write_all(o->fd, out.line, out.len);
+            write_all(o->fd, (const char *)out.p, out.n);
         else
-            write_all(o->fd, o->line, end); /* out of memory: whole lines, untagged */
-        free(out.line);
+            write_all(o->fd, text, end); /* out of memory: whole lines, untagged */
+        free(out.p);
     }
-    memmove(o->line, o->line + end, o->len - end);
-    o->len -= end;
+    memmove(o->line.p, o->line.p + end, o->line.n - end);
+    o->line.n -= end;
 }
 
 static ssize_t line_write(void *cookie, const char *p, size_t n)
 {
     line_out *o = cookie;
-    if (line_append(o, p, n) < 0) {
+    if (line_append(&o->line, p, n) < 0) {
         line_emit(o, 1);
         write_all(o->fd, p, n);
         return (ssize_t)n;
@@ -592,24 +606,11 @@ uint64_t ranks_sum(uint64_t x)
 /* Entries travel as records: count, length (8 bytes each), then the key's bytes. */
 #define SHUFFLE_ROUND (4u << 20) /* bytes a rank sends to one rank per round, one key more */
 
-typedef struct {
-    uint8_t *p;
-    size_t n, cap;
-} bytes_buf;
-
 static int buf_put(bytes_buf *b, const vocab_entry *e)
 {
     size_t need = 16 + (size_t)e->len;
-    if (!b->p || b->n + need > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + need)
-            cap *= 2;
-        uint8_t *np = realloc(b->p, cap);
-        if (!np)
-            return -1;
-        b->p = np;
-        b->cap = cap;
-    }
+    if (buf_room(b, need) < 0)
+        return -1;
     uint64_t head[2] = {e->count, e->len};
     memcpy(b->p + b->n, head, 16);
     memcpy(b->p + b->n + 16, e->key, (size_t)e->len);
