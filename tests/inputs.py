@@ -449,7 +449,7 @@ def test_compressed_timing():
             seconds = j.get("seconds", -1)
             f = (j.get("files") or [{}])[0]
             check(f.get("bytes") == len(data) and j.get("bytes") == len(data) and
-                  ("--top" in args or f.get("compressed_bytes") == size) and
+                  f.get("compressed_bytes") == size and
                   0.5 * wall <= seconds <= wall and
                   abs(j.get("gb_per_s", 0) - len(data) / seconds / 1e9) <= 1e-4 + 1e-3 * j.get("gb_per_s", 0),
                   "xz %s: seconds %.3f are the input's wall time (the run took %.3f s), bytes of text "

@@ -123,6 +123,7 @@ static void count_one(run_state *r, vocab_pass *v, int i)
                 err = 0;
             }
         }
+        f->packed_bytes = input_packed_bytes(&in); /* what the text came from, for JSON */
         input_close(&in);
     }
     uint64_t bytes = v->bytes - before;

@@ -660,6 +660,9 @@ int report_vocab_end(vocab_report *r, const file_result *f, int nf, const vocab_
                     report_json_member(r->out, "reason", f[i].reason, strlen(f[i].reason));
                 } else {
                     fprintf(r->out, ", \"bytes\": %llu", (unsigned long long)f[i].bytes);
+                    if (f[i].packed_bytes)
+                        fprintf(r->out, ", \"compressed_bytes\": %llu",
+                                (unsigned long long)f[i].packed_bytes);
                 }
                 fputc('}', r->out);
             }
