@@ -231,8 +231,8 @@ def test_one_table(files, d):
     r = mpirun(1, args, opts=["--wdir", dirs[0]], extra=[(["-np", "1", "--wdir", dirs[1]], args)])
     err = [e for e in ours(r.stderr) if "warning:" not in e] if r else []
     check(r is not None and r.returncode == 1 and integration.totals_csv(r.stdout) == [1, 0, 0, 1]
-          and err == ["wordtally: sized: not the same size on every MPI rank (is it the same file on every node?)",
-                      "wordtally: only0: No such file or directory (on MPI rank 1 of 2)"],
+          and err == ["wordtally: rank 0: sized: not the same size on every MPI rank (is it the same file on "
+                      "every node?)", "wordtally: rank 0: only0: No such file or directory (on MPI rank 1 of 2)"],
           "small files another rank does not see, or sees otherwise: exit 1 naming them: %r" % (err,))
     for c in ("1", "100", "4096", "256K"):
         one = subprocess.run([plain, "-f", "csv", "-t", "2", "-c", c] + mixed, capture_output=True)
