@@ -15,15 +15,16 @@ _wordtally()
         --decompress) COMPREPLY=($(compgen -W 'auto never' -- "$cur")); return ;;
         --sweep) COMPREPLY=($(compgen -W 'cores 1,2 1,2,4 1,2,4,8' -- "$cur")); return ;;
         --words-file | --files-from) _filedir; return ;;
+        --include | --exclude | --exclude-dir) return ;;
         -w | --word | -t | --threads | -c | --chunk-size | --repeat | --top | --max-memory) return ;;
     esac
     $split && return
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-w --word --words-file --encoding -i --ignore-case -t --threads -c --chunk-size --serial
-            --verify -f --format -q --quiet --kernel --io --no-bind -v --verbose --repeat --sweep --topology
+            --verify -f --format -q --quiet --kernel --io --bind --no-bind -v --verbose --repeat --sweep --topology
             --per-chunk --progress --no-progress --top --vocab --max-memory -r --recursive -L --dereference
-            --files-from --null --total --decompress -h --help -V --version' -- "$cur"))
+            --include= --exclude= --exclude-dir= --files-from --null --total --decompress -h --help -V --version' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return
     fi

@@ -144,7 +144,9 @@ def usage_rows(good):
         ("unknown short option first in a cluster", ["-xv"], "wordtally: -x: unknown option"),
         ("unknown short option last in a cluster", ["-vx"], "wordtally: -x: unknown option"),
         ("value given to a flag", ["--serial=yes"], "--serial=yes: unknown option"),
-        ("ambiguous abbreviation", ["--ver"], "--ver: unknown option"),
+        ("ambiguous abbreviation", ["--ver"], "--ver: ambiguous option: --verify, --verbose, --version"),
+        ("ambiguous --no", ["--no"], "--no: ambiguous option: --no-bind, --no-progress (try --help)"),
+        ("--bind with --no-bind", ["--bind", "--no-bind"], "--bind: not with --no-bind"),
         ("--serial with --verify", ["--serial", "--verify"], "--serial: not with --verify"),
         ("--verify with --serial", ["--verify", "--serial"], "--serial: not with --verify"),
         ("--top with --kernel", ["--top", "3", "--kernel", "scalar"], "--top: not with --kernel"),
@@ -168,6 +170,9 @@ def words_file_rows(d, good, nobody):
         return p
     row("words file missing", ["--words-file", os.path.join(d, "no-such-list"), good], 2,
         "no-such-list': No such file or directory")
+    r = subprocess.run([PROG, "--words-file", os.path.join(d, "no-such-list"), good], capture_output=True)
+    tally.check(r.stderr.endswith(b"No such file or directory\n"),
+                "a missing words file is not a question for --help: %r" % r.stderr)
     row("words file empty", ["--words-file", put("wl-empty", b""), good], 2, "no words in file")
     row("words file /dev/null", ["--words-file", "/dev/null", good], 2, "no words in file")
     row("words file only blank lines", ["--words-file", put("wl-blank", b"\n\r\n\n"), good], 2,

@@ -92,8 +92,8 @@ def test_synthetic_topology(path):
     check(j and j["threads"] == 4 and j["total"] == oracle(path) and "pinned to" not in err and
           err.count("not pinned (the hwloc topology is not this machine's)") == 4,
           "-v under a synthetic topology: no thread said to be pinned (%r)" % err[-300:])
-    r = run(["-v", "-t", "1", path])
-    check(b"thread 0: pinned to core" in r.stderr, "-v on this machine: thread 0 pinned")
+    r = run(["-v", "-t", "1", "--bind", path])
+    check(b"thread 0: pinned to core" in r.stderr, "-v --bind on this machine: thread 0 pinned")
     r = run(["-v", "-t", "1", "--no-bind", path])
     check(b"thread 0: not pinned (--no-bind)" in r.stderr, "-v --no-bind: not pinned, says why")
 
@@ -276,6 +276,41 @@ def plan(stdout):
     return threads, cores
 
 
+def test_binding_choice(path):
+    """Pinned where it helps (a thread on every allowed core, CPUs given to this run, --bind), not
+    otherwise: runs side by side with fewer threads than the machine's cores would all pin to its
+    first core. -v and --topology say which, and why."""
+    cpus = sorted(os.sched_getaffinity(0))
+    cases = [(["-t", str(ncores())], None, "pinned: a thread on every allowed core"),
+             (["-t", "1", "--bind"], None, "pinned: --bind"),
+             (["-t", "1", "--no-bind"], None, "not pinned: --no-bind"),
+             (["-t", "1"], str(cpus[-1]), "pinned: a thread on every allowed core")]
+    if ncores() > 1 and len(cpus) == os.cpu_count():
+        cases.append((["-t", "1"], None, "not pinned: fewer threads than cores on the whole machine"))
+    for args, where, said in cases:
+        r = run(["-v"] + args + [path], taskset=where)
+        check(r.returncode == 0 and said.encode() in r.stderr,
+              "-v %s%s: %r (%r)" % (" ".join(args), " under taskset -c " + where if where else "", said,
+                                    r.stderr.decode()[:300]))
+    if ncores() > 1 and len(cpus) == os.cpu_count():
+        r = run(["--topology", "-t", "1"])
+        check(b"binding:    none (fewer threads than cores on the whole machine" in r.stdout,
+              "--topology -t 1 on the whole machine: not pinned, and why")
+
+
+def test_wait_policy(path):
+    """Idle OpenMP threads sleep instead of spinning (OMP_WAIT_POLICY=passive, set by wordtally when
+    the user set no policy); a policy the user chose stands, and OMP_PLACES keeps every place."""
+    for env, said in (({}, "OMP_WAIT_POLICY=passive"), ({"OMP_WAIT_POLICY": "active"}, "OMP_WAIT_POLICY=active"),
+                      ({"GOMP_SPINCOUNT": "1000"}, "OMP_WAIT_POLICY=unset, GOMP_SPINCOUNT=1000")):
+        r = run(["-v", "-q", path], env=env)
+        check(r.returncode == 0 and ("idle threads: " + said + "\n").encode() in r.stderr,
+              "-v with %s: %s (%r)" % (env or "no policy", said, r.stderr.decode()[:300]))
+    r = run(["-v", "-q", path], env={"OMP_PLACES": "cores", "OMP_PROC_BIND": "close"})
+    check(r.returncode == 0 and ("%d physical core" % ncores()).encode() in r.stderr and
+          b"OMP_WAIT_POLICY=passive" in r.stderr, "OMP_PLACES=cores: passive, and every core still allowed")
+
+
 def test_placement(path):
     """Where the threads ran while counting (-v) is the --topology plan: by default, under taskset
     and under OMP_PLACES; --topology numbers cores as hwloc does, disallowed ones included."""
@@ -284,8 +319,10 @@ def test_placement(path):
     cpus = sorted(os.sched_getaffinity(0))
     for t in (1, 2, 3):
         for where in (None, str(cpus[-1])):
-            r = run(["-t", str(t)] + args, env=static, taskset=where)
-            threads, _ = plan(run(["--topology", "-t", str(t)], taskset=where).stdout)
+            # A team smaller than the whole machine is pinned only when asked (test_binding_choice).
+            bind = ["--bind"] if where is None and t < ncores() else []
+            r = run(["-t", str(t)] + bind + args, env=static, taskset=where)
+            threads, _ = plan(run(["--topology", "-t", str(t)] + bind, taskset=where).stdout)
             seen = placement(r.stderr)
             check(r.returncode == 0 and len(seen) == t and len(threads) == t and
                   all(seen[i][0] == threads[i][0] and seen[i][1] == threads[i][1] and seen[i][2] and
@@ -468,6 +505,8 @@ def main():
         test_errors(path, d)
         test_topology()
         test_placement(path)
+        test_binding_choice(path)
+        test_wait_policy(path)
         test_job_scripts(path, d)
         test_job_inputs(path, d)
         test_gcide_corpus(d)

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Inputs as users have them: files whose size lies (procfs, sysfs), many inputs with bounded
 memory. Every count is compared with the SPEC oracle. Prints 'inputs: N passed, N failed'."""
+import json
+import lzma
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from testlib import NEAR_MISSES, WS_MULTI, Tally, oracle, totals_csv  # noqa: E402
@@ -428,6 +432,175 @@ def test_compressed():
                   "1 GiB of gzipped zeros under %s: rc %d %s" % (limit or "no limit", r.returncode, r.stderr[-200:]))
 
 
+def test_compressed_timing():
+    """A compressed input's seconds are the wall time the user waited for it, decoding included:
+    xz decodes far slower than wordtally counts, so they are most of the run's own wall clock
+    (relations only, no speed asserted). bytes are the text's, compressed_bytes beside them."""
+    with tempfile.TemporaryDirectory() as d:
+        data = text_for_packing(24 << 20, 5)
+        packed = os.path.join(d, "slow")
+        open(packed, "wb").write(lzma.compress(data, preset=0))
+        size = os.path.getsize(packed)
+        for args in ([], ["-t", "1"], ["-t", "2"], ["--serial"], ["--verify"], ["--top", "3"]):
+            start = time.monotonic()
+            r = run(["-f", "json", "--no-progress"] + args + [packed])
+            wall = time.monotonic() - start
+            j = json.loads(r.stdout) if r.returncode == 0 else {}
+            seconds = j.get("seconds", -1)
+            f = (j.get("files") or [{}])[0]
+            check(f.get("bytes") == len(data) and j.get("bytes") == len(data) and
+                  f.get("compressed_bytes") == size and
+                  0.5 * wall <= seconds <= wall and
+                  abs(j.get("gb_per_s", 0) - len(data) / seconds / 1e9) <= 1e-4 + 1e-3 * j.get("gb_per_s", 0),
+                  "xz %s: seconds %.3f are the input's wall time (the run took %.3f s), bytes of text "
+                  "%s, compressed %s of %d" % (args, seconds, wall, f.get("bytes"), f.get("compressed_bytes"), size))
+        with open(packed, "rb") as f:
+            r = run(["-f", "json"], stdin=f)
+        j = json.loads(r.stdout) if r.returncode == 0 else {}
+        check(j and j["files"][0].get("compressed_bytes") == size and j["bytes"] == len(data),
+              "xz on standard input: compressed_bytes %s of %d" % (j and j["files"][0], size))
+        r = run(["-v", packed])
+        err, out = r.stderr.decode(), r.stdout.decode()
+        check(r.returncode == 0 and ("; %d compressed bytes, %d bytes of text" % (size, len(data))) in err and
+              ("-- %d bytes of text (1 compressed: %d bytes) in 1 file" % (len(data), size)) in out,
+              "-v and the text summary say what the bytes are: %r %r" % (err[-300:], out[-300:]))
+
+
+def test_terminal_eof():
+    """One Ctrl-D ends input typed on a terminal, as for wc: a terminal's end of input is not sticky,
+    so no reading layer (format probe, decoder, batches) may read again after it."""
+    import pty
+    for args in (["-q"], ["-q", "--decompress=never"], ["--top", "1"]):
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(PROG, [PROG, "--no-progress"] + args)
+        os.write(fd, b"the dog\n\x04")  # a line, then Ctrl-D at the start of the next
+        presses, status, out = 1, None, b""
+        deadline = time.monotonic() + 5
+        while status is None:
+            done, st = os.waitpid(pid, os.WNOHANG)
+            if done:
+                status = st
+                break
+            if time.monotonic() > deadline:
+                if presses == 4:
+                    os.kill(pid, 9)
+                    os.waitpid(pid, 0)
+                    break
+                os.write(fd, b"\x04")
+                presses, deadline = presses + 1, time.monotonic() + 5
+            time.sleep(0.05)
+        try:
+            while True:
+                chunk = os.read(fd, 4096)
+                if not chunk:
+                    break
+                out += chunk
+        except OSError:
+            pass
+        os.close(fd)
+        want = b"1 0 0 0" if "-q" in args else b"1 dog"
+        check(status == 0 and presses == 1 and want in out,
+              "terminal %s: one Ctrl-D ends the input (took %d, status %s, %r)" % (args, presses, status, out[-200:]))
+
+
+def test_progress_lines():
+    """--progress on a log (not a terminal): a compressed input's share done and time left come
+    from its compressed bytes read; several inputs say which is which ("file k of N"); times are
+    h:mm:ss."""
+    with tempfile.TemporaryDirectory() as d:
+        data = text_for_packing(1 << 20, 7)
+        packed = os.path.join(d, "p.xz")
+        open(packed, "wb").write(lzma.compress(data, preset=0))
+        plain = os.path.join(d, "plain")
+        open(plain, "wb").write(data)
+        r = run(["--progress", "-q", packed, plain])
+        lines = r.stderr.decode().splitlines()
+        first = [ln for ln in lines if ln.startswith("wordtally: %s (file 1 of 2): " % packed)]
+        second = [ln for ln in lines if ln.startswith("wordtally: %s (file 2 of 2): " % plain)]
+        check(r.returncode == 0 and first and second and
+              " GB of text, 0.00 / 0.00 GB compressed 100%, " in first[-1] and
+              re.search(r", \d+:\d\d:\d\d elapsed$", first[-1]) and
+              " / 0.00 GB 100%, " in second[-1],
+              "--progress: compressed share, file k of N, h:mm:ss: %r" % lines)
+        r = subprocess.run([PROG, "--progress", "-q"], input=open(packed, "rb").read(), capture_output=True)
+        lines = r.stderr.decode().splitlines()
+        check(r.returncode == 0 and lines and lines[-1].startswith("wordtally: -: 0.00 GB of text, 0.00 GB compressed, ")
+              and "file" not in lines[-1], "--progress on a compressed pipe: no total, no file k of N: %r" % lines)
+
+
+def test_filters():
+    """-r with grep's --include, --exclude and --exclude-dir: shell patterns on base names, each
+    repeatable, an --exclude wins; FILE arguments and --files-from names filtered too, standard
+    input never; the counts are those of the files kept. find -print0 | --files-from - --null is
+    the documented route for anything richer."""
+    import fnmatch
+    with tempfile.TemporaryDirectory() as d:
+        tree = ["src/a.c", "src/b.h", "src/.hidden.c", "src/notes.txt", "src/sub/c.c", "src/sub/d.txt",
+                "src/.git/objects/x.c", "src/build/e.c", "src/build/f.o", "src/sub/build/g.c", "top.c"]
+        for i, rel in enumerate(tree):
+            p = os.path.join(d, rel)
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            open(p, "wb").write(b"dog " * (i + 1) + b"cat\n")
+        src = os.path.join(d, "src")
+
+        def kept(files, include=(), exclude=(), exclude_dir=()):
+            out = []
+            for rel in files:
+                parts = rel.split("/")
+                if any(fnmatch.fnmatchcase(p, g) for p in parts[:-1] for g in exclude_dir):
+                    continue
+                base = parts[-1]
+                if any(fnmatch.fnmatchcase(base, g) for g in exclude):
+                    continue
+                if include and not any(fnmatch.fnmatchcase(base, g) for g in include):
+                    continue
+                out.append(os.path.join(d, rel))
+            return sorted(out)
+
+        under = [t for t in tree if t.startswith("src/")]
+        cases = [([], {}), (["--include=*.c"], dict(include=["*.c"])),
+                 (["--include", "*.c", "--include=*.h"], dict(include=["*.c", "*.h"])),
+                 (["--include=*.c", "--exclude=.*"], dict(include=["*.c"], exclude=[".*"])),
+                 (["--exclude=*.c", "--include=*.c"], dict(include=["*.c"], exclude=["*.c"])),
+                 (["--exclude-dir=.git", "--exclude-dir", "build"], dict(exclude_dir=[".git", "build"])),
+                 (["--exclude-dir=b*", "--include=*.c", "--exclude=a.c"],
+                  dict(include=["*.c"], exclude=["a.c"], exclude_dir=["b*"]))]
+        for args, rules in cases:
+            r = run(["-r", "-f", "json"] + args + [src])
+            j = json.loads(r.stdout) if r.returncode == 0 else {}
+            paths = [f["path"] for f in j.get("files", [])]
+            want = kept(under, **rules)
+            check(r.returncode == 0 and paths == want and
+                  j["total"] == [sum(oracle(p)[k] for p in want) for k in range(4)],
+                  "-r %s: %s (want %s)" % (" ".join(args), paths, want))
+        r = run(["-r", "-f", "json", "--exclude-dir=src", src])
+        j = json.loads(r.stdout) if r.returncode == 0 else {}
+        check(r.returncode == 0 and j.get("files") == [] and j.get("errors") == [],
+              "--exclude-dir matching the directory argument: nothing counted, exit 0, and standard "
+              "input not read instead: %r" % r.stdout[:200])
+        args = [os.path.join(d, "top.c"), os.path.join(src, "notes.txt")]
+        r = run(["-f", "json", "--include=*.c"] + args)
+        j = json.loads(r.stdout) if r.returncode == 0 else {}
+        check([f["path"] for f in j.get("files", [])] == args[:1], "FILE arguments filtered: %r" % r.stdout[:300])
+        listing = os.path.join(d, "list")
+        open(listing, "w").write("\n".join(args) + "\n")
+        r = run(["-f", "json", "--exclude=*.c", "--files-from", listing])
+        j = json.loads(r.stdout) if r.returncode == 0 else {}
+        check([f["path"] for f in j.get("files", [])] == args[1:], "--files-from names filtered: %r" % r.stdout[:300])
+        with open(os.path.join(src, "a.c"), "rb") as f:
+            r = run(["-f", "json", "--exclude=*", "-"], stdin=f)
+        j = json.loads(r.stdout) if r.returncode == 0 else {}
+        check([f["path"] for f in j.get("files", [])] == ["-"], "standard input is never filtered")
+        found = subprocess.run("find %s -name '*.c' -not -path '*/build/*' -print0 | sort -z" % src, shell=True,
+                               capture_output=True).stdout
+        r = subprocess.run([PROG, "-f", "json", "--files-from", "-", "--null"], input=found, capture_output=True)
+        j = json.loads(r.stdout) if r.returncode == 0 else {}
+        want = sorted(os.fsdecode(n) for n in found.split(b"\0") if n)
+        check(r.returncode == 0 and [f["path"] for f in j.get("files", [])] == want and len(want) == 4,
+              "find -print0 | wordtally --files-from - --null: %r" % r.stdout[:300])
+
+
 def bgzf_blocks(blob):
     """The BGZF blocks of a file: (offset, size) of each, read from their 'BC' extra fields."""
     out, off = [], 0
@@ -489,12 +662,17 @@ def test_parallel_decoding():
         # -v says how each was decoded: every block or frame in parallel with 2 threads or more.
         blocks = len(bgzf_blocks(open(made["big-bgz"], "rb").read()))
         r = run(["-v", "-q", "-t", "2", made["big-bgz"]])
-        line = "wordtally: %s: gzip (BGZF): %d blocks decoded in parallel by 2 threads\n" % (made["big-bgz"], blocks)
+        line = "wordtally: %s: gzip (BGZF): %d blocks decoded in parallel by 2 threads; " % (made["big-bgz"], blocks)
         check(r.returncode == 0 and line.encode() in r.stderr, "-v: %r in %r" % (line, r.stderr[-400:]))
         r = run(["-v", "-q", "-t", "3", made["big-pzst"]])
         nframes = pzstd_frames(open(made["big-pzst"], "rb").read())
-        line = "wordtally: %s: zstd: %d frames decoded in parallel by 3 threads\n" % (made["big-pzst"], nframes)
+        line = "wordtally: %s: zstd: %d frames decoded in parallel by 3 threads; " % (made["big-pzst"], nframes)
         check(r.returncode == 0 and line.encode() in r.stderr, "-v: %r in %r" % (line, r.stderr[-400:]))
+        one = os.path.join(d, "one-frame")
+        check(sh("zstd -q -c %s > %s" % (os.path.join(d, "small"), one)), "zstd, one frame")
+        r = run(["-v", "-q", "-t", "2", one])
+        check(r.returncode == 0 and b": zstd: 1 frame decoded in parallel by 2 threads; " in r.stderr,
+              "-v: one frame, singular: %r" % r.stderr[-300:])
         r = run(["-v", "-q", "-t", "2", made["small-frames"]])
         line = "zstd: %d frames decoded in parallel" % ((len(sdata) + 49999) // 50000)
         check(r.returncode == 0 and line.encode() in r.stderr, "-v: %r in %r" % (line, r.stderr[-400:]))
@@ -600,6 +778,10 @@ def test_parallel_decoding():
 def main():
     test_parallel_decoding()
     test_compressed()
+    test_compressed_timing()
+    test_terminal_eof()
+    test_progress_lines()
+    test_filters()
     test_sizes_that_lie()
     test_many_inputs()
     test_one_table()

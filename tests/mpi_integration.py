@@ -9,6 +9,7 @@ Prints 'mpi: N passed, N failed'.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -114,6 +115,29 @@ def test_paths(files, want, d):
           "-v: every rank reports its CPUs")
 
 
+def test_whole_lines(files):
+    """Each rank's lines leave whole (one write(2) each), and with several ranks every stderr line
+    says whose it is: stdout and stderr of 3 ranks into one pipe, as a terminal or a job log gets
+    them, hold only whole report lines and whole tagged diagnostics, none cut by another's."""
+    real = files["real-text"]
+    for args, report in ((["--vocab", "-t", "2"], re.compile(r"^ {0,11}\d+ \S+$|^-- \d+ tokens")),
+                         (["-t", "2", "-c", "4K"], re.compile(r"^(dog|cat|boy|girl) +\d+$|^-- \d+ bytes"))):
+        cmd = MPIRUN + ["--bind-to", "none", "-np", "3", PROG, "-v"] + args + [real]
+        r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           env=ENV, timeout=120)
+        lines = r.stdout.decode("utf-8", "surrogateescape").splitlines()
+        diag = [l for l in lines if l.startswith("wordtally: ")]
+        odd = [l for l in lines if not report.match(l) and
+               not re.match(r"^wordtally: rank [0-2](: | of 3 )", l)]
+        tagged = {k: [l for l in diag if l.startswith("wordtally: rank %d: " % k)] for k in range(3)}
+        threads = {k: [l for l in tagged[k] if l.startswith("wordtally: rank %d: thread " % k)] for k in range(3)}
+        check(r.returncode == 0 and not odd and all(l.count("wordtally: ") == 1 for l in diag) and
+              all(tagged[k] for k in range(3)) and
+              ("--vocab" in args or all(len(threads[k]) == 2 for k in range(3))),
+              "-v %s, 3 ranks into one pipe: whole lines, each diagnostic tagged with its rank: odd %r, %s"
+              % (" ".join(args), odd[:5], {k: len(v) for k, v in tagged.items()}))
+
+
 def test_errors(files, want, d):
     good = files["random-1"]
     for n in RANKS:
@@ -207,8 +231,8 @@ def test_one_table(files, d):
     r = mpirun(1, args, opts=["--wdir", dirs[0]], extra=[(["-np", "1", "--wdir", dirs[1]], args)])
     err = [e for e in ours(r.stderr) if "warning:" not in e] if r else []
     check(r is not None and r.returncode == 1 and integration.totals_csv(r.stdout) == [1, 0, 0, 1]
-          and err == ["wordtally: sized: not the same size on every MPI rank (is it the same file on every node?)",
-                      "wordtally: only0: No such file or directory (on MPI rank 1 of 2)"],
+          and err == ["wordtally: rank 0: sized: not the same size on every MPI rank (is it the same file on "
+                      "every node?)", "wordtally: rank 0: only0: No such file or directory (on MPI rank 1 of 2)"],
           "small files another rank does not see, or sees otherwise: exit 1 naming them: %r" % (err,))
     for c in ("1", "100", "4096", "256K"):
         one = subprocess.run([plain, "-f", "csv", "-t", "2", "-c", c] + mixed, capture_output=True)
@@ -345,6 +369,7 @@ def main():
         files = integration.make_files(d)
         want = {name: oracle(p, WORDS) for name, p in files.items()}
         test_counts(files, want)
+        test_whole_lines(files)
         test_paths(files, want, d)
         test_errors(files, want, d)
         test_one_table(files, d)

@@ -46,6 +46,69 @@ def exact(obj, key):
     return obj[key].encode("utf-8")
 
 
+def readme_pandas_recipe():
+    """The README's pandas recipe, as printed there."""
+    readme = open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")).read()
+    after = readme[readme.index("CSV into pandas"):]
+    return after[after.index("```python\n") + 10:after.index("```\n", after.index("```python\n") + 10)]
+
+
+# Runs the recipe (argv[1]) and prints what its tables hold, as JSON: in a python3 that has pandas.
+PANDAS_DRIVER = """
+import contextlib, io, json, sys
+ns = {}
+with contextlib.redirect_stdout(io.StringIO()):
+    exec(open(sys.argv[1]).read(), ns)
+print(json.dumps({"files": [[r.file, r.word, int(r.count)] for r in ns["files"].itertuples()],
+                  "vocab": [[t, int(c)] for t, c in zip(ns["vocab"]["token"], ns["vocab"]["count"])]},
+                 ensure_ascii=True))
+"""
+
+
+def pandas_python():
+    """A python3 that has pandas: this one, or Debian's (python3-pandas) when this one is another."""
+    for py in (sys.executable, "/usr/bin/python3"):
+        if os.path.exists(py) and subprocess.run([py, "-c", "import pandas"], capture_output=True).returncode == 0:
+            return py
+    return None
+
+
+def test_pandas_recipe():
+    """The README's pandas recipe on text as real corpora have it: bytes that are not UTF-8 (gcide's
+    Latin-1 façade) and tokens pandas takes for missing values by default (NA, null, NaN, N/A). Its
+    tables must hold the SPEC oracle's tokens and counts (invalid bytes as surrogateescape keeps them)."""
+    import collections
+    py = pandas_python()
+    check(py is not None, "python3-pandas is missing: scripts/install-deps.sh installs it")
+    if py is None:
+        return
+    with tempfile.TemporaryDirectory() as d:
+        a = b"NA null dog fa\xe7ade NaN N/A dog\n" * 3 + b"cat \xff\xfe NA girl\n"
+        b = b"null boy NA\n"
+        open(os.path.join(d, "a.txt"), "wb").write(a)
+        open(os.path.join(d, "b.txt"), "wb").write(b)
+        open(os.path.join(d, "recipe.py"), "w").write(readme_pandas_recipe())
+        open(os.path.join(d, "driver.py"), "w").write(PANDAS_DRIVER)
+        os.mkdir(os.path.join(d, "bin"))
+        os.symlink(PROG, os.path.join(d, "bin", "wordtally"))
+        env = dict(os.environ, PATH=os.path.join(d, "bin") + os.pathsep + os.environ["PATH"])
+        r = subprocess.run([py, "driver.py", "recipe.py"], cwd=d, env=env, capture_output=True)
+        check(r.returncode == 0, "README pandas recipe runs on non-UTF-8 bytes and NA/null tokens (%s): %s"
+              % (py, r.stderr.decode(errors="replace")[-600:]))
+        if r.returncode != 0:
+            return
+        got = json.loads(r.stdout)
+        files = {(f, w): c for f, w, c in got["files"]}
+        want = {(f, w): c for f, data in (("a.txt", a), ("b.txt", b)) for w, c in zip(WORDS, oracle(data))}
+        check(files == want, "recipe: per-file counts = oracle: %s vs %s" % (files, want))
+        tokens = a.decode("utf-8", "surrogateescape").split()
+        ranked = sorted(collections.Counter(tokens).items(),
+                        key=lambda kv: (-kv[1], kv[0].encode("utf-8", "surrogateescape")))[:20]
+        vocab = [(t, c) for t, c in got["vocab"]]
+        check(vocab == ranked, "recipe: --top table = Counter oracle, NA/null/NaN kept as tokens, bytes "
+              "kept: %s vs %s" % (vocab, ranked))
+
+
 def main():
     d = tempfile.mkdtemp(prefix="wt-outputs-")
     db = os.fsencode(d)
@@ -171,6 +234,26 @@ def main():
         check(r.returncode == 2 and r.stdout == b"" and r.stderr.startswith(b"wordtally: --quiet:"),
               "-q %s is a usage error: %r" % (" ".join(bad_args), r.stderr))
 
+    # ---- text for people: names and tokens never reach the terminal raw ----
+    r = run([plain, odd])
+    heads = [ln for ln in r.stdout.split(b"\n") if ln.startswith(b"== ")]
+    check(r.returncode == 0 and heads[1] == b"== '" + odd[:-len(b'a,b "q"\n\\\x01.txt')] +
+          b"a,b \"q\"'$'\\n''\\'$'\\001''.txt' (9 bytes)",
+          "text headers quote a name as messages (and GNU wc) do: %r" % heads)
+    r = run(["--top", "4", put(b"esc.txt", b"a \033[2J b a x\0y\n")])
+    check(r.returncode == 0 and r.stdout.split(b"\n")[:4] ==
+          [b"           2 a", b"           1 $'\\033''[2J'", b"           1 b", b"           1 'x'$'\\000''y'"],
+          "--top text: a token with control bytes is quoted, escapes never printed raw: %r" % r.stdout)
+    for args, enc, fold in (([], "utf-8", False), (["-i", "--encoding", "latin1"], "latin1", True)):
+        for what in (["--top", "2"], ["--vocab"]):
+            j = parse_json(run(what + args + ["-f", "json", plain])) or {}
+            check(j.get("encoding") == enc and j.get("ignore_case") is fold,
+                  "%s %s JSON: encoding and ignore_case, as a plain count's JSON: %r" % (what, args, j))
+        r = run(["--top", "2"] + args + [plain])
+        check(r.stdout.rstrip(b"\n").endswith((", " + enc + (" -i" if fold else "")).encode()),
+              "--top %s text summary ends with the encoding and -i: %r" % (args, r.stdout[-80:]))
+
+    test_pandas_recipe()
     tally.finish()
 
 

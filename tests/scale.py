@@ -266,7 +266,8 @@ def test_progress(d):
         base = subprocess.run([PROG, *GEN_MODE, "-f", fmt, p], capture_output=True)
         last = r.stderr.decode().splitlines()[-1:] or [""]
         check(r.returncode == 0 and last[0].startswith("wordtally: %s: 0.01 / 0.01 GB 100%%, " % p)
-              and last[0].endswith(" GB/s"), "--progress to a pipe: a last line with 100%%: %r" % r.stderr)
+              and re.search(r" GB/s, \d+:\d\d:\d\d elapsed$", last[0]),
+              "--progress to a pipe: a last line with 100%% and the time elapsed: %r" % r.stderr)
         strip = (lambda b: b) if fmt != "text" else (lambda b: b.split(b"\n-- ")[0])
         if fmt == "json":
             strip = lambda b: re.sub(rb'"(seconds|gb_per_s)": [0-9.e+-]+', b"", b)

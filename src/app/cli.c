@@ -49,6 +49,9 @@ static const char usage[] =
     "                         an error if the CPU lacks it)\n"
     "      --io MODE          how files are read: pread (default) into per-thread buffers, or\n"
     "                         mmap (counted in place; a file that shrinks is an error, exit 1)\n"
+    "      --bind             pin thread i to core i of the allowed CPUs, always (default:\n"
+    "                         only when the threads fill them, or when the allowed CPUs\n"
+    "                         are fewer than the machine's: a job's, a cpuset, taskset)\n"
     "      --no-bind          do not pin threads to cores (also off when OMP_PROC_BIND\n"
     "                         or OMP_PLACES is set: the OpenMP runtime's binding stands)\n"
     "  -v, --verbose          print threads, cores and where each thread runs, and how\n"
@@ -78,6 +81,12 @@ static const char usage[] =
     "  -r, --recursive        a directory FILE stands for the regular files under it,\n"
     "                         in byte order of their paths (symbolic links skipped)\n"
     "  -L, --dereference      with -r, follow symbolic links inside directories\n"
+    "      --include=GLOB     only files whose base name matches GLOB (a shell pattern,\n"
+    "                         quoted: '*.txt'); repeat for several\n"
+    "      --exclude=GLOB     skip files whose base name matches GLOB (wins over --include)\n"
+    "      --exclude-dir=GLOB with -r, skip directories whose base name matches GLOB\n"
+    "                         (e.g. .git); for anything richer: find ... -print0 |\n"
+    "                         wordtally --files-from - --null\n"
     "      --files-from F     also count the inputs named in F, one per line (- : standard\n"
     "                         input); --null: names end with NUL bytes (find -print0)\n"
     "      --total=WHEN       text and CSV: the total when several inputs are counted\n"
@@ -98,13 +107,17 @@ static const char usage[] =
 enum { /* long options without a short form: values above any character */
     OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND, OPT_SWEEP, OPT_REPEAT,
     OPT_TOPOLOGY, OPT_PER_CHUNK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_IO, OPT_TOP, OPT_VOCAB,
-    OPT_MAX_MEMORY, OPT_ENCODING, OPT_FILES_FROM, OPT_NULL, OPT_TOTAL, OPT_DECOMPRESS
+    OPT_MAX_MEMORY, OPT_ENCODING, OPT_FILES_FROM, OPT_NULL, OPT_TOTAL, OPT_DECOMPRESS, OPT_BIND,
+    OPT_INCLUDE, OPT_EXCLUDE, OPT_EXCLUDE_DIR
 };
 
 static const struct option long_options[] = {
     {"word", required_argument, NULL, 'w'},
     {"recursive", no_argument, NULL, 'r'},
     {"dereference", no_argument, NULL, 'L'},
+    {"include", required_argument, NULL, OPT_INCLUDE},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"exclude-dir", required_argument, NULL, OPT_EXCLUDE_DIR},
     {"files-from", required_argument, NULL, OPT_FILES_FROM},
     {"null", no_argument, NULL, OPT_NULL},
     {"total", required_argument, NULL, OPT_TOTAL},
@@ -119,6 +132,7 @@ static const struct option long_options[] = {
     {"format", required_argument, NULL, 'f'},
     {"quiet", no_argument, NULL, 'q'},
     {"kernel", required_argument, NULL, OPT_KERNEL},
+    {"bind", no_argument, NULL, OPT_BIND},
     {"no-bind", no_argument, NULL, OPT_NO_BIND},
     {"verbose", no_argument, NULL, 'v'},
     {"sweep", required_argument, NULL, OPT_SWEEP},
@@ -136,13 +150,42 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* A usage error's one line; the --help hint only where the help can help (not a file's fault). */
+static int usage_message(const char *option, const char *value, const char *why, int hint)
+{
+    const char *try = hint ? " (try --help)" : "";
+    if (value)
+        fprintf(stderr, "wordtally: %s %s: %s%s\n", option, quote_value(0, value), why, try);
+    else
+        fprintf(stderr, "wordtally: %s: %s%s\n", quote_name(0, option), why, try);
+    return EXIT_USAGE;
+}
+
 static int usage_error(const char *option, const char *value, const char *why)
 {
-    if (value)
-        fprintf(stderr, "wordtally: %s %s: %s (try --help)\n", option, quote_value(0, value), why);
-    else
-        fprintf(stderr, "wordtally: %s: %s (try --help)\n", quote_name(0, option), why);
-    return EXIT_USAGE;
+    return usage_message(option, value, why, 1);
+}
+
+/* An option getopt_long rejected: "--no" is ambiguous (--no-bind, --no-progress, --null), which
+ * getopt reports as unknown too. The candidates are named. */
+static int unknown_option(const char *arg)
+{
+    size_t n = strncmp(arg, "--", 2) == 0 ? strcspn(arg + 2, "=") : 0;
+    char list[256] = "";
+    int found = 0;
+    for (const struct option *o = long_options; n && o->name; o++) {
+        if (strncmp(o->name, arg + 2, n) != 0)
+            continue;
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s--%s", found ? ", " : "", o->name);
+        found++;
+    }
+    if (found > 1) {
+        char why[300];
+        snprintf(why, sizeof why, "ambiguous option: %s", list);
+        return usage_error(arg, NULL, why);
+    }
+    return usage_error(arg, NULL, "unknown option");
 }
 
 /* The option getopt rejected, as the user wrote it. A long one is the argument itself; a short
@@ -258,8 +301,8 @@ int cli_parse(int argc, char **argv, options *o)
                 return usage_error("--word", optarg, why);
             break;
         case OPT_WORDS_FILE:
-            if (words_add_file(&o->words, optarg, &why) < 0)
-                return usage_error("--words-file", optarg, why ? why : strerror(errno));
+            if (words_add_file(&o->words, optarg, &why) < 0) /* the file's fault: no hint */
+                return usage_message("--words-file", optarg, why ? why : strerror(errno), 0);
             words_stdin |= strcmp(optarg, "-") == 0;
             break;
         case OPT_ENCODING: /* read by parse_mode */
@@ -302,6 +345,19 @@ int cli_parse(int argc, char **argv, options *o)
         case OPT_FILES_FROM:
             o->names.files_from = optarg;
             break;
+        case OPT_INCLUDE:
+        case OPT_EXCLUDE:
+        case OPT_EXCLUDE_DIR: {
+            name_rules *r = &o->names;
+            int err = c == OPT_INCLUDE   ? names_add_pattern(&r->include, &r->ninclude, optarg)
+                      : c == OPT_EXCLUDE ? names_add_pattern(&r->exclude, &r->nexclude, optarg)
+                                         : names_add_pattern(&r->exclude_dir, &r->nexclude_dir, optarg);
+            if (err < 0) {
+                fputs("wordtally: out of memory\n", stderr);
+                return EXIT_USAGE;
+            }
+            break;
+        }
         case OPT_NULL:
             o->names.null = 1;
             break;
@@ -327,7 +383,10 @@ int cli_parse(int argc, char **argv, options *o)
             o->kernel = optarg;
             break;
         case OPT_NO_BIND:
-            o->no_bind = 1;
+        case OPT_BIND: /* the later of --bind and --no-bind must not silently win */
+            if (o->bind != BIND_AUTO && o->bind != (c == OPT_BIND ? BIND_ALWAYS : BIND_NEVER))
+                return usage_error("--bind", NULL, "not with --no-bind");
+            o->bind = c == OPT_BIND ? BIND_ALWAYS : BIND_NEVER;
             break;
         case 'v':
             o->verbose = 1;
@@ -382,7 +441,7 @@ int cli_parse(int argc, char **argv, options *o)
         case ':':
             return usage_error(bad_option(argv, optbuf), NULL, "needs a value");
         default:
-            return usage_error(bad_option(argv, optbuf), NULL, "unknown option");
+            return unknown_option(bad_option(argv, optbuf));
         }
     }
     if (o->top || o->vocab) {
@@ -429,6 +488,7 @@ int cli_parse(int argc, char **argv, options *o)
 void cli_free(options *o)
 {
     words_free(&o->words);
+    names_rules_free(&o->names);
 }
 
 /* ---- wordtally-mpi: what the ranks must agree on ---- */
@@ -489,6 +549,14 @@ static uint64_t settings_digest(const options *o)
     h = digest_mix(h, (uint64_t)o->vocab);
     h = digest_mix(h, (uint64_t)o->words.encoding); /* --encoding and -i: which tokens, which matches */
     h = digest_mix(h, (uint64_t)o->words.fold);
+    const name_rules *r = &o->names; /* which inputs the walks keep */
+    const char **lists[3] = {r->include, r->exclude, r->exclude_dir};
+    const int counts[3] = {r->ninclude, r->nexclude, r->nexclude_dir};
+    for (int k = 0; k < 3; k++) {
+        h = digest_mix(h, (uint64_t)counts[k]);
+        for (int i = 0; i < counts[k]; i++)
+            h = digest_text(h, lists[k][i], strlen(lists[k][i]));
+    }
     const char *sweep = o->sweep ? o->sweep : "";
     return digest_text(h, sweep, strlen(sweep));
 }

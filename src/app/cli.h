@@ -25,7 +25,7 @@ typedef struct {
     int format;
     const char *kernel;  /* "auto" or a kernel's name, as given */
     const kernel *kern;  /* the kernel it names, checked against this CPU */
-    int no_bind;
+    int bind;            /* --bind, --no-bind: BIND_* of engine/topo.h */
     int verbose;
     const char *sweep;   /* --sweep LIST (checked here, expanded by sweep.c); NULL: no sweep */
     int repeat;          /* --repeat N: timed runs; 0: one untimed-for-statistics run */

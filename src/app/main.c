@@ -15,8 +15,11 @@
 #include "vocab_mode.h"
 
 #include <errno.h>
+#include <omp.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A plain count: each input's result goes to the report as soon as it is done, so memory does not
  * grow with the number of inputs. */
@@ -31,12 +34,15 @@ static int tally_input(void *ctx, const run_result *r)
 {
     tally *t = ctx;
     const wordlist *w = t->p->count.words;
-    file_result f = {.name = r->name, .bytes = r->st->bytes, .counts = (uint64_t *)r->counts};
+    file_result f = {.name = r->name, .bytes = r->st->bytes, .packed_bytes = r->st->packed_bytes,
+                     .counts = (uint64_t *)r->counts};
     t->run.seconds += t->p->count.mode == COUNT_SERIAL ? r->st->serial_seconds
                                                        : r->st->parallel_seconds;
     t->run.serial_seconds += r->st->serial_seconds;
     if (t->p->opt->verbose && *r->st->decoded)
-        fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, r->name), r->st->decoded);
+        fprintf(stderr, "wordtally: %s: %s; %llu compressed bytes, %llu bytes of text\n",
+                quote_name(0, r->name), r->st->decoded, (unsigned long long)r->st->packed_bytes,
+                (unsigned long long)r->st->bytes);
     if (r->err) {
         snprintf(f.reason, sizeof f.reason, "%s", ranks_strerror(r->err));
         fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, f.name), f.reason);
@@ -104,8 +110,45 @@ static int count_and_report(const plan *p)
     return t.status;
 }
 
+/* Idle OpenMP threads wait passively (docs/HPC.md, "Waiting threads"). Unless told otherwise,
+ * libgomp's idle threads spin for milliseconds every time the team waits: for the reader of a pipe
+ * or a decoder that is most of the run, 1 to 1.5 CPU-seconds per GB spent doing nothing, taken
+ * from the other jobs of a shared node. The runtime reads OMP_WAIT_POLICY once, as the program is
+ * loaded (a setenv in main comes too late), so the program starts itself again with it set.
+ * A policy the user chose (OMP_WAIT_POLICY, GOMP_SPINCOUNT, KMP_BLOCKTIME) stands. */
+static void wait_passively(char **argv)
+{
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT") || getenv("KMP_BLOCKTIME"))
+        return;
+    if (!topo_omp_env_ok()) /* libgomp has warned about it: the new image would warn again */
+        return;
+    /* With OMP_PROC_BIND/OMP_PLACES the runtime pinned this thread to the first place before
+     * main: the new image would take that place for all the CPUs it may use. It gets the union of
+     * the places back, from which the runtime builds the same places again. */
+    cpu_set_t was, all;
+    CPU_ZERO(&all);
+    int places = omp_get_proc_bind() == omp_proc_bind_false ? 0 : omp_get_num_places();
+    for (int p = 0; p < places; p++) {
+        int ids[CPU_SETSIZE], n = omp_get_place_num_procs(p);
+        if (n > 0 && n <= CPU_SETSIZE)
+            omp_get_place_proc_ids(p, ids);
+        for (int k = 0; n <= CPU_SETSIZE && k < n; k++)
+            if (ids[k] >= 0 && ids[k] < CPU_SETSIZE)
+                CPU_SET(ids[k], &all);
+    }
+    if (places > 0 && (sched_getaffinity(0, sizeof was, &was) != 0 || CPU_COUNT(&all) == 0 ||
+                       sched_setaffinity(0, sizeof all, &all) != 0))
+        return;
+    if (setenv("OMP_WAIT_POLICY", "passive", 1) == 0)
+        execv("/proc/self/exe", argv); /* returns only when it failed (no /proc) */
+    unsetenv("OMP_WAIT_POLICY"); /* then run on as started */
+    if (places > 0)
+        sched_setaffinity(0, sizeof was, &was);
+}
+
 int main(int argc, char **argv)
 {
+    wait_passively(argv); /* before anything else: the new image starts from the beginning */
     stdfd_reserve(); /* before anything opens a file: "-" never reads another input */
     ranks_init(&argc, &argv); /* one process's no-op in plain wordtally (ranks_none.c) */
     options o;
@@ -122,7 +165,7 @@ int main(int argc, char **argv)
     }
     topo machine;
     topo_init(&machine);
-    ranks_place(&machine, topo_should_bind(o.no_bind), o.verbose);
+    ranks_place(&machine, topo_should_bind(o.bind), o.verbose);
     plan p;
     status = plan_resolve(&p, &o, &machine); /* an exit code if the inputs cannot be listed */
     unpack_keep_cpus(); /* before the team is pinned: decoding threads run on these CPUs */
@@ -130,7 +173,8 @@ int main(int argc, char **argv)
     if (status >= 0) {
         ;
     } else if (o.topology) {
-        status = topo_print(stdout, &machine, p.count.threads, p.threads_from, p.bind) < 0
+        status = topo_print(stdout, &machine, p.count.threads, p.threads_from, p.bind,
+                            p.bind_why) < 0
                      ? EXIT_INPUT : EXIT_OK;
     } else if (o.sweep || o.repeat) { /* timed runs: sweep.c */
         status = sweep_run(&p, &machine);

@@ -11,7 +11,8 @@
 typedef struct {
     count_setup count;      /* words, kernel, chunk size, threads, paths, I/O: count.h */
     const char *threads_from; /* "-t", "--serial", "OMP_NUM_THREADS" or "physical cores" */
-    int bind;               /* wordtally pins the team (topo_should_bind) */
+    int bind;               /* wordtally pins the team (topo_bind_plan) */
+    const char *bind_why;   /* why it does or does not, for -v and --topology */
     const options *opt;     /* the report's format and the other settings as given */
     name_list inputs;       /* the inputs' names, listed by names.c */
     char **names;           /* inputs.v: in order; "-" is standard input */

@@ -118,11 +118,11 @@ static void warn_if_short(double best)
                 best, floor * 1e3, tick * 1e9);
 }
 
-static const char *binding_name(int bind, int no_bind_option)
+static const char *binding_name(int bind, int option)
 {
     if (bind)
         return "wordtally";
-    return no_bind_option ? "none" : "openmp";
+    return option == BIND_NEVER || topo_should_bind(option) ? "none" : "openmp";
 }
 
 /* A plain run's report, as report.c prints it, with the timed runs added. */
@@ -145,7 +145,6 @@ int sweep_run(const plan *p, const topo *machine)
     const kernel *kern = base->kern;
     const size_t nw = o->words.n, ncounts = p->ninputs * nw;
     const int runs = o->repeat ? o->repeat : REPEAT_DEFAULT;
-    const int bind = p->bind && o->mode != COUNT_SERIAL;
     const char *why = NULL;
     uint64_t *sizes = calloc(p->ninputs, sizeof *sizes);
     if (!sizes) {
@@ -179,8 +178,11 @@ int sweep_run(const plan *p, const topo *machine)
     int most = 1;
     for (int e = 0; list && e < n; e++)
         most = list[e] > most ? list[e] : most;
+    /* The binding of the largest team: every thread count of the table is placed the same way. */
+    const char *bind_why = p->bind_why;
+    const int bind = o->mode != COUNT_SERIAL && topo_bind_plan(machine, most, o->bind, &bind_why);
     team_place place;
-    team_place_init(&place, machine, most, bind, o->verbose);
+    team_place_init(&place, machine, most, bind, bind_why, o->verbose);
     if (!list || !rows || !secs || !first) {
         fputs("wordtally: out of memory\n", stderr);
         status = EXIT_INPUT;
@@ -241,7 +243,7 @@ int sweep_run(const plan *p, const topo *machine)
             sweep_table table = {.rows = rows, .n = n, .runs = runs, .kernel = kern->name,
                                  .chunk_size = o->chunk_size,
                                  .io = o->io == IO_MMAP ? "mmap" : "pread",
-                                 .binding = binding_name(bind, o->no_bind),
+                                 .binding = binding_name(bind, o->bind),
                                  .cores = machine->ncores};
             rc = report_sweep(stdout, o->format, &o->words, files, (int)p->ninputs, total, &table);
         } else if (files) {

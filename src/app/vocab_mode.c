@@ -123,6 +123,7 @@ static void count_one(run_state *r, vocab_pass *v, int i)
                 err = 0;
             }
         }
+        f->packed_bytes = input_packed_bytes(&in); /* what the text came from, for JSON */
         input_close(&in);
     }
     uint64_t bytes = v->bytes - before;
@@ -361,7 +362,8 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
             r.total_bytes += (uint64_t)st.st_size; /* how much a first pass got through */
         r.stream[i] = kind == INPUT_KIND_STREAM; /* read once, after the files (count_pass) */
     }
-    vocab_report out = {.out = stdout, .format = o->format, .top = o->top};
+    vocab_report out = {.out = stdout, .format = o->format, .top = o->top,
+                        .encoding = o->words.encoding, .fold = o->words.fold};
     attempt a = {.parts = 1,
                  .run = {.threads = threads, .chunk_size = o->chunk_size,
                          .ranks = r.s.ranks > 1 ? (int)r.s.ranks : 0,

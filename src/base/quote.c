@@ -13,9 +13,9 @@ static int plain(unsigned char c)
            strchr("%+,-./:=@_", c) != NULL;
 }
 
-/* The length of the printable UTF-8 character at p (code point U+00A0 or above, well formed,
- * not a surrogate), or 0 when p[0] must be escaped. */
-static size_t utf8_printable(const unsigned char *p)
+/* The length of the printable UTF-8 character at p, of the `avail` bytes there (code point U+00A0
+ * or above, well formed, not a surrogate), or 0 when p[0] must be escaped. */
+static size_t utf8_printable(const unsigned char *p, size_t avail)
 {
     uint32_t cp;
     size_t n;
@@ -31,8 +31,10 @@ static size_t utf8_printable(const unsigned char *p)
     } else {
         return 0;
     }
+    if (n > avail)
+        return 0;
     for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80) /* also stops at the terminating NUL */
+        if ((p[i] & 0xC0) != 0x80)
             return 0;
         cp = cp << 6 | (p[i] & 0x3Fu);
     }
@@ -60,13 +62,22 @@ static size_t escape(unsigned char c, char out[5])
 
 static char *slots[QUOTE_SLOTS];
 
-static const char *quote(int slot, const char *s, int always)
+/* A byte printed as it is inside quotes: printable ASCII. */
+static int printable(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7F;
+}
+
+enum { WHEN_SHELL, WHEN_ALWAYS, WHEN_UNPRINTABLE }; /* when quote() quotes */
+
+static const char *quote(int slot, const char *s, size_t n, int when)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    int simple = n > 0 && !always;
+    int simple = (n > 0 || when == WHEN_UNPRINTABLE) && when != WHEN_ALWAYS;
     for (size_t i = 0, len; i < n && simple; i += len) {
-        len = p[i] >= 0x80 ? utf8_printable(p + i) : (size_t)plain(p[i]);
+        len = p[i] >= 0x80                ? utf8_printable(p + i, n - i)
+              : when == WHEN_UNPRINTABLE ? (size_t)printable(p[i])
+                                          : (size_t)plain(p[i]);
         simple = len > 0;
     }
     if (simple)
@@ -79,7 +90,7 @@ static const char *quote(int slot, const char *s, int always)
     size_t o = 0;
     int open = 0; /* inside '...' */
     for (size_t i = 0; i < n;) {
-        size_t len = p[i] >= 0x80 ? utf8_printable(p + i) : (size_t)(p[i] >= 0x20 && p[i] < 0x7F);
+        size_t len = p[i] >= 0x80 ? utf8_printable(p + i, n - i) : (size_t)printable(p[i]);
         if (len) {
             if (!open)
                 out[o++] = '\'';
@@ -99,8 +110,7 @@ static const char *quote(int slot, const char *s, int always)
         open = 0;
         out[o++] = '$';
         out[o++] = '\'';
-        for (; i < n && !(p[i] >= 0x20 && p[i] < 0x7F) && !(p[i] >= 0x80 && utf8_printable(p + i));
-             i++) {
+        for (; i < n && !printable(p[i]) && !(p[i] >= 0x80 && utf8_printable(p + i, n - i)); i++) {
             char e[5];
             size_t k = escape(p[i], e);
             memcpy(out + o, e, k);
@@ -119,10 +129,16 @@ static const char *quote(int slot, const char *s, int always)
 
 const char *quote_name(int slot, const char *name)
 {
-    return quote(slot, name, 0);
+    return quote(slot, name, strlen(name), WHEN_SHELL);
 }
 
 const char *quote_value(int slot, const char *value)
 {
-    return quote(slot, value, 1);
+    return quote(slot, value, strlen(value), WHEN_ALWAYS);
+}
+
+const char *quote_token(int slot, const char *s, size_t n)
+{
+    const char *q = quote(slot, s, n, WHEN_UNPRINTABLE);
+    return q == s ? NULL : q;
 }

@@ -205,6 +205,13 @@ static void per_chunk_rows(const count_setup *s, const input *in, const chunk *t
     }
 }
 
+void count_waited(double *parallel, double *serial, int mode, double wall)
+{
+    double waited = wall - *parallel - *serial;
+    if (waited > 0)
+        *(mode & COUNT_PARALLEL ? parallel : serial) += waited;
+}
+
 int count_input(const count_setup *s, const input *in, uint64_t *counts, count_stats *st)
 {
     const size_t nwords = s->words->n;
@@ -262,8 +269,11 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
         count_setup rest = *s;
         rest.threads -= unpack_reads_ahead(in->unpack);
         w.s = &rest;
+        double t0 = timer_now();
         err = stream_init(&batches, stream_batch_bytes(s->threads), kernel_tail(s->words));
         progress_begin(s->progress, in->name, 0, s->mode == COUNT_VERIFY ? 2 : 1);
+        if (in->packed)
+            progress_packed(s->progress, in);
         began = 1;
         while (!err && !(err = stream_next(&batches, in)) && batches.len) {
             uint64_t from = batches.offset, to = from + batches.len;
@@ -280,6 +290,8 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
         }
         unpack_describe(in->unpack, st->decoded, sizeof st->decoded);
         stream_free(&batches);
+        count_waited(&st->parallel_seconds, &st->serial_seconds, s->mode, timer_now() - t0);
+        st->packed_bytes = input_packed_bytes(in);
     }
     if (!err && rows)
         per_chunk_flush(s, in, &pc);

@@ -45,14 +45,23 @@ typedef struct count_setup {
 
 typedef struct {
     uint64_t bytes;
-    double parallel_seconds; /* time in the counting loops only: no set-up, no report */
+    /* Time in the counting loops, no set-up, no report; for a stream (a pipe, a compressed input)
+     * the reported path's also holds the waits for its bytes (reading, decoding): the wall time
+     * the user waited for the input. */
+    double parallel_seconds;
     double serial_seconds;
     int mismatch;            /* COUNT_VERIFY: the paths disagreed; see where */
     difference where;
     uint64_t where_chunk, where_offset;
     int whole; /* wordtally-mpi: a compressed input, counted whole by the first share */
+    uint64_t packed_bytes; /* a compressed input: the compressed bytes its text came from */
     char decoded[160]; /* how a compressed input was decoded (unpack_describe), for -v */
 } count_stats;
+
+/* A stream's bytes come as fast as its reader or decoder gives them: the time the counting loops
+ * waited for them (the wall time of the whole input, less the paths' counting times) goes to the
+ * reported path of `mode`, so that its seconds are the time the user waited for the input. */
+void count_waited(double *parallel, double *serial, int mode, double wall);
 
 /* Counts one input, adding to counts[] (the parallel path's counts when verifying).
  * Returns 0 or an input error code (input_strerror). */

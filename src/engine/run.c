@@ -1,6 +1,7 @@
 /* run.c - the one run loop over the inputs. */
 #include "run.h"
 
+#include "engine/progress.h"
 #include "io/input.h"
 #include "io/mapio.h"
 
@@ -85,6 +86,7 @@ int run_inputs(const count_setup *s, char *const *names, size_t n, run_sink sink
             continue;
         }
         count_stats st;
+        progress_input(s->progress, (int)(i + 1), (int)n);
         int err = count_one(s, names[i], counts, &st);
         run_result r = {.index = i, .name = names[i], .err = err, .counts = counts, .st = &st};
         stop = sink(ctx, &r);

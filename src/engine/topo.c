@@ -166,6 +166,12 @@ static int omp_env_threads(const char *env)
  * overflowing value ("99999999999999999999") even when num_threads() is given. So a value we reject
  * is kept (for topo_default_threads' warning) and removed from the environment before topo_init
  * makes the first OpenMP call. libgomp read it before main, so for it this changes nothing. */
+int topo_omp_env_ok(void)
+{
+    const char *env = getenv("OMP_NUM_THREADS");
+    return !env || !*env || omp_env_threads(env);
+}
+
 static void forget_bad_omp_env(char rejected[TOPO_ENV_MAX])
 {
     const char *env = getenv("OMP_NUM_THREADS");
@@ -194,9 +200,38 @@ int topo_default_threads(const topo *t, const char **source)
     return t->ncores > THREADS_MAX ? THREADS_MAX : t->ncores;
 }
 
-int topo_should_bind(int no_bind_option)
+int topo_should_bind(int option)
 {
-    return !no_bind_option && !getenv("OMP_PROC_BIND") && !getenv("OMP_PLACES");
+    return option != BIND_NEVER && !getenv("OMP_PROC_BIND") && !getenv("OMP_PLACES");
+}
+
+/* Fewer allowed PUs than the machine has: a batch system, a cpuset or taskset gave this run its
+ * CPUs. */
+static int allowed_is_part(const topo *t)
+{
+    return t->allowed &&
+           hwloc_bitmap_weight(t->allowed) < hwloc_bitmap_weight(hwloc_topology_get_topology_cpuset(t->topology));
+}
+
+int topo_bind_plan(const topo *t, int threads, int option, const char **why)
+{
+    if (option == BIND_NEVER)
+        return *why = "--no-bind", 0;
+    if (!topo_should_bind(option))
+        return *why = "OMP_PROC_BIND/OMP_PLACES: the runtime binds", 0;
+    if (!t->topology)
+        return *why = "no hwloc topology", 0;
+    if (!topo_can_bind(t))
+        return *why = "the hwloc topology is not this machine's", 0;
+    if (option == BIND_ALWAYS)
+        return *why = "--bind", 1;
+    if (threads >= t->ncores)
+        return *why = "a thread on every allowed core", 1;
+    if (allowed_is_part(t))
+        return *why = "the allowed CPUs are this job's, not the whole machine", 1;
+    *why = "fewer threads than cores on the whole machine: left to the OS, so that runs side by "
+           "side do not share cores; --bind pins";
+    return 0;
 }
 
 int topo_can_bind(const topo *t)
@@ -223,16 +258,13 @@ struct place_seen {
     int last;                         /* the CPU of its last chunk: the set changes only on a move */
 };
 
-int team_place_init(team_place *p, const topo *t, int threads, int bind, int record)
+int team_place_init(team_place *p, const topo *t, int threads, int bind, const char *why,
+                    int record)
 {
     memset(p, 0, sizeof *p);
     p->t = t;
     p->bind = bind && topo_can_bind(t);
-    p->unpinned = !t->topology          ? "no hwloc topology"
-                  : !topo_can_bind(t)   ? "the hwloc topology is not this machine's"
-                  : !topo_should_bind(0) ? "OMP_PROC_BIND/OMP_PLACES: the runtime binds"
-                  : !bind               ? "--no-bind"
-                                        : "pinning failed";
+    p->unpinned = p->bind ? "pinning failed" : why;
     p->threads = threads;
     if (!record)
         return 0;
@@ -362,7 +394,8 @@ static void print_schedule(FILE *out)
             name, chunk, env ? "from OMP_SCHEDULE" : "OMP_SCHEDULE unset: the runtime's default");
 }
 
-int topo_print(FILE *out, const topo *t, int threads, const char *source, int bind)
+int topo_print(FILE *out, const topo *t, int threads, const char *source, int bind,
+               const char *why)
 {
 #ifdef HWLOC_VERSION
     fprintf(out, "topology:   hwloc %s\n", HWLOC_VERSION);
@@ -389,12 +422,12 @@ int topo_print(FILE *out, const topo *t, int threads, const char *source, int bi
         fprintf(out, "; oversubscribed: %d threads on %d core%s", threads, t->ncores,
                 t->ncores == 1 ? "" : "s");
     fputc('\n', out);
-    if (bind && t->topology && !topo_can_bind(t)) {
+    if (t->topology && !topo_can_bind(t)) {
         fputs("binding:    none: the hwloc topology is not this machine's (HWLOC_SYNTHETIC or an "
               "XML file)\n", out);
-    } else if (bind && t->topology) {
+    } else if (bind) {
         fprintf(out, "binding:    wordtally pins thread i to allowed core number i mod %d, in the "
-                     "order of the list above\n", t->ncores);
+                     "order of the list above (%s)\n", t->ncores, why);
         for (int i = 0; i < threads; i++) {
             char *pus = set_text(t->core_set[i % t->ncores]);
             fprintf(out, "  thread %d -> core %u (PUs %s)\n", i, t->core_id[i % t->ncores], pus);
@@ -402,8 +435,8 @@ int topo_print(FILE *out, const topo *t, int threads, const char *source, int bi
         }
     } else if ((!getenv("OMP_PROC_BIND") && !getenv("OMP_PLACES")) ||
                omp_get_proc_bind() == omp_proc_bind_false) {
-        fputs("binding:    none (--no-bind, OMP_PROC_BIND=false or no topology): the OS places "
-              "the threads\n", out);
+        fprintf(out, "binding:    none (%s): the OS places the threads\n",
+                getenv("OMP_PROC_BIND") || getenv("OMP_PLACES") ? "OMP_PROC_BIND=false" : why);
     } else {
         const char *pb = getenv("OMP_PROC_BIND"), *pl = getenv("OMP_PLACES");
         fprintf(out, "binding:    the OpenMP runtime's (OMP_PROC_BIND=%s, OMP_PLACES=%s)\n",

@@ -30,11 +30,26 @@ void topo_free(topo *t);
  * warning on stderr. *source says which ("OMP_NUM_THREADS" or "physical cores"). */
 int topo_default_threads(const topo *t, const char **source);
 
+/* 0 when OMP_NUM_THREADS is set to something topo_init will reject (and warn about), else 1. */
+int topo_omp_env_ok(void);
+
 /* Warns on stderr when `threads` is more than the allowed physical cores. */
 void topo_warn_oversubscribed(const topo *t, int threads);
 
-/* Whether wordtally pins its threads: not when the user chose OpenMP's own binding. */
-int topo_should_bind(int no_bind_option);
+/* --bind, --no-bind: whether wordtally pins its threads (topo_bind_plan). */
+enum { BIND_AUTO, BIND_ALWAYS, BIND_NEVER };
+
+/* Whether wordtally may pin its threads: not with --no-bind (option BIND_NEVER of cli.h), nor when
+ * the user chose OpenMP's own binding (OMP_PROC_BIND, OMP_PLACES). */
+int topo_should_bind(int option);
+
+/* Whether wordtally pins a team of `threads` (SPEC §3), and in *why the reason either way, for -v
+ * and --topology. Always with --bind; never when topo_should_bind says no or hwloc cannot bind;
+ * otherwise when the team has a thread on every allowed core, or when the allowed CPUs are fewer
+ * than the machine's (a batch job's allocation, a cpuset, taskset: given to this run). A smaller
+ * team on a whole machine is left to the OS: runs started side by side (GNU parallel, xargs -P)
+ * would all pin to the first cores and share them, while the OS spreads them over idle ones. */
+int topo_bind_plan(const topo *t, int threads, int option, const char **why);
 
 /* Where the counting team runs, set and seen from inside the counting loop itself (count.c): each
  * thread pins itself to allowed core (thread number mod ncores) as it enters the parallel region,
@@ -42,15 +57,17 @@ int topo_should_bind(int no_bind_option);
  * CPU of every chunk it counts, for team_place_report. */
 typedef struct team_place {
     const topo *t;
-    int bind;            /* wordtally pins (topo_should_bind and topo_can_bind) */
+    int bind;            /* wordtally pins (topo_bind_plan) */
     const char *unpinned; /* -v: why the threads are not pinned, when they are not */
     int threads;         /* the largest team this may see (-t, or --sweep's largest count) */
     struct place_seen *seen; /* per thread; NULL: not recorded */
     int warned;          /* a failed pin was reported */
 } team_place;
 
-/* Returns 0, or -1 when out of memory (then nothing is recorded; pinning still works). */
-int team_place_init(team_place *p, const topo *t, int threads, int bind, int record);
+/* bind and why: topo_bind_plan's. Returns 0, or -1 when out of memory (then nothing is recorded;
+ * pinning still works). */
+int team_place_init(team_place *p, const topo *t, int threads, int bind, const char *why,
+                    int record);
 void team_place_free(team_place *p);
 /* By every thread of the counting team: as it enters the parallel region, and after each chunk.
  * NULL: nothing to do. */
@@ -67,7 +84,8 @@ int topo_can_bind(const topo *t);
 /* --topology: the machine as hwloc sees it (packages, NUMA nodes, cores, PUs, the allowed CPU
  * set), then the plan for `threads` threads (from `source`): where each would be pinned, or the
  * OpenMP runtime's places when it binds, and the loop schedule. Returns 0, or -1 if writing failed (said on stderr). */
-int topo_print(FILE *out, const topo *t, int threads, const char *source, int bind);
+int topo_print(FILE *out, const topo *t, int threads, const char *source, int bind,
+               const char *why);
 
 /* The memory this process may use: the machine's RAM, or its cgroup's limit when lower. */
 uint64_t topo_memory_bytes(void);

@@ -60,6 +60,7 @@ static int open_packed(input *in, const input_settings *how)
         return errno;
     in->packed = 1;
     in->seekable = 0;
+    in->packed_size = in->size;
     in->size = 0;
     return unpack_open(&in->unpack, in->fd, head, (size_t)n, decode_threads(how));
 }
@@ -134,6 +135,11 @@ int input_open(input *in, const char *path, const input_settings *how)
 int input_read(const input *in, uint8_t *dst, size_t n, size_t *got)
 {
     return in->unpack ? unpack_read(in->unpack, dst, n, got) : read_some(in->fd, dst, n, got);
+}
+
+uint64_t input_packed_bytes(const input *in)
+{
+    return in->packed ? unpack_consumed(in->unpack) : 0;
 }
 
 uint64_t input_added_bytes(const input *in)

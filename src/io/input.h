@@ -19,6 +19,7 @@ typedef struct {
      * NULL: read(fd). */
     struct unpack *unpack;
     int packed; /* the input is compressed or an archive: counted as a stream, never shared */
+    uint64_t packed_size; /* a compressed regular file's size (its text's is unknown); else 0 */
 } input;
 
 /* How the run opens its inputs: the same for every input, set once from the options. */
@@ -50,6 +51,8 @@ int input_kind(const char *path, struct stat *st);
 /* Reads up to n bytes of a stream (or of the text a compressed input holds) into dst; *got is 0
  * at its end. The one place a stream's bytes come from. */
 int input_read(const input *in, uint8_t *dst, size_t n, size_t *got);
+/* A compressed input's compressed bytes read so far (0 for plain text): what its text came from. */
+uint64_t input_packed_bytes(const input *in);
 /* Bytes input_read added that the input does not hold: a newline between archive members. */
 uint64_t input_added_bytes(const input *in);
 void input_close(input *in);

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,61 @@ static int byte_order(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+int names_add_pattern(const char ***list, int *n, const char *glob)
+{
+    const char **more = realloc(*list, (size_t)(*n + 1) * sizeof *more);
+    if (!more)
+        return -1;
+    more[(*n)++] = glob;
+    *list = more;
+    return 0;
+}
+
+void names_rules_free(name_rules *r)
+{
+    free(r->include);
+    free(r->exclude);
+    free(r->exclude_dir);
+    r->include = r->exclude = r->exclude_dir = NULL;
+    r->ninclude = r->nexclude = r->nexclude_dir = 0;
+}
+
+static int any_matches(const char **globs, int n, const char *base)
+{
+    for (int i = 0; i < n; i++)
+        if (fnmatch(globs[i], base, 0) == 0)
+            return 1;
+    return 0;
+}
+
+/* grep's rules: an --exclude wins; with --include given, one of them must match. */
+static int file_wanted(const name_rules *r, const char *base)
+{
+    if (any_matches(r->exclude, r->nexclude, base))
+        return 0;
+    return r->ninclude == 0 || any_matches(r->include, r->ninclude, base);
+}
+
+static int dir_wanted(const name_rules *r, const char *base)
+{
+    return !any_matches(r->exclude_dir, r->nexclude_dir, base);
+}
+
+/* A path's last component, trailing slashes left out ("src/" is "src"), into buf. */
+static const char *base_of(const char *path, char buf[PATH_MAX])
+{
+    size_t end = strlen(path);
+    while (end > 1 && path[end - 1] == '/')
+        end--;
+    size_t start = end;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    size_t len = end - start < PATH_MAX - 1 ? end - start : PATH_MAX - 1;
+    memcpy(buf, path + start, len);
+    buf[len] = '\0';
+    return buf;
+}
+
 /* The directories from the walk's start down to the one being read: with -L, a symbolic link to
  * one of them would walk the same files again and again (until the path is too long), each
  * counted once per round. */
@@ -55,8 +111,9 @@ static int on_path(const ancestor *a, const struct stat *st)
 
 /* Adds the regular files under dir (not sorted yet). A directory that cannot be listed is added
  * itself, so that opening it names the reason. */
-static int walk(name_list *l, const char *dir, int follow, const ancestor *up)
+static int walk(name_list *l, const char *dir, const name_rules *r, const ancestor *up)
 {
+    const int follow = r->follow;
     DIR *d = opendir(dir);
     if (!d)
         return add(l, dir, strlen(dir));
@@ -76,20 +133,23 @@ static int walk(name_list *l, const char *dir, int follow, const ancestor *up)
         /* The entry's type from the directory itself, where the file system gives it: no stat
          * for each of many files. */
         if (e->d_type == DT_REG || (!follow && e->d_type == DT_LNK)) {
-            err = e->d_type == DT_REG ? add(l, path, strlen(path)) : 0;
+            err = e->d_type == DT_REG && file_wanted(r, e->d_name) ? add(l, path, strlen(path)) : 0;
             free(path);
             continue;
         }
         struct stat st;
         int ok = (follow ? stat(path, &st) : lstat(path, &st)) == 0;
         if (!ok || S_ISREG(st.st_mode))
-            err = add(l, path, strlen(path)); /* a vanished entry: opening it says so */
+            err = file_wanted(r, e->d_name) ? add(l, path, strlen(path)) : 0; /* a vanished
+                                                       entry: opening it says so */
+        else if (S_ISDIR(st.st_mode) && !dir_wanted(r, e->d_name))
+            ; /* --exclude-dir */
         else if (S_ISDIR(st.st_mode) && on_path(up, &st))
             fprintf(stderr, "wordtally: warning: %s: a symbolic link to a directory it is in; "
                             "not followed again\n", quote_name(0, path));
         else if (S_ISDIR(st.st_mode))
             err = strlen(path) < PATH_MAX
-                      ? walk(l, path, follow, &(ancestor){st.st_dev, st.st_ino, up})
+                      ? walk(l, path, r, &(ancestor){st.st_dev, st.st_ino, up})
                       : add(l, path, strlen(path));
         free(path); /* fifos, devices, sockets and (without -L) symbolic links: skipped */
     }
@@ -100,10 +160,16 @@ static int walk(name_list *l, const char *dir, int follow, const ancestor *up)
 static int add_argument(name_list *l, const char *name, const name_rules *r)
 {
     struct stat st;
-    if (!r->recursive || strcmp(name, "-") == 0 || stat(name, &st) != 0 || !S_ISDIR(st.st_mode))
-        return add(l, name, strlen(name));
+    char base[PATH_MAX];
+    if (strcmp(name, "-") == 0)
+        return add(l, name, 1);
+    int dir = stat(name, &st) == 0 && S_ISDIR(st.st_mode);
+    if (!dir || !r->recursive) /* a directory without -r stays, to be named as one */
+        return dir || file_wanted(r, base_of(name, base)) ? add(l, name, strlen(name)) : 0;
+    if (!dir_wanted(r, base_of(name, base)))
+        return 0;
     size_t first = l->n;
-    if (walk(l, name, r->follow, &(ancestor){st.st_dev, st.st_ino, NULL}) < 0)
+    if (walk(l, name, r, &(ancestor){st.st_dev, st.st_ino, NULL}) < 0)
         return -1;
     qsort(l->v + first, l->n - first, sizeof *l->v, byte_order);
     return 0;
@@ -172,7 +238,7 @@ int names_build(name_list *l, char **args, int nargs, const name_rules *r)
             status = out_of_memory();
     if (status < 0 && r->files_from)
         status = read_list(l, r);
-    if (status < 0 && l->n == 0 && !r->files_from && add(l, "-", 1) < 0)
+    if (status < 0 && nargs == 0 && !r->files_from && add(l, "-", 1) < 0)
         status = EXIT_USAGE;
     return status;
 }

@@ -17,7 +17,18 @@ typedef struct {
     int null;               /* --null: F's names end with NUL bytes, not newlines */
     int recursive;          /* -r: a directory stands for the regular files under it */
     int follow;             /* -L: follow symbolic links met inside directories */
+    /* --include, --exclude, --exclude-dir: shell patterns (fnmatch) on base names, as grep's.
+     * A file is skipped when an --exclude matches, or when --include was given and none matches;
+     * a directory when an --exclude-dir matches. FILE arguments and --files-from names are
+     * filtered too; standard input never. */
+    const char **include, **exclude, **exclude_dir;
+    int ninclude, nexclude, nexclude_dir;
 } name_rules;
+
+/* Adds a pattern to one of the three lists (*n of them). Returns 0, or -1 when out of memory. */
+int names_add_pattern(const char ***list, int *n, const char *glob);
+/* Frees the pattern lists (not the patterns: they are the command line's). */
+void names_rules_free(name_rules *r);
 
 /* Builds the list from args[0..nargs) and the rules; no argument and no list: standard input.
  * Returns -1 on success, or EXIT_USAGE after a one-line message (an unreadable --files-from, a

@@ -26,6 +26,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,8 @@ typedef struct {
 
 struct unpack {
     int fd;
+    int fd_ended; /* fd's end was read: never read it again (a terminal would wait for more) */
+    _Atomic uint64_t consumed; /* raw bytes handed on: unpack_consumed */
     uint8_t head[UNPACK_HEAD]; /* raw bytes read to recognise a stream, read again first */
     size_t head_len, head_pos;
     int filter;
@@ -232,10 +235,13 @@ static int wait_readable(const unpack *u)
 static int raw_read(unpack *u, uint8_t *dst, size_t n, size_t *got)
 {
     *got = replay(u->head, u->head_len, &u->head_pos, dst, n);
-    if (*got)
-        return 0;
-    int err = wait_readable(u);
-    return err ? err : read_some(u->fd, dst, n, got);
+    int err = *got || u->fd_ended ? 0 : wait_readable(u);
+    if (!err && !*got && !u->fd_ended) {
+        err = read_some(u->fd, dst, n, got);
+        u->fd_ended = !err && *got == 0;
+    }
+    atomic_fetch_add_explicit(&u->consumed, *got, memory_order_relaxed);
+    return err;
 }
 
 /* Reads compressed bytes after the unread ones until there are `want` or the input ends. */
@@ -837,6 +843,7 @@ static int helpers_init(unpack *u, int threads)
 static int open_reader(unpack *u, int fd, const uint8_t *head, size_t n, int threads)
 {
     u->fd = fd;
+    u->fd_ended = n < UNPACK_HEAD;
     u->filter = filter_of(head, n);
     u->head_len = n < UNPACK_HEAD ? n : UNPACK_HEAD;
     memcpy(u->head, head, u->head_len);
@@ -884,6 +891,11 @@ int unpack_read(unpack *u, uint8_t *dst, size_t n, size_t *got)
     return err;
 }
 
+uint64_t unpack_consumed(const unpack *u)
+{
+    return u ? atomic_load_explicit(&u->consumed, memory_order_relaxed) : 0;
+}
+
 int unpack_reads_ahead(const unpack *u)
 {
     return u && u->ahead;
@@ -895,9 +907,9 @@ void unpack_describe(const unpack *u, char *buf, size_t n)
         snprintf(buf, n, "%s", "");
     } else if (u->pieces) {
         int bgzf = u->pieces == GZIP;
-        int k = snprintf(buf, n, "%s: %llu %s decoded in parallel by %d threads",
+        int k = snprintf(buf, n, "%s: %llu %s%s decoded in parallel by %d threads",
                          bgzf ? "gzip (BGZF)" : "zstd", (unsigned long long)u->parallel,
-                         bgzf ? "blocks" : "frames", u->threads);
+                         bgzf ? "block" : "frame", u->parallel == 1 ? "" : "s", u->threads);
         if (u->streamed && k > 0 && (size_t)k < n)
             snprintf(buf + k, n - (size_t)k, ", %llu %s%s as a stream",
                      (unsigned long long)u->streamed, bgzf ? "member" : "frame",

@@ -17,7 +17,9 @@ typedef struct unpack unpack;
 int unpack_recognises(const uint8_t *head, size_t n);
 
 /* A reader of fd, whose first n bytes, head[0..n), were already read from it (streams) or are
- * still to be read (n = 0: a regular file read from its start). With threads > 1, pieces that
+ * still to be read (n = 0: a regular file read from its start). Fewer than UNPACK_HEAD bytes mean
+ * the input ended there: fd is not read again (a terminal's end of input is not sticky: one
+ * Ctrl-D must end it). With threads > 1, pieces that
  * decode on their own (BGZF blocks, zstd frames) are decoded in parallel by the calling thread's
  * OpenMP team, other compressed data by a reader thread ahead of the reads. Returns 0, ENOMEM,
  * an errno value, or INPUT_UNPACK when the decoded start is damaged. */
@@ -31,6 +33,10 @@ int unpack_read(unpack *u, uint8_t *dst, size_t n, size_t *got);
 /* Bytes the reader added between archive members (one newline each: a token never runs from one
  * member into the next); not the input's bytes. */
 uint64_t unpack_separators(const unpack *u);
+
+/* The compressed (raw) bytes read from the input so far, the first n bytes given to unpack_open
+ * included: updated by whichever thread reads, so --progress can follow a compressed input. */
+uint64_t unpack_consumed(const unpack *u);
 
 /* 1 if a reader thread decodes ahead of the reads (it takes a core), else 0. */
 int unpack_reads_ahead(const unpack *u);

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <mpi.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,6 +47,143 @@ static void finalize(void)
     }
 }
 
+/* ---- whole lines: a launcher forwards each rank's stdout and stderr as it reads them, so a line
+ * written in pieces (stdio writes a message in several, and flushes a full buffer mid-line) can be
+ * cut by another rank's. Each rank's stdout and stderr are streams (fopencookie) that hand on
+ * whole lines only, several in one write(2) at most, and with several ranks stderr's lines say
+ * whose they are: "wordtally: rank 1: thread 0: pinned ...". ---- */
+
+/* A growing buffer of bytes (lines here, --top/--vocab records below). */
+typedef struct {
+    uint8_t *p;
+    size_t n, cap;
+} bytes_buf;
+
+/* Room for `need` more bytes. Returns 0, or -1 when out of memory. */
+static int buf_room(bytes_buf *b, size_t need)
+{
+    if (b->p && b->n + need <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->n + need)
+        cap *= 2;
+    uint8_t *np = realloc(b->p, cap);
+    if (!np)
+        return -1;
+    b->p = np;
+    b->cap = cap;
+    return 0;
+}
+
+typedef struct {
+    int fd;
+    int tag;              /* stderr: insert "rank N: " after "wordtally: " */
+    bytes_buf line;       /* the line begun and not ended yet */
+} line_out;
+
+static line_out line_stdout = {.fd = STDOUT_FILENO}, line_stderr = {.fd = STDERR_FILENO, .tag = 1};
+
+static void write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return; /* nowhere to write: as stdio, the bytes are dropped */
+        p += k;
+        n -= (size_t)k;
+    }
+}
+
+/* Appends n bytes to b. Returns 0, or -1 when out of memory. */
+static int line_append(bytes_buf *b, const char *p, size_t n)
+{
+    if (buf_room(b, n) < 0)
+        return -1;
+    memcpy(b->p + b->n, p, n);
+    b->n += n;
+    return 0;
+}
+
+/* Writes the complete lines of o's buffer in one write(2), keeps the rest. */
+static void line_emit(line_out *o, int all)
+{
+    const char *text = (const char *)o->line.p;
+    size_t end = o->line.n;
+    while (!all && end > 0 && text[end - 1] != '\n')
+        end--;
+    if (end == 0)
+        return;
+    if (!o->tag) {
+        write_all(o->fd, text, end);
+    } else {
+        static const char program[] = "wordtally: ";
+        char tag[32];
+        int taglen = snprintf(tag, sizeof tag, "rank %d: ", rank);
+        bytes_buf out = {0};
+        int ok = 1;
+        for (size_t at = 0; at < end && ok;) {
+            const char *nl = memchr(text + at, '\n', end - at);
+            size_t len = nl ? (size_t)(nl - (text + at)) + 1 : end - at;
+            const char *l = text + at;
+            size_t skip = len >= sizeof program - 1 && memcmp(l, program, sizeof program - 1) == 0
+                              ? sizeof program - 1 : 0;
+            /* A line that already says whose it is (-v's "rank 1 of 2") is not tagged again. */
+            const size_t id = (size_t)taglen - 2; /* "rank N" */
+            int says = len - skip > id && memcmp(l + skip, tag, id) == 0 && l[skip + id] == ' ';
+            ok = line_append(&out, program, sizeof program - 1) == 0 &&
+                 (says || line_append(&out, tag, (size_t)taglen) == 0) &&
+                 line_append(&out, l + skip, len - skip) == 0;
+            at += len;
+        }
+        if (ok)
+            write_all(o->fd, (const char *)out.p, out.n);
+        else
+            write_all(o->fd, text, end); /* out of memory: whole lines, untagged */
+        free(out.p);
+    }
+    memmove(o->line.p, o->line.p + end, o->line.n - end);
+    o->line.n -= end;
+}
+
+static ssize_t line_write(void *cookie, const char *p, size_t n)
+{
+    line_out *o = cookie;
+    if (line_append(&o->line, p, n) < 0) {
+        line_emit(o, 1);
+        write_all(o->fd, p, n);
+        return (ssize_t)n;
+    }
+    line_emit(o, 0);
+    return (ssize_t)n;
+}
+
+/* At exit, before MPI_Finalize: what stdio still holds, then a last line without its newline. */
+static void lines_flush(void)
+{
+    fflush(stdout);
+    fflush(stderr);
+    line_emit(&line_stdout, 1);
+    line_emit(&line_stderr, 1);
+}
+
+static void lines_start(void)
+{
+    cookie_io_functions_t io = {.write = line_write};
+    FILE *out = fopencookie(&line_stdout, "w", io);
+    FILE *err = size > 1 ? fopencookie(&line_stderr, "w", io) : NULL;
+    line_stderr.tag = size > 1;
+    fflush(stdout);
+    if (out && setvbuf(out, NULL, _IOFBF, 1 << 16) == 0)
+        stdout = out; /* glibc's stdout and stderr may be assigned */
+    if (!err)
+        err = fopencookie(&line_stderr, "w", io);
+    if (err && setvbuf(err, NULL, _IONBF, 0) == 0)
+        stderr = err; /* unbuffered: line_write gets every piece at once, and ends lines */
+    atexit(lines_flush);
+}
+
 /* Out of memory where the other ranks wait in a collective call: every rank stops (exit 1). */
 static _Noreturn void abort_ranks(void)
 {
@@ -65,6 +203,7 @@ void ranks_init(int *argc, char ***argv)
         fputs("wordtally: out of memory\n", stderr);
         abort_ranks();
     }
+    lines_start();
     if (rank > 0) {
         /* One report and one copy of each message, from rank 0. */
         fflush(stdout);
@@ -474,24 +613,11 @@ uint64_t ranks_sum(uint64_t x)
 /* Entries travel as records: count, length (8 bytes each), then the key's bytes. */
 #define SHUFFLE_ROUND (4u << 20) /* bytes a rank sends to one rank per round, one key more */
 
-typedef struct {
-    uint8_t *p;
-    size_t n, cap;
-} bytes_buf;
-
 static int buf_put(bytes_buf *b, const vocab_entry *e)
 {
     size_t need = 16 + (size_t)e->len;
-    if (!b->p || b->n + need > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + need)
-            cap *= 2;
-        uint8_t *np = realloc(b->p, cap);
-        if (!np)
-            return -1;
-        b->p = np;
-        b->cap = cap;
-    }
+    if (buf_room(b, need) < 0)
+        return -1;
     uint64_t head[2] = {e->count, e->len};
     memcpy(b->p + b->n, head, 16);
     memcpy(b->p + b->n + 16, e->key, (size_t)e->len);

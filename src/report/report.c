@@ -19,9 +19,10 @@ static uint64_t total_bytes(const file_result *f, int n)
     return b;
 }
 
+/* A name in the text report: quoted as messages quote it (GNU wc does the same). */
 static const char *display_name(const char *name)
 {
-    return strcmp(name, "-") == 0 ? "(standard input)" : name;
+    return strcmp(name, "-") == 0 ? "(standard input)" : quote_name(0, name);
 }
 
 static void text_counts(FILE *out, const wordlist *w, const uint64_t *counts)
@@ -206,7 +207,10 @@ static void json_file(FILE *out, const wordlist *w, const file_result *f, int fi
 {
     fputs(first ? "{" : ",\n           {", out);
     report_json_member(out, "path", f->name, strlen(f->name));
-    fprintf(out, ", \"bytes\": %llu, \"counts\": ", (unsigned long long)f->bytes);
+    fprintf(out, ", \"bytes\": %llu, ", (unsigned long long)f->bytes);
+    if (f->packed_bytes)
+        fprintf(out, "\"compressed_bytes\": %llu, ", (unsigned long long)f->packed_bytes);
+    fputs("\"counts\": ", out);
     json_counts(out, f->counts, w->n);
     fputs(", \"counts_by_word\": ", out);
     json_counts_by_word(out, w, f->counts);
@@ -428,6 +432,8 @@ int report_input(report_stream *r, const file_result *f)
     }
     r->counted++;
     r->bytes += f->bytes;
+    r->packed += f->packed_bytes > 0;
+    r->packed_bytes += f->packed_bytes;
     for (size_t k = 0; k < w->n; k++)
         r->total[k] += f->counts[k];
     file_result *p = &r->pending[r->npending];
@@ -443,9 +449,13 @@ static void text_summary(FILE *out, const wordlist *w, const report_stream *s, c
     char ranks[48] = "";
     if (r->ranks > 0)
         snprintf(ranks, sizeof ranks, "%d MPI rank%s x ", r->ranks, r->ranks == 1 ? "" : "s");
-    fprintf(out, "-- %llu bytes in %d file%s, %.3f s, %.2f GB/s; %s, %s%d thread%s, kernel %s, "
+    char packed[96] = ""; /* what the bytes are, when some were compressed */
+    if (s->packed)
+        snprintf(packed, sizeof packed, " of text (%d compressed: %llu bytes)", s->packed,
+                 (unsigned long long)s->packed_bytes);
+    fprintf(out, "-- %llu bytes%s in %d file%s, %.3f s, %.2f GB/s; %s, %s%d thread%s, kernel %s, "
                  "chunk %llu bytes, %s%s\n",
-            (unsigned long long)bytes, s->counted, s->counted == 1 ? "" : "s", r->seconds,
+            (unsigned long long)bytes, packed, s->counted, s->counted == 1 ? "" : "s", r->seconds,
             timer_rate(bytes, r->seconds), r->mode, ranks, r->threads, r->threads == 1 ? "" : "s",
             r->kernel, (unsigned long long)r->chunk_size, encoding_name(w->encoding),
             w->fold ? " -i" : "");
@@ -589,9 +599,13 @@ int report_vocab_entry(void *ctx, const vocab_entry *e)
         fputs(r->rows ? ",\n           {" : "{", r->out);
         report_json_member(r->out, "token", key, (size_t)e->len);
         fprintf(r->out, ", \"count\": %llu}", (unsigned long long)e->count);
-    } else { /* tokens hold no whitespace: the bytes as they are, one per line */
+    } else { /* tokens hold no whitespace: one per line, quoted when not printable */
+        const char *quoted = quote_token(0, key, (size_t)e->len);
         fprintf(r->out, "%12llu ", (unsigned long long)e->count);
-        fwrite(key, 1, (size_t)e->len, r->out);
+        if (quoted)
+            fputs(quoted, r->out);
+        else
+            fwrite(key, 1, (size_t)e->len, r->out);
         fputc('\n', r->out);
     }
     r->rows++;
@@ -610,12 +624,13 @@ int report_vocab_end(vocab_report *r, const file_result *f, int nf, const vocab_
         if (run->ranks > 0)
             snprintf(ranks, sizeof ranks, "%d MPI ranks x ", run->ranks);
         fprintf(r->out, "-- %llu tokens, %llu distinct%s; %llu bytes in %d file%s, %.3f s, %.2f GB/s; "
-                        "%s, %s%d thread%s, chunk %llu bytes",
+                        "%s, %s%d thread%s, chunk %llu bytes, %s%s",
                 (unsigned long long)sum->tokens, (unsigned long long)sum->distinct,
                 r->top ? " (top shown)" : "", (unsigned long long)bytes, counted,
                 counted == 1 ? "" : "s", run->seconds, timer_rate(bytes, run->seconds), run->mode,
                 ranks, run->threads, run->threads == 1 ? "" : "s",
-                (unsigned long long)run->chunk_size);
+                (unsigned long long)run->chunk_size, encoding_name(r->encoding),
+                r->fold ? " -i" : "");
         if (sum->passes > 1)
             fprintf(r->out, "; %d passes (--max-memory %llu)", sum->passes,
                     (unsigned long long)sum->max_memory);
@@ -645,6 +660,9 @@ int report_vocab_end(vocab_report *r, const file_result *f, int nf, const vocab_
                     report_json_member(r->out, "reason", f[i].reason, strlen(f[i].reason));
                 } else {
                     fprintf(r->out, ", \"bytes\": %llu", (unsigned long long)f[i].bytes);
+                    if (f[i].packed_bytes)
+                        fprintf(r->out, ", \"compressed_bytes\": %llu",
+                                (unsigned long long)f[i].packed_bytes);
                 }
                 fputc('}', r->out);
             }
@@ -653,6 +671,8 @@ int report_vocab_end(vocab_report *r, const file_result *f, int nf, const vocab_
                         "\"bytes\": %llu, \"seconds\": %.6f, \"gb_per_s\": %.4f",
                 run->threads, (unsigned long long)run->chunk_size, run->mode,
                 (unsigned long long)bytes, run->seconds, timer_rate(bytes, run->seconds));
+        fprintf(r->out, ", \"encoding\": \"%s\", \"ignore_case\": %s", encoding_name(r->encoding),
+                r->fold ? "true" : "false");
         if (run->ranks > 0)
             fprintf(r->out, ", \"ranks\": %d", run->ranks);
         if (strcmp(run->mode, "verify") == 0)

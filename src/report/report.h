@@ -16,7 +16,8 @@ enum { TOTAL_AUTO, TOTAL_ALWAYS, TOTAL_ONLY, TOTAL_NEVER };
 
 typedef struct {
     const char *name;   /* as given on the command line; "-" is standard input */
-    uint64_t bytes;
+    uint64_t bytes;     /* of text: a compressed input's decoded bytes */
+    uint64_t packed_bytes; /* a compressed input: the compressed bytes they came from; else 0 */
     uint64_t *counts;   /* one per word */
     int failed;         /* not counted: out of the counts; on stderr and in JSON's errors */
     char reason[320];   /* why it failed: the message's text after "wordtally: NAME: " */
@@ -77,6 +78,8 @@ typedef struct {
     int counted;          /* inputs counted so far */
     int printed;          /* of them, printed */
     uint64_t bytes;       /* their bytes */
+    int packed;           /* of them, compressed */
+    uint64_t packed_bytes; /* and those's compressed bytes */
     uint64_t *total;      /* one per word, zeroed by the caller: their sum */
     file_result *failed;  /* the failed inputs, for JSON's errors (a failure is kept; a count not) */
     size_t nfailed, cap;
@@ -150,6 +153,7 @@ typedef struct {
     FILE *out;
     int format;
     uint64_t top;       /* --top K; 0: --vocab */
+    int encoding, fold; /* --encoding (ENC_* of words.h) and -i: what a token is, as counted */
     uint64_t rows;      /* entries printed so far */
 } vocab_report;
 

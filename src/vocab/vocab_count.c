@@ -480,6 +480,7 @@ static int count_stream(const vocab_setup *s, const input *in, vocab_pass *v)
     /* The token open at a batch's end, followed into the next batches by this worker. */
     worker carry = {.t = &v->tables[0]};
     int carrying = 0;
+    const double t0 = timer_now(), before = v->parallel_seconds + v->serial_seconds;
     uint64_t carry_from = 0;
     while (!err && !v->over_budget && !(err = batch_next(&b, in)) && b.len) {
         window win;
@@ -523,6 +524,7 @@ static int count_stream(const vocab_setup *s, const input *in, vocab_pass *v)
     if (!err)
         err = carry.err;
     v->bytes -= input_added_bytes(in); /* the newlines between archive members */
+    count_waited(&v->parallel_seconds, &v->serial_seconds, s->mode, timer_now() - t0 + before);
     vocab_longkey_free(&carry.lk);
     free(mem);
     free(table);
