@@ -6,6 +6,7 @@
  * order whatever happened to it (ranks_combine runs once per file on every rank, failed or not),
  * and the ranks' error codes are gathered before anything depends on them. */
 #include "ranks.h"
+#include "ranks_internal.h"
 
 #include "base/chunks.h"
 #include "base/limits.h"
@@ -25,9 +26,8 @@
 #define RANKS_TEXT(n) RANKS_TEXT_(n)
 #define RANKS_TEXT_(n) #n
 
-static int rank, size;
-/* Why INPUT_ON_RANK: the rank that failed and its reason, as rank 0 reports it. */
-static char on_rank_reason[160];
+int my_rank, nranks;
+char on_rank_reason[160];
 static int saved_stderr = -1; /* a rank > 0's real stderr, given back by --verbose */
 
 /* What every rank tells the others about one file (MPI_Allgather, as MPI_INT64_T). */
@@ -53,14 +53,7 @@ static void finalize(void)
  * whole lines only, several in one write(2) at most, and with several ranks stderr's lines say
  * whose they are: "wordtally: rank 1: thread 0: pinned ...". ---- */
 
-/* A growing buffer of bytes (lines here, --top/--vocab records below). */
-typedef struct {
-    uint8_t *p;
-    size_t n, cap;
-} bytes_buf;
-
-/* Room for `need` more bytes. Returns 0, or -1 when out of memory. */
-static int buf_room(bytes_buf *b, size_t need)
+int buf_room(bytes_buf *b, size_t need)
 {
     if (b->p && b->n + need <= b->cap)
         return 0;
@@ -120,7 +113,7 @@ static void line_emit(line_out *o, int all)
     } else {
         static const char program[] = "wordtally: ";
         char tag[32];
-        int taglen = snprintf(tag, sizeof tag, "rank %d: ", rank);
+        int taglen = snprintf(tag, sizeof tag, "rank %d: ", my_rank);
         bytes_buf out = {0};
         int ok = 1;
         for (size_t at = 0; at < end && ok;) {
@@ -172,8 +165,8 @@ static void lines_start(void)
 {
     cookie_io_functions_t io = {.write = line_write};
     FILE *out = fopencookie(&line_stdout, "w", io);
-    FILE *err = size > 1 ? fopencookie(&line_stderr, "w", io) : NULL;
-    line_stderr.tag = size > 1;
+    FILE *err = nranks > 1 ? fopencookie(&line_stderr, "w", io) : NULL;
+    line_stderr.tag = nranks > 1;
     fflush(stdout);
     if (out && setvbuf(out, NULL, _IOFBF, 1 << 16) == 0)
         stdout = out; /* glibc's stdout and stderr may be assigned */
@@ -184,8 +177,7 @@ static void lines_start(void)
     atexit(lines_flush);
 }
 
-/* Out of memory where the other ranks wait in a collective call: every rank stops (exit 1). */
-static _Noreturn void abort_ranks(void)
+_Noreturn void abort_ranks(void)
 {
     MPI_Abort(MPI_COMM_WORLD, EXIT_INPUT);
     abort(); /* MPI_Abort does not return; the analysers do not know it */
@@ -196,15 +188,15 @@ void ranks_init(int *argc, char ***argv)
     int provided; /* only the master thread calls MPI: OpenMP teams never do */
     MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
     atexit(finalize);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    gathered = malloc((size_t)size * F_N * sizeof *gathered);
+    MPI_Comm_rank(MPI_COMM_WORLD, &my_rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &nranks);
+    gathered = malloc((size_t)nranks * F_N * sizeof *gathered);
     if (!gathered) {
         fputs("wordtally: out of memory\n", stderr);
         abort_ranks();
     }
     lines_start();
-    if (rank > 0) {
+    if (my_rank > 0) {
         /* One report and one copy of each message, from rank 0. */
         fflush(stdout);
         saved_stderr = dup(STDERR_FILENO);
@@ -257,7 +249,7 @@ int ranks_agree(int status, const uint64_t mine[2])
               "ranks)\n", stderr);
         return EXIT_USAGE;
     }
-    if (worst != status && rank == 0)
+    if (worst != status && my_rank == 0)
         fputs("wordtally: another MPI rank rejected the command line (a --words-file or a CPU "
               "feature for --kernel that differs between nodes?)\n", stderr);
     return worst;
@@ -281,7 +273,7 @@ int ranks_check_inputs(int status, char *const *names, size_t n)
               "other names on some ranks)\n", stderr);
         return EXIT_USAGE;
     }
-    if (worst != status && rank == 0)
+    if (worst != status && my_rank == 0)
         fputs("wordtally: another MPI rank could not list its inputs\n", stderr);
     return worst;
 }
@@ -292,7 +284,7 @@ void ranks_place(topo *t, int bind, int verbose)
         dup2(saved_stderr, STDERR_FILENO);
     MPI_Comm node;
     int local, nlocal;
-    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, my_rank, MPI_INFO_NULL, &node);
     MPI_Comm_rank(node, &local);
     MPI_Comm_size(node, &nlocal);
 
@@ -327,7 +319,7 @@ void ranks_place(topo *t, int bind, int verbose)
             topo_init(t); /* now the rank's own set */
         } else {
             fprintf(stderr, "wordtally: warning: rank %d: could not bind to its share of the "
-                            "node's cores; its threads may share cores with other ranks\n", rank);
+                            "node's cores; its threads may share cores with other ranks\n", my_rank);
         }
         hwloc_bitmap_free(set);
     }
@@ -338,8 +330,8 @@ void ranks_place(topo *t, int bind, int verbose)
         char *set = NULL;
         if (t->allowed)
             hwloc_bitmap_list_asprintf(&set, t->allowed);
-        fprintf(stderr, "wordtally: rank %d of %d (%d of %d on %s): CPUs %s, %d core%s%s\n", rank,
-                size, local, nlocal, host, set ? set : "?", t->ncores, t->ncores == 1 ? "" : "s",
+        fprintf(stderr, "wordtally: rank %d of %d (%d of %d on %s): CPUs %s, %d core%s%s\n", my_rank,
+                nranks, local, nlocal, host, set ? set : "?", t->ncores, t->ncores == 1 ? "" : "s",
                 bind && shared && nlocal > 1 ? " (its share of the node's)" : "");
         free(set);
     }
@@ -390,7 +382,7 @@ static int ranks_combine(const count_setup *setup, const char *name, uint64_t *c
     /* Every rank draws the same conclusion from the same table. */
     err = 0;
     int mismatch = -1, failed = -1;
-    for (int r = 0; r < size; r++) {
+    for (int r = 0; r < nranks; r++) {
         const int64_t *g = gathered + (size_t)r * F_N;
         if (failed < 0 && g[F_ERR])
             failed = r;
@@ -399,27 +391,27 @@ static int ranks_combine(const count_setup *setup, const char *name, uint64_t *c
     }
     if (failed >= 0)
         err = (int)gathered[(size_t)failed * F_N + F_ERR];
-    if (failed > 0 && rank == 0) { /* rank 0's message says which rank could not read it */
+    if (failed > 0 && my_rank == 0) { /* rank 0's message says which rank could not read it */
         snprintf(on_rank_reason, sizeof on_rank_reason, "%s (on MPI rank %d of %d)",
-                 input_strerror(err), failed, size);
+                 input_strerror(err), failed, nranks);
         err = INPUT_ON_RANK;
     }
     /* A compressed input is counted whole by rank 0 (count.c), the others add nothing: all
      * must have found it compressed. */
-    for (int r = 1; r < size && !err; r++)
+    for (int r = 1; r < nranks && !err; r++)
         if (gathered[(size_t)r * F_N + F_WHOLE] != gathered[F_WHOLE] ||
             (!gathered[F_WHOLE] && gathered[(size_t)r * F_N + F_BYTES] != gathered[F_BYTES]))
             err = INPUT_RANKS_DIFFER; /* their shares would not tile the file */
 
     double seconds[2] = {st->parallel_seconds, st->serial_seconds};
-    MPI_Reduce(rank ? seconds : MPI_IN_PLACE, seconds, 2, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+    MPI_Reduce(my_rank ? seconds : MPI_IN_PLACE, seconds, 2, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
     st->parallel_seconds = seconds[0];
     st->serial_seconds = seconds[1];
     if (err)
         return err;
 
     const size_t nwords = setup->words->n;
-    MPI_Reduce(rank ? counts : MPI_IN_PLACE, counts, (int)nwords, MPI_UINT64_T, MPI_SUM, 0,
+    MPI_Reduce(my_rank ? counts : MPI_IN_PLACE, counts, (int)nwords, MPI_UINT64_T, MPI_SUM, 0,
                MPI_COMM_WORLD);
 
     if (mismatch >= 0) { /* a rank's own share: its parallel and serial paths disagreed */
@@ -431,7 +423,7 @@ static int ranks_combine(const count_setup *setup, const char *name, uint64_t *c
         st->where.word = (size_t)g[F_WORD];
         st->where.a = (uint64_t)g[F_A];
         st->where.b = (uint64_t)g[F_B];
-    } else if (rank == 0 && setup->mode == COUNT_VERIFY) {
+    } else if (my_rank == 0 && setup->mode == COUNT_VERIFY) {
         /* The whole file, serially, against the sum of the ranks' parallel counts: this also
          * checks the shares and the reduction. */
         uint64_t *whole = calloc(nwords, sizeof *whole);
@@ -463,7 +455,7 @@ static void look(const char *name, int64_t *l)
     l[L_MIN] = L_NONE;
     l[L_NEGMAX] = L_NONE;
     if (stat(name, &st) != 0)
-        l[L_FAIL] = (int64_t)rank << 16 | (errno & 0xffff);
+        l[L_FAIL] = (int64_t)my_rank << 16 | (errno & 0xffff);
     else if (!S_ISREG(st.st_mode))
         l[L_MIN] = -1; /* not a regular file here: never the size the opener saw */
     else
@@ -481,7 +473,7 @@ static void ranks_files_kinds(table_file *f, size_t m)
         fputs("wordtally: out of memory\n", stderr);
         abort_ranks();
     }
-    for (size_t j = (size_t)rank; j < m; j += (size_t)size) {
+    for (size_t j = (size_t)my_rank; j < m; j += (size_t)nranks) {
         k[j * K_N + K_ERR] = f[j].err;
         k[j * K_N + K_DEFERRED] = f[j].deferred;
         k[j * K_N + K_SIZE] = (int64_t)f[j].size;
@@ -495,7 +487,7 @@ static void ranks_files_kinds(table_file *f, size_t m)
         f[j].deferred = (int)k[j * K_N + K_DEFERRED];
         f[j].size = f[j].st.bytes = (uint64_t)k[j * K_N + K_SIZE];
         if (f[j].err)
-            f[j].failed_on = (int)(j % (size_t)size);
+            f[j].failed_on = (int)(j % (size_t)nranks);
         if (f[j].err || f[j].deferred)
             continue; /* the one-input path checks the ranks' views of those itself */
         /* A file of one chunk is read by its opener alone: every rank must see the same file,
@@ -514,7 +506,7 @@ static void ranks_files_kinds(table_file *f, size_t m)
 
 static void ranks_combine_files(const count_setup *setup, table_file *f, size_t m, uint64_t *counts)
 {
-    int *errs = malloc(m * (size_t)size * sizeof *errs), *mine = calloc(m, sizeof *mine);
+    int *errs = malloc(m * (size_t)nranks * sizeof *errs), *mine = calloc(m, sizeof *mine);
     double *seconds = malloc(m * sizeof *seconds);
     if (!errs || !mine || !seconds) {
         fputs("wordtally: out of memory\n", stderr);
@@ -526,7 +518,7 @@ static void ranks_combine_files(const count_setup *setup, table_file *f, size_t 
     }
     MPI_Allgather(mine, (int)m, MPI_INT, errs, (int)m, MPI_INT, MPI_COMM_WORLD);
     for (size_t j = 0; j < m; j++) /* the opener's error was known to all; else the first */
-        for (int r = 0; r < size && f[j].failed_on < 0 && !f[j].deferred; r++)
+        for (int r = 0; r < nranks && f[j].failed_on < 0 && !f[j].deferred; r++)
             if (errs[(size_t)r * m + j]) {
                 f[j].err = errs[(size_t)r * m + j];
                 f[j].failed_on = r;
@@ -534,7 +526,7 @@ static void ranks_combine_files(const count_setup *setup, table_file *f, size_t 
     MPI_Allreduce(MPI_IN_PLACE, seconds, (int)m, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
     for (size_t j = 0; j < m; j++)
         f[j].st.parallel_seconds = seconds[j];
-    MPI_Reduce(rank ? counts : MPI_IN_PLACE, counts, (int)(m * setup->words->n), MPI_UINT64_T,
+    MPI_Reduce(my_rank ? counts : MPI_IN_PLACE, counts, (int)(m * setup->words->n), MPI_UINT64_T,
                MPI_SUM, 0, MPI_COMM_WORLD);
     free(seconds);
     free(mine);
@@ -543,10 +535,10 @@ static void ranks_combine_files(const count_setup *setup, table_file *f, size_t 
 
 static int ranks_failed_on(int err, int failed)
 {
-    if (!err || failed <= 0 || rank != 0)
+    if (!err || failed <= 0 || my_rank != 0)
         return err;
     snprintf(on_rank_reason, sizeof on_rank_reason, "%s (on MPI rank %d of %d)",
-             input_strerror(err), failed, size);
+             input_strerror(err), failed, nranks);
     return INPUT_ON_RANK;
 }
 
@@ -559,256 +551,7 @@ static const count_ranks hooks = {
 
 void ranks_share(count_setup *setup)
 {
-    setup->part = rank;
-    setup->parts = size;
+    setup->part = my_rank;
+    setup->parts = nranks;
     setup->ranks = &hooks;
-}
-
-/* ---- --top and --vocab ---- */
-
-void ranks_vocab_share(uint32_t *r, uint32_t *n)
-{
-    *r = (uint32_t)rank;
-    *n = (uint32_t)size;
-}
-
-int ranks_vocab_file(int err, uint64_t *bytes, int *over)
-{
-    int64_t mine[3] = {err, (int64_t)*bytes, *over}, *all = malloc((size_t)size * sizeof mine);
-    if (!all)
-        abort_ranks();
-    MPI_Allgather(mine, 3, MPI_INT64_T, all, 3, MPI_INT64_T, MPI_COMM_WORLD);
-    int failed = -1;
-    *bytes = 0;
-    for (int r = 0; r < size; r++) {
-        if (failed < 0 && all[3 * r])
-            failed = r;
-        *bytes += (uint64_t)all[3 * r + 1];
-        *over |= (int)all[3 * r + 2];
-    }
-    err = failed >= 0 ? (int)all[3 * failed] : 0;
-    if (failed > 0 && rank == 0) {
-        snprintf(on_rank_reason, sizeof on_rank_reason, "%s (on MPI rank %d of %d)",
-                 input_strerror(err), failed, size);
-        err = INPUT_ON_RANK;
-    }
-    free(all);
-    return err;
-}
-
-int ranks_any(int flag)
-{
-    int any;
-    MPI_Allreduce(&flag, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    return any;
-}
-
-uint64_t ranks_sum(uint64_t x)
-{
-    uint64_t sum;
-    MPI_Allreduce(&x, &sum, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
-    return sum;
-}
-
-/* Entries travel as records: count, length (8 bytes each), then the key's bytes. */
-#define SHUFFLE_ROUND (4u << 20) /* bytes a rank sends to one rank per round, one key more */
-
-static int buf_put(bytes_buf *b, const vocab_entry *e)
-{
-    size_t need = 16 + (size_t)e->len;
-    if (buf_room(b, need) < 0)
-        return -1;
-    uint64_t head[2] = {e->count, e->len};
-    memcpy(b->p + b->n, head, 16);
-    memcpy(b->p + b->n + 16, e->key, (size_t)e->len);
-    b->n += need;
-    return 0;
-}
-
-/* Adds every record of p[0..n) to t (p has VOCAB_KEY_PAD bytes after n). */
-static int take_records(vocab_table *t, const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        uint64_t head[2];
-        memcpy(head, p + i, 16);
-        const uint8_t *key = p + i + 16;
-        if (vocab_bump(t, key, head[1], vocab_hash(key, head[1], 0), head[0], 0) < 0)
-            return -1;
-        i += 16 + (size_t)head[1];
-    }
-    return 0;
-}
-
-/* The rank owning a key: from the hash's low bits (passes use the high ones). */
-static int owner(uint64_t h)
-{
-    return (int)(((h & 0xffffffffu) * (uint64_t)size) >> 32);
-}
-
-int ranks_vocab_shuffle(vocab_table *t)
-{
-    vocab_table mine;
-    vocab_init(&mine);
-    size_t n = 0, next = 0;
-    vocab_entry *e = vocab_entries(t, &n);
-    bytes_buf *out = calloc((size_t)size, sizeof *out);
-    int *scount = calloc((size_t)size * 4, sizeof *scount), *sdisp = scount + size;
-    int *rcount = sdisp + size, *rdisp = rcount + size;
-    int failed = (!e && n) || !out || !scount;
-    uint8_t *sendbuf = NULL, *recvbuf = NULL;
-    for (;;) {
-        /* Fill this round: every rank's buffer up to SHUFFLE_ROUND (and one key more). */
-        for (int r = 0; r < size && out; r++)
-            out[r].n = 0;
-        while (!failed && next < n) {
-            int r = owner(vocab_hash(e[next].key, e[next].len, 0));
-            if (out[r].n >= SHUFFLE_ROUND)
-                break;
-            failed = buf_put(&out[r], &e[next++]) < 0;
-        }
-        int more = !failed && next < n;
-        if (ranks_any(failed) || failed) { /* (failed: for the analysers, ranks_any says it too) */
-            failed = 1;
-            break;
-        }
-        size_t total = 0;
-        for (int r = 0; r < size; r++) {
-            scount[r] = (int)out[r].n;
-            sdisp[r] = (int)total;
-            total += out[r].n;
-        }
-        uint8_t *sb = realloc(sendbuf, total ? total : 1);
-        if (sb) {
-            sendbuf = sb;
-            for (int r = 0; r < size; r++)
-                if (out[r].n)
-                    memcpy(sendbuf + sdisp[r], out[r].p, out[r].n);
-        }
-        MPI_Alltoall(scount, 1, MPI_INT, rcount, 1, MPI_INT, MPI_COMM_WORLD);
-        size_t rtotal = 0;
-        for (int r = 0; r < size; r++) {
-            rdisp[r] = (int)rtotal;
-            rtotal += (size_t)rcount[r];
-        }
-        uint8_t *rb = realloc(recvbuf, rtotal + VOCAB_KEY_PAD);
-        if (rb)
-            recvbuf = rb;
-        if (ranks_any(!sb || !rb) || !sb || !rb) {
-            failed = 1;
-            break;
-        }
-        MPI_Alltoallv(sendbuf, scount, sdisp, MPI_BYTE, recvbuf, rcount, rdisp, MPI_BYTE,
-                      MPI_COMM_WORLD);
-        failed = take_records(&mine, recvbuf, rtotal) < 0;
-        if (!ranks_any(more || failed))
-            break;
-    }
-    for (int r = 0; out && r < size; r++)
-        free(out[r].p);
-    free(out);
-    free(scount);
-    free(sendbuf);
-    free(recvbuf);
-    free(e);
-    if (failed) {
-        vocab_free(&mine);
-        return -1;
-    }
-    vocab_free(t);
-    *t = mine;
-    return 0;
-}
-
-int ranks_vocab_top(vocab_topk *best)
-{
-    bytes_buf b = {0};
-    int failed = 0;
-    for (size_t i = 0; i < best->n && !failed; i++)
-        failed = buf_put(&b, &best->e[i]) < 0;
-    if (ranks_any(failed)) {
-        free(b.p);
-        return -1;
-    }
-    int n = (int)b.n, *counts = rank ? NULL : calloc((size_t)size * 2, sizeof *counts);
-    if (rank == 0 && !counts)
-        abort_ranks(); /* the others are in the Gather */
-    MPI_Gather(&n, 1, MPI_INT, counts, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    uint8_t *all = NULL;
-    size_t total = 0;
-    if (counts) { /* rank 0 */
-        for (int r = 0; r < size; r++) {
-            counts[size + r] = (int)total;
-            total += (size_t)counts[r];
-        }
-        all = malloc(total + VOCAB_KEY_PAD);
-        if (!all)
-            abort_ranks();
-    }
-    MPI_Gatherv(b.p, n, MPI_BYTE, all, counts, counts ? counts + size : NULL, MPI_BYTE, 0,
-                MPI_COMM_WORLD);
-    free(b.p);
-    /* Rank 0 offers the others' entries (its own are in the heap already). */
-    for (size_t i = counts ? (size_t)counts[0] : 0; all && i < total && !failed;) {
-        uint64_t head[2];
-        memcpy(head, all + i, 16);
-        vocab_entry e = {.key = all + i + 16, .len = head[1], .count = head[0]};
-        failed = vocab_topk_offer(best, &e) < 0;
-        i += 16 + (size_t)head[1];
-    }
-    free(all);
-    free(counts);
-    return failed ? -1 : 0;
-}
-
-enum { TAG_RUN_DATA = 1, TAG_RUNS_END = 2 };
-
-int ranks_vocab_runs(FILE ***runs, uint32_t *nruns, FILE *(*temp)(void))
-{
-    enum { BLOCK = 4 << 20 };
-    uint8_t *block = malloc(BLOCK);
-    if (!block)
-        abort_ranks(); /* the others are sending or receiving */
-    int failed = 0;
-    if (rank > 0) {
-        /* Every run, in blocks; an empty block ends a run; TAG_RUNS_END ends them all. */
-        for (uint32_t i = 0; i < *nruns; i++) {
-            FILE *f = (*runs)[i];
-            rewind(f);
-            size_t got;
-            do {
-                got = failed ? 0 : fread(block, 1, BLOCK, f);
-                MPI_Send(block, (int)got, MPI_BYTE, 0, TAG_RUN_DATA, MPI_COMM_WORLD);
-            } while (got);
-        }
-        MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_RUNS_END, MPI_COMM_WORLD);
-    } else {
-        for (int r = 1; r < size; r++) {
-            FILE *f = NULL;
-            for (;;) {
-                MPI_Status st;
-                int got;
-                MPI_Probe(r, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
-                MPI_Get_count(&st, MPI_BYTE, &got);
-                MPI_Recv(block, got, MPI_BYTE, r, st.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-                if (st.MPI_TAG == TAG_RUNS_END)
-                    break;
-                if (!f && got && !failed) {
-                    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of FILE pointers */
-                    FILE **nr = realloc(*runs, (*nruns + 1) * sizeof *nr);
-                    f = nr ? temp() : NULL;
-                    if (nr)
-                        *runs = nr;
-                    if (f)
-                        (*runs)[(*nruns)++] = f;
-                    failed = !f;
-                }
-                if (got == 0)
-                    f = NULL; /* the end of a run */
-                else if (f && fwrite(block, 1, (size_t)got, f) != (size_t)got)
-                    failed = 1;
-            }
-        }
-    }
-    free(block);
-    return ranks_any(failed) ? -1 : 0;
 }
