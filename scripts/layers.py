@@ -3,7 +3,8 @@
 
 Each folder of src/ is a layer; a file may include headers of its own folder and of the folders
 below it in LAYERS, never above. Prints every folder -> folder edge with its count, then every
-upward edge and every cycle between files' modules (a.c calls b.h and b.c includes a.h). Exit 1
+upward edge and every cycle between files' modules (a.c calls b.h and b.c includes a.h; a
+folder's private NAME_internal.h belongs to the files that include it). Exit 1
 if there is any; exit 0 otherwise, with '0 upward edges, 0 cycles'.
 
 usage: scripts/layers.py [SRC]   (default src)
@@ -44,7 +45,10 @@ def main():
                     continue  # tests' own headers (emulated.h) and the like
                 edges[(folder, tfolder)] += 1
                 tmod = os.path.splitext(target)[0]
-                if tmod != module:
+                # A folder's private header (NAME_internal.h, what its files share) is part of
+                # the files that include it, not a module of its own.
+                if tmod != module and not tmod.endswith("_internal") and \
+                        not module.endswith("_internal"):
                     module_deps[module].add(tmod)
                 if rank[tfolder] > rank[folder]:
                     problems.append("upward: %s/%s includes %s" % (folder, name, target))
