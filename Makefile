@@ -151,7 +151,7 @@ $(addprefix check-,$(PY_CHECKS) slurm): check-%: $(PROGRAM) $(GEN) $(FAULT_SHIM)
 	python3 tests/$(subst -,_,$*).py $(ARGS_$*)
 check-memcheck memcheck: $(PROGRAM)
 	python3 tests/memcheck.py $(ARGS_memcheck)
-check-mpi: $(MPIPROG)
+check-mpi: $(MPIPROG) $(PROGRAM)
 	python3 tests/mpi_integration.py $(ARGS_mpi)
 # Check suites: check-unit is every suite but the kernels' exhaustive differential, which is
 # check-kernels (every kernel, mode, length 0-300, alignment and chunk size against the
