@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 
 /* Bytes a shell takes literally anywhere in a word (GNU's list, less the ones that are special
@@ -60,7 +61,27 @@ static size_t escape(unsigned char c, char out[5])
     return 4;
 }
 
-static char *slots[QUOTE_SLOTS];
+/* Each thread has its own slots (a reader thread decoding an archive names members in its
+ * messages while the main thread quotes others); a thread's are freed when it ends. */
+static _Thread_local char *slots[QUOTE_SLOTS];
+static _Thread_local int slots_kept; /* given to slots_key, to be freed when the thread ends */
+static pthread_key_t slots_key;
+static pthread_once_t slots_once = PTHREAD_ONCE_INIT;
+
+static void free_slots(void *p)
+{
+    char **s = p;
+    for (int i = 0; i < QUOTE_SLOTS; i++) {
+        free(s[i]);
+        s[i] = NULL;
+    }
+}
+
+static void make_key(void)
+{
+    if (pthread_key_create(&slots_key, free_slots) != 0)
+        slots_key = 0; /* then a thread's slots stay until the process ends */
+}
 
 /* A byte printed as it is inside quotes: printable ASCII. */
 static int printable(unsigned char c)
@@ -83,6 +104,10 @@ static const char *quote(int slot, const char *s, size_t n, int when)
     if (simple)
         return s;
     /* Worst case: every byte becomes '$'\ooo'' (9 bytes, less quotes shared with neighbours). */
+    if (!slots_kept) {
+        pthread_once(&slots_once, make_key);
+        slots_kept = pthread_setspecific(slots_key, slots) == 0;
+    }
     char *out = realloc(slots[slot], 9 * n + 3);
     if (!out)
         return "(name not shown: out of memory)";

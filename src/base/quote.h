@@ -8,8 +8,8 @@
 /* A file name as a message shows it: as it is when it holds only bytes a shell leaves alone
  * ("data/a.txt"), else in single quotes ('my file'), with control bytes and bytes that are not
  * printable UTF-8 written as $'\n' or $'\033' outside the quotes: 'a'$'\n''b'. The result lives
- * until the next call with the same slot (0 to QUOTE_SLOTS - 1): one message may quote several
- * names with different slots. Never NULL. */
+ * until the next call with the same slot (0 to QUOTE_SLOTS - 1) in the same thread: one message
+ * may quote several names with different slots, and threads never share a slot. Never NULL. */
 #define QUOTE_SLOTS 4
 const char *quote_name(int slot, const char *name);
 
