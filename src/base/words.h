@@ -44,12 +44,6 @@ static inline size_t utf8_ws_multi(const uint8_t *p)
     }
 }
 
-/* A latin1 whitespace byte (the twelve). */
-static inline int is_ws_latin1(uint8_t c)
-{
-    return ws_class[ENC_LATIN1][c];
-}
-
 /* Length of the whitespace sequence that starts at p (1, 2 or 3 bytes), or 0. */
 static inline size_t ws_len(int enc, const uint8_t *p)
 {

@@ -122,11 +122,6 @@ void report_json_bytes(FILE *out, const char *s, size_t n)
     fputc('"', out);
 }
 
-void report_json_string(FILE *out, const char *s)
-{
-    report_json_bytes(out, s, strlen(s));
-}
-
 void report_json_base64(FILE *out, const char *s, size_t n)
 {
     static const char digit[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -270,11 +265,6 @@ static void json_run(FILE *out, const wordlist *w, uint64_t bytes, const run_inf
                      "\"median_seconds\": %.6f, \"max_seconds\": %.6f",
                 r->times->runs, r->times->warmup, r->times->min, r->times->median, r->times->max);
     fputs("}\n", out);
-}
-
-void report_csv_field(FILE *out, const char *s)
-{
-    csv_field(out, s);
 }
 
 /* A run of 0 s (an empty input) has no speed: 0, so CSV and JSON stay numbers (it was warned). */

@@ -111,14 +111,10 @@ int report_sweep(FILE *out, int format, const wordlist *w, const file_result *fi
 /* The one-line message of a --verify mismatch in `name`: the first differing chunk and word. */
 void report_mismatch(FILE *out, const char *name, const wordlist *w, const count_stats *st);
 
-/* A CSV field, quoted as RFC 4180 asks. */
-void report_csv_field(FILE *out, const char *s);
-
 /* JSON strings (docs/SPEC.md, output formats): output is always valid UTF-8. The bytes s[0..n) are
  * written as they are where they are valid UTF-8 (escaping only '"', '\\' and control bytes), each
  * invalid byte as U+FFFD. */
 void report_json_bytes(FILE *out, const char *s, size_t n);
-void report_json_string(FILE *out, const char *s); /* a NUL-terminated s */
 /* 1 if s[0..n) is valid UTF-8 (RFC 3629), else 0. */
 int report_utf8_valid(const char *s, size_t n);
 /* s[0..n) in base64 (RFC 4648, padded), as a JSON string. */
