@@ -22,7 +22,7 @@ import threading
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import Tally, oracle  # noqa: E402
+from testlib import Tally, oracle, write_file  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("--")
                        else "./wordtally")
@@ -164,10 +164,7 @@ def usage_rows(good):
 
 def words_file_rows(d, good, nobody):
     def put(name, data):
-        p = os.path.join(d, name)
-        with open(p, "wb") as f:
-            f.write(data)
-        return p
+        return write_file(d, name, data)
     row("words file missing", ["--words-file", os.path.join(d, "no-such-list"), good], 2,
         "no-such-list': No such file or directory")
     r = subprocess.run([PROG, "--words-file", os.path.join(d, "no-such-list"), good], capture_output=True)

@@ -3,7 +3,6 @@
 --sweep tables (CSV, JSON, text), --repeat, --topology, and the job scripts run without a scheduler.
 Counts are compared with the SPEC oracle; no test depends on a time. Prints 'N passed, N failed'."""
 import csv
-import gzip
 import io
 import json
 import os
@@ -14,7 +13,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import WORDS, Tally, oracle  # noqa: E402
+from testlib import WORDS, Tally, oracle, real_text, write_file  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
 # Optional: the corpus generator and tests/fault_shim.c's library, for the job scripts' tests.
@@ -489,12 +488,8 @@ def test_gcide_corpus(d):
 
 def main():
     with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "real-text")
-        with gzip.open("/usr/share/dictd/gcide.dict.dz", "rb") as f, open(path, "wb") as out:
-            out.write(f.read(2 * 1024 * 1024))
-        small = os.path.join(d, "small")
-        with open(small, "wb") as f:
-            f.write(b"dog cat\ndog boy girl\n")
+        path = write_file(d, "real-text", real_text(2 * 1024 * 1024))
+        small = write_file(d, "small", b"dog cat\ndog boy girl\n")
         cores = ncores()
         check(cores >= 1, "--topology reports the allowed cores")
         test_threads(path)

@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 """Integration tests: wordtally against the SPEC oracle, on adversarial and real files, for every
 chunk size x thread count x path; then exit codes and messages. Prints 'N passed, N failed'."""
-import gzip
 import json
 import os
 import random
@@ -10,7 +9,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import WORDS, WS_LATIN1 as WS, Tally, oracle, tokens, totals_csv  # noqa: E402
+from testlib import WORDS, Tally, make_files, oracle, tokens, totals_csv  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
 CHUNKS = ["1", "2", "3", "63", "64", "65", "4095", "256K"]
@@ -23,43 +22,6 @@ check = tally.check
 def run(args, stdin=None, env=None):
     e = dict(os.environ, **(env or {}))
     return subprocess.run([PROG] + args, input=stdin, capture_output=True, env=e)
-
-
-def make_files(d):
-    files = {}
-
-    def put(name, data):
-        p = os.path.join(d, name)
-        with open(p, "wb") as f:
-            f.write(data)
-        files[name] = p
-
-    put("empty", b"")
-    put("only-whitespace", WS * 50)
-    put("no-whitespace", b"dogcatboygirl" * 800)
-    put("single-word", b"dog")
-    put("start-and-end", b"girl cat\n\ndog boy\x85dog")
-    put("all-whitespace-bytes", b"".join(b"dog" + bytes([c]) for c in WS) + b"cat")
-    put("nul-bytes", b"dog\0 \0dog dog\0\0 cat \0 boy\0girl girl")
-    put("near-misses", b"dogs Dog dog, \"dog catboy girls xcat cat. boy! GIRL dog\n")
-    parts = [b"dog", b"cat", b"boy", b"girl", b"Dog", b"dogs", b"do", b"g", b"\0", b"\xe9",
-             b"\x84", b"\x86", b"\xa1", b"x" * 70] + [bytes([c]) for c in WS]
-    for seed in range(6):
-        r = random.Random(seed)
-        put("random-%d" % seed, b"".join(r.choice(parts) for _ in range(r.randrange(200, 3000))))
-    # Words straddling every edge of 63/64/65-byte chunks: a word at each offset near them.
-    edges = bytearray(b"x" * 4200)
-    for k in range(1, 60):
-        for s in (63, 64, 65):
-            at = k * s - (k % 4)
-            if at + 5 < len(edges):
-                edges[at - 1:at + 4] = b" dog "
-    put("chunk-edges", bytes(edges))
-    # A token longer than the default chunk, with words on both sides of it.
-    put("long-token", b"dog " + b"y" * (300 * 1024) + b" cat " + b"\0" * 70000 + b"dog girl")
-    with gzip.open("/usr/share/dictd/gcide.dict.dz", "rb") as f:
-        put("real-text", f.read(400 * 1024))
-    return files
 
 
 def test_counts(files):

@@ -16,8 +16,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import integration  # noqa: E402  (its make_files: the same adversarial and real inputs)
-from testlib import Tally  # noqa: E402
+from testlib import Tally, make_files  # noqa: E402  (the integration inputs)
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
 VALGRIND = ["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
@@ -36,7 +35,7 @@ def vg(args, stdin=None):
 
 def main():
     with tempfile.TemporaryDirectory() as d:
-        files = integration.make_files(d)
+        files = make_files(d)
         for name, path in sorted(files.items()):
             vg(["-t", "2", "-c", "63", "--verify", path])
         for name in ("real-text", "long-token", "nul-bytes", "empty"):

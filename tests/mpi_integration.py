@@ -15,12 +15,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import integration  # noqa: E402  (its file generators)
-import vocab  # noqa: E402  (--top/--vocab: its files, oracle and CSV reader)
-from testlib import Tally, oracle  # noqa: E402
+from testlib import (WORDS, Tally, make_files, make_vocab_files, oracle, totals_csv,  # noqa: E402
+                     vocab_csv, vocab_oracle)
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally-mpi")
-WORDS = integration.WORDS
 RANKS = [1, 2, 3]
 CHUNKS = ["1", "3", "64", "256K"]
 THREADS = ["1", "2"]
@@ -99,7 +97,7 @@ def test_paths(files, want, d):
     check(r is not None and r.returncode == 0 and b"3 MPI ranks x 2 threads" in r.stdout and
           ("dog  %d" % want["real-text"][0]).encode() in r.stdout, "text report names the ranks")
     r = mpirun(2, ["-f", "csv", real])
-    check(r is not None and integration.totals_csv(r.stdout) == want["real-text"], "csv report")
+    check(r is not None and totals_csv(r.stdout) == want["real-text"], "csv report")
     # One report: the other ranks print nothing.
     check(r is not None and r.stdout.count(b"file,bytes,word,count") == 1, "one report from 3 ranks")
     # Word lists reach every rank.
@@ -145,7 +143,7 @@ def test_errors(files, want, d):
         err = ours(r.stderr) if r else []
         check(r is not None and r.returncode == 1 and len(err) == 1 and
               "/nonexistent/file: No such file or directory" in err[0] and
-              integration.totals_csv(r.stdout) == want["random-1"],
+              totals_csv(r.stdout) == want["random-1"],
               "%d ranks, a missing file: exit 1, one message, the good file counted" % n)
         r = mpirun(n, [], stdin=open(good, "rb"))
         err = ours(r.stderr) if r else []
@@ -182,14 +180,14 @@ def test_errors(files, want, d):
     err = ours(r.stderr) if r else []
     check(r is not None and r.returncode == 1 and len(err) == 1 and
           "x.txt: No such file or directory (on MPI rank 2 of 3)" in err[0] and
-          integration.totals_csv(r.stdout) == want["random-1"],
+          totals_csv(r.stdout) == want["random-1"],
           "a file missing on rank 2 only: exit 1, one message, the good file counted (%r)" %
           ((r and r.returncode, err),))
     open(os.path.join(dirs[2], "x.txt"), "w").write("dog cat dog dog\n")
     r = mpirun(1, args, opts=["--wdir", dirs[0]], extra=extra)
     err = ours(r.stderr) if r else []
     check(r is not None and r.returncode == 1 and len(err) == 1 and "not the same size" in err[0]
-          and integration.totals_csv(r.stdout) == want["random-1"],
+          and totals_csv(r.stdout) == want["random-1"],
           "a file of another size on rank 2: exit 1, one message (%r)" % (err,))
     # Options that only one rank rejects (its node lacks the words file), or word lists that differ
     # between ranks: every rank stops with exit 2 before any other collective call, nobody hangs.
@@ -230,7 +228,7 @@ def test_one_table(files, d):
     args = ["-f", "csv", "-t", "1", "sized", "only0", "same"]
     r = mpirun(1, args, opts=["--wdir", dirs[0]], extra=[(["-np", "1", "--wdir", dirs[1]], args)])
     err = [e for e in ours(r.stderr) if "warning:" not in e] if r else []
-    check(r is not None and r.returncode == 1 and integration.totals_csv(r.stdout) == [1, 0, 0, 1]
+    check(r is not None and r.returncode == 1 and totals_csv(r.stdout) == [1, 0, 0, 1]
           and err == ["wordtally: rank 0: sized: not the same size on every MPI rank (is it the same file on "
                       "every node?)", "wordtally: rank 0: only0: No such file or directory (on MPI rank 1 of 2)"],
           "small files another rank does not see, or sees otherwise: exit 1 naming them: %r" % (err,))
@@ -281,7 +279,7 @@ def test_settings_agree(files, want):
                   "MPMD, %s: exit 2, one message, no hang (%r)" % (case, r and (r.returncode, err)))
     # The thread count is the rank's own: it may differ.
     r = mpirun(1, ["-f", "csv", "-t", "1", good], extra=[(["-np", "1"], ["-f", "csv", "-t", "2", good])])
-    check(r is not None and r.returncode == 0 and integration.totals_csv(r.stdout) == want["random-1"],
+    check(r is not None and r.returncode == 0 and totals_csv(r.stdout) == want["random-1"],
           "MPMD, another -t: counted exactly")
     r = mpirun(2, ["--topology"])
     check(r is not None and r.returncode == 0 and b"plan:" in r.stdout and not ours(r.stderr),
@@ -291,18 +289,18 @@ def test_settings_agree(files, want):
 def test_vocab(d):
     """--top and --vocab across ranks: the shuffle (each rank owns a hash partition), rank 0's
     merge, passes under a tiny --max-memory, --verify; against collections.Counter."""
-    vfiles = vocab.make_files(d)
+    vfiles = make_vocab_files(d)
     paths = [vfiles[n] for n in ("random-0", "chunk-edges", "long-tokens", "real-text",
                                  "csv-quoting")]
     data = b"".join(open(p, "rb").read() + b"\n" for p in paths)  # a token never spans files
-    want = vocab.oracle(data)
+    want = vocab_oracle(data)
     for n in RANKS:
         for c, t in (("64", "1"), ("4095", "2"), ("256K", "2")):
             r = mpirun(n, ["--vocab", "-f", "csv", "-c", c, "-t", t] + paths)
-            check(r is not None and r.returncode == 0 and vocab.parse_csv(r.stdout) == want,
+            check(r is not None and r.returncode == 0 and vocab_csv(r.stdout) == want,
                   "%d ranks --vocab -c %s -t %s: %s" % (n, c, t, r and r.stderr[-300:]))
         r = mpirun(n, ["--top", "7", "-f", "csv"] + paths)
-        check(r is not None and r.returncode == 0 and vocab.parse_csv(r.stdout) == want[:7],
+        check(r is not None and r.returncode == 0 and vocab_csv(r.stdout) == want[:7],
               "%d ranks --top 7: %s" % (n, r and r.stderr[-300:]))
         r = mpirun(n, ["--vocab", "-f", "json", "--verify", "-c", "65"] + paths)
         j = json.loads(r.stdout) if r is not None and r.returncode == 0 else {}
@@ -312,12 +310,12 @@ def test_vocab(d):
     many = os.path.join(d, "many")
     with open(many, "wb") as f:
         f.write(b" ".join(b"w%d" % (i * 7919 % 90001) for i in range(150000)))
-    want = vocab.oracle(open(many, "rb").read())
+    want = vocab_oracle(open(many, "rb").read())
     for n in RANKS:
         for opt in (["--vocab"], ["--top", "5"]):
             r = mpirun(n, opt + ["-f", "csv", "--max-memory", "1M", many])
             k = None if opt[0] == "--vocab" else 5
-            check(r is not None and r.returncode == 0 and vocab.parse_csv(r.stdout) == want[:k],
+            check(r is not None and r.returncode == 0 and vocab_csv(r.stdout) == want[:k],
                   "%d ranks %s --max-memory 1M: %s" % (n, opt, r and r.stderr[-300:]))
 
 
@@ -345,7 +343,7 @@ def test_compressed(files, want, d):
         r = mpirun(n, ["-f", "csv", cut, good])
         err = ours(r.stderr) if r else []
         check(r is not None and r.returncode == 1 and len(err) == 1 and "cut.gz: truncated gzip data" in err[0]
-              and integration.totals_csv(r.stdout) == want["random-1"],
+              and totals_csv(r.stdout) == want["random-1"],
               "%d ranks, a truncated gzip file: exit 1, one message, the good file counted (%r)" % (n, err))
         r = mpirun(n, ["--top", "3", "-f", "csv", tgz])
         one = mpirun(1, ["--top", "3", "-f", "csv", tgz])
@@ -360,13 +358,13 @@ def test_compressed(files, want, d):
     r = mpirun(1, args, opts=["--wdir", dirs[0]], extra=[(["-np", "1", "--wdir", dirs[1]], args)])
     err = ours(r.stderr) if r else []
     check(r is not None and r.returncode == 1 and len(err) == 1 and "not the same size" in err[0]
-          and integration.totals_csv(r.stdout) == want["random-1"],
+          and totals_csv(r.stdout) == want["random-1"],
           "compressed on rank 0 only: exit 1, one message (%r)" % (err,))
 
 
 def main():
     with tempfile.TemporaryDirectory() as d:
-        files = integration.make_files(d)
+        files = make_files(d)
         want = {name: oracle(p, WORDS) for name, p in files.items()}
         test_counts(files, want)
         test_whole_lines(files)

@@ -12,7 +12,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import WORDS, Tally, oracle  # noqa: E402
+from testlib import WORDS, Tally, oracle, write_file  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
 tally = Tally("outputs")
@@ -114,10 +114,7 @@ def main():
     db = os.fsencode(d)
 
     def put(name, data):
-        p = os.path.join(db, name)
-        with open(p, "wb") as f:
-            f.write(data)
-        return p
+        return write_file(db, name, data)
 
     text = b"dog cat dog\nboy girl girl\tdog\n"
     plain = put(b"plain.txt", text)

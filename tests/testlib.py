@@ -1,7 +1,12 @@
-"""What the Python test scripts share: the SPEC oracles (one per mode), the whitespace of each
-encoding, and the pass/fail tally whose closing line ('NAME: N passed, N failed') CI reads."""
+"""What the Python test scripts share: the SPEC oracles (one per mode, and --top/--vocab's), the
+whitespace of each encoding, the adversarial and real input files, and the pass/fail tally whose
+closing line ('NAME: N passed, N failed') CI reads."""
+import collections
 import csv
+import gzip
 import io
+import os
+import random
 import sys
 
 WORDS = ["dog", "cat", "boy", "girl"]
@@ -48,10 +53,106 @@ def oracle(text, words=WORDS, encoding="utf-8", ignore_case=False):
     return [t.count(w) for w in ws]
 
 
+def vocab_oracle(text, encoding="utf-8", ignore_case=False):
+    """SPEC §7: collections.Counter over the tokens (folded with -i: ASCII letters only), sorted
+    by (-count, token bytes)."""
+    t = tokens(text, encoding)
+    c = collections.Counter(x.lower() for x in t) if ignore_case else collections.Counter(t)
+    return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 def totals_csv(out):
     """The counts of the total rows (kind "total") of --format csv, in word order."""
     rows = csv.DictReader(io.StringIO(out.decode("latin-1"), newline=""))
     return [int(r["count"]) for r in rows if r["kind"] == "total"]
+
+
+def vocab_csv(out):
+    """--top/--vocab -f csv: the token,count rows as (bytes, int) (tokens are any bytes, read
+    through Latin-1), or None without the header."""
+    csv.field_size_limit(1 << 30)  # a token may be as long as the input
+    rows = list(csv.reader(io.StringIO(out.decode("latin-1"), newline="")))
+    if not rows or rows[0] != ["token", "count"]:
+        return None
+    return [(r[0].encode("latin-1"), int(r[1])) for r in rows[1:]]
+
+
+def real_text(size):
+    """The first size bytes of the GCIDE dictionary (Debian's dict-gcide): real English text."""
+    with gzip.open("/usr/share/dictd/gcide.dict.dz", "rb") as f:
+        return f.read(size)
+
+
+def write_file(folder, name, data):
+    """Writes the bytes data to folder/name (str or bytes paths); returns the path."""
+    path = os.path.join(folder, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def make_files(folder):
+    """The inputs every word count is checked on (tests/integration.py, memcheck, MPI): edge cases,
+    random mixes of words, near misses and whitespace, words across small chunk edges, a token
+    longer than a chunk, real text. Returns {name: path}."""
+    ws = WS_LATIN1
+    named = [("empty", b""),
+             ("only-whitespace", ws * 50),
+             ("no-whitespace", b"dogcatboygirl" * 800),
+             ("single-word", b"dog"),
+             ("start-and-end", b"girl cat\n\ndog boy\x85dog"),
+             ("all-whitespace-bytes", b"".join(b"dog" + bytes([c]) for c in ws) + b"cat"),
+             ("nul-bytes", b"dog\0 \0dog dog\0\0 cat \0 boy\0girl girl"),
+             ("near-misses", b"dogs Dog dog, \"dog catboy girls xcat cat. boy! GIRL dog\n")]
+    parts = [b"dog", b"cat", b"boy", b"girl", b"Dog", b"dogs", b"do", b"g", b"\0", b"\xe9",
+             b"\x84", b"\x86", b"\xa1", b"x" * 70] + [bytes([c]) for c in ws]
+    for seed in range(6):
+        r = random.Random(seed)
+        named.append(("random-%d" % seed,
+                      b"".join(r.choice(parts) for _ in range(r.randrange(200, 3000)))))
+    # Words straddling every edge of 63/64/65-byte chunks: a word at each offset near them.
+    edges = bytearray(b"x" * 4200)
+    for k in range(1, 60):
+        for s in (63, 64, 65):
+            at = k * s - (k % 4)
+            if at + 5 < len(edges):
+                edges[at - 1:at + 4] = b" dog "
+    named.append(("chunk-edges", bytes(edges)))
+    # A token longer than the default chunk, with words on both sides of it.
+    named.append(("long-token", b"dog " + b"y" * (300 * 1024) + b" cat " + b"\0" * 70000 +
+                  b"dog girl"))
+    named.append(("real-text", real_text(400 * 1024)))
+    return {name: write_file(folder, name, data) for name, data in named}
+
+
+def make_vocab_files(folder, big=False):
+    """The inputs --top/--vocab are checked on (tests/vocab.py, MPI): edge cases, CSV quoting,
+    every UTF-8 whitespace sequence, its prefixes and invalid UTF-8 in random mixes, tokens across
+    small chunk edges, tokens longer than a block and than a chunk, real text (40 MB with big).
+    Returns {name: path}."""
+    ws = WS_UTF8
+    named = [("empty", b""),
+             ("only-whitespace", b"".join(ws) * 20),
+             ("single", b"dog"),
+             ("csv-quoting", b'a,b "q" a,b \'x\' "" , ,, dog "dog" a,b'),
+             ("nul-and-controls", b"a\0b \0 \0\0 \x01\x7f x\x00 a\0b\tz")]
+    # Every UTF-8 whitespace sequence between tokens; their prefixes and lone bytes, which are
+    # token bytes; invalid UTF-8.
+    parts = [b"dog", b"Dog", b"caf\xc3\xa9", b"\xe2\x80", b"\xe2", b"\x80", b"\xc2", b"\x85",
+             b"\xa0", b"\xe3\x80", b"\xe1\x9a", b"\xff", b"x" * 40, b"a,b", b'"'] + ws
+    for seed in range(5):
+        r = random.Random(seed)
+        named.append(("random-%d" % seed,
+                      b"".join(r.choice(parts) for _ in range(r.randrange(300, 4000)))))
+    # Tokens of every length across small chunk edges; a token longer than a block (256 KiB),
+    # twice, and one longer than the default chunk at the end of the file.
+    named.append(("chunk-edges", b"".join(b"t%d" % i + b"y" * (i % 70) + ws[i % len(ws)]
+                                          for i in range(900))))
+    named.append(("long-tokens", b"dog " + b"y" * 300000 + b" cat\xe2\x80\x80" + b"y" * 300000 +
+                  b"\n" + b"z" * 70000 + b" dog " + b"\xe2\x80\xa8".join([b"q" * 600] * 3) +
+                  b"y" * 270000))
+    named.append(("real-text", real_text(40 * 1024 * 1024 if big else 300 * 1024)))
+    return {name: write_file(folder, name, data) for name, data in named}
 
 
 class Tally:

@@ -5,10 +5,6 @@ chunk sizes from 1, threads 1..3, the serial, verify and pipe paths, passes over
 Usage: vocab.py ./wordtally [./wordtally-gen] [--big] (--big adds gcide x1, 40 MB, in every path;
 with the generator, its --vocab-out table is checked too)."""
 import base64
-import collections
-import csv
-import gzip
-import io
 import json
 import os
 import random
@@ -16,10 +12,9 @@ import subprocess
 import sys
 import tempfile
 
-csv.field_size_limit(1 << 30)
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import Tally  # noqa: E402
+from testlib import Tally, make_vocab_files  # noqa: E402
+from testlib import vocab_csv as parse_csv, vocab_oracle as oracle  # noqa: E402
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 PROG = os.path.abspath(ARGS[0] if ARGS else "./wordtally")
@@ -30,65 +25,10 @@ BIG = "--big" in sys.argv
 RSS_BOUND = "--no-rss-bound" not in sys.argv
 tally = Tally("vocab")
 check = tally.check
-E = ("utf-8", "surrogateescape")
-# SPEC §1, UTF-8: the 29 whitespace code points as bytes.
-UTF8_WS = [bytes([c]) for c in list(range(0x09, 0x0E)) + list(range(0x1C, 0x21))] + \
-    [chr(c).encode() for c in [0x85, 0xA0, 0x1680] + list(range(0x2000, 0x200B)) +
-     [0x2028, 0x2029, 0x202F, 0x205F, 0x3000]]
-
-
-def oracle(data, latin1=False, fold=False):
-    """SPEC §7: Counter over the section 1 tokens (of --encoding latin1, folded with -i: bytes
-    .lower() folds ASCII only), sorted by (-count, token bytes)."""
-    enc = ("latin-1",) if latin1 else E
-    tokens = (t.encode(*enc) for t in data.decode(*enc).split())
-    c = collections.Counter(t.lower() if fold else t for t in tokens)
-    return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def run(args, stdin=None):
     return subprocess.run([PROG] + args, input=stdin, capture_output=True)
-
-
-def parse_csv(out):
-    """token,count rows as (bytes, int); tokens are any bytes (read through Latin-1)."""
-    rows = list(csv.reader(io.StringIO(out.decode("latin-1"), newline="")))
-    if not rows or rows[0] != ["token", "count"]:
-        return None
-    return [(r[0].encode("latin-1"), int(r[1])) for r in rows[1:]]
-
-
-def make_files(d):
-    files = {}
-
-    def put(name, data):
-        p = os.path.join(d, name)
-        with open(p, "wb") as f:
-            f.write(data)
-        files[name] = p
-
-    put("empty", b"")
-    put("only-whitespace", b"".join(UTF8_WS) * 20)
-    put("single", b"dog")
-    put("csv-quoting", b'a,b "q" a,b \'x\' "" , ,, dog "dog" a,b')
-    put("nul-and-controls", b"a\0b \0 \0\0 \x01\x7f x\x00 a\0b\tz")
-    # Every UTF-8 whitespace sequence between tokens; their prefixes and lone bytes, which are
-    # token bytes; invalid UTF-8.
-    parts = [b"dog", b"Dog", b"caf\xc3\xa9", b"\xe2\x80", b"\xe2", b"\x80", b"\xc2", b"\x85",
-             b"\xa0", b"\xe3\x80", b"\xe1\x9a", b"\xff", b"x" * 40, b"a,b", b'"'] + UTF8_WS
-    for seed in range(5):
-        r = random.Random(seed)
-        put("random-%d" % seed, b"".join(r.choice(parts) for _ in range(r.randrange(300, 4000))))
-    # Tokens of every length across small chunk edges; a token longer than a block (256 KiB),
-    # twice, and one longer than the default chunk at the end of the file.
-    edges = b"".join(b"t%d" % i + b"y" * (i % 70) + UTF8_WS[i % len(UTF8_WS)] for i in range(900))
-    put("chunk-edges", edges)
-    put("long-tokens", b"dog " + b"y" * 300000 + b" cat\xe2\x80\x80" + b"y" * 300000 + b"\n" +
-        b"z" * 70000 + b" dog " + b"\xe2\x80\xa8".join([b"q" * 600] * 3) + b"y" * 270000)
-    with gzip.open("/usr/share/dictd/gcide.dict.dz", "rb") as f:
-        text = f.read(40 * 1024 * 1024 if BIG else 300 * 1024)
-    put("real-text", text)
-    return files
 
 
 CHUNKS = ["1", "2", "3", "63", "64", "65", "4095", "256K"]
@@ -131,7 +71,7 @@ def test_modes(files):
             data = f.read()
         for opts, latin1, fold in ((["--encoding", "latin1"], True, False), (["-i"], False, True),
                                    (["--encoding", "latin1", "-i"], True, True)):
-            want = oracle(data, latin1, fold)
+            want = oracle(data, "latin1" if latin1 else "utf-8", fold)
             for c, t in (("1", "3"), ("64", "2"), ("4095", "1"), ("256K", "2")):
                 if c == "1" and len(data) > 20000:
                     continue
@@ -421,7 +361,7 @@ def test_generator(d):
 
 def main():
     with tempfile.TemporaryDirectory() as d:
-        files = make_files(d)
+        files = make_vocab_files(d, BIG)
         test_vocab(files)
         test_modes(files)
         test_stream_long_token()
