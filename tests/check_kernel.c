@@ -4,6 +4,7 @@
 
 #include "emulated.h"
 #include "kernels/kernel.h"
+#include "reference.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,64 +31,6 @@ static wordlist make_words(const char *const *list, size_t n)
         ck_assert_int_eq(words_add(&w, list[i], &why), 0);
     words_finish(&w);
     return w;
-}
-
-/* SPEC §1 written out again, independently of words.h: the multi-byte whitespace of utf-8. */
-static const char *const utf8_ws[] = {
-    "\xc2\x85", "\xc2\xa0", "\xe1\x9a\x80", "\xe2\x80\x80", "\xe2\x80\x81", "\xe2\x80\x82",
-    "\xe2\x80\x83", "\xe2\x80\x84", "\xe2\x80\x85", "\xe2\x80\x86", "\xe2\x80\x87", "\xe2\x80\x88",
-    "\xe2\x80\x89", "\xe2\x80\x8a", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80\xaf", "\xe2\x81\x9f",
-    "\xe3\x80\x80"};
-
-/* ws[i] for each byte of d[0..n) read on its own: a whitespace byte, or any byte of a whole
- * whitespace sequence inside d. */
-static void ref_ws(const wordlist *w, const uint8_t *d, size_t n, uint8_t *ws)
-{
-    for (size_t i = 0; i < n; i++)
-        ws[i] = (d[i] >= 0x09 && d[i] <= 0x0d) || (d[i] >= 0x1c && d[i] <= 0x20) ||
-                (w->encoding == ENC_LATIN1 && (d[i] == 0x85 || d[i] == 0xa0));
-    for (size_t i = 0; w->encoding == ENC_UTF8 && i < n; i++)
-        for (size_t s = 0; s < sizeof utf8_ws / sizeof *utf8_ws; s++) {
-            size_t L = strlen(utf8_ws[s]);
-            if (i + L <= n && memcmp(d + i, utf8_ws[s], L) == 0)
-                memset(ws + i, 1, L);
-        }
-}
-
-static uint8_t lower(uint8_t c)
-{
-    return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
-}
-
-/* Does t[0..n) equal word k, in the list's mode? */
-static int ref_equal(const wordlist *w, size_t k, const uint8_t *t, size_t n)
-{
-    const uint8_t *q = (const uint8_t *)w->word[k];
-    if (w->len[k] != n)
-        return 0;
-    for (size_t j = 0; j < n; j++)
-        if (w->fold ? lower(q[j]) != lower(t[j]) : q[j] != t[j])
-            return 0;
-    return 1;
-}
-
-/* The plain reading of SPEC §1: split on whitespace, compare every token. */
-static void reference(const wordlist *w, const uint8_t *d, size_t n, uint64_t *counts)
-{
-    size_t i = 0;
-    uint8_t *ws = malloc(n + 1);
-    ref_ws(w, d, n, ws);
-    memset(counts, 0, w->n * sizeof *counts);
-    while (i < n) {
-        while (i < n && ws[i])
-            i++;
-        size_t start = i;
-        while (i < n && !ws[i])
-            i++;
-        for (size_t k = 0; k < w->n && i > start; k++)
-            counts[k] += (uint64_t)ref_equal(w, k, d + start, i - start);
-    }
-    free(ws);
 }
 
 /* Counts d[0..n) a chunk at a time, each chunk in a buffer of its own with the context the kernel
@@ -252,7 +195,7 @@ START_TEST(kernel_matches_reference_for_every_chunk_size)
     for (int round = 0; round < 20; round++) {
         size_t n = (size_t)rand_r(&seed) % sizeof d;
         random_text(d, n, &seed);
-        reference(&w, d, n, want);
+        ref_count(&w, d, n, want);
         for (size_t chunk = 1; chunk <= n + 1; chunk += 1 + chunk / 16) {
             by_chunks(k, &w, d, n, chunk, got);
             ck_assert_mem_eq(got, want, sizeof want);
@@ -288,7 +231,7 @@ START_TEST(kernel_many_and_long_words)
         memcpy(d + n, list[i], len), n += len, d[n++] = 'z', d[n++] = 0xa0;
     }
     uint64_t want[70], got[70];
-    reference(&w, d, n, want);
+    ref_count(&w, d, n, want);
     for (int i = 0; i < 70; i++)
         ck_assert_uint_ge(want[i], 1); /* every word is in the text */
     size_t sizes[] = {1, 2, 3, 63, 64, 65, 255, 256, 4095, n};
@@ -318,7 +261,7 @@ static void block_reference(const wordlist *w, const uint8_t *p, size_t len, uin
 {
     size_t defined = KERNEL_BEFORE + len + kernel_tail(w);
     uint8_t *mark = malloc(defined), *ws = mark + KERNEL_BEFORE;
-    ref_ws(w, p - KERNEL_BEFORE, defined, mark);
+    ref_mark_ws(w->encoding, p - KERNEL_BEFORE, defined, mark);
     for (size_t i = 0; i < len; i++) {
         if (ws[i] || !ws[(long)i - 1])
             continue;
@@ -434,7 +377,7 @@ static void word_text(const wordlist *w, int kind, uint8_t *d, size_t n, unsigne
         int flip = r % 16 < 5; /* the other case for ASCII letters: -i matches, else a near miss */
         for (size_t j = 0; j < len && i < n; j++) {
             uint8_t c = piece[j];
-            d[i++] = flip && lower(c) >= 'a' && lower(c) <= 'z' ? c ^ 0x20 : c;
+            d[i++] = flip && ref_lower(c) >= 'a' && ref_lower(c) <= 'z' ? c ^ 0x20 : c;
         }
         for (const char *sep = seps[r % NSEPS]; kind == 1 && *sep && i < n; sep++)
             d[i++] = (uint8_t)*sep;
@@ -523,7 +466,7 @@ START_TEST(kernel_differential_chunk_boundaries)
         wordlist w = word_set(set);
         for (int kind = 0; kind < 2; kind++) {
             word_text(&w, kind, text, N, &seed);
-            reference(&w, text, N, want);
+            ref_count(&w, text, N, want);
             for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
                 by_chunks(k, &w, text, N, sizes[s], got);
                 ck_assert_msg(memcmp(want, got, w.n * sizeof *want) == 0,

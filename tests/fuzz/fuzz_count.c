@@ -18,6 +18,7 @@
 #include "kernels/kernel.h"
 #include "io/mapio.h"
 #include "base/words.h"
+#include "reference.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,61 +29,15 @@
 #define MAX_WORDS 8
 #define MAX_TEXT 60000 /* below a pipe's 64 KiB buffer: see driver() */
 
-/* SPEC §1, written out again on purpose: not words.c's tables. The single whitespace bytes: */
-static int ref_ws(unsigned char c, int latin1)
-{
-    return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) ||
-           (latin1 && (c == 0x85 || c == 0xA0));
-}
+/* Near misses for the dense text: token bytes in utf-8 that look like whitespace sequences. */
+static const char *const near_misses[] = {"\xE3\x80", "\xC2", "\xE2\x80\x8B", "\xD0\xA0",
+                                          "\xC3\x85", "\xE1\x9A", "\xE2\x81", "\x80\x80"};
+enum { NSEQS = REF_UTF8_WS + sizeof near_misses / sizeof *near_misses };
 
-/* utf-8's multi-byte whitespace, and near misses (token bytes in utf-8) for the dense text. */
-static const char *const seqs[] = {
-    "\xC2\x85", "\xC2\xA0", "\xE1\x9A\x80", "\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82",
-    "\xE2\x80\x83", "\xE2\x80\x84", "\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87", "\xE2\x80\x88",
-    "\xE2\x80\x89", "\xE2\x80\x8A", "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\x9F",
-    "\xE3\x80\x80",
-    /* near misses */
-    "\xE3\x80", "\xC2", "\xE2\x80\x8B", "\xD0\xA0", "\xC3\x85", "\xE1\x9A", "\xE2\x81", "\x80\x80"};
-enum { NWS_SEQS = 19, NSEQS = sizeof seqs / sizeof *seqs };
-
-static unsigned char lower(unsigned char c)
+/* Piece i of the dense text: a utf-8 whitespace sequence, then the near misses. */
+static const char *sequence(size_t i)
 {
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
-
-/* The reference: mark every whitespace byte and every byte of a whole whitespace sequence, split
- * there, compare every token with every word (ASCII letters folded with -i). */
-static void reference(const unsigned char *t, size_t n, char words[][17], const size_t *len,
-                      size_t nw, int latin1, int fold, uint64_t *counts)
-{
-    unsigned char *ws = malloc(n + 1);
-    if (!ws)
-        abort();
-    for (size_t i = 0; i < n; i++)
-        ws[i] = (unsigned char)ref_ws(t[i], latin1);
-    for (size_t i = 0; !latin1 && i < n; i++)
-        for (size_t s = 0; s < NWS_SEQS; s++) {
-            size_t l = strlen(seqs[s]);
-            if (i + l <= n && memcmp(t + i, seqs[s], l) == 0)
-                memset(ws + i, 1, l);
-        }
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && ws[i])
-            i++;
-        size_t start = i;
-        while (i < n && !ws[i])
-            i++;
-        for (size_t k = 0; k < nw && i > start; k++) {
-            size_t j = 0;
-            while (len[k] == i - start && j < len[k] &&
-                   (fold ? lower(t[start + j]) == lower((unsigned char)words[k][j])
-                         : t[start + j] == (unsigned char)words[k][j]))
-                j++;
-            counts[k] += len[k] == i - start && j == len[k];
-        }
-    }
-    free(ws);
+    return i < REF_UTF8_WS ? ref_utf8_ws[i] : near_misses[i - REF_UTF8_WS];
 }
 
 static void fail(const char *what, const char *kernel, size_t k, uint64_t got, uint64_t want)
@@ -181,8 +136,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (pos + l > size)
             break;
         for (size_t j = 0; j < l; j++) {
-            unsigned char c = data[pos + j];
-            words[nw][j] = (char)(ref_ws(c, 1) || c == 0 ? c ^ 0x40 : c); /* no ws byte, no NUL */
+            unsigned char c = data[pos + j]; /* no whitespace byte of either encoding, no NUL: */
+            words[nw][j] = (char)(ref_ws_byte(c, ENC_LATIN1) || c == 0 ? c ^ 0x40 : c);
         }
         words[nw][l] = '\0';
         pos += l;
@@ -221,7 +176,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 4: /* a word and one more byte, or the word in the other case */
             for (size_t j = 0; j < len[k]; j++) {
                 unsigned char c = (unsigned char)words[k][j];
-                text_buf[n++] = b & 0x20 && lower(c) >= 'a' && lower(c) <= 'z' ? c ^ 0x20 : c;
+                int letter = ref_lower(c) >= 'a' && ref_lower(c) <= 'z';
+                text_buf[n++] = b & 0x20 && letter ? c ^ 0x20 : c;
             }
             if (!(b & 0x20))
                 text_buf[n++] = (unsigned char)('a' + (b >> 6));
@@ -230,8 +186,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             text_buf[n++] = ws[(b >> 3) % sizeof ws];
             break;
         case 6: /* a utf-8 whitespace sequence, or a near miss */
-            memcpy(text_buf + n, seqs[(b >> 3) % NSEQS], strlen(seqs[(b >> 3) % NSEQS]));
-            n += strlen(seqs[(b >> 3) % NSEQS]);
+            memcpy(text_buf + n, sequence((b >> 3) % NSEQS), strlen(sequence((b >> 3) % NSEQS)));
+            n += strlen(sequence((b >> 3) % NSEQS));
             break;
         default: /* a byte as is */
             text_buf[n++] = b;
@@ -239,7 +195,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     uint64_t want[MAX_WORDS] = {0};
-    reference(text_buf, n, words, len, nw, latin1, fold, want);
+    ref_count(&w, text_buf, n, want);
 
     /* Every kernel this CPU runs, over the chunk table and over the text as one block. */
     size_t tested = 0;

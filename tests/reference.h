@@ -1,0 +1,81 @@
+/* reference.h - SPEC §1 written out again for the tests, on purpose apart from src/base/words.c's
+ * tables and the kernels: the plain reading that every kernel and counting path is compared with
+ * (tests/check_kernel.c, tests/fuzz/fuzz_count.c). Slow and simple by design. Only the word list
+ * itself (word[k], len[k], encoding, fold) is taken from the wordlist. */
+#ifndef WORDTALLY_TESTS_REFERENCE_H
+#define WORDTALLY_TESTS_REFERENCE_H
+
+#include "base/words.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* utf-8's multi-byte whitespace sequences. */
+static const char *const ref_utf8_ws[] = {
+    "\xc2\x85", "\xc2\xa0", "\xe1\x9a\x80", "\xe2\x80\x80", "\xe2\x80\x81", "\xe2\x80\x82",
+    "\xe2\x80\x83", "\xe2\x80\x84", "\xe2\x80\x85", "\xe2\x80\x86", "\xe2\x80\x87", "\xe2\x80\x88",
+    "\xe2\x80\x89", "\xe2\x80\x8a", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80\xaf", "\xe2\x81\x9f",
+    "\xe3\x80\x80"};
+enum { REF_UTF8_WS = sizeof ref_utf8_ws / sizeof *ref_utf8_ws };
+
+/* A whitespace byte on its own: 09-0D and 1C-20, and in latin1 also 85 and A0. */
+static inline int ref_ws_byte(uint8_t c, int enc)
+{
+    return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) ||
+           (enc == ENC_LATIN1 && (c == 0x85 || c == 0xa0));
+}
+
+/* ws[i] = 1 for each byte of d[0..n) read as it stands: a whitespace byte, or any byte of a whole
+ * whitespace sequence inside d; else 0. */
+static inline void ref_mark_ws(int enc, const uint8_t *d, size_t n, uint8_t *ws)
+{
+    for (size_t i = 0; i < n; i++)
+        ws[i] = (uint8_t)ref_ws_byte(d[i], enc);
+    for (size_t i = 0; enc == ENC_UTF8 && i < n; i++)
+        for (size_t s = 0; s < REF_UTF8_WS; s++) {
+            size_t L = strlen(ref_utf8_ws[s]);
+            if (i + L <= n && memcmp(d + i, ref_utf8_ws[s], L) == 0)
+                memset(ws + i, 1, L);
+        }
+}
+
+static inline uint8_t ref_lower(uint8_t c)
+{
+    return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/* Does t[0..n) equal word k, in the list's mode (-i folds ASCII letters only)? */
+static inline int ref_equal(const wordlist *w, size_t k, const uint8_t *t, size_t n)
+{
+    const uint8_t *q = (const uint8_t *)w->word[k];
+    if (w->len[k] != n)
+        return 0;
+    for (size_t j = 0; j < n; j++)
+        if (w->fold ? ref_lower(q[j]) != ref_lower(t[j]) : q[j] != t[j])
+            return 0;
+    return 1;
+}
+
+/* counts[k] = the tokens of d[0..n) equal to word k: split on whitespace, compare every token. */
+static inline void ref_count(const wordlist *w, const uint8_t *d, size_t n, uint64_t *counts)
+{
+    size_t i = 0;
+    uint8_t *ws = malloc(n + 1);
+    if (!ws)
+        abort();
+    ref_mark_ws(w->encoding, d, n, ws);
+    memset(counts, 0, w->n * sizeof *counts);
+    while (i < n) {
+        while (i < n && ws[i])
+            i++;
+        size_t start = i;
+        while (i < n && !ws[i])
+            i++;
+        for (size_t k = 0; k < w->n && i > start; k++)
+            counts[k] += (uint64_t)ref_equal(w, k, d + start, i - start);
+    }
+    free(ws);
+}
+
+#endif
