@@ -33,27 +33,6 @@ static wordlist make_words(const char *const *list, size_t n)
     return w;
 }
 
-/* Counts d[0..n) a chunk at a time, each chunk in a buffer of its own with the context the kernel
- * contract promises and poison beyond it, as the drivers do. */
-static void by_chunks(const kernel *k, const wordlist *w, const uint8_t *d, size_t n, size_t chunk,
-                      uint64_t *counts)
-{
-    size_t tail = kernel_tail(w), size = KERNEL_PAD + KERNEL_BEFORE + chunk + tail + KERNEL_PAD;
-    uint8_t *buf = malloc(size);
-    memset(counts, 0, w->n * sizeof *counts);
-    for (size_t off = 0; off < n; off += chunk) {
-        size_t len = n - off < chunk ? n - off : chunk;
-        memset(buf, 'x', size); /* not whitespace */
-        uint8_t *p = buf + KERNEL_PAD + KERNEL_BEFORE;
-        for (size_t j = 1; j <= KERNEL_BEFORE; j++)
-            p[-(long)j] = off >= j ? d[off - j] : ' ';
-        for (size_t i = 0; i < len + tail; i++)
-            p[i] = off + i < n ? d[off + i] : ' ';
-        k->count(w, p, len, counts);
-    }
-    free(buf);
-}
-
 static const char *const animals[] = {"dog", "cat", "boy", "girl"};
 
 /* Every kernel of kernel.c's list, so a kernel added there is tested here with nothing else to
@@ -85,7 +64,7 @@ static void expect_counts(int mode, const char *text, size_t n, uint64_t dog, ui
     for (size_t ki = 0; ki < NKERNELS; ki++) {
         const kernel *k = kernel_or_skip(ki);
         for (size_t chunk = 1; k && chunk <= n + 1; chunk++) {
-            by_chunks(k, &w, (const uint8_t *)text, n, chunk, c);
+            ref_by_chunks(k, &w, (const uint8_t *)text, n, chunk, c);
             ck_assert_msg(c[0] == dog && c[1] == cat && c[2] == boy && c[3] == girl,
                           "%s, %s, chunk %zu: got %llu %llu %llu %llu", k->name,
                           mode_names[mode], chunk,
@@ -197,7 +176,7 @@ START_TEST(kernel_matches_reference_for_every_chunk_size)
         random_text(d, n, &seed);
         ref_count(&w, d, n, want);
         for (size_t chunk = 1; chunk <= n + 1; chunk += 1 + chunk / 16) {
-            by_chunks(k, &w, d, n, chunk, got);
+            ref_by_chunks(k, &w, d, n, chunk, got);
             ck_assert_mem_eq(got, want, sizeof want);
         }
     }
@@ -236,7 +215,7 @@ START_TEST(kernel_many_and_long_words)
         ck_assert_uint_ge(want[i], 1); /* every word is in the text */
     size_t sizes[] = {1, 2, 3, 63, 64, 65, 255, 256, 4095, n};
     for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
-        by_chunks(k, &w, d, n, sizes[s], got);
+        ref_by_chunks(k, &w, d, n, sizes[s], got);
         ck_assert_mem_eq(got, want, sizeof want);
     }
     free(d);
@@ -468,7 +447,7 @@ START_TEST(kernel_differential_chunk_boundaries)
             word_text(&w, kind, text, N, &seed);
             ref_count(&w, text, N, want);
             for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
-                by_chunks(k, &w, text, N, sizes[s], got);
+                ref_by_chunks(k, &w, text, N, sizes[s], got);
                 ck_assert_msg(memcmp(want, got, w.n * sizeof *want) == 0,
                               "%s, %s: word set %d, text kind %d, chunk %zu", k->name,
                               mode_names[_i / (int)NKERNELS], set, kind, sizes[s]);

@@ -1,11 +1,12 @@
 /* reference.h - SPEC §1 written out again for the tests, on purpose apart from src/base/words.c's
  * tables and the kernels: the plain reading that every kernel and counting path is compared with
- * (tests/check_kernel.c, tests/fuzz/fuzz_count.c). Slow and simple by design. Only the word list
- * itself (word[k], len[k], encoding, fold) is taken from the wordlist. */
+ * (tests/check_kernel.c, tests/fuzz/fuzz_count.c), and the caller's side of the kernel contract.
+ * Slow and simple by design. Only the word list itself (word[k], len[k], encoding, fold) is taken
+ * from the wordlist. */
 #ifndef WORDTALLY_TESTS_REFERENCE_H
 #define WORDTALLY_TESTS_REFERENCE_H
 
-#include "base/words.h"
+#include "kernels/kernel.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -76,6 +77,30 @@ static inline void ref_count(const wordlist *w, const uint8_t *d, size_t n, uint
             counts[k] += (uint64_t)ref_equal(w, k, d + start, i - start);
     }
     free(ws);
+}
+
+/* counts[k] = word k's matches in d[0..n) counted by kernel k a chunk at a time, each chunk in a
+ * buffer of its own sized exactly (AddressSanitizer sees any read beyond it), with the context
+ * kernel.h promises and poison ('x', not whitespace) in the padding beyond it. */
+static inline void ref_by_chunks(const kernel *k, const wordlist *w, const uint8_t *d, size_t n,
+                                 size_t chunk, uint64_t *counts)
+{
+    size_t tail = kernel_tail(w), size = KERNEL_PAD + KERNEL_BEFORE + chunk + tail + KERNEL_PAD;
+    uint8_t *buf = malloc(size);
+    if (!buf)
+        abort();
+    memset(counts, 0, w->n * sizeof *counts);
+    for (size_t off = 0; off < n; off += chunk) {
+        size_t len = n - off < chunk ? n - off : chunk;
+        memset(buf, 'x', size);
+        uint8_t *p = buf + KERNEL_PAD + KERNEL_BEFORE;
+        for (size_t j = 1; j <= KERNEL_BEFORE; j++)
+            p[-(long)j] = off >= j ? d[off - j] : ' ';
+        for (size_t i = 0; i < len + tail; i++)
+            p[i] = off + i < n ? d[off + i] : ' ';
+        k->count(w, p, len, counts);
+    }
+    free(buf);
 }
 
 #endif

@@ -55,26 +55,6 @@ static void compare(const char *what, const char *kernel, const uint64_t *got, c
             fail(what, kernel, k, got[k], want[k]);
 }
 
-/* One kernel over the text cut into chunks of `size`, each with the context kernel.h promises. */
-static void kernel_by_chunks(const kernel *kern, const wordlist *w, const unsigned char *t, size_t n,
-                             size_t size, uint64_t *counts)
-{
-    const size_t tail = kernel_tail(w);
-    uint8_t *p = block_alloc(size, tail);
-    if (!p)
-        abort();
-    for (size_t off = 0; off < n; off += size) {
-        size_t len = n - off < size ? n - off : size;
-        size_t have = n - off < len + tail ? n - off : len + tail;
-        for (size_t j = 1; j <= KERNEL_BEFORE; j++)
-            p[-(long)j] = off >= j ? t[off - j] : ' ';
-        memcpy(p, t + off, have);
-        memset(p + have, ' ', len + tail - have);
-        kern->count(w, p, len, counts);
-    }
-    block_free(p);
-}
-
 /* count_input on the text as a regular file (memfd) or as a pipe: its bytes as they are
  * (--decompress=never), whatever its first bytes. Returns 1. */
 static int driver(const count_setup *s, const unsigned char *t, size_t n, int as_pipe,
@@ -204,11 +184,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!kern)
             continue;
         uint64_t got[MAX_WORDS] = {0};
-        kernel_by_chunks(kern, &w, text_buf, n, chunk, got);
+        ref_by_chunks(kern, &w, text_buf, n, chunk, got);
         compare("kernel over the chunk table", kern->name, got, want, nw);
         if (n) {
-            memset(got, 0, sizeof got);
-            kernel_by_chunks(kern, &w, text_buf, n, n, got);
+            ref_by_chunks(kern, &w, text_buf, n, n, got);
             compare("kernel over one block", kern->name, got, want, nw);
         }
         tested++;
