@@ -14,7 +14,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import MODES, WORDS, WS_MULTI, Tally, mode_args, oracle, totals_csv  # noqa: E402
+from testlib import MODES, WORDS, WS_MULTI, Tally, chunk_edges, mode_args, oracle, totals_csv  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
 from expected import read_expected  # noqa: E402
 
@@ -200,14 +200,8 @@ def test_per_chunk(d):
     corpus = os.path.join(d, "pc-corpus")
     gen(["-s", "21", str(3 * MIB + 1234), corpus])
     edges = os.path.join(d, "pc-edges")
-    with open(edges, "wb") as f:  # words across every edge of 63/64/65-byte chunks, as integration.py
-        e = bytearray(b"x" * 3000)
-        for k in range(1, 45):
-            for s in (63, 64, 65):
-                at = k * s - (k % 4)
-                if at + 5 < len(e):
-                    e[at - 1:at + 4] = b" dog "
-        f.write(bytes(e) + b" cat\x85boy\xa0girl\0 dog")
+    with open(edges, "wb") as f:
+        f.write(chunk_edges(3000, 45) + b" cat\x85boy\xa0girl\0 dog")
     several = ["-w", "the", "-w", "dog", "-w", "Dog", "-w", "of", "-w", "and"]
     cases = [(edges, ["1", "63", "64", "65", "4K"], []), (corpus, ["64K", "256K", "1M", "5M"], []),
              (corpus, ["100K"], several)]

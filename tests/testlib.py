@@ -91,6 +91,18 @@ def write_file(folder, name, data):
     return path
 
 
+def chunk_edges(size, edges):
+    """size bytes of x with " dog " at offsets around the first `edges` edges of 63-, 64- and
+    65-byte chunks: words straddling every edge of those chunk sizes."""
+    text = bytearray(b"x" * size)
+    for k in range(1, edges):
+        for s in (63, 64, 65):
+            at = k * s - (k % 4)
+            if at + 5 < len(text):
+                text[at - 1:at + 4] = b" dog "
+    return bytes(text)
+
+
 def make_files(folder):
     """The inputs every word count is checked on (tests/integration.py, memcheck, MPI): edge cases,
     random mixes of words, near misses and whitespace, words across small chunk edges, a token
@@ -110,14 +122,7 @@ def make_files(folder):
         r = random.Random(seed)
         named.append(("random-%d" % seed,
                       b"".join(r.choice(parts) for _ in range(r.randrange(200, 3000)))))
-    # Words straddling every edge of 63/64/65-byte chunks: a word at each offset near them.
-    edges = bytearray(b"x" * 4200)
-    for k in range(1, 60):
-        for s in (63, 64, 65):
-            at = k * s - (k % 4)
-            if at + 5 < len(edges):
-                edges[at - 1:at + 4] = b" dog "
-    named.append(("chunk-edges", bytes(edges)))
+    named.append(("chunk-edges", chunk_edges(4200, 60)))
     # A token longer than the default chunk, with words on both sides of it.
     named.append(("long-token", b"dog " + b"y" * (300 * 1024) + b" cat " + b"\0" * 70000 +
                   b"dog girl"))
