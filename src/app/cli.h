@@ -35,10 +35,10 @@ typedef struct {
     int io;              /* --io: IO_PREAD or IO_MMAP (mapio.h) */
     uint64_t top;        /* --top K: the K most frequent tokens (SPEC §7); 0: not asked */
     int vocab;           /* --vocab: every distinct token with its count */
-    uint64_t max_memory; /* --max-memory: bytes the vocabulary tables may take (vocab_run.h) */
+    uint64_t max_memory; /* --max-memory: bytes the vocabulary tables may take (vocab_mode.h) */
     int total;           /* --total: TOTAL_* */
     int decompress;      /* --decompress: 1 auto (default), 0 never */
-    name_rules names;    /* --files-from, --null, -r, -L: how the inputs are listed (names.h) */
+    name_rules names;    /* --files-from, --null, -r, -L: how inputs are listed (io/listing.h) */
     char **files;        /* none: standard input */
     int nfiles;
 } options;

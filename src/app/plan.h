@@ -14,7 +14,7 @@ typedef struct {
     int bind;               /* wordtally pins the team (topo_bind_plan) */
     const char *bind_why;   /* why it does or does not, for -v and --topology */
     const options *opt;     /* the report's format and the other settings as given */
-    name_list inputs;       /* the inputs' names, listed by names.c */
+    name_list inputs;       /* the inputs' names, listed by io/listing.c */
     char **names;           /* inputs.v: in order; "-" is standard input */
     size_t ninputs;
 } plan;

@@ -1,4 +1,4 @@
-/* names.c - the inputs' names: arguments, --files-from, directory walks (-r, -L). */
+/* listing.c - the inputs' names: arguments, --files-from, directory walks (-r, -L). */
 #include "listing.h"
 
 #include "base/limits.h"

@@ -1,4 +1,4 @@
-/* names.h - the list of inputs to count, in order: the FILE arguments, the names read from
+/* listing.h - the list of inputs to count, in order: the FILE arguments, the names read from
  * --files-from, and with -r the regular files under each directory, in byte order of their paths.
  * Only names are kept: the run loop opens each input when its turn comes and closes it after, so
  * any number of inputs works under a small open-file limit. */
