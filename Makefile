@@ -200,7 +200,7 @@ FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fopenmp -fsanitize=fuzzer,address,u
               $(shell $(PKG_CONFIG) --cflags $(LIBS_PC))
 FUZZ_LIB   := $(LIB_SRC) src/mpi/ranks_none.c
 .PHONY: fuzz
-build-fuzz/fuzz_count: tests/fuzz/fuzz_count.c $(FUZZ_LIB) Makefile
+build-fuzz/fuzz_count: tests/fuzz/fuzz_count.c $(FUZZ_LIB) $(wildcard src/*/*.h tests/*.h) Makefile
 	mkdir -p build-fuzz/corpus
 	$(FUZZ_CC) $(FUZZ_FLAGS) -DKERNEL_VBMI_EMULATED -c -o build-fuzz/kernel_vbmi_emulated.o \
 	    src/kernels/kernel_vbmi.c

@@ -182,7 +182,7 @@ int main(int argc, char **argv)
         team_place place;
         plan_start_team(&p, &machine, &place);
         ranks_share(&p.count);
-        if (o.top || o.vocab) /* every token's count instead of the target words': vocab_run.c */
+        if (o.top || o.vocab) /* every token's count instead of the target words': vocab_mode.c */
             status = vocab_run(&o, p.count.threads, p.names, (int)p.ninputs);
         else
             status = count_and_report(&p);

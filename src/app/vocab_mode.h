@@ -1,4 +1,4 @@
-/* vocab_run.h - the whole --top/--vocab run: passes within --max-memory, then the report. */
+/* vocab_mode.h - the whole --top/--vocab run: passes within --max-memory, then the report. */
 #ifndef WORDTALLY_VOCAB_RUN_H
 #define WORDTALLY_VOCAB_RUN_H
 
