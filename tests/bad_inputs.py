@@ -55,10 +55,20 @@ def unprivileged_prefix():
     return None
 
 
+def report_has(stdout, want):
+    """Whether the (json) report holds each key of want with that value."""
+    try:
+        got = json.loads(stdout)
+    except ValueError:
+        return False
+    return all(got.get(k) == v for k, v in want.items())
+
+
 def row(case, cmd, want_rc, needle, stdin=None, env=None, shell=False, counts=None,
-        one_line=True, preexec=None, stdout=None, display=None, raw=False):
+        one_line=True, preexec=None, stdout=None, display=None, raw=False, report=None):
     """Runs one row. cmd is an argument list after the program name, or with shell=True a shell
-    command where {P} is the program. counts: the totals the (json) report must show."""
+    command where {P} is the program. counts: the totals the (json) report must show; report:
+    other keys of the json report and their values."""
     e = dict(os.environ)
     e.pop("OMP_NUM_THREADS", None)
     e.update(env or {})
@@ -92,6 +102,8 @@ def row(case, cmd, want_rc, needle, stdin=None, env=None, shell=False, counts=No
         ok = ok and out == b""  # a usage error counts nothing
     if counts is not None:
         ok = ok and totals(out) == counts
+    if report is not None:
+        ok = ok and report_has(out, report)
     tally.check(ok, "%s: %s: rc %s (want %s), stderr %r, stdout %r"
                 % (case, shown, rc, want_rc, err, out[:200]))
     if TMP:
@@ -343,6 +355,75 @@ def input_rows(d, good, nobody):
             counts=want, raw=True, display="(as nobody) wordtally -f json SECRET GOOD")
 
 
+def tool(cmd):
+    """Runs a shell command that makes a test input with the real tool; False if it failed."""
+    return subprocess.run(cmd, shell=True, capture_output=True).returncode == 0
+
+
+def members_text(path):
+    """The oracle's text of an archive: its regular members one after the other, each a token
+    stream of its own (SPEC §6), read with Python's tarfile or zipfile."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as z:
+            return b"\n".join(z.read(i) for i in z.infolist()
+                              if not i.is_dir() and (i.external_attr >> 16) & 0o170000 in (0, 0o100000))
+    with tarfile.open(path) as t:
+        return b"\n".join(t.extractfile(m).read() for m in t.getmembers() if m.isreg())
+
+
+def format_rows(d):
+    """Compressed files and archives at the edges of their formats, each counted as the real tool
+    decodes it (or refused with a reason): valid inputs once counted as raw bytes, or refused."""
+    text = b"dog cat dog\nboy girl Dog\n"
+    src = os.path.join(d, "fmt-text")
+    open(src, "wb").write(text)
+    want = oracle(text)
+
+    def counted(case, path, want_counts, extra=(), report=None):
+        row(case, ["-f", "json"] + list(extra) + [path], 0, None, counts=want_counts, report=report,
+            display="wordtally -f json %s%s" % ("".join(a + " " for a in extra), os.path.basename(path)))
+
+    # bzip2: an empty stream first (its end-of-stream magic where a block's would be).
+    bz = os.path.join(d, "empty-first.bz2")
+    if tool("{ bzip2 -c </dev/null; bzip2 -c %s; } > %s" % (src, bz)):
+        counted("bzip2 whose first stream is empty", bz,
+                oracle(subprocess.run(["bzip2", "-dc", bz], capture_output=True).stdout))
+    # tar: v7 headers (no "ustar" magic), known by their checksum; an empty tar (its end only).
+    tdir = os.path.join(d, "fmt-tree")
+    os.makedirs(tdir)
+    shutil.copy(src, os.path.join(tdir, "a"))
+    open(os.path.join(tdir, "b"), "wb").write(b"cat boy\n")
+    v7 = os.path.join(d, "v7.tar")
+    if tool("tar --format=v7 -C %s -cf %s a b" % (tdir, v7)):
+        counted("v7 tar (no ustar magic)", v7, oracle(members_text(v7)))
+    empty_tar = os.path.join(d, "empty.tar")
+    if tool("tar -cf %s -T /dev/null" % empty_tar):
+        for extra in ([], ["--vocab"]):
+            row("empty tar (10,240 NULs)%s" % (" " + extra[0] if extra else ""),
+                ["-f", "json"] + extra + [empty_tar], 0, None,
+                counts=None if extra else [0, 0, 0, 0], report={"bytes": 0, "vocab": []} if extra
+                else {"bytes": 0}, display="wordtally -f json %sempty.tar" % "".join(a + " " for a in extra))
+        tool("gzip -k %s" % empty_tar)
+        counted("empty tar, gzipped", empty_tar + ".gz", [0, 0, 0, 0], report={"bytes": 0})
+    nuls = os.path.join(d, "nuls-then-text")
+    open(nuls, "wb").write(bytes(1024) + text)
+    counted("1,024 NULs, then text: text", nuls, oracle(bytes(1024) + text),
+            report={"bytes": 1024 + len(text)})
+    empty_zip = os.path.join(d, "empty.zip")
+    zipfile.ZipFile(empty_zip, "w").close()
+    for extra in ([], ["--vocab"]):
+        row("empty zip%s" % (" " + extra[0] if extra else ""), ["-f", "json"] + extra + [empty_zip], 0,
+            None, counts=None if extra else [0, 0, 0, 0],
+            report={"bytes": 0, "vocab": []} if extra else {"bytes": 0},
+            display="wordtally -f json %sempty.zip" % "".join(a + " " for a in extra))
+    # zstd: only skippable frames (zstd -dc prints nothing): empty, whatever the thread count.
+    skip = os.path.join(d, "skippable-only.zst")
+    open(skip, "wb").write(b"\x50\x2a\x4d\x18\x04\x00\x00\x00abcd\x5f\x2a\x4d\x18\x00\x00\x00\x00")
+    if tool("test -z \"$(zstd -dc %s)\"" % skip):
+        for t in ("1", "2"):
+            counted("zstd of skippable frames only, -t %s" % t, skip, [0, 0, 0, 0], ["-t", t])
+
+
 def omp_rows(good):
     want = oracle(open(good, "rb").read())
     # libgomp prints its own "libgomp: Invalid value for environment variable OMP_NUM_THREADS"
@@ -449,6 +530,7 @@ def main():
         usage_rows(good)
         words_file_rows(d, good, nobody)
         input_rows(d, good, nobody)
+        format_rows(d)
         omp_rows(good)
         limits_rows(d, good)
     if MARKDOWN:

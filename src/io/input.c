@@ -53,7 +53,7 @@ static int open_packed(input *in, const input_settings *how)
 {
     uint8_t head[UNPACK_HEAD];
     ssize_t n = pread(in->fd, head, sizeof head, 0);
-    if (n <= 0 || !unpack_recognises(head, (size_t)n))
+    if (n <= 0 || !unpack_recognises(head, (size_t)n, in->size))
         return 0;
     /* The reader takes the head as read: the file is read on from there. */
     if (lseek(in->fd, n, SEEK_SET) < 0)
@@ -76,7 +76,7 @@ static int open_stream(input *in, const input_settings *how)
             return err;
         n += got;
     }
-    in->packed = unpack_recognises(head, n);
+    in->packed = unpack_recognises(head, n, UINT64_MAX);
     return unpack_open(&in->unpack, in->fd, head, n, decode_threads(how));
 }
 
@@ -234,7 +234,7 @@ int input_read_small(const char *path, uint64_t max, size_t tail, uint8_t *p, ui
         return errno;
     int err = input_read_block(&in, 0, (size_t)in.size, tail, p);
     if (!err && how->decompress &&
-        unpack_recognises(p, in.size < UNPACK_HEAD ? (size_t)in.size : UNPACK_HEAD))
+        unpack_recognises(p, in.size < UNPACK_HEAD ? (size_t)in.size : UNPACK_HEAD, in.size))
         err = INPUT_NOT_SMALL;
     if (!err) /* also a file replaced between stat and open: its size or time differ */
         err = input_check_unchanged(&in);

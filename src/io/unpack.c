@@ -52,6 +52,8 @@
 #define FRAMES_IN (12u << 20)
 #define FRAMES_OUT (32u << 20)
 #define PIECES_MAX 4096 /* pieces in one window (BGZF's empty blocks are 28 bytes) */
+/* The most an empty tar holds: a record of 20 blocks of NULs. */
+#define EMPTY_TAR_MAX 10240
 /* A reader thread's ring: slots of decoded text, filled ahead of the counting. */
 #define AHEAD_SLOT (1u << 20)
 #define AHEAD_SLOTS 8
@@ -98,7 +100,8 @@ struct unpack {
     const uint8_t *next; /* compressed bytes not yet decoded */
     size_t avail;
     int eof;
-    uint8_t dhead[UNPACK_HEAD]; /* decoded bytes read to recognise an archive, handed on first */
+    /* Decoded bytes read to recognise an archive, handed on first: all of an empty tar's. */
+    uint8_t dhead[EMPTY_TAR_MAX + 1];
     size_t dhead_len, dhead_pos;
     struct archive *ar;
     struct archive_entry *entry;
@@ -117,6 +120,7 @@ struct unpack {
     piece *table;
     void **dec; /* each thread's decoder of pieces: libdeflate or a ZSTD_DCtx */
     uint64_t parallel, streamed; /* pieces decoded in parallel, members or frames as a stream */
+    int windows; /* a window of pieces was decoded (pzstd's skippable frames alone, too) */
     ahead *ahead;
     /* Why INPUT_UNPACK: dwhy from the decoders (the reader thread's, while there is one), why
      * from the archive reader; input_unpack_reason is set from them when an error is returned. */
@@ -154,18 +158,21 @@ static int filter_of(const uint8_t *h, size_t n)
         return ZSTD;
     if (n >= 6 && memcmp(h, "\xfd" "7zXZ\0", 6) == 0)
         return XZ;
-    /* bzip2's first block's magic too: a text that starts with "BZh9" is still text. */
-    if (n >= 10 && memcmp(h, "BZh", 3) == 0 && memcmp(h + 4, "1AY&SY", 6) == 0)
+    /* bzip2's first block's magic too, or the end-of-stream magic of an empty stream (more
+     * streams may follow it): a text that starts with "BZh9" is still text. */
+    if (n >= 10 && memcmp(h, "BZh", 3) == 0 && h[3] >= '1' && h[3] <= '9' &&
+        (memcmp(h + 4, "1AY&SY", 6) == 0 || memcmp(h + 4, "\x17\x72\x45\x38\x50\x90", 6) == 0))
         return BZIP2;
     return RAW;
 }
 
-/* A tar header: "ustar" at 257 and a checksum that holds. Text can hold "ustar" at 257 (as in
- * "mustard"): the checksum tells them apart. The checksum field (octal, at 148, 8 bytes) is the sum
- * of the header's 512 bytes with the field itself read as spaces; old tars summed signed bytes. */
+/* A tar header: a checksum that holds, with "ustar" at 257 (POSIX) or without (v7 tar). Text can
+ * hold "ustar" at 257 (as in "mustard"): the checksum tells them apart. The checksum field (octal, at
+ * 148, 8 bytes) is the sum of the header's 512 bytes with the field itself read as spaces; old tars
+ * summed signed bytes. */
 static int is_tar(const uint8_t *h, size_t n)
 {
-    if (n < 512 || memcmp(h + 257, "ustar", 5) != 0)
+    if (n < 512)
         return 0;
     unsigned long want = 0;
     size_t i = 148;
@@ -186,14 +193,29 @@ static int is_tar(const uint8_t *h, size_t n)
     return sum == want || (unsigned long)ssum == want;
 }
 
+/* A zip: its first member's header, or the end record of a zip without members. */
 static int is_archive(const uint8_t *h, size_t n)
 {
-    return (n >= 4 && memcmp(h, "PK\x03\x04", 4) == 0) || is_tar(h, n);
+    return (n >= 4 && (memcmp(h, "PK\x03\x04", 4) == 0 || memcmp(h, "PK\x05\x06", 4) == 0)) ||
+           is_tar(h, n);
 }
 
-int unpack_recognises(const uint8_t *head, size_t n)
+static int all_nul(const uint8_t *h, size_t n)
 {
-    return filter_of(head, n) != RAW || is_archive(head, n);
+    return n && h[0] == 0 && memcmp(h, h + 1, n - 1) == 0;
+}
+
+/* An empty tar is only its end, blocks of NULs: 2 to 20 (tar's record of 10,240 bytes), and
+ * nothing else; a longer run of NULs (a sparse file) is text. */
+static int is_empty_tar(const uint8_t *h, size_t n)
+{
+    return n >= 1024 && n <= EMPTY_TAR_MAX && n % 512 == 0 && all_nul(h, n);
+}
+
+int unpack_recognises(const uint8_t *head, size_t n, uint64_t size)
+{
+    return filter_of(head, n) != RAW || is_archive(head, n) ||
+           (n == UNPACK_HEAD && size <= EMPTY_TAR_MAX && all_nul(head, n));
 }
 
 /* ---- errors ---- */
@@ -481,6 +503,7 @@ static int pieces_window(unpack *u)
         good++;
     u->must_stream = good < k;
     u->nready = good;
+    u->windows |= good > 0;
     for (size_t i = 0; i < good; i++) /* pzstd's skippable frames are not counted */
         u->parallel += u->pieces == GZIP || !skippable(u->next + u->table[i].in_off);
     if (good) {
@@ -536,7 +559,7 @@ static int decode(unpack *u, uint8_t *dst, size_t n, size_t *got)
             return 0;
         }
         if (u->avail == before && u->avail == 0 && u->eof) { /* nothing more will come */
-            if (!u->ended && (u->begun || !u->parallel))
+            if (!u->ended && (u->begun || !u->windows))
                 return damaged(u, "truncated %s data (it ends inside a %s)", filter_name[u->filter],
                                u->filter == ZSTD ? "frame" : u->filter == GZIP ? "member"
                                                                              : "stream");
@@ -849,13 +872,21 @@ static int open_reader(unpack *u, int fd, const uint8_t *head, size_t n, int thr
     memcpy(u->head, head, u->head_len);
     u->xz = (lzma_stream)LZMA_STREAM_INIT;
     int err = helpers_init(u, threads);
-    /* The decoded start, to recognise an archive (a plain or compressed tar, a zip). */
-    while (!err && u->dhead_len < UNPACK_HEAD) {
+    /* The decoded start, to recognise an archive (a plain or compressed tar, a zip); past 512
+     * NULs, up to an empty tar's end. */
+    size_t want = UNPACK_HEAD;
+    while (!err && u->dhead_len < want) {
         size_t got;
-        err = source_read(u, u->dhead + u->dhead_len, UNPACK_HEAD - u->dhead_len, &got);
+        err = source_read(u, u->dhead + u->dhead_len, want - u->dhead_len, &got);
         if (got == 0)
             break;
         u->dhead_len += got;
+        if (u->dhead_len == UNPACK_HEAD && all_nul(u->dhead, UNPACK_HEAD))
+            want = sizeof u->dhead;
+    }
+    if (!err && is_empty_tar(u->dhead, u->dhead_len)) {
+        u->dhead_len = 0; /* no member: nothing to count */
+        return 0;
     }
     if (err || !is_archive(u->dhead, u->dhead_len))
         return err;
