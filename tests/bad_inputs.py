@@ -507,6 +507,14 @@ def limits_rows(d, good):
     row("file name with a quote", [os.path.join(d, "it's")], 1, "/it'\\''s': No such file")
     row("word with a newline", ["-w", "a\nb", good], 2,
         "--word 'a'$'\\n''b': word contains whitespace", display="wordtally -w $'a\\nb' GOOD")
+    # A vocabulary counted in passes goes through temporary files: one that cannot be made is
+    # one line naming the folder (not a second one saying "out of memory").
+    vocab = os.path.join(d, "vocab-200k")
+    with open(vocab, "w") as f:
+        f.write(" ".join("w%d" % i for i in range(200000)) + "\n")
+    row("--vocab in passes, TMPDIR missing", ["--vocab", "--max-memory", "1M", vocab], 1,
+        "wordtally: /nonexistent: temporary file: No such file or directory",
+        env={"TMPDIR": "/nonexistent"}, display="TMPDIR=/nonexistent wordtally --vocab --max-memory 1M VOCAB200K")
     # What prints no report still reports a failed write, as `cat --help > /dev/full` does.
     for opt in ("--help", "--version", "--topology"):
         row("%s > /dev/full" % opt, "{P} %s > /dev/full" % opt, 1,
