@@ -89,7 +89,10 @@ def test_many_inputs():
         for name, body in data.items():
             with open(os.path.join(t, name), "wb") as f:
                 f.write(body)
-        os.symlink(os.path.join(t, "a.txt"), os.path.join(t, "b", "link"))
+        outside = os.path.join(d, "outside")
+        with open(outside, "wb") as f:
+            f.write(b"dog boy\n")
+        os.symlink(outside, os.path.join(t, "b", "link"))
         os.mkfifo(os.path.join(t, "fifo"))
         regular = sorted(os.path.join(t, n) for n in data)
         for extra in ([], ["-t", "3", "-c", "1"], ["--serial"], ["--verify"]):
@@ -100,6 +103,16 @@ def test_many_inputs():
         r = run(["-f", "csv", "-r", "-L", t])
         linked = sorted(regular + [os.path.join(t, "b", "link")])
         check(r.returncode == 0 and file_rows(r.stdout) == linked, "-L follows the link: %s" % r.stdout[:200])
+        # -L and a second path to a file under the walk (a link to it, a link to a directory
+        # beside it): each file counted once, under its first path in byte order.
+        os.symlink(os.path.join("..", "a.txt"), os.path.join(t, "b", "again"))
+        os.symlink(os.path.join("..", "a"), os.path.join(t, "b", "a2"))
+        r = run(["-f", "csv", "-r", "-L", t])
+        check(r.returncode == 0 and file_rows(r.stdout) == linked
+              and totals_csv(r.stdout) == totals_of(linked),
+              "-L, two paths to one file: counted once: %s" % r.stdout[:400])
+        os.unlink(os.path.join(t, "b", "again"))
+        os.unlink(os.path.join(t, "b", "a2"))
         r = run(["-f", "csv", t])
         check(r.returncode == 1 and b"Is a directory" in r.stderr, "a directory without -r is an error")
         # -L and a link to a directory the walk is in: not walked again (each file once).
