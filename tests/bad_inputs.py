@@ -515,6 +515,12 @@ def limits_rows(d, good):
     row("--vocab in passes, TMPDIR missing", ["--vocab", "--max-memory", "1M", vocab], 1,
         "wordtally: /nonexistent: temporary file: No such file or directory",
         env={"TMPDIR": "/nonexistent"}, display="TMPDIR=/nonexistent wordtally --vocab --max-memory 1M VOCAB200K")
+    # --per-chunk writes rows as chunks are counted: the first failed write stops the count (an
+    # endless input would otherwise be read on forever, into a full device).
+    for fmt in ("text", "csv"):
+        row("--per-chunk -f %s into a full device, endless input" % fmt,
+            "yes dog | timeout 30 {P} -f %s --per-chunk -c 4K > /dev/full" % fmt, 1,
+            "wordtally: standard output: No space left on device", shell=True)
     # What prints no report still reports a failed write, as `cat --help > /dev/full` does.
     for opt in ("--help", "--version", "--topology"):
         row("%s > /dev/full" % opt, "{P} %s > /dev/full" % opt, 1,

@@ -175,6 +175,8 @@ const char *input_strerror(int err)
     if (err == INPUT_TOKEN_TOO_LONG)
         return "a token longer than --max-memory allows (a thread's table holds at most "
                "--max-memory / (2 x threads) bytes)";
+    if (err == INPUT_STOPPED)
+        return "counting stopped: standard output failed";
     return strerror(err);
 }
 
