@@ -59,7 +59,7 @@ static int open_packed(input *in, const input_settings *how)
     if (lseek(in->fd, n, SEEK_SET) < 0)
         return errno;
     in->packed = 1;
-    in->seekable = 0;
+    in->seekable = 0; /* still regular: its size is checked once it is decoded */
     in->packed_size = in->size;
     in->size = 0;
     return unpack_open(&in->unpack, in->fd, head, (size_t)n, decode_threads(how));
@@ -119,6 +119,7 @@ int input_open(input *in, const char *path, const input_settings *how)
     in->seekable = S_ISREG(st.st_mode) &&
                    (in->fd != STDIN_FILENO || lseek(in->fd, 0, SEEK_CUR) == 0) &&
                    !size_is_made_up(in->fd, &st);
+    in->regular = in->seekable;
     if (in->seekable) {
         in->size = (uint64_t)st.st_size;
         in->mtime_s = (int64_t)st.st_mtim.tv_sec;
@@ -229,7 +230,7 @@ int input_read_small(const char *path, uint64_t max, size_t tail, uint8_t *p, ui
     if (input_kind(path, &st) != INPUT_KIND_FILE || st.st_size == 0 || st.st_size == 4096 ||
         (uint64_t)st.st_size > max)
         return INPUT_NOT_SMALL;
-    input in = {.name = path, .seekable = 1, .size = (uint64_t)st.st_size,
+    input in = {.name = path, .seekable = 1, .regular = 1, .size = (uint64_t)st.st_size,
                 .mtime_s = (int64_t)st.st_mtim.tv_sec, .mtime_ns = (int64_t)st.st_mtim.tv_nsec};
     in.fd = open(path, O_RDONLY | O_CLOEXEC);
     if (in.fd < 0)
@@ -255,11 +256,11 @@ void input_read_ahead(const input *in, uint64_t off, uint64_t len)
 int input_check_unchanged(const input *in)
 {
     struct stat st;
-    if (!in->seekable)
+    if (!in->regular)
         return 0;
     if (fstat(in->fd, &st) < 0)
         return errno;
-    if ((uint64_t)st.st_size != in->size)
+    if ((uint64_t)st.st_size != (in->packed ? in->packed_size : in->size))
         return INPUT_CHANGED;
     if ((int64_t)st.st_mtim.tv_sec != in->mtime_s || (int64_t)st.st_mtim.tv_nsec != in->mtime_ns)
         return INPUT_MODIFIED; /* the bytes counted may mix old and new contents */
