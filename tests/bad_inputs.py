@@ -14,6 +14,7 @@ import lzma
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tarfile
@@ -272,8 +273,8 @@ def input_rows(d, good, nobody):
         ("xz cut short", "cut.xz", packed["xz"][:-20], "cut.xz: truncated xz data"),
         ("bzip2 with a changed byte", "bad.bz2", packed["bz2"][:60] + bytes([packed["bz2"][60] ^ 8])
          + packed["bz2"][61:], "bad.bz2: damaged bzip2 data"),
-        ("zip member cut short", "cut.zip", packed["big.zip"][:len(packed["big.zip"]) // 2],
-         "cut.zip: member book.txt: "),
+        ("zip cut short (its end read first)", "cut.zip", packed["big.zip"][:len(packed["big.zip"]) // 2],
+         "cut.zip: damaged zip archive (no end record: cut short?)"),
         ("tar.gz cut inside a member", "cut.tar.gz", packed["big.tar.gz"][:len(packed["big.tar.gz"]) // 2],
          "cut.tar.gz: member book.txt: truncated gzip data"),
     ]
@@ -286,6 +287,9 @@ def input_rows(d, good, nobody):
         stdin=open(os.path.join(d, "book.gz"), "rb"))
     row("gzip cut short on standard input", ["-f", "json"], 1, "-: truncated gzip data",
         stdin=open(os.path.join(d, "cut.gz"), "rb"))
+    row("zip cut inside a member, on a pipe", "cat %s | {P} -f json" % os.path.join(d, "cut.zip"), 1,
+        "-: member book.txt: truncated zip archive (it ends inside a member's data)", shell=True,
+        display="cat cut.zip | wordtally -f json")
     row("--decompress=never: a gzip file's bytes", ["-f", "json", "--decompress=never",
                                                     os.path.join(d, "book.gz")], 0, None,
         counts=oracle(gz), display="wordtally -f json --decompress=never book.gz")
@@ -416,12 +420,113 @@ def format_rows(d):
             None, counts=None if extra else [0, 0, 0, 0],
             report={"bytes": 0, "vocab": []} if extra else {"bytes": 0},
             display="wordtally -f json %sempty.zip" % "".join(a + " " for a in extra))
+    zip_rows(d, text, tdir)
     # zstd: only skippable frames (zstd -dc prints nothing): empty, whatever the thread count.
     skip = os.path.join(d, "skippable-only.zst")
     open(skip, "wb").write(b"\x50\x2a\x4d\x18\x04\x00\x00\x00abcd\x5f\x2a\x4d\x18\x00\x00\x00\x00")
     if tool("test -z \"$(zstd -dc %s)\"" % skip):
         for t in ("1", "2"):
             counted("zstd of skippable frames only, -t %s" % t, skip, [0, 0, 0, 0], ["-t", t])
+
+
+class Unseekable(io.RawIOBase):
+    """A file Python's zipfile cannot seek in, as a pipe: it writes data descriptors."""
+    def __init__(self):
+        super().__init__()
+        self.data = bytearray()
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        self.data += b
+        return len(b)
+
+
+def zip_rows(d, text, tdir):
+    """Zips as Python's zipfile and Info-ZIP write them, counted as zipfile reads them: stored,
+    deflate, bzip2 and LZMA members, empty ones, data descriptors (a zip written to a pipe),
+    zip64; links and devices skipped as in a tar; encryption, and a zip without its central
+    directory, refused with a reason. Each as a FILE (its central directory read first) and on a
+    pipe (the central directory comes last)."""
+    def both(case, path, want_rc, needle=None):
+        base = os.path.basename(path)
+        if want_rc == 0:
+            want = oracle(members_text(path))
+            row(case, ["-f", "json", path], 0, None, counts=want, display="wordtally -f json " + base)
+            row(case + ", on a pipe", "cat %s | {P} -f json" % path, 0, None, shell=True, counts=want,
+                display="cat %s | wordtally -f json" % base)
+        else:
+            row(case, ["-f", "json", path], want_rc, needle[0], display="wordtally -f json " + base)
+            row(case + ", on a pipe", "cat %s | {P} -f json" % path, want_rc, needle[1], shell=True,
+                display="cat %s | wordtally -f json" % base)
+
+    def python_zip(name, members, method, stream=False, zip64=False):
+        path = os.path.join(d, name)
+        sink = Unseekable() if stream else open(path, "wb")
+        with zipfile.ZipFile(sink, "w", method) as z:
+            for member, body in members:
+                with z.open(member, "w", force_zip64=zip64) as f:
+                    f.write(body)
+        if stream:
+            open(path, "wb").write(sink.data)
+        else:
+            sink.close()
+        return path
+
+    members = [("a.txt", text * 300), ("empty.txt", b""), ("b.txt", b"cat boy\n")]
+    methods = (("stored", zipfile.ZIP_STORED), ("deflate", zipfile.ZIP_DEFLATED),
+               ("bzip2", zipfile.ZIP_BZIP2), ("LZMA", zipfile.ZIP_LZMA))
+    for what, method in methods:
+        both("Python zipfile, %s, an empty member" % what,
+             python_zip("py-%s.zip" % what, members, method), 0)
+        both("Python zipfile to a pipe, %s (data descriptors)" % what,
+             python_zip("py-pipe-%s.zip" % what, members, method, stream=True), 0)
+    both("Python zipfile, zip64 sizes", python_zip("py-zip64.zip", members, zipfile.ZIP_DEFLATED,
+                                                     zip64=True), 0)
+    # Links and special members: skipped, as in a tar (SPEC §6). Only the central directory says
+    # what a member is: on a pipe it comes after the member's bytes, so that is an error.
+    special = os.path.join(d, "special.zip")
+    with zipfile.ZipFile(special, "w") as z:
+        z.writestr("a.txt", text)
+        for member, mode in (("fifo", stat.S_IFIFO), ("link", stat.S_IFLNK)):
+            info = zipfile.ZipInfo(member)
+            info.create_system = 3
+            info.external_attr = (mode | 0o644) << 16
+            z.writestr(info, b"dog dog")
+    row("zip with FIFO and link members", ["-f", "json", special], 0, None,
+        counts=oracle(text), display="wordtally -f json special.zip")
+    row("zip with FIFO and link members, on a pipe", "cat %s | {P} -f json" % special, 1,
+        "-: member fifo: a link or device (the zip says so only at its end", shell=True,
+        display="cat special.zip | wordtally -f json")
+    if shutil.which("zip"):
+        os.symlink("dog", os.path.join(tdir, "link"))  # its target a word, were it counted
+        infozip = os.path.join(d, "infozip-y.zip")
+        if tool("cd %s && zip -q -y %s a b link" % (tdir, infozip)):
+            row("zip -y: a symbolic link member", ["-f", "json", infozip], 0, None,
+                counts=oracle(members_text(infozip)), display="wordtally -f json infozip-y.zip")
+        encrypted = os.path.join(d, "encrypted.zip")
+        if tool("cd %s && zip -q -P secret %s a" % (tdir, encrypted)):
+            both("encrypted zip", encrypted, 1, ["encrypted.zip: member a: encrypted: not supported",
+                                                 "-: member a: encrypted: not supported"])
+    # Cut short: before the central directory, or inside it (no end record).
+    whole = open(os.path.join(d, "py-deflate.zip"), "rb").read()
+    cd = whole.index(b"PK\x01\x02")
+    for what, body, pipe in (("without its central directory", whole[:cd], "ends inside its members"),
+                             ("without its end record", whole[:whole.index(b"PK\x05\x06")],
+                              "ends inside its central directory")):
+        path = os.path.join(d, "zip-" + what.split()[-2] + ".zip")
+        open(path, "wb").write(body)
+        both("zip " + what, path, 1, ["damaged zip archive (no end record: cut short?)",
+                                      "-: truncated zip archive (it %s" % pipe])
+    # A changed byte in a stored member: its CRC-32 says so.
+    stored = bytearray(open(os.path.join(d, "py-stored.zip"), "rb").read())
+    stored[100] ^= 1
+    path = os.path.join(d, "zip-crc.zip")
+    open(path, "wb").write(bytes(stored))
+    both("zip, a stored member with a changed byte", path, 1,
+         ["member a.txt: damaged zip data (incorrect CRC-32)",
+          "-: member a.txt: damaged zip data (incorrect CRC-32)"])
 
 
 def omp_rows(good):

@@ -1,6 +1,6 @@
 /* unpack.h - compressed inputs and archives read as the text they hold (SPEC §6): gzip, zstd, xz
- * and bzip2 decoded as a stream, tar and zip archives member after member, known by their first
- * bytes. Streams that hold plain text go through here too, so that the bytes read to recognise
+ * and bzip2 decoded as a stream, tar (libarchive) and zip (zip.h) archives member after member,
+ * known by their first bytes. Streams that hold plain text go through here too, so that the bytes read to recognise
  * them are not lost. */
 #ifndef WORDTALLY_UNPACK_H
 #define WORDTALLY_UNPACK_H
