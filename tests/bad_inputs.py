@@ -14,6 +14,7 @@ import lzma
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tarfile
@@ -55,10 +56,20 @@ def unprivileged_prefix():
     return None
 
 
+def report_has(stdout, want):
+    """Whether the (json) report holds each key of want with that value."""
+    try:
+        got = json.loads(stdout)
+    except ValueError:
+        return False
+    return all(got.get(k) == v for k, v in want.items())
+
+
 def row(case, cmd, want_rc, needle, stdin=None, env=None, shell=False, counts=None,
-        one_line=True, preexec=None, stdout=None, display=None, raw=False):
+        one_line=True, preexec=None, stdout=None, display=None, raw=False, report=None):
     """Runs one row. cmd is an argument list after the program name, or with shell=True a shell
-    command where {P} is the program. counts: the totals the (json) report must show."""
+    command where {P} is the program. counts: the totals the (json) report must show; report:
+    other keys of the json report and their values."""
     e = dict(os.environ)
     e.pop("OMP_NUM_THREADS", None)
     e.update(env or {})
@@ -92,6 +103,8 @@ def row(case, cmd, want_rc, needle, stdin=None, env=None, shell=False, counts=No
         ok = ok and out == b""  # a usage error counts nothing
     if counts is not None:
         ok = ok and totals(out) == counts
+    if report is not None:
+        ok = ok and report_has(out, report)
     tally.check(ok, "%s: %s: rc %s (want %s), stderr %r, stdout %r"
                 % (case, shown, rc, want_rc, err, out[:200]))
     if TMP:
@@ -257,8 +270,8 @@ def input_rows(d, good, nobody):
         ("xz cut short", "cut.xz", packed["xz"][:-20], "cut.xz: truncated xz data"),
         ("bzip2 with a changed byte", "bad.bz2", packed["bz2"][:60] + bytes([packed["bz2"][60] ^ 8])
          + packed["bz2"][61:], "bad.bz2: damaged bzip2 data"),
-        ("zip member cut short", "cut.zip", packed["big.zip"][:len(packed["big.zip"]) // 2],
-         "cut.zip: member book.txt: "),
+        ("zip cut short (its end read first)", "cut.zip", packed["big.zip"][:len(packed["big.zip"]) // 2],
+         "cut.zip: damaged zip archive (no end record: cut short?)"),
         ("tar.gz cut inside a member", "cut.tar.gz", packed["big.tar.gz"][:len(packed["big.tar.gz"]) // 2],
          "cut.tar.gz: member book.txt: truncated gzip data"),
     ]
@@ -271,6 +284,9 @@ def input_rows(d, good, nobody):
         stdin=open(os.path.join(d, "book.gz"), "rb"))
     row("gzip cut short on standard input", ["-f", "json"], 1, "-: truncated gzip data",
         stdin=open(os.path.join(d, "cut.gz"), "rb"))
+    row("zip cut inside a member, on a pipe", "cat %s | {P} -f json" % os.path.join(d, "cut.zip"), 1,
+        "-: member book.txt: truncated zip archive (it ends inside a member's data)", shell=True,
+        display="cat cut.zip | wordtally -f json")
     row("--decompress=never: a gzip file's bytes", ["-f", "json", "--decompress=never",
                                                     os.path.join(d, "book.gz")], 0, None,
         counts=oracle(gz), display="wordtally -f json --decompress=never book.gz")
@@ -338,6 +354,176 @@ def input_rows(d, good, nobody):
         row("unreadable file next to a readable one (as nobody)",
             nobody + [PROG, "-f", "json", secret, good], 1, "secret: Permission denied",
             counts=want, raw=True, display="(as nobody) wordtally -f json SECRET GOOD")
+
+
+def tool(cmd):
+    """Runs a shell command that makes a test input with the real tool; False if it failed."""
+    return subprocess.run(cmd, shell=True, capture_output=True).returncode == 0
+
+
+def members_text(path):
+    """The oracle's text of an archive: its regular members one after the other, each a token
+    stream of its own (SPEC §6), read with Python's tarfile or zipfile."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as z:
+            return b"\n".join(z.read(i) for i in z.infolist()
+                              if not i.is_dir() and (i.external_attr >> 16) & 0o170000 in (0, 0o100000))
+    with tarfile.open(path) as t:
+        return b"\n".join(t.extractfile(m).read() for m in t.getmembers() if m.isreg())
+
+
+def format_rows(d):
+    """Compressed files and archives at the edges of their formats, each counted as the real tool
+    decodes it (or refused with a reason): valid inputs once counted as raw bytes, or refused."""
+    text = b"dog cat dog\nboy girl Dog\n"
+    src = os.path.join(d, "fmt-text")
+    open(src, "wb").write(text)
+    want = oracle(text)
+
+    def counted(case, path, want_counts, extra=(), report=None):
+        row(case, ["-f", "json"] + list(extra) + [path], 0, None, counts=want_counts, report=report,
+            display="wordtally -f json %s%s" % ("".join(a + " " for a in extra), os.path.basename(path)))
+
+    # bzip2: an empty stream first (its end-of-stream magic where a block's would be).
+    bz = os.path.join(d, "empty-first.bz2")
+    if tool("{ bzip2 -c </dev/null; bzip2 -c %s; } > %s" % (src, bz)):
+        counted("bzip2 whose first stream is empty", bz,
+                oracle(subprocess.run(["bzip2", "-dc", bz], capture_output=True).stdout))
+    # tar: v7 headers (no "ustar" magic), known by their checksum; an empty tar (its end only).
+    tdir = os.path.join(d, "fmt-tree")
+    os.makedirs(tdir)
+    shutil.copy(src, os.path.join(tdir, "a"))
+    open(os.path.join(tdir, "b"), "wb").write(b"cat boy\n")
+    v7 = os.path.join(d, "v7.tar")
+    if tool("tar --format=v7 -C %s -cf %s a b" % (tdir, v7)):
+        counted("v7 tar (no ustar magic)", v7, oracle(members_text(v7)))
+    empty_tar = os.path.join(d, "empty.tar")
+    if tool("tar -cf %s -T /dev/null" % empty_tar):
+        for extra in ([], ["--vocab"]):
+            row("empty tar (10,240 NULs)%s" % (" " + extra[0] if extra else ""),
+                ["-f", "json"] + extra + [empty_tar], 0, None,
+                counts=None if extra else [0, 0, 0, 0], report={"bytes": 0, "vocab": []} if extra
+                else {"bytes": 0}, display="wordtally -f json %sempty.tar" % "".join(a + " " for a in extra))
+        tool("gzip -k %s" % empty_tar)
+        counted("empty tar, gzipped", empty_tar + ".gz", [0, 0, 0, 0], report={"bytes": 0})
+    nuls = os.path.join(d, "nuls-then-text")
+    open(nuls, "wb").write(bytes(1024) + text)
+    counted("1,024 NULs, then text: text", nuls, oracle(bytes(1024) + text),
+            report={"bytes": 1024 + len(text)})
+    empty_zip = os.path.join(d, "empty.zip")
+    zipfile.ZipFile(empty_zip, "w").close()
+    for extra in ([], ["--vocab"]):
+        row("empty zip%s" % (" " + extra[0] if extra else ""), ["-f", "json"] + extra + [empty_zip], 0,
+            None, counts=None if extra else [0, 0, 0, 0],
+            report={"bytes": 0, "vocab": []} if extra else {"bytes": 0},
+            display="wordtally -f json %sempty.zip" % "".join(a + " " for a in extra))
+    zip_rows(d, text, tdir)
+    # zstd: only skippable frames (zstd -dc prints nothing): empty, whatever the thread count.
+    skip = os.path.join(d, "skippable-only.zst")
+    open(skip, "wb").write(b"\x50\x2a\x4d\x18\x04\x00\x00\x00abcd\x5f\x2a\x4d\x18\x00\x00\x00\x00")
+    if tool("test -z \"$(zstd -dc %s)\"" % skip):
+        for t in ("1", "2"):
+            counted("zstd of skippable frames only, -t %s" % t, skip, [0, 0, 0, 0], ["-t", t])
+
+
+class Unseekable(io.RawIOBase):
+    """A file Python's zipfile cannot seek in, as a pipe: it writes data descriptors."""
+    def __init__(self):
+        super().__init__()
+        self.data = bytearray()
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        self.data += b
+        return len(b)
+
+
+def zip_rows(d, text, tdir):
+    """Zips as Python's zipfile and Info-ZIP write them, counted as zipfile reads them: stored,
+    deflate, bzip2 and LZMA members, empty ones, data descriptors (a zip written to a pipe),
+    zip64; links and devices skipped as in a tar; encryption, and a zip without its central
+    directory, refused with a reason. Each as a FILE (its central directory read first) and on a
+    pipe (the central directory comes last)."""
+    def both(case, path, want_rc, needle=None):
+        base = os.path.basename(path)
+        if want_rc == 0:
+            want = oracle(members_text(path))
+            row(case, ["-f", "json", path], 0, None, counts=want, display="wordtally -f json " + base)
+            row(case + ", on a pipe", "cat %s | {P} -f json" % path, 0, None, shell=True, counts=want,
+                display="cat %s | wordtally -f json" % base)
+        else:
+            row(case, ["-f", "json", path], want_rc, needle[0], display="wordtally -f json " + base)
+            row(case + ", on a pipe", "cat %s | {P} -f json" % path, want_rc, needle[1], shell=True,
+                display="cat %s | wordtally -f json" % base)
+
+    def python_zip(name, members, method, stream=False, zip64=False):
+        path = os.path.join(d, name)
+        sink = Unseekable() if stream else open(path, "wb")
+        with zipfile.ZipFile(sink, "w", method) as z:
+            for member, body in members:
+                with z.open(member, "w", force_zip64=zip64) as f:
+                    f.write(body)
+        if stream:
+            open(path, "wb").write(sink.data)
+        else:
+            sink.close()
+        return path
+
+    members = [("a.txt", text * 300), ("empty.txt", b""), ("b.txt", b"cat boy\n")]
+    methods = (("stored", zipfile.ZIP_STORED), ("deflate", zipfile.ZIP_DEFLATED),
+               ("bzip2", zipfile.ZIP_BZIP2), ("LZMA", zipfile.ZIP_LZMA))
+    for what, method in methods:
+        both("Python zipfile, %s, an empty member" % what,
+             python_zip("py-%s.zip" % what, members, method), 0)
+        both("Python zipfile to a pipe, %s (data descriptors)" % what,
+             python_zip("py-pipe-%s.zip" % what, members, method, stream=True), 0)
+    both("Python zipfile, zip64 sizes", python_zip("py-zip64.zip", members, zipfile.ZIP_DEFLATED,
+                                                     zip64=True), 0)
+    # Links and special members: skipped, as in a tar (SPEC §6). Only the central directory says
+    # what a member is: on a pipe it comes after the member's bytes, so that is an error.
+    special = os.path.join(d, "special.zip")
+    with zipfile.ZipFile(special, "w") as z:
+        z.writestr("a.txt", text)
+        for member, mode in (("fifo", stat.S_IFIFO), ("link", stat.S_IFLNK)):
+            info = zipfile.ZipInfo(member)
+            info.create_system = 3
+            info.external_attr = (mode | 0o644) << 16
+            z.writestr(info, b"dog dog")
+    row("zip with FIFO and link members", ["-f", "json", special], 0, None,
+        counts=oracle(text), display="wordtally -f json special.zip")
+    row("zip with FIFO and link members, on a pipe", "cat %s | {P} -f json" % special, 1,
+        "-: member fifo: a link or device (the zip says so only at its end", shell=True,
+        display="cat special.zip | wordtally -f json")
+    if shutil.which("zip"):
+        os.symlink("dog", os.path.join(tdir, "link"))  # its target a word, were it counted
+        infozip = os.path.join(d, "infozip-y.zip")
+        if tool("cd %s && zip -q -y %s a b link" % (tdir, infozip)):
+            row("zip -y: a symbolic link member", ["-f", "json", infozip], 0, None,
+                counts=oracle(members_text(infozip)), display="wordtally -f json infozip-y.zip")
+        encrypted = os.path.join(d, "encrypted.zip")
+        if tool("cd %s && zip -q -P secret %s a" % (tdir, encrypted)):
+            both("encrypted zip", encrypted, 1, ["encrypted.zip: member a: encrypted: not supported",
+                                                 "-: member a: encrypted: not supported"])
+    # Cut short: before the central directory, or inside it (no end record).
+    whole = open(os.path.join(d, "py-deflate.zip"), "rb").read()
+    cd = whole.index(b"PK\x01\x02")
+    for what, body, pipe in (("without its central directory", whole[:cd], "ends inside its members"),
+                             ("without its end record", whole[:whole.index(b"PK\x05\x06")],
+                              "ends inside its central directory")):
+        path = os.path.join(d, "zip-" + what.split()[-2] + ".zip")
+        open(path, "wb").write(body)
+        both("zip " + what, path, 1, ["damaged zip archive (no end record: cut short?)",
+                                      "-: truncated zip archive (it %s" % pipe])
+    # A changed byte in a stored member: its CRC-32 says so.
+    stored = bytearray(open(os.path.join(d, "py-stored.zip"), "rb").read())
+    stored[100] ^= 1
+    path = os.path.join(d, "zip-crc.zip")
+    open(path, "wb").write(bytes(stored))
+    both("zip, a stored member with a changed byte", path, 1,
+         ["member a.txt: damaged zip data (incorrect CRC-32)",
+          "-: member a.txt: damaged zip data (incorrect CRC-32)"])
 
 
 def omp_rows(good):
@@ -423,6 +609,20 @@ def limits_rows(d, good):
     row("file name with a quote", [os.path.join(d, "it's")], 1, "/it'\\''s': No such file")
     row("word with a newline", ["-w", "a\nb", good], 2,
         "--word 'a'$'\\n''b': word contains whitespace", display="wordtally -w $'a\\nb' GOOD")
+    # A vocabulary counted in passes goes through temporary files: one that cannot be made is
+    # one line naming the folder (not a second one saying "out of memory").
+    vocab = os.path.join(d, "vocab-200k")
+    with open(vocab, "w") as f:
+        f.write(" ".join("w%d" % i for i in range(200000)) + "\n")
+    row("--vocab in passes, TMPDIR missing", ["--vocab", "--max-memory", "1M", vocab], 1,
+        "wordtally: /nonexistent: temporary file: No such file or directory",
+        env={"TMPDIR": "/nonexistent"}, display="TMPDIR=/nonexistent wordtally --vocab --max-memory 1M VOCAB200K")
+    # --per-chunk writes rows as chunks are counted: the first failed write stops the count (an
+    # endless input would otherwise be read on forever, into a full device).
+    for fmt in ("text", "csv"):
+        row("--per-chunk -f %s into a full device, endless input" % fmt,
+            "yes dog | timeout 30 {P} -f %s --per-chunk -c 4K > /dev/full" % fmt, 1,
+            "wordtally: standard output: No space left on device", shell=True)
     # What prints no report still reports a failed write, as `cat --help > /dev/full` does.
     for opt in ("--help", "--version", "--topology"):
         row("%s > /dev/full" % opt, "{P} %s > /dev/full" % opt, 1,
@@ -446,6 +646,7 @@ def main():
         usage_rows(good)
         words_file_rows(d, good, nobody)
         input_rows(d, good, nobody)
+        format_rows(d)
         omp_rows(good)
         limits_rows(d, good)
     if MARKDOWN:

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Inputs as users have them: files whose size lies (procfs, sysfs), many inputs with bounded
 memory. Every count is compared with the SPEC oracle. Prints 'inputs: N passed, N failed'."""
+import gzip
 import json
 import lzma
 import os
@@ -13,7 +14,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import NEAR_MISSES, WS_MULTI, Tally, oracle, totals_csv  # noqa: E402
+from testlib import NEAR_MISSES, WS_MULTI, Tally, oracle, run_and_change, totals_csv  # noqa: E402
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally")
 RSS_BOUND = "--no-rss-bound" not in sys.argv
@@ -89,7 +90,10 @@ def test_many_inputs():
         for name, body in data.items():
             with open(os.path.join(t, name), "wb") as f:
                 f.write(body)
-        os.symlink(os.path.join(t, "a.txt"), os.path.join(t, "b", "link"))
+        outside = os.path.join(d, "outside")
+        with open(outside, "wb") as f:
+            f.write(b"dog boy\n")
+        os.symlink(outside, os.path.join(t, "b", "link"))
         os.mkfifo(os.path.join(t, "fifo"))
         regular = sorted(os.path.join(t, n) for n in data)
         for extra in ([], ["-t", "3", "-c", "1"], ["--serial"], ["--verify"]):
@@ -100,6 +104,16 @@ def test_many_inputs():
         r = run(["-f", "csv", "-r", "-L", t])
         linked = sorted(regular + [os.path.join(t, "b", "link")])
         check(r.returncode == 0 and file_rows(r.stdout) == linked, "-L follows the link: %s" % r.stdout[:200])
+        # -L and a second path to a file under the walk (a link to it, a link to a directory
+        # beside it): each file counted once, under its first path in byte order.
+        os.symlink(os.path.join("..", "a.txt"), os.path.join(t, "b", "again"))
+        os.symlink(os.path.join("..", "a"), os.path.join(t, "b", "a2"))
+        r = run(["-f", "csv", "-r", "-L", t])
+        check(r.returncode == 0 and file_rows(r.stdout) == linked
+              and totals_csv(r.stdout) == totals_of(linked),
+              "-L, two paths to one file: counted once: %s" % r.stdout[:400])
+        os.unlink(os.path.join(t, "b", "again"))
+        os.unlink(os.path.join(t, "b", "a2"))
         r = run(["-f", "csv", t])
         check(r.returncode == 1 and b"Is a directory" in r.stderr, "a directory without -r is an error")
         # -L and a link to a directory the walk is in: not walked again (each file once).
@@ -775,7 +789,41 @@ def test_parallel_decoding():
               "BGZF cut between blocks: as one thread counts it: %s" % (one,))
 
 
+def test_compressed_changed():
+    """SPEC §3: a regular file that changes while it is counted is an input error, a compressed
+    one too: a member or frame appended while it is decoded (as a stream, by a reader thread, or
+    in pieces in parallel) is exit 1 naming it, never counted with exit 0."""
+    if not all(shutil.which(t) for t in ("gzip", "bgzip", "zstd", "pzstd")):
+        tally.skip("a compressed file changed while counted: gzip, bgzip or zstd missing")
+        return
+    with tempfile.TemporaryDirectory() as d:
+        made = {}
+        for kind, cmd in (("gzip", "head -c 256M /dev/zero | gzip -1 > %s"),
+                          ("bgzf", "head -c 256M /dev/zero | bgzip -@2 -c > %s"),
+                          ("zstd frames", "head -c 256M /dev/zero | pzstd -q -p 2 -c > %s")):
+            made[kind] = os.path.join(d, kind.replace(" ", "-"))
+            check(sh(cmd % made[kind]), cmd % made[kind])
+        more = {"gzip": gzip.compress(b" dog dog\n"), "bgzf": gzip.compress(b" dog dog\n"),
+                "zstd frames": subprocess.run(["zstd", "-q", "-c"], input=b" dog dog\n",
+                                              capture_output=True).stdout}
+        for kind, path in sorted(made.items()):
+            blob = open(path, "rb").read()
+            for args in (["-t", "1"], ["-t", "2"], ["--top", "1", "-t", "2"]):
+                open(path, "wb").write(blob)
+
+                def grow(p):
+                    with open(p, "ab") as f:
+                        f.write(more[kind])
+                opened, rc, out, err = run_and_change([PROG, "-f", "csv"] + args + [path], path, grow,
+                                                      min_read=0, min_pos=513)
+                lines = err.decode("latin-1").splitlines()
+                check(opened and rc == 1 and not out and len(lines) == 1
+                      and lines[0] == "wordtally: %s: file changed size while being counted" % path,
+                      "%s grown while counted, %s: opened %s rc %s %r %r" % (kind, args, opened, rc, out[:100], err))
+
+
 def main():
+    test_compressed_changed()
     test_parallel_decoding()
     test_compressed()
     test_compressed_timing()

@@ -7,14 +7,13 @@ import pty
 import re
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import MODES, WORDS, WS_MULTI, Tally, chunk_edges, mode_args, oracle, totals_csv  # noqa: E402
+from testlib import (MODES, WORDS, WS_MULTI, Tally, chunk_edges, mode_args, oracle,  # noqa: E402
+                     run_and_change, totals_csv)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
 from expected import read_expected  # noqa: E402
 
@@ -289,33 +288,6 @@ def test_progress(d):
               and (err == b"") == (not shown), "stderr a terminal %s: %r" % (args, err[:200]))
 
 
-def run_and_change(path, change, args=()):
-    """Starts wordtally on path, waits until it has the file open and has read 8 MiB or mapped it
-    (so it is counting, past the size it took when opening), stops it, changes the file, lets it go on:
-    deterministic as long as counting the file takes longer than the poll."""
-    proc = subprocess.Popen([PROG, *GEN_MODE, "-f", "csv"] + list(args) + [path], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    deadline = time.time() + 20
-    opened = False
-    while not opened and time.time() < deadline and proc.poll() is None:
-        try:
-            fds = os.listdir("/proc/%d/fd" % proc.pid)
-            opened = any(os.readlink("/proc/%d/fd/%s" % (proc.pid, f)) == path for f in fds)
-            with open("/proc/%d/io" % proc.pid) as io:
-                read = int(io.read().split("rchar: ")[1].split()[0])
-            with open("/proc/%d/maps" % proc.pid) as maps:
-                mapped = path in maps.read()  # --io mmap reads without read(2)
-            opened = opened and (read >= 8 * MIB or mapped)
-        except OSError:
-            pass
-    if opened:
-        os.kill(proc.pid, signal.SIGSTOP)
-        change(path)
-        os.kill(proc.pid, signal.SIGCONT)
-    out, err = proc.communicate()
-    return opened, proc.returncode, out, err
-
-
 def test_changed_file(d):
     """A file truncated, grown or rewritten while counted is exit 1 naming it, never a
     crash or a wrong count with exit 0."""
@@ -347,7 +319,7 @@ def test_changed_file(d):
                                ("grown, --io mmap", grow, ["--io", "mmap"]),
                                ("rewritten, --io mmap", rewrite, ["--io", "mmap"])):
         make()
-        opened, rc, out, err = run_and_change(p, change, args)
+        opened, rc, out, err = run_and_change([PROG, *GEN_MODE, "-f", "csv"] + args + [p], p, change)
         lines = err.decode().splitlines()
         check(opened and rc == 1 and not out and len(lines) == 1 and lines[0].startswith("wordtally: " + p + ": ")
               and ("changed size" in lines[0] or "written to" in lines[0]),

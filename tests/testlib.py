@@ -7,7 +7,10 @@ import gzip
 import io
 import os
 import random
+import signal
+import subprocess
 import sys
+import time
 
 WORDS = ["dog", "cat", "boy", "girl"]
 # --encoding latin1: the twelve whitespace bytes.
@@ -182,3 +185,35 @@ class Tally:
         skipped = ", %d skipped" % len(self.skipped) if self.skipped else ""
         print("%s: %d passed, %d failed%s" % (self.name, self.passed, self.failed, skipped))
         sys.exit(1 if self.failed else 0)
+
+
+def run_and_change(argv, path, change, min_read=8 << 20, min_pos=0):
+    """Starts argv (wordtally on path), waits until it has the file open and has read min_read
+    bytes or mapped it (so it is counting, past the size it took when opening), and the file's
+    offset is at min_pos or more (a compressed file is read with read(2), from past its first
+    bytes); stops it, changes the file, lets it go on: deterministic as long as counting the file
+    takes longer than the poll. Returns (seen open, exit status, stdout, stderr)."""
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 20
+    opened = False
+    while not opened and time.time() < deadline and proc.poll() is None:
+        try:
+            fds = [f for f in os.listdir("/proc/%d/fd" % proc.pid)
+                   if os.readlink("/proc/%d/fd/%s" % (proc.pid, f)) == path]
+            pos = 0
+            for f in fds:
+                with open("/proc/%d/fdinfo/%s" % (proc.pid, f)) as info:
+                    pos = max(pos, int(info.read().split("pos:")[1].split()[0]))
+            with open("/proc/%d/io" % proc.pid) as io:
+                read = int(io.read().split("rchar: ")[1].split()[0])
+            with open("/proc/%d/maps" % proc.pid) as maps:
+                mapped = path in maps.read()  # --io mmap reads without read(2)
+            opened = bool(fds) and (read >= min_read or mapped) and pos >= min_pos
+        except (OSError, IndexError, ValueError):
+            pass
+    if opened:
+        os.kill(proc.pid, signal.SIGSTOP)
+        change(path)
+        os.kill(proc.pid, signal.SIGCONT)
+    out, err = proc.communicate()
+    return opened, proc.returncode, out, err

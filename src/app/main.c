@@ -28,6 +28,7 @@ typedef struct {
     report_stream out;
     run_info run;
     int status;
+    const chunk_report *rows; /* --per-chunk's */
 } tally;
 
 static int tally_input(void *ctx, const run_result *r)
@@ -39,6 +40,8 @@ static int tally_input(void *ctx, const run_result *r)
     t->run.seconds += t->p->count.mode == COUNT_SERIAL ? r->st->serial_seconds
                                                        : r->st->parallel_seconds;
     t->run.serial_seconds += r->st->serial_seconds;
+    if (r->err == INPUT_STOPPED)
+        return t->rows->err; /* stops the loop: standard output is gone */
     if (t->p->opt->verbose && *r->st->decoded)
         fprintf(stderr, "wordtally: %s: %s; %llu compressed bytes, %llu bytes of text\n",
                 quote_name(0, r->name), r->st->decoded, (unsigned long long)r->st->packed_bytes,
@@ -82,7 +85,8 @@ static int count_and_report(const plan *p)
     }
     tally t = {.p = p, .run = {.threads = p->count.threads, .chunk_size = o->chunk_size,
                                .kernel = o->kern->name, .mode = mode_name(o->mode),
-                               .ranks = p->count.parts, .total = o->total}};
+                               .ranks = p->count.parts, .total = o->total},
+             .rows = &rows};
     uint64_t *total = calloc(nw ? nw : 1, sizeof *total);
     if (!total) {
         fputs("wordtally: out of memory\n", stderr);

@@ -25,6 +25,9 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_MISMATCH = 3 };
 /* --top/--vocab: a token longer than a thread's share of --max-memory, which no number of
  * passes can hold: said at once, never held whole. */
 #define INPUT_TOKEN_TOO_LONG (-8)
+/* The count was stopped because its own output failed (--per-chunk rows): reported as standard
+ * output's error, not the input's. */
+#define INPUT_STOPPED (-9)
 
 /* One read(2) of up to n bytes, again when a signal interrupts it: 0 or errno. */
 int read_some(int fd, uint8_t *dst, size_t n, size_t *got);

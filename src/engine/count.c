@@ -179,20 +179,21 @@ typedef struct {
     int have;
 } pending_chunk;
 
-static void per_chunk_flush(const count_setup *s, const input *in, pending_chunk *pc)
+/* 0, or INPUT_STOPPED: the rows' output failed, and counting on would be for nothing. */
+static int per_chunk_flush(const count_setup *s, const input *in, pending_chunk *pc)
 {
-    if (pc->have)
-        s->per_chunk(s->per_chunk_ctx, in->name, &pc->c, pc->sum);
+    int stop = pc->have && s->per_chunk(s->per_chunk_ctx, in->name, &pc->c, pc->sum) < 0;
     pc->have = 0;
+    return stop ? INPUT_STOPPED : 0;
 }
 
-static void per_chunk_rows(const count_setup *s, const input *in, const chunk *t, size_t m,
-                           const uint64_t *rows, pending_chunk *pc)
+static int per_chunk_rows(const count_setup *s, const input *in, const chunk *t, size_t m,
+                          const uint64_t *rows, pending_chunk *pc)
 {
     const size_t nwords = s->words->n;
     for (size_t i = 0; i < m; i++) {
-        if (pc->have && pc->c.index != t[i].index)
-            per_chunk_flush(s, in, pc);
+        if (pc->have && pc->c.index != t[i].index && per_chunk_flush(s, in, pc))
+            return INPUT_STOPPED;
         if (!pc->have) {
             pc->c = t[i];
             pc->have = 1;
@@ -203,6 +204,7 @@ static void per_chunk_rows(const count_setup *s, const input *in, const chunk *t
         for (size_t k = 0; k < nwords; k++)
             pc->sum[k] += rows[i * nwords + k];
     }
+    return 0;
 }
 
 void count_waited(double *parallel, double *serial, int mode, double wall)
@@ -257,7 +259,7 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
             size_t m = chunks_fill(table, wmax, from, to, s->chunk_size, s->chunk_size);
             err = count_window(&w, m, counts, scratch, rows, st);
             if (!err && rows)
-                per_chunk_rows(s, in, table, m, rows, &pc);
+                err = per_chunk_rows(s, in, table, m, rows, &pc);
             from = table[m - 1].offset + table[m - 1].length;
         }
         st->bytes = in->size;
@@ -283,7 +285,7 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
                 size_t m = chunks_fill(table, wmax, from, to, s->chunk_size, COUNT_BLOCK);
                 err = count_window(&w, m, counts, scratch, rows, st);
                 if (!err && rows)
-                    per_chunk_rows(s, in, table, m, rows, &pc);
+                    err = per_chunk_rows(s, in, table, m, rows, &pc);
                 from = table[m - 1].offset + table[m - 1].length;
             }
             st->bytes = to - input_added_bytes(in); /* not the newlines between members */
@@ -292,9 +294,11 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
         stream_free(&batches);
         count_waited(&st->parallel_seconds, &st->serial_seconds, s->mode, timer_now() - t0);
         st->packed_bytes = input_packed_bytes(in);
+        if (!err) /* a compressed file that grew while decoded: counted past its old end */
+            err = input_check_unchanged(in);
     }
     if (!err && rows)
-        per_chunk_flush(s, in, &pc);
+        err = per_chunk_flush(s, in, &pc);
     if (began)
         progress_end(s->progress);
     free(rows);

@@ -30,7 +30,8 @@ typedef struct count_setup {
     /* --per-chunk: called for every chunk in chunk-table order, whatever the thread count, with
      * its counts (a chunk that a pipe's batches cut into pieces is summed first). NULL: totals
      * only. The rows are kept a window at a time (COUNT_ROWS_BYTES), so memory stays bounded. */
-    void (*per_chunk)(void *ctx, const char *name, const chunk *c, const uint64_t *counts);
+    /* Returns -1 to stop the count (its output failed): count_input returns INPUT_STOPPED. */
+    int (*per_chunk)(void *ctx, const char *name, const chunk *c, const uint64_t *counts);
     void *per_chunk_ctx;
     int io; /* IO_PREAD (default) or IO_MMAP (mapio.h): how regular files are read */
     input_settings inputs; /* how inputs are opened: --decompress, decoding threads */

@@ -53,13 +53,13 @@ static int open_packed(input *in, const input_settings *how)
 {
     uint8_t head[UNPACK_HEAD];
     ssize_t n = pread(in->fd, head, sizeof head, 0);
-    if (n <= 0 || !unpack_recognises(head, (size_t)n))
+    if (n <= 0 || !unpack_recognises(head, (size_t)n, in->size))
         return 0;
     /* The reader takes the head as read: the file is read on from there. */
     if (lseek(in->fd, n, SEEK_SET) < 0)
         return errno;
     in->packed = 1;
-    in->seekable = 0;
+    in->seekable = 0; /* still regular: its size is checked once it is decoded */
     in->packed_size = in->size;
     in->size = 0;
     return unpack_open(&in->unpack, in->fd, head, (size_t)n, decode_threads(how));
@@ -76,7 +76,7 @@ static int open_stream(input *in, const input_settings *how)
             return err;
         n += got;
     }
-    in->packed = unpack_recognises(head, n);
+    in->packed = unpack_recognises(head, n, UINT64_MAX);
     return unpack_open(&in->unpack, in->fd, head, n, decode_threads(how));
 }
 
@@ -119,6 +119,7 @@ int input_open(input *in, const char *path, const input_settings *how)
     in->seekable = S_ISREG(st.st_mode) &&
                    (in->fd != STDIN_FILENO || lseek(in->fd, 0, SEEK_CUR) == 0) &&
                    !size_is_made_up(in->fd, &st);
+    in->regular = in->seekable;
     if (in->seekable) {
         in->size = (uint64_t)st.st_size;
         in->mtime_s = (int64_t)st.st_mtim.tv_sec;
@@ -175,6 +176,8 @@ const char *input_strerror(int err)
     if (err == INPUT_TOKEN_TOO_LONG)
         return "a token longer than --max-memory allows (a thread's table holds at most "
                "--max-memory / (2 x threads) bytes)";
+    if (err == INPUT_STOPPED)
+        return "counting stopped: standard output failed";
     return strerror(err);
 }
 
@@ -227,14 +230,14 @@ int input_read_small(const char *path, uint64_t max, size_t tail, uint8_t *p, ui
     if (input_kind(path, &st) != INPUT_KIND_FILE || st.st_size == 0 || st.st_size == 4096 ||
         (uint64_t)st.st_size > max)
         return INPUT_NOT_SMALL;
-    input in = {.name = path, .seekable = 1, .size = (uint64_t)st.st_size,
+    input in = {.name = path, .seekable = 1, .regular = 1, .size = (uint64_t)st.st_size,
                 .mtime_s = (int64_t)st.st_mtim.tv_sec, .mtime_ns = (int64_t)st.st_mtim.tv_nsec};
     in.fd = open(path, O_RDONLY | O_CLOEXEC);
     if (in.fd < 0)
         return errno;
     int err = input_read_block(&in, 0, (size_t)in.size, tail, p);
     if (!err && how->decompress &&
-        unpack_recognises(p, in.size < UNPACK_HEAD ? (size_t)in.size : UNPACK_HEAD))
+        unpack_recognises(p, in.size < UNPACK_HEAD ? (size_t)in.size : UNPACK_HEAD, in.size))
         err = INPUT_NOT_SMALL;
     if (!err) /* also a file replaced between stat and open: its size or time differ */
         err = input_check_unchanged(&in);
@@ -253,11 +256,11 @@ void input_read_ahead(const input *in, uint64_t off, uint64_t len)
 int input_check_unchanged(const input *in)
 {
     struct stat st;
-    if (!in->seekable)
+    if (!in->regular)
         return 0;
     if (fstat(in->fd, &st) < 0)
         return errno;
-    if ((uint64_t)st.st_size != in->size)
+    if ((uint64_t)st.st_size != (in->packed ? in->packed_size : in->size))
         return INPUT_CHANGED;
     if ((int64_t)st.st_mtim.tv_sec != in->mtime_s || (int64_t)st.st_mtim.tv_nsec != in->mtime_ns)
         return INPUT_MODIFIED; /* the bytes counted may mix old and new contents */

@@ -12,6 +12,9 @@ typedef struct {
     const char *name; /* for messages and reports: the path, or "-" for standard input */
     int fd;
     int seekable;     /* a regular file: read with pread, in parallel; otherwise streamed */
+    /* A regular file, read in place or decoded (then streamed): its size and modification time
+     * when opened are checked once it is counted (input_check_unchanged). */
+    int regular;
     uint64_t size;    /* a regular file's size when opened */
     int64_t mtime_s, mtime_ns; /* and its modification time: a rewrite in place changes it */
     /* Streams, and files whose first bytes are a compressed or archive format, are read through
@@ -80,8 +83,9 @@ void input_read_ahead(const input *in, uint64_t off, uint64_t len);
 #define INPUT_AHEAD_STEP (8u << 20)  /* issued once per this many bytes ... */
 #define INPUT_AHEAD_DIST (32u << 20) /* ... for the step this far ahead of the reader */
 
-/* Once counted: INPUT_CHANGED if a regular file no longer has the size it had when opened,
- * INPUT_MODIFIED if it was written to since (same size, newer modification time). */
+/* Once counted: INPUT_CHANGED if a regular file (a compressed one too) no longer has the size it
+ * had when opened, INPUT_MODIFIED if it was written to since (same size, newer modification
+ * time). 0 for a stream. */
 int input_check_unchanged(const input *in);
 
 /* A stream (pipe, terminal, character device) read in batches: after stream_next, p[0..len) are

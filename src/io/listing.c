@@ -109,9 +109,66 @@ static int on_path(const ancestor *a, const struct stat *st)
     return 0;
 }
 
-/* Adds the regular files under dir (not sorted yet). A directory that cannot be listed is added
- * itself, so that opening it names the reason. */
-static int walk(name_list *l, const char *dir, const name_rules *r, const ancestor *up)
+/* With -L one file can be met by two paths (a link to a directory beside it, or to the file):
+ * each file met, by device and inode, and where its name is in the list. */
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+    size_t at;
+    const char *name; /* l->v[at] */
+} file_id;
+
+typedef struct {
+    file_id *v;
+    size_t n, cap;
+} file_ids;
+
+static int note(file_ids *ids, const struct stat *st, const name_list *l)
+{
+    if (ids->n == ids->cap) {
+        size_t cap = ids->cap ? 2 * ids->cap : 64;
+        file_id *v = realloc(ids->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        ids->v = v;
+        ids->cap = cap;
+    }
+    ids->v[ids->n++] = (file_id){st->st_dev, st->st_ino, l->n - 1, l->v[l->n - 1]};
+    return 0;
+}
+
+static int id_order(const void *a, const void *b)
+{
+    const file_id *x = a, *y = b;
+    if (x->dev != y->dev)
+        return x->dev < y->dev ? -1 : 1;
+    if (x->ino != y->ino)
+        return x->ino < y->ino ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* Keeps one name of each file, the first in byte order, among l->v[first..n). */
+static void keep_once(name_list *l, size_t first, file_ids *ids)
+{
+    if (ids->n < 2)
+        return; /* one file or none: no second path (and no array to sort) */
+    qsort(ids->v, ids->n, sizeof *ids->v, id_order);
+    for (size_t i = 1; i < ids->n; i++)
+        if (ids->v[i].dev == ids->v[i - 1].dev && ids->v[i].ino == ids->v[i - 1].ino) {
+            free(l->v[ids->v[i].at]);
+            l->v[ids->v[i].at] = NULL;
+        }
+    size_t k = first;
+    for (size_t i = first; i < l->n; i++)
+        if (l->v[i])
+            l->v[k++] = l->v[i];
+    l->n = k;
+}
+
+/* Adds the regular files under dir (not sorted yet); ids (with -L) notes each. A directory that
+ * cannot be listed is added itself, so that opening it names the reason. */
+static int walk(name_list *l, const char *dir, const name_rules *r, file_ids *ids,
+                const ancestor *up)
 {
     const int follow = r->follow;
     DIR *d = opendir(dir);
@@ -131,26 +188,30 @@ static int walk(name_list *l, const char *dir, const name_rules *r, const ancest
         }
         snprintf(path, len + 1, "%s%s%s", dir, dlen && dir[dlen - 1] == '/' ? "" : "/", e->d_name);
         /* The entry's type from the directory itself, where the file system gives it: no stat
-         * for each of many files. */
-        if (e->d_type == DT_REG || (!follow && e->d_type == DT_LNK)) {
+         * for each of many files (with -L each is stat'ed: its device and inode tell it). */
+        if (!follow && (e->d_type == DT_REG || e->d_type == DT_LNK)) {
             err = e->d_type == DT_REG && file_wanted(r, e->d_name) ? add(l, path, strlen(path)) : 0;
             free(path);
             continue;
         }
         struct stat st;
         int ok = (follow ? stat(path, &st) : lstat(path, &st)) == 0;
-        if (!ok || S_ISREG(st.st_mode))
-            err = file_wanted(r, e->d_name) ? add(l, path, strlen(path)) : 0; /* a vanished
-                                                       entry: opening it says so */
-        else if (S_ISDIR(st.st_mode) && !dir_wanted(r, e->d_name))
+        if (!ok || S_ISREG(st.st_mode)) {
+            if (file_wanted(r, e->d_name)) { /* a vanished entry: opening it says so */
+                err = add(l, path, strlen(path));
+                if (!err && ok && follow)
+                    err = note(ids, &st, l);
+            }
+        } else if (S_ISDIR(st.st_mode) && !dir_wanted(r, e->d_name)) {
             ; /* --exclude-dir */
-        else if (S_ISDIR(st.st_mode) && on_path(up, &st))
+        } else if (S_ISDIR(st.st_mode) && on_path(up, &st)) {
             fprintf(stderr, "wordtally: warning: %s: a symbolic link to a directory it is in; "
                             "not followed again\n", quote_name(0, path));
-        else if (S_ISDIR(st.st_mode))
+        } else if (S_ISDIR(st.st_mode)) {
             err = strlen(path) < PATH_MAX
-                      ? walk(l, path, r, &(ancestor){st.st_dev, st.st_ino, up})
+                      ? walk(l, path, r, ids, &(ancestor){st.st_dev, st.st_ino, up})
                       : add(l, path, strlen(path));
+        }
         free(path); /* fifos, devices, sockets and (without -L) symbolic links: skipped */
     }
     closedir(d);
@@ -169,7 +230,12 @@ static int add_argument(name_list *l, const char *name, const name_rules *r)
     if (!dir_wanted(r, base_of(name, base)))
         return 0;
     size_t first = l->n;
-    if (walk(l, name, r, &(ancestor){st.st_dev, st.st_ino, NULL}) < 0)
+    file_ids ids = {0};
+    int err = walk(l, name, r, r->follow ? &ids : NULL, &(ancestor){st.st_dev, st.st_ino, NULL});
+    if (!err && r->follow)
+        keep_once(l, first, &ids);
+    free(ids.v);
+    if (err < 0)
         return -1;
     qsort(l->v + first, l->n - first, sizeof *l->v, byte_order);
     return 0;

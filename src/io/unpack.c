@@ -1,5 +1,6 @@
 /* unpack.c - compressed inputs and archives as a stream of text: the decoders (zlib, libzstd,
- * liblzma, libbz2, each checking its format's checksums) under libarchive's tar and zip readers.
+ * liblzma, libbz2, each checking its format's checksums) under libarchive's tar reader and the
+ * zip reader of zip.c.
  * libarchive's own gzip filter does not check the CRC-32 and length of a member, so a damaged
  * gzip file could be counted: the decoders here are the libraries' own (docs/BENCHMARKS.md).
  *
@@ -14,6 +15,7 @@
 
 #include "base/status.h"
 #include "base/quote.h"
+#include "zip.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -31,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #define ZSTD_STATIC_LINKING_ONLY /* ZSTD_decompressBound: a frame's text without its size */
@@ -52,6 +55,8 @@
 #define FRAMES_IN (12u << 20)
 #define FRAMES_OUT (32u << 20)
 #define PIECES_MAX 4096 /* pieces in one window (BGZF's empty blocks are 28 bytes) */
+/* The most an empty tar holds: a record of 20 blocks of NULs. */
+#define EMPTY_TAR_MAX 10240
 /* A reader thread's ring: slots of decoded text, filled ahead of the counting. */
 #define AHEAD_SLOT (1u << 20)
 #define AHEAD_SLOTS 8
@@ -98,10 +103,12 @@ struct unpack {
     const uint8_t *next; /* compressed bytes not yet decoded */
     size_t avail;
     int eof;
-    uint8_t dhead[UNPACK_HEAD]; /* decoded bytes read to recognise an archive, handed on first */
+    /* Decoded bytes read to recognise an archive, handed on first: all of an empty tar's. */
+    uint8_t dhead[EMPTY_TAR_MAX + 1];
     size_t dhead_len, dhead_pos;
-    struct archive *ar;
+    struct archive *ar; /* a tar */
     struct archive_entry *entry;
+    zip_reader *zip;
     uint8_t *abuf;
     int source_err; /* an error below libarchive, while it read */
     int in_member, members, finished;
@@ -117,6 +124,7 @@ struct unpack {
     piece *table;
     void **dec; /* each thread's decoder of pieces: libdeflate or a ZSTD_DCtx */
     uint64_t parallel, streamed; /* pieces decoded in parallel, members or frames as a stream */
+    int windows; /* a window of pieces was decoded (pzstd's skippable frames alone, too) */
     ahead *ahead;
     /* Why INPUT_UNPACK: dwhy from the decoders (the reader thread's, while there is one), why
      * from the archive reader; input_unpack_reason is set from them when an error is returned. */
@@ -154,18 +162,21 @@ static int filter_of(const uint8_t *h, size_t n)
         return ZSTD;
     if (n >= 6 && memcmp(h, "\xfd" "7zXZ\0", 6) == 0)
         return XZ;
-    /* bzip2's first block's magic too: a text that starts with "BZh9" is still text. */
-    if (n >= 10 && memcmp(h, "BZh", 3) == 0 && memcmp(h + 4, "1AY&SY", 6) == 0)
+    /* bzip2's first block's magic too, or the end-of-stream magic of an empty stream (more
+     * streams may follow it): a text that starts with "BZh9" is still text. */
+    if (n >= 10 && memcmp(h, "BZh", 3) == 0 && h[3] >= '1' && h[3] <= '9' &&
+        (memcmp(h + 4, "1AY&SY", 6) == 0 || memcmp(h + 4, "\x17\x72\x45\x38\x50\x90", 6) == 0))
         return BZIP2;
     return RAW;
 }
 
-/* A tar header: "ustar" at 257 and a checksum that holds. Text can hold "ustar" at 257 (as in
- * "mustard"): the checksum tells them apart. The checksum field (octal, at 148, 8 bytes) is the sum
- * of the header's 512 bytes with the field itself read as spaces; old tars summed signed bytes. */
+/* A tar header: a checksum that holds, with "ustar" at 257 (POSIX) or without (v7 tar). Text can
+ * hold "ustar" at 257 (as in "mustard"): the checksum tells them apart. The checksum field (octal, at
+ * 148, 8 bytes) is the sum of the header's 512 bytes with the field itself read as spaces; old tars
+ * summed signed bytes. */
 static int is_tar(const uint8_t *h, size_t n)
 {
-    if (n < 512 || memcmp(h + 257, "ustar", 5) != 0)
+    if (n < 512)
         return 0;
     unsigned long want = 0;
     size_t i = 148;
@@ -186,14 +197,33 @@ static int is_tar(const uint8_t *h, size_t n)
     return sum == want || (unsigned long)ssum == want;
 }
 
-static int is_archive(const uint8_t *h, size_t n)
+/* A zip: its first member's header, or the end record of a zip without members. */
+static int is_zip(const uint8_t *h, size_t n)
 {
-    return (n >= 4 && memcmp(h, "PK\x03\x04", 4) == 0) || is_tar(h, n);
+    return n >= 4 && (memcmp(h, "PK\x03\x04", 4) == 0 || memcmp(h, "PK\x05\x06", 4) == 0);
 }
 
-int unpack_recognises(const uint8_t *head, size_t n)
+static int is_archive(const uint8_t *h, size_t n)
 {
-    return filter_of(head, n) != RAW || is_archive(head, n);
+    return is_zip(h, n) || is_tar(h, n);
+}
+
+static int all_nul(const uint8_t *h, size_t n)
+{
+    return n && h[0] == 0 && memcmp(h, h + 1, n - 1) == 0;
+}
+
+/* An empty tar is only its end, blocks of NULs: 2 to 20 (tar's record of 10,240 bytes), and
+ * nothing else; a longer run of NULs (a sparse file) is text. */
+static int is_empty_tar(const uint8_t *h, size_t n)
+{
+    return n >= 1024 && n <= EMPTY_TAR_MAX && n % 512 == 0 && all_nul(h, n);
+}
+
+int unpack_recognises(const uint8_t *head, size_t n, uint64_t size)
+{
+    return filter_of(head, n) != RAW || is_archive(head, n) ||
+           (n == UNPACK_HEAD && size <= EMPTY_TAR_MAX && all_nul(head, n));
 }
 
 /* ---- errors ---- */
@@ -481,6 +511,7 @@ static int pieces_window(unpack *u)
         good++;
     u->must_stream = good < k;
     u->nready = good;
+    u->windows |= good > 0;
     for (size_t i = 0; i < good; i++) /* pzstd's skippable frames are not counted */
         u->parallel += u->pieces == GZIP || !skippable(u->next + u->table[i].in_off);
     if (good) {
@@ -536,7 +567,7 @@ static int decode(unpack *u, uint8_t *dst, size_t n, size_t *got)
             return 0;
         }
         if (u->avail == before && u->avail == 0 && u->eof) { /* nothing more will come */
-            if (!u->ended && (u->begun || !u->parallel))
+            if (!u->ended && (u->begun || !u->windows))
                 return damaged(u, "truncated %s data (it ends inside a %s)", filter_name[u->filter],
                                u->filter == ZSTD ? "frame" : u->filter == GZIP ? "member"
                                                                              : "stream");
@@ -703,26 +734,80 @@ static la_ssize_t archive_source(struct archive *a, void *ctx, const void **buf)
     return (la_ssize_t)got;
 }
 
-/* The error of a failed archive read, naming the member being read (NULL: between members). */
+/* An archive's error, naming the member being read (NULL: between members): err is an errno value
+ * (one between members is reported as such), or INPUT_UNPACK with its reason in why, or in u->why
+ * when why is NULL (the decoder's, below the archive). */
+static int member_failed(unpack *u, const char *member, int err, const char *why)
+{
+    if (err != INPUT_UNPACK && (err < 0 || err == ENOMEM || !member))
+        return err;
+    char text[sizeof u->why];
+    snprintf(text, sizeof text, "%s", err != INPUT_UNPACK ? strerror(err) : why ? why : u->why);
+    if (member)
+        snprintf(u->why, sizeof u->why, "member %.120s: %.190s", quote_name(1, member), text);
+    else
+        snprintf(u->why, sizeof u->why, "%s", text);
+    return INPUT_UNPACK;
+}
+
+/* The error of a failed libarchive read (a tar). */
 static int archive_failed(unpack *u, const char *member)
 {
-    int err = u->source_err;
+    if (u->source_err)
+        return member_failed(u, member, u->source_err, NULL);
     char why[sizeof u->why];
-    if (err == INPUT_UNPACK)
-        snprintf(why, sizeof why, "%s", u->why);
-    else if (err)
-        snprintf(why, sizeof why, "%s", strerror(err));
-    else
-        snprintf(why, sizeof why, "damaged %s archive (%s)", archive_format_name(u->ar) ?
-                 archive_format_name(u->ar) : "tar or zip", archive_error_string(u->ar) ?
-                 archive_error_string(u->ar) : "libarchive failed");
-    if (err && err != INPUT_UNPACK && !member)
-        return err; /* an I/O error, reported as such */
-    if (member)
-        snprintf(u->why, sizeof u->why, "member %.120s: %.190s", quote_name(1, member), why);
-    else
-        snprintf(u->why, sizeof u->why, "%s", why);
-    return INPUT_UNPACK;
+    snprintf(why, sizeof why, "damaged %s archive (%s)", archive_format_name(u->ar) ?
+             archive_format_name(u->ar) : "tar", archive_error_string(u->ar) ?
+             archive_error_string(u->ar) : "libarchive failed");
+    return member_failed(u, member, INPUT_UNPACK, why);
+}
+
+static int zip_failed(unpack *u, int err)
+{
+    const char *own = zip_reason(u->zip);
+    return err ? member_failed(u, zip_member(u->zip), err, err == INPUT_UNPACK && *own ? own : NULL)
+               : 0;
+}
+
+/* The next regular member: *name NULL after the last one. */
+static int next_member(unpack *u, const char **name)
+{
+    *name = NULL;
+    if (u->zip)
+        return zip_failed(u, zip_next(u->zip, name));
+    for (;;) {
+        int r = archive_read_next_header(u->ar, &u->entry);
+        if (r == ARCHIVE_EOF) {
+            /* The tar ends before its compressed stream does (its padding, the gzip trailer
+             * with its CRC): decode the rest, so a damaged or truncated end, or junk after it,
+             * is an error as for a compressed file that is no archive. */
+            uint8_t rest[4096];
+            size_t left;
+            int err = 0;
+            while (u->filter != RAW && !(err = text_read(u, rest, sizeof rest, &left)) && left)
+                ;
+            return err;
+        }
+        /* RETRY is a damaged header (a tar's checksum): libarchive would go on at the next
+         * header it can read, and the members between would be missing from the count. */
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+            return archive_failed(u, NULL);
+        if (archive_entry_filetype(u->entry) == AE_IFREG) { /* not directories, links, devices */
+            *name = archive_entry_pathname(u->entry);
+            return 0;
+        }
+    }
+}
+
+static int member_data(unpack *u, uint8_t *dst, size_t n, size_t *got)
+{
+    if (u->zip)
+        return zip_failed(u, zip_read(u->zip, dst, n, got));
+    la_ssize_t r = archive_read_data(u->ar, dst, n);
+    if (r < 0)
+        return archive_failed(u, archive_entry_pathname(u->entry));
+    *got = (size_t)r;
+    return 0;
 }
 
 static int member_read(unpack *u, uint8_t *dst, size_t n, size_t *got)
@@ -730,27 +815,14 @@ static int member_read(unpack *u, uint8_t *dst, size_t n, size_t *got)
     *got = 0;
     while (!u->finished) {
         if (!u->in_member) {
-            int r = archive_read_next_header(u->ar, &u->entry);
-            if (r == ARCHIVE_EOF) {
-                /* The archive ends before its compressed stream does (a tar's padding, the
-                 * gzip trailer with its CRC): decode the rest, so a damaged or truncated end,
-                 * or junk after it, is an error as for a compressed file that is no archive. */
-                uint8_t rest[4096];
-                size_t left;
-                int err = 0;
-                while (u->filter != RAW && !(err = text_read(u, rest, sizeof rest, &left)) && left)
-                    ;
-                if (err)
-                    return err;
+            const char *name;
+            int err = next_member(u, &name);
+            if (err)
+                return err;
+            if (!name) {
                 u->finished = 1;
                 break;
             }
-            /* RETRY is a damaged header (a tar's checksum): libarchive would go on at the next
-             * header it can read, and the members between would be missing from the count. */
-            if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-                return archive_failed(u, NULL);
-            if (archive_entry_filetype(u->entry) != AE_IFREG)
-                continue; /* directories, links, devices: no text of their own */
             u->in_member = 1;
             if (u->members++ > 0) {
                 dst[0] = '\n'; /* each member is its own token stream */
@@ -759,16 +831,25 @@ static int member_read(unpack *u, uint8_t *dst, size_t n, size_t *got)
                 return 0;
             }
         }
-        la_ssize_t r = archive_read_data(u->ar, dst, n);
-        if (r > 0) {
-            *got = (size_t)r;
-            return 0;
-        }
-        if (r < 0)
-            return archive_failed(u, archive_entry_pathname(u->entry));
+        int err = member_data(u, dst, n, got);
+        if (err || *got)
+            return err;
         u->in_member = 0;
     }
     return 0;
+}
+
+static int zip_text(void *ctx, uint8_t *dst, size_t n, size_t *got)
+{
+    return text_read(ctx, dst, n, got);
+}
+
+/* A regular file read from its start, with no decoder between: a zip's end can be read first. */
+static int whole_file(const unpack *u)
+{
+    struct stat st;
+    return u->filter == RAW && fstat(u->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+           lseek(u->fd, 0, SEEK_CUR) == (off_t)u->head_len;
 }
 
 /* ---- the reader ---- */
@@ -849,23 +930,32 @@ static int open_reader(unpack *u, int fd, const uint8_t *head, size_t n, int thr
     memcpy(u->head, head, u->head_len);
     u->xz = (lzma_stream)LZMA_STREAM_INIT;
     int err = helpers_init(u, threads);
-    /* The decoded start, to recognise an archive (a plain or compressed tar, a zip). */
-    while (!err && u->dhead_len < UNPACK_HEAD) {
+    /* The decoded start, to recognise an archive (a plain or compressed tar, a zip); past 512
+     * NULs, up to an empty tar's end. */
+    size_t want = UNPACK_HEAD;
+    while (!err && u->dhead_len < want) {
         size_t got;
-        err = source_read(u, u->dhead + u->dhead_len, UNPACK_HEAD - u->dhead_len, &got);
+        err = source_read(u, u->dhead + u->dhead_len, want - u->dhead_len, &got);
         if (got == 0)
             break;
         u->dhead_len += got;
+        if (u->dhead_len == UNPACK_HEAD && all_nul(u->dhead, UNPACK_HEAD))
+            want = sizeof u->dhead;
+    }
+    if (!err && is_empty_tar(u->dhead, u->dhead_len)) {
+        u->dhead_len = 0; /* no member: nothing to count */
+        return 0;
     }
     if (err || !is_archive(u->dhead, u->dhead_len))
         return err;
+    if (is_zip(u->dhead, u->dhead_len))
+        return zip_failed(u, zip_open(&u->zip, zip_text, u, whole_file(u) ? u->fd : -1));
     u->abuf = malloc(ARCHIVE_BUF);
     u->ar = archive_read_new();
     if (!u->abuf || !u->ar)
         return ENOMEM;
-    /* Only these two: libarchive's other formats (mtree, raw) would take plain text for one. */
+    /* Only tar: libarchive's other formats (mtree, raw) would take plain text for one. */
     archive_read_support_format_tar(u->ar);
-    archive_read_support_format_zip(u->ar);
     if (archive_read_open(u->ar, u, NULL, archive_source, NULL) != ARCHIVE_OK)
         return archive_failed(u, NULL);
     return 0;
@@ -885,7 +975,7 @@ int unpack_open(unpack **out, int fd, const uint8_t *head, size_t n, int threads
 
 int unpack_read(unpack *u, uint8_t *dst, size_t n, size_t *got)
 {
-    int err = u->ar ? member_read(u, dst, n, got) : text_read(u, dst, n, got);
+    int err = u->ar || u->zip ? member_read(u, dst, n, got) : text_read(u, dst, n, got);
     if (err == INPUT_UNPACK)
         memcpy(input_unpack_reason, u->why, sizeof input_unpack_reason);
     return err;
@@ -941,6 +1031,7 @@ void unpack_close(unpack *u)
     free(u->out);
     if (u->ar)
         archive_read_free(u->ar);
+    zip_close(u->zip);
     if (u->ready) {
         if (u->filter == GZIP)
             inflateEnd(&u->z);

@@ -1,6 +1,6 @@
 /* unpack.h - compressed inputs and archives read as the text they hold (SPEC §6): gzip, zstd, xz
- * and bzip2 decoded as a stream, tar and zip archives member after member, known by their first
- * bytes. Streams that hold plain text go through here too, so that the bytes read to recognise
+ * and bzip2 decoded as a stream, tar (libarchive) and zip (zip.h) archives member after member,
+ * known by their first bytes. Streams that hold plain text go through here too, so that the bytes read to recognise
  * them are not lost. */
 #ifndef WORDTALLY_UNPACK_H
 #define WORDTALLY_UNPACK_H
@@ -13,8 +13,9 @@
 
 typedef struct unpack unpack;
 
-/* Is this the start of a compressed file or an archive? */
-int unpack_recognises(const uint8_t *head, size_t n);
+/* Is this the start of a compressed file or an archive? size: the whole input's, when known
+ * (a regular file), else UINT64_MAX; an input of only NULs is an empty tar when small enough. */
+int unpack_recognises(const uint8_t *head, size_t n, uint64_t size);
 
 /* A reader of fd, whose first n bytes, head[0..n), were already read from it (streams) or are
  * still to be read (n = 0: a regular file read from its start). Fewer than UNPACK_HEAD bytes mean

@@ -531,9 +531,9 @@ void report_chunk_header(const chunk_report *r)
     fputc('\n', r->out);
 }
 
-void report_chunk(void *ctx, const char *name, const chunk *c, const uint64_t *counts)
+int report_chunk(void *ctx, const char *name, const chunk *c, const uint64_t *counts)
 {
-    const chunk_report *r = ctx;
+    chunk_report *r = ctx;
     if (r->format == FORMAT_CSV) {
         csv_field(r->out, name);
         fprintf(r->out, ",%llu,%llu,%llu", (unsigned long long)c->index,
@@ -548,6 +548,11 @@ void report_chunk(void *ctx, const char *name, const chunk *c, const uint64_t *c
             fprintf(r->out, " %s %llu", r->w->word[k], (unsigned long long)counts[k]);
     }
     fputc('\n', r->out);
+    if (ferror(r->out)) { /* a buffer of rows was written, and failed */
+        r->err = errno ? errno : EIO;
+        return -1;
+    }
+    return 0;
 }
 
 int report_chunk_end(const chunk_report *r)

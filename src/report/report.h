@@ -133,12 +133,14 @@ typedef struct {
     FILE *out;
     int format;          /* FORMAT_TEXT or FORMAT_CSV */
     const wordlist *w;
+    int err; /* a row could not be written: why (errno) */
 } chunk_report;
 
 /* The CSV header (file,chunk,offset,length,WORD...); nothing for text. */
 void report_chunk_header(const chunk_report *r);
-/* A count_setup.per_chunk callback: ctx is a chunk_report. */
-void report_chunk(void *ctx, const char *name, const chunk *c, const uint64_t *counts);
+/* A count_setup.per_chunk callback: ctx is a chunk_report. Returns -1 once standard output has
+ * failed (r->err says why): the count stops there. */
+int report_chunk(void *ctx, const char *name, const chunk *c, const uint64_t *counts);
 /* CSV with --per-chunk is the chunk table alone (one table per output): flushes it instead of
  * report_print. Returns 0, or -1 if writing failed (errno set). */
 int report_chunk_end(const chunk_report *r);

@@ -537,5 +537,8 @@ int vocab_count_input(const vocab_setup *s, const input *in, vocab_pass *v)
         return count_file(s, in, v);
     /* A stream (a compressed input) cannot be cut at byte offsets: with MPI ranks, rank 0 counts it
      * whole and the others add nothing (the ranks' tables are merged as for a file's shares). */
-    return s->ranks > 1 && s->rank != 0 ? 0 : count_stream(s, in, v);
+    if (s->ranks > 1 && s->rank != 0)
+        return 0;
+    int err = count_stream(s, in, v);
+    return err ? err : input_check_unchanged(in); /* a compressed file that grew meanwhile */
 }
