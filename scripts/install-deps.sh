@@ -3,7 +3,10 @@
 # Idempotent and quick when everything is already there: apt is only called for missing packages.
 #   scripts/install-deps.sh          build, test and corpus packages (tabix: bgzip, zstd: pzstd,
 #                                    for the parallel decoding tests; python3-pandas for the
-#                                    README's pandas recipe, run by make check)
+#                                    README's pandas recipe, run by make check; unicode-data
+#                                    for the word tables and WordBreakTest.txt, python3-icu,
+#                                    ripgrep and two FreeDict dictionaries for the
+#                                    --tokens=words oracles)
 #   scripts/install-deps.sh --mpi    also Open MPI (for `make mpi`)
 #   scripts/install-deps.sh --all    also MPI, clang/libFuzzer, gnuplot, analysers, the release
 #                                    tools: mmdebstrap, debhelper, man-db, mandoc, and a Slurm:
@@ -14,14 +17,15 @@ set -euo pipefail
 
 pkgs=(gcc make pkg-config libhwloc-dev hwloc check libsimde-dev python3 dict-gcide time
       zlib1g-dev libdeflate-dev libzstd-dev liblzma-dev libbz2-dev libarchive-dev
-      gzip zstd xz-utils bzip2 tabix python3-pandas)
+      gzip zstd xz-utils bzip2 tabix python3-pandas unicode-data python3-icu ripgrep
+      dict-freedict-deu-eng dict-freedict-eng-rus)
 for arg in "$@"; do
     case "$arg" in
         --mpi) pkgs+=(openmpi-bin libopenmpi-dev) ;;
         --all) pkgs+=(openmpi-bin libopenmpi-dev clang libclang-rt-14-dev gnuplot-nox valgrind
                libomp-14-dev cppcheck clang-tidy mmdebstrap debhelper dpkg-dev man-db mandoc
                bash-completion slurm-wlm munge slurm-wlm-torque pigz zip unzip) ;;
-        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
