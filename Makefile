@@ -108,6 +108,17 @@ $(FAULT_SHIM): tests/fault_shim.c Makefile
 	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(if $(filter yes,$(strip $(WERROR))),-Werror) \
 	    -O2 -shared -fPIC -o $@ $< -ldl
 
+# --tokens=words: `make tables` writes the generated tables again from the Unicode data files (the
+# same bytes from the same files); the segmenter's test driver for tests/wordbreak.py and words.py.
+UNICODE_DATA ?= /usr/share/unicode
+.PHONY: tables
+tables:
+	python3 scripts/gen-wordbreak.py $(UNICODE_DATA) > src/base/wordbreak_tables.c.new
+	mv src/base/wordbreak_tables.c.new src/base/wordbreak_tables.c
+WORDBREAK_TOOL := $(BUILD)/wordbreak-tool
+$(WORDBREAK_TOOL): $(BUILD)/tests/wordbreak_tool.o $(BUILD)/base/wordbreak.o $(BUILD)/base/wordbreak_tables.o
+	$(CC) $(LDFLAGS) -o $@ $^
+
 -include $(wildcard $(BUILD)/*/*.d $(BUILD)/*.d)
 
 # ---- the main job: a real 1 GB corpus, counted and verified against the oracle ----
@@ -123,7 +134,7 @@ run: $(PROGRAM) $(CORPUS)
 # A sanitizer's shadow memory makes RSS no measure of the program's own memory.
 NO_RSS := $(if $(strip $(SANITIZE)),--no-rss-bound)
 PY_CHECKS := integration bad-inputs outputs docs inputs faults hpc scale documented vocab \
-             spack-package
+             spack-package wordbreak words
 ARGS_integration   = ./$(PROGRAM)
 ARGS_bad-inputs    = ./$(PROGRAM) $(NO_RSS)
 ARGS_outputs       = ./$(PROGRAM)
@@ -136,6 +147,8 @@ ARGS_vocab         = ./$(PROGRAM) ./$(GEN) $(NO_RSS) $(if $(filter yes,$(strip $
 ARGS_slurm         = ./$(PROGRAM) ./$(GEN) $(FAULT_SHIM)
 ARGS_memcheck      = ./$(PROGRAM)
 ARGS_mpi           = ./$(MPIPROG) # tests/mpi_integration.py
+ARGS_wordbreak     = ./$(WORDBREAK_TOOL)
+ARGS_words         = ./$(PROGRAM) ./$(WORDBREAK_TOOL)
 
 # The README's test command: every suite, the kernel differential at reduced size (CI also runs
 # check-kernels, the whole of it); the sanitizer builds in CI run SANITIZED_CHECKS.
@@ -149,6 +162,7 @@ check-sanitized: $(addprefix check-,$(SANITIZED_CHECKS))
 
 $(addprefix check-,$(PY_CHECKS) slurm): check-%: $(PROGRAM) $(GEN) $(FAULT_SHIM)
 	python3 tests/$(subst -,_,$*).py $(ARGS_$*)
+check-wordbreak check-words: $(WORDBREAK_TOOL)
 check-memcheck memcheck: $(PROGRAM)
 	python3 tests/memcheck.py $(ARGS_memcheck)
 check-mpi: $(MPIPROG) $(PROGRAM)

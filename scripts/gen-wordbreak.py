@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates src/wordbreak_tables.c, the tables of --tokens=words and of Unicode -i, from the
+"""Generates src/base/wordbreak_tables.c, the tables of --tokens=words and of Unicode -i, from the
 Unicode 15.0 data files of Debian's unicode-data package (never typed by hand):
 
   auxiliary/WordBreakProperty.txt   the Word_Break class of every code point (UAX #29)
@@ -9,7 +9,7 @@ Unicode 15.0 data files of Debian's unicode-data package (never typed by hand):
                                     Complex_Context scripts, Hiragana, Ideographic, Hangul syllables
   CaseFolding.txt                   simple case folding, status C and S
 
-Usage: scripts/gen-wordbreak.py [UNICODE_DIR] > src/wordbreak_tables.c   (make tables)
+Usage: scripts/gen-wordbreak.py [UNICODE_DIR] > src/base/wordbreak_tables.c   (make tables)
 The output depends on the data files only, so the same files give the same bytes."""
 import re
 import sys
@@ -18,7 +18,7 @@ UCD = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/unicode"
 N = 0x110000
 BLOCK = 128  # code points per second-stage block
 
-# Word_Break classes, in the order of enum wb_class (src/wordbreak.h).
+# Word_Break classes, in the order of enum wb_class (src/base/wordbreak.h).
 CLASSES = ["Other", "CR", "LF", "Newline", "Extend", "ZWJ", "Regional_Indicator", "Format",
            "Katakana", "Hebrew_Letter", "ALetter", "Single_Quote", "Double_Quote", "MidNumLet",
            "MidLetter", "MidNum", "Numeric", "ExtendNumLet", "WSegSpace"]

@@ -5,7 +5,7 @@
  *   wordbreak-tool words FILE              prints FILE's words (segments whose rule status
  *                                          says word), one per line
  *   wordbreak-tool fold                    standard input, case-folded, to standard output */
-#include "wordbreak.h"
+#include "base/wordbreak.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -32,7 +32,12 @@ static const char usage[] =
     "      --words-file F     count the words in F, one per line (blank lines skipped;\n"
     "                         - : standard input, then FILEs must be named)\n"
     "      --encoding ENC     utf-8 (default) or latin1: which bytes are whitespace (above)\n"
-    "  -i, --ignore-case      ASCII letters match whatever their case (A-Z = a-z only)\n"
+    "  -i, --ignore-case      ASCII letters match whatever their case (A-Z = a-z only);\n"
+    "                         with --tokens=words in utf-8: Unicode simple case folding\n"
+    "      --tokens=RULE      space (default): tokens are the runs of non-whitespace above;\n"
+    "                         words: the words of Unicode word segmentation (UAX #29 as\n"
+    "                         ICU does it): \"dog,\" holds dog, \"e-mail\" holds e and mail,\n"
+    "                         \"dog's\" and \"3.14\" are one word each\n"
     "  -t, --threads N        threads (default: OMP_NUM_THREADS, else the physical cores\n"
     "                         this process may use)\n"
     "  -c, --chunk-size SIZE  bytes per chunk of the chunk table; K, M, G, T suffixes are\n"
@@ -108,7 +113,7 @@ enum { /* long options without a short form: values above any character */
     OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND, OPT_SWEEP, OPT_REPEAT,
     OPT_TOPOLOGY, OPT_PER_CHUNK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_IO, OPT_TOP, OPT_VOCAB,
     OPT_MAX_MEMORY, OPT_ENCODING, OPT_FILES_FROM, OPT_NULL, OPT_TOTAL, OPT_DECOMPRESS, OPT_BIND,
-    OPT_INCLUDE, OPT_EXCLUDE, OPT_EXCLUDE_DIR
+    OPT_INCLUDE, OPT_EXCLUDE, OPT_EXCLUDE_DIR, OPT_TOKENS
 };
 
 static const struct option long_options[] = {
@@ -124,6 +129,7 @@ static const struct option long_options[] = {
     {"decompress", required_argument, NULL, OPT_DECOMPRESS},
     {"words-file", required_argument, NULL, OPT_WORDS_FILE},
     {"encoding", required_argument, NULL, OPT_ENCODING},
+    {"tokens", required_argument, NULL, OPT_TOKENS},
     {"ignore-case", no_argument, NULL, 'i'},
     {"threads", required_argument, NULL, 't'},
     {"chunk-size", required_argument, NULL, 'c'},
@@ -239,6 +245,9 @@ static int check_timed_runs(const options *o)
 static int check_vocab(options *o)
 {
     const char *name = o->top ? "--top" : "--vocab";
+    if (o->words.tokens == TOKENS_WORDS)
+        return usage_error(name, NULL, "not with --tokens=words yet (its tokenizer splits at "
+                                       "whitespace)");
     if (o->top && o->vocab)
         return usage_error("--top", NULL, "not with --vocab (--vocab is every token)");
     if (o->words.n)
@@ -256,8 +265,9 @@ static const char *const default_words[] = {"dog", "cat", "boy", "girl"};
 
 static const char short_options[] = ":w:t:c:f:iqrLvhV";
 
-/* The mode (--encoding, -i) is read in a pass of its own before the other options: the words are
- * checked against it, and it may come after them. Returns -1, or EXIT_USAGE after the message. */
+/* The mode (--encoding, -i, --tokens) is read in a pass of its own before the other options: the
+ * words are checked against it, and it may come after them. Returns -1, or EXIT_USAGE after the
+ * message. */
 static int parse_mode(int argc, char **argv, wordlist *w)
 {
     int c;
@@ -266,6 +276,12 @@ static int parse_mode(int argc, char **argv, wordlist *w)
     while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
         if (c == 'i')
             w->fold = 1;
+        if (c == OPT_TOKENS) {
+            int t = tokens_from_name(optarg);
+            if (t < 0)
+                return usage_error("--tokens", optarg, "expected space or words");
+            w->tokens = t;
+        }
         if (c != OPT_ENCODING)
             continue;
         int enc = encoding_from_name(optarg);
@@ -306,6 +322,7 @@ int cli_parse(int argc, char **argv, options *o)
             words_stdin |= strcmp(optarg, "-") == 0;
             break;
         case OPT_ENCODING: /* read by parse_mode */
+        case OPT_TOKENS:
         case 'i':
             break;
         case 't':
@@ -468,7 +485,8 @@ int cli_parse(int argc, char **argv, options *o)
     if (words_stdin && !o->topology &&
         (stdin_is_input(o) || (o->names.files_from && strcmp(o->names.files_from, "-") == 0)))
         return usage_error("--words-file", "-", "standard input holds the words: name the FILEs");
-    o->kern = kernel_select(o->kernel, &why);
+    o->kern = o->words.tokens == TOKENS_WORDS ? kernel_select_words(o->kernel, &why)
+                                              : kernel_select(o->kernel, &why);
     if (!o->kern)
         return usage_error("--kernel", o->kernel, why);
     if (o->per_chunk && o->format == FORMAT_JSON) /* JSON is one summary object (SPEC §5) */

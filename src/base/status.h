@@ -28,6 +28,9 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_MISMATCH = 3 };
 /* The count was stopped because its own output failed (--per-chunk rows): reported as standard
  * output's error, not the input's. */
 #define INPUT_STOPPED (-9)
+/* --tokens=words: a run of Extend/Format/ZWJ characters at a block's edge longer than the
+ * kernel's context, whose word boundaries it cannot decide (kernel_words_undecided). */
+#define INPUT_WORDS_UNDECIDED (-10)
 
 /* One read(2) of up to n bytes, again when a signal interrupts it: 0 or errno. */
 int read_some(int fd, uint8_t *dst, size_t n, size_t *got);

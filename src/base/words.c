@@ -1,6 +1,8 @@
 /* words.c - the target word list. */
 #include "words.h"
 
+#include "wordbreak.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,15 @@ int encoding_from_name(const char *name)
         return ENC_UTF8;
     if (strcmp(name, "latin1") == 0 || strcmp(name, "latin-1") == 0)
         return ENC_LATIN1;
+    return -1;
+}
+
+int tokens_from_name(const char *name)
+{
+    if (strcmp(name, "space") == 0)
+        return TOKENS_SPACE;
+    if (strcmp(name, "words") == 0)
+        return TOKENS_WORDS;
     return -1;
 }
 
@@ -49,17 +60,33 @@ int words_add(wordlist *w, const char *word, const char **why)
         *why = "word longer than 4096 bytes";
         return -1;
     }
-    for (size_t i = 0; i < n; i++)
-        if (ws_len(w->encoding, (const uint8_t *)word + i)) {
-            *why = w->encoding == ENC_UTF8 ? "word contains whitespace (utf-8)"
-                                           : "word contains a whitespace byte (latin1)";
+    int unicode_fold = w->fold && w->tokens == TOKENS_WORDS && w->encoding == ENC_UTF8;
+    if (w->tokens == TOKENS_WORDS) {
+        if (!wb_is_one_word((const uint8_t *)word, n,
+                            w->encoding == ENC_LATIN1 ? WB_LATIN1_MODE : 0)) {
+            *why = "not one word under --tokens=words (it would never be counted)";
             return -1;
         }
-    char *key = xrealloc(NULL, n + 1);
-    for (size_t i = 0; i <= n; i++)
-        key[i] = (char)(w->fold ? fold_ascii((uint8_t)word[i]) : (uint8_t)word[i]);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            if (ws_len(w->encoding, (const uint8_t *)word + i)) {
+                *why = w->encoding == ENC_UTF8 ? "word contains whitespace (utf-8)"
+                                               : "word contains a whitespace byte (latin1)";
+                return -1;
+            }
+    }
+    /* The key is the word as compared: folded with -i (Unicode folding may change its length). */
+    char *key = xrealloc(NULL, 2 * n + 1);
+    size_t kn = n;
+    if (unicode_fold) {
+        kn = fold_utf8((const uint8_t *)word, n, (uint8_t *)key);
+        key[kn] = '\0';
+    } else {
+        for (size_t i = 0; i <= n; i++)
+            key[i] = (char)(w->fold ? fold_ascii((uint8_t)word[i]) : (uint8_t)word[i]);
+    }
     for (size_t i = 0; i < w->n; i++)
-        if (w->len[i] == n && memcmp(w->key[i], key, n) == 0) {
+        if (w->len[i] == kn && memcmp(w->key[i], key, kn) == 0) {
             *why = w->fold ? "word given twice (ignoring case)" : "word given twice";
             free(key);
             return -1;
@@ -75,7 +102,7 @@ int words_add(wordlist *w, const char *word, const char **why)
     w->len = xrealloc(w->len, (w->n + 1) * sizeof *w->len);
     w->word[w->n] = xrealloc(NULL, n + 1);
     memcpy(w->word[w->n], word, n + 1);
-    w->len[w->n] = n;
+    w->len[w->n] = kn;
     w->n++;
     return 0;
 }
@@ -169,6 +196,8 @@ void words_finish(wordlist *w)
         if (w->len[k] > w->maxlen)
             w->maxlen = w->len[k];
     }
+    int unicode_fold = w->fold && w->tokens == TOKENS_WORDS && w->encoding == ENC_UTF8;
+    w->rawmax = unicode_fold ? 3 * w->maxlen : w->maxlen;
 }
 
 void words_free(wordlist *w)

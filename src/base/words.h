@@ -19,6 +19,14 @@
  * ENC_LATIN1: the twelve bytes 09-0D 1C-20 85 A0 (the tutorial's chunk.decode('latin-1').split()). */
 enum { ENC_UTF8 = 0, ENC_LATIN1 = 1 };
 
+/* --tokens (SPEC §1, §8): TOKENS_SPACE (the default, 0) splits at whitespace; TOKENS_WORDS takes
+ * the words of Unicode word segmentation (wordbreak.h), in utf-8 mode with Unicode case folding
+ * for -i (latin1 mode reads each byte as its Latin-1 character and folds ASCII only). */
+enum { TOKENS_SPACE = 0, TOKENS_WORDS = 1 };
+
+/* The --tokens name: "space" or "words"; -1 for another. */
+int tokens_from_name(const char *name);
+
 /* ws_class[enc][b]: 0 a token byte, 1 a whitespace byte, 2 (utf-8 only) the first byte of some
  * multi-byte whitespace sequence (C2 E1 E2 E3): ws_len looks at the next bytes. */
 extern const uint8_t ws_class[2][256];
@@ -89,10 +97,14 @@ typedef struct {
     size_t n;           /* number of words */
     char **word;        /* word[i] is NUL-terminated for printing; may not contain NUL itself */
     char **key;         /* word[i] as compared: folded with `fold`, else the same bytes */
-    size_t *len;        /* len[i] bytes */
+    size_t *len;        /* len[i] bytes: of key[i] */
     int encoding;       /* ENC_UTF8 or ENC_LATIN1: set before the first words_add */
     int fold;           /* -i, --ignore-case: set before the first words_add */
-    size_t minlen, maxlen;
+    int tokens;         /* TOKENS_SPACE or TOKENS_WORDS: set before the first words_add */
+    size_t minlen, maxlen; /* of the keys */
+    /* The longest text a key can stand for: maxlen, or with Unicode folding 3 * maxlen (U+212A
+     * KELVIN SIGN, 3 bytes, folds to k). */
+    size_t rawmax;
     uint32_t *slot;     /* open-addressing hash table: word index + 1, 0 = empty */
     size_t mask;        /* table size - 1 */
     uint64_t *classes;  /* bit c set when some word is of class c (words_class) */

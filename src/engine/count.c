@@ -34,7 +34,7 @@ static int count_entry(const window *w, const chunk *c, uint8_t *buf, uint64_t *
     if (w->mem) {
         count(words, w->mem + (c->offset - w->mem_offset), (size_t)c->length, counts);
         progress_add(w->s->progress, c->length);
-        return 0;
+        return kernel_words_undecided() ? INPUT_WORDS_UNDECIDED : 0;
     }
     for (uint64_t off = c->offset, end = c->offset + c->length; off < end; off += COUNT_BLOCK) {
         size_t n = end - off < COUNT_BLOCK ? (size_t)(end - off) : COUNT_BLOCK;
@@ -46,6 +46,8 @@ static int count_entry(const window *w, const chunk *c, uint8_t *buf, uint64_t *
         int done = mapping_count(w->map, off, n, kernel_tail(words), count, words, counts);
         if (done != 0 && done != 1)
             return done; /* INPUT_CHANGED (negative) or an errno such as EIO (positive) */
+        if (kernel_words_undecided())
+            return INPUT_WORDS_UNDECIDED;
         if (done) {
             progress_add(w->s->progress, n);
             continue;
@@ -54,6 +56,8 @@ static int count_entry(const window *w, const chunk *c, uint8_t *buf, uint64_t *
         if (err)
             return err;
         count(words, buf, n, counts);
+        if (kernel_words_undecided())
+            return INPUT_WORDS_UNDECIDED;
         progress_add(w->s->progress, n);
     }
     return 0;
@@ -357,8 +361,11 @@ static size_t count_small_files(const count_setup *s, table_file *f, size_t m, u
             if (err != INPUT_NOT_SMALL) {
                 f[j].err = err;
                 f[j].size = f[j].st.bytes = size;
-                if (!err)
+                if (!err) {
                     s->kern->count(s->words, buf, (size_t)size, sum);
+                    if (kernel_words_undecided())
+                        f[j].err = INPUT_WORDS_UNDECIDED;
+                }
                 team_place_seen(s->place);
                 continue;
             }

@@ -178,6 +178,9 @@ const char *input_strerror(int err)
                "--max-memory / (2 x threads) bytes)";
     if (err == INPUT_STOPPED)
         return "counting stopped: standard output failed";
+    if (err == INPUT_WORDS_UNDECIDED)
+        return "--tokens=words cannot place word boundaries beside a run of more than about 90 "
+               "combining marks or format characters";
     return strerror(err);
 }
 
@@ -268,8 +271,9 @@ int input_check_unchanged(const input *in)
 }
 
 /* p is 64-byte aligned (a cache line, and the vector kernels' block): their main loads never
- * straddle two lines. The context before p takes BLOCK_LEAD bytes: KERNEL_BEFORE, KERNEL_PAD more. */
-#define BLOCK_LEAD (2 * KERNEL_PAD)
+ * straddle two lines. The context before p takes BLOCK_LEAD bytes: KERNEL_BEFORE, KERNEL_PAD more,
+ * rounded up to a multiple of 64. */
+#define BLOCK_LEAD ((KERNEL_BEFORE + KERNEL_PAD + 63) / 64 * 64)
 
 /* zero_all: zero the whole buffer; otherwise only the lead, and the caller initialises what the
  * kernel will read (a stream batch: a large buffer must not be paged in before data arrives). */

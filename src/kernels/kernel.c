@@ -41,6 +41,18 @@ static const entry kernels[] = {
 };
 #define NKERNELS (sizeof kernels / sizeof kernels[0])
 
+/* --tokens=words has one kernel so far, scalar. */
+static const kernel words_kernel = {"words-scalar", kernel_words};
+
+const kernel *kernel_select_words(const char *name, const char **why)
+{
+    if (strcmp(name, "auto") == 0 || strcmp(name, "scalar") == 0 ||
+        strcmp(name, words_kernel.name) == 0)
+        return &words_kernel;
+    *why = "--tokens=words has one kernel so far (auto, scalar or words-scalar)";
+    return NULL;
+}
+
 const kernel *kernel_select(const char *name, const char **why)
 {
     if (strcmp(name, "auto") == 0) {

@@ -9,17 +9,22 @@
 #define KERNEL_PAD 64
 
 /* The context a kernel decides with (SPEC §2, with UTF-8 whitespace of up to 3 bytes):
- *   before: p[-3..-1]. Whether a token starts at p[0] depends on whether p[-1] is whitespace,
+ *   before: KERNEL_BEFORE bytes; the space rule reads p[-3..-1] of them. Whether a token starts at p[0] depends on whether p[-1] is whitespace,
  *           which in utf-8 may be the last byte of a sequence begun at p[-3] or p[-2], and on
  *           whether p[0] itself ends a sequence begun at p[-2] or p[-1].
  *   after:  kernel_tail(w) = maxlen + 2 bytes p[len .. len + maxlen + 1]. A token starting at
  *           len-1 matches a word of maxlen bytes only if whitespace starts at len-1+maxlen, and
  *           a sequence starting there may take 3 bytes.
  * At the input's start the context before is whitespace (' '), past its end the tail is too. */
-#define KERNEL_BEFORE 3
+#define KERNEL_BEFORE 192
+/* --tokens=words (kernel_words.c) reads all of the context before, and after the block the
+ * longest text a word can match, its end and what rules WB6, WB7b and WB12 look ahead to:
+ * KERNEL_WORDS_AFTER bytes more. Like the context before, enough unless a run of
+ * Extend/Format/ZWJ characters fills it (then kernel_words_undecided says so). */
+#define KERNEL_WORDS_AFTER 192
 static inline size_t kernel_tail(const wordlist *w)
 {
-    return w->maxlen + 2;
+    return w->tokens == TOKENS_WORDS ? w->rawmax + KERNEL_WORDS_AFTER : w->maxlen + 2;
 }
 
 /* Adds to counts[i] the number of tokens that START in p[0..len) and equal word i (SPEC §2),
@@ -40,6 +45,12 @@ typedef struct {
 } kernel;
 
 void kernel_scalar(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+/* --tokens=words: counts the words (SPEC §8) that start in the block. */
+void kernel_words(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+/* Nonzero when kernel_words, since the last call on this thread, met a block whose word
+ * boundaries its context could not decide (a run of some 90 combining marks or more at the
+ * block's edge): its counts are incomplete. Clears the mark. */
+int kernel_words_undecided(void);
 #if defined(__x86_64__)
 /* Vector kernels: call only through kernel_select, which checks that the CPU runs them. */
 void kernel_avx2(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
@@ -52,6 +63,9 @@ void kernel_vbmi(const wordlist *w, const uint8_t *p, size_t len, uint64_t *coun
  * unknown name, or a kernel this CPU cannot run. Names: scalar, avx2, avx2-filter, avx512,
  * vbmi (x86-64 only). */
 const kernel *kernel_select(const char *name, const char **why);
+
+/* The --tokens=words kernel named `name` (auto, scalar, words-scalar), or NULL with *why set. */
+const kernel *kernel_select_words(const char *name, const char **why);
 
 /* Every kernel, for tests that must cover each one, including kernels added later: kernel_get(i)
  * for i < kernel_count(), NULL for one this CPU cannot run. */

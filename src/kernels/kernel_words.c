@@ -1,0 +1,119 @@
+/* kernel_words.c - the --tokens=words kernel (SPEC §8), scalar: one code point at a time through
+ * the segmenter of wordbreak.h, counting the word segments that start in the block.
+ *
+ * Resynchronisation. Whether a boundary falls at a position depends on the unit just before it
+ * and on the last two units before it that rule WB4 does not skip (Extend, Format and ZWJ are
+ * skipped); the parity of a run of regional indicators matters too, but only between two of
+ * them, and no word holds one or joins one. So the kernel starts reading at the first unit that
+ * starts in its context before (KERNEL_BEFORE bytes: UTF-8 resynchronises within 3 bytes) with
+ * those units unknown, and from the second unit WB4 does not skip (or the first after a hard
+ * break, or the first that needs nothing before it) its state is the exact one. Past the block
+ * it reads on until the word that starts in the block ends, the few units WB6, WB7b and WB12
+ * look ahead included. Only a run of Extend/Format/ZWJ filling most of the context (about 90
+ * combining marks in a row) at a block's edge leaves a boundary undecided: the kernel then says
+ * so (kernel_words_undecided) and the caller reports it as an input error, never a guess. */
+#include "kernel.h"
+#include "base/wordbreak.h"
+
+static _Thread_local int undecided;
+
+int kernel_words_undecided(void)
+{
+    int u = undecided;
+    undecided = 0;
+    return u;
+}
+
+/* Can the state decide a boundary? `seen`: units WB4 does not skip read since the start (2 is
+ * enough for any rule), or 2 after a hard break (nothing before it matters). */
+static inline int exact(int seen, uint8_t x1)
+{
+    uint8_t k = WB_CLASS(x1);
+    return seen >= 2 || (seen == 1 && !(wb_midletq(k) || k == WB_MIDNUM || k == WB_DQ));
+}
+
+static inline int hard(uint8_t prop) /* CR, LF, Newline: a boundary on both sides (WB3a, WB3b) */
+{
+    uint8_t k = WB_CLASS(prop);
+    return k == WB_CR || k == WB_LF || k == WB_NEWLINE;
+}
+
+static inline __attribute__((always_inline)) void
+count_mode(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, int mode, int fold)
+{
+    const uint8_t *const lo = p - KERNEL_BEFORE, *const hi = p + len + kernel_tail(w);
+    /* Units that start before `stop` lie whole in the context. */
+    const uint8_t *const stop = hi - 3;
+    const size_t rawmax = w->rawmax, minraw = fold ? 1 : w->minlen;
+    uint8_t folded[2 * WORDS_MAX_LEN * 3 + 4];
+
+    /* The first unit starting in the context: a byte that is no continuation byte, or one after
+     * three of them (no sequence is longer). */
+    const uint8_t *q = lo;
+    if (!(mode & WB_LATIN1_MODE))
+        for (int cont = 0; q < p && (*q & 0xC0) == 0x80 && cont < 3; cont++)
+            q++;
+
+    wb_state s;
+    wb_start(&s);
+    s.raw = s.x1 = s.x2 = WB_OTHER; /* unknown: joins nothing, and no start of the text */
+    int seen = 0;
+    const uint8_t *seg = NULL; /* where the open segment starts, once it starts at or after p */
+    for (size_t n; q < stop; q += n) {
+        uint8_t c = wb_unit(q, hi, &n, mode);
+        uint8_t next = WB_NONE;
+        if (wb_needs_next(&s, c)) {
+            const uint8_t *r = q + n;
+            size_t m;
+            while (r < stop && wb_ignored(next = wb_unit(r, hi, &m, mode)))
+                r += m;
+            if (r >= stop && q >= p && (q < p + len || seg)) {
+                undecided = 1; /* the look-ahead ran past the context */
+                return;
+            }
+        }
+        int brk = wb_break(&s, c, next);
+        if (brk && seg) {
+            size_t k = (size_t)(q - seg);
+            if (k >= minraw && k <= rawmax && wb_word(&s)) {
+                long i;
+                if (fold && !(mode & WB_LATIN1_MODE))
+                    i = words_find_mode(w, folded, fold_utf8(seg, k, folded), 0);
+                else
+                    i = words_find_mode(w, seg, k, fold);
+                if (i >= 0)
+                    counts[i]++;
+            }
+            seg = NULL;
+        }
+        if (q >= p + len && !seg)
+            return; /* the last word starting in the block has ended */
+        if (brk && q >= p) {
+            if (!exact(seen, s.x1) && !hard(s.raw) && !hard(c) && !wb_ignored(c)) {
+                undecided = 1; /* the context before held too few units */
+                return;
+            }
+            seg = q;
+        }
+        if (seg && (size_t)(q + n - seg) > rawmax && q + n >= p + len)
+            return; /* too long to be a target word, and it started in the block */
+        if (seg && (size_t)(q + n - seg) > rawmax)
+            seg = NULL; /* too long: no lookup at its end */
+        if (hard(c))
+            seen = 2; /* a hard break: nothing before it matters */
+        else if ((brk || !wb_ignored(c)) && seen < 2)
+            seen++;
+        wb_advance(&s, c, brk);
+    }
+    if (seg)
+        undecided = 1; /* the tail ran out before the word that starts in the block ended */
+}
+
+void kernel_words(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
+{
+    if (w->encoding == ENC_LATIN1)
+        w->fold ? count_mode(w, p, len, counts, WB_LATIN1_MODE, 1)
+                : count_mode(w, p, len, counts, WB_LATIN1_MODE, 0);
+    else
+        w->fold ? count_mode(w, p, len, counts, 0, 1) : count_mode(w, p, len, counts, 0, 0);
+}

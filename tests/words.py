@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""--tokens=words end to end (SPEC §8): counts against the oracle (the words of the segmenter's
+test driver, which tests/wordbreak.py holds to WordBreakTest.txt and ICU; -i folded with
+CaseFolding.txt read here), for every chunk size from 1 to 300 bytes, both paths, threads,
+--io mmap, compressed input and a pipe; the target words' check; and the one input it refuses:
+a run of combining marks longer than the kernel's context at a block's edge.
+usage: tests/words.py WORDTALLY WORDBREAK_TOOL"""
+import gzip
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import Tally  # noqa: E402
+
+PROG, TOOL = sys.argv[1], sys.argv[2]
+t = Tally("words")
+tmp = tempfile.mkdtemp(prefix="words.")
+
+FOLD = {}
+with open("/usr/share/unicode/CaseFolding.txt", encoding="utf-8") as f:
+    for line in f:
+        line = line.split("#", 1)[0].strip()
+        if line:
+            code, status, mapping = [x.strip() for x in line.split(";")[:3]]
+            if status in ("C", "S"):
+                FOLD[chr(int(code, 16))] = chr(int(mapping, 16))
+
+
+def fold(b):
+    return "".join(FOLD.get(c, c) for c in b.decode()).encode()
+
+
+def oracle(path, words, ignore_case=False):
+    out = subprocess.run([TOOL, "words", path], check=True, capture_output=True).stdout
+    toks = out.split(b"\n")[:-1]
+    if ignore_case:
+        toks = [fold(x) for x in toks]
+        words = [fold(w) for w in words]
+    return [toks.count(w) for w in words]
+
+
+def run(args, stdin=None):
+    return subprocess.run([PROG] + args, capture_output=True, input=stdin)
+
+
+def counts(path, words, extra=()):
+    args = ["--tokens=words", "-q"] + list(extra) + [a for w in words for a in ("-w", w)]
+    r = run(args + [path])
+    if r.returncode != 0:
+        return ("exit %d" % r.returncode, r.stderr.decode(errors="replace").strip())
+    return [int(x) for x in r.stdout.split()]
+
+
+# A text with every kind of word edge: real prose, numbers with separators, quotes, Hebrew,
+# Cyrillic, German, marks, ZWJ emoji, flags, CRLF, invalid UTF-8; each word in many positions.
+pieces = [
+    "The dog, the dog's bone; dogs\u2019 e-mail: 3.14 and 1,000.5 [1913 Webster] n. dog.",
+    "\u201cDog\u201d DOG dog\u0301 dog\u200d\U0001F415 \U0001F1E9\U0001F1EA dog_ __ _ a@b.org i:s",
+    "Собака собака СОБАКА. Été été ÉTÉ; Straße STRASSE \u212a\u212a kk KK \u05d0\"\u05d1 \u05d0'",
+    "x\u0301\u0301\u0301y dog\u00addog 10:30 U.S.A. e.g. can't won\u2019t \u0661\u0662\u0663",
+]
+text = ("\n".join(pieces) + "\r\n").encode() + b"dog\xffdog \xe2\x80dog\xc3 dog\xed\xa0\x80\n"
+text = text * 3 + b"tail dog"
+words = ["dog", "dog's", "e", "mail", "3.14", "1913", "Собака", "été", "Straße", "kk", "__",
+         "a@b.org", "x\u0301\u0301\u0301y", "U.S.A", "can't", "\u05d0\"\u05d1", "\u05d0'"]
+path = os.path.join(tmp, "edge.txt")
+with open(path, "wb") as f:
+    f.write(text)
+bwords = [w.encode() for w in words]
+want = oracle(path, bwords)
+want_i = oracle(path, bwords, ignore_case=True)
+print("oracle:", dict(zip(words, want)), "with -i:", want_i)
+t.check(want[0] > 0 and want_i[words.index("Собака")] == 9, f"the oracle's counts: {want}")
+
+bad = []
+for c in range(1, 301):
+    for extra, w in ((["-c", str(c)], want), (["-c", str(c), "-i"], want_i)):
+        got = counts(path, words, extra)
+        if got != w:
+            bad.append((extra, got))
+t.check(not bad, f"every chunk size 1..300 equals the oracle: {bad[:3]}")
+
+for extra in (["--serial", "-c", "7"], ["--verify", "-c", "5"], ["-t", "2", "-c", "3"],
+              ["--io", "mmap", "-c", "4096"], ["--encoding", "utf-8", "-c", "1K"]):
+    got = counts(path, words, extra)
+    t.check(got == want, f"{extra}: {got} != {want}")
+
+# A bigger file through every path: mmap in place, pread, a pipe, gzip.
+big = os.path.join(tmp, "big.txt")
+with open(big, "wb") as f:
+    f.write(text * 3000)
+want_big = [x * 3000 for x in oracle(path, bwords)]
+# The copies meet: "tail dog" + next copy's first line: recompute exactly instead.
+want_big = oracle(big, bwords)
+for extra in ([], ["--io", "mmap", "-c", "64K"], ["-c", "1000", "-t", "2"]):
+    got = counts(big, words, extra)
+    t.check(got == want_big, f"big file {extra}: {got} != {want_big}")
+gz = big + ".gz"
+with gzip.open(gz, "wb") as f:
+    f.write(text * 3000)
+t.check(counts(gz, words, ["-c", "999"]) == want_big, "gzip input")
+r = run(["--tokens=words", "-q", "-c", "777"] + [a for w in words for a in ("-w", w)],
+        stdin=text * 3000)
+t.check(r.returncode == 0 and [int(x) for x in r.stdout.split()] == want_big, "a pipe")
+
+# latin1: each byte its Latin-1 character, ASCII folding only.
+lat = os.path.join(tmp, "latin1.txt")
+with open(lat, "wb") as f:
+    f.write("Été été ÉTÉ, dog's dog. caf\xe9 ".encode("latin-1") * 50)
+r = run(["--tokens=words", "--encoding", "latin1", "-q", "-c", "3", "-w", "été".encode("latin-1"),
+         "-w", "dog's", "-w", "café".encode("latin-1"), lat])
+t.check(r.stdout.split() == [b"50", b"50", b"50"], f"latin1: {r.stdout} {r.stderr}")
+
+# The target words' check (SPEC §8): a word that is not one word under the rule is a usage error.
+for w in ["dog,", "e-mail", "_", "[1913", "a b", "dog\u200d\U0001F415"]:
+    r = run(["--tokens=words", "-w", w, path])
+    t.check(r.returncode == 2 and b"not one word" in r.stderr and r.stdout == b"",
+            f"-w {w!r}: {r.returncode} {r.stderr}")
+r = run(["--tokens=lines", path])
+t.check(r.returncode == 2 and b"--tokens" in r.stderr, "--tokens=lines")
+r = run(["-q", path])
+t.check(r.returncode == 0, "the space rule stays the default")
+
+# A run of marks longer than the context at a block edge: refused (exit 1, the file named),
+# never counted wrong; the same run well inside one block is counted.
+marks = os.path.join(tmp, "marks.txt")
+with open(marks, "wb") as f:
+    f.write(b"dog a" + "\u0301".encode() * 300 + b"dog dog")
+r = run(["--tokens=words", "-c", "300", marks])
+t.check(r.returncode == 1 and b"marks.txt" in r.stderr and b"combining" in r.stderr,
+        f"a long run of marks at a chunk edge: {r.returncode} {r.stderr}")
+r = run(["--tokens=words", "-q", "-w", "dog", marks])
+t.check(r.returncode == 0 and r.stdout.split() == [b"2"], f"inside one block: {r.stdout}")
+t.finish()
