@@ -11,6 +11,7 @@ _wordtally()
         --kernel) COMPREPLY=($(compgen -W 'auto scalar avx2 avx2-filter avx512 vbmi' -- "$cur")); return ;;
         --io) COMPREPLY=($(compgen -W 'pread mmap' -- "$cur")); return ;;
         --encoding) COMPREPLY=($(compgen -W 'utf-8 latin1' -- "$cur")); return ;;
+        --tokens) COMPREPLY=($(compgen -W 'space words' -- "$cur")); return ;;
         --total) COMPREPLY=($(compgen -W 'auto always only never' -- "$cur")); return ;;
         --decompress) COMPREPLY=($(compgen -W 'auto never' -- "$cur")); return ;;
         --sweep) COMPREPLY=($(compgen -W 'cores 1,2 1,2,4 1,2,4,8' -- "$cur")); return ;;
@@ -21,7 +22,7 @@ _wordtally()
     $split && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-w --word --words-file --encoding -i --ignore-case -t --threads -c --chunk-size --serial
+        COMPREPLY=($(compgen -W '-w --word --words-file --encoding --tokens -i --ignore-case -t --threads -c --chunk-size --serial
             --verify -f --format -q --quiet --kernel --io --bind --no-bind -v --verbose --repeat --sweep --topology
             --per-chunk --progress --no-progress --top --vocab --max-memory -r --recursive -L --dereference
             --include= --exclude= --exclude-dir= --files-from --null --total --decompress -h --help -V --version' -- "$cur"))
