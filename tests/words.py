@@ -105,6 +105,45 @@ r = run(["--tokens=words", "-q", "-c", "777"] + [a for w in words for a in ("-w"
         stdin=text * 3000)
 t.check(r.returncode == 0 and [int(x) for x in r.stdout.split()] == want_big, "a pipe")
 
+# Real text: GCIDE and FreeDict German-English, 3 MB of each, their 300 most frequent words and
+# 300 rarer ones (of every length) at two chunk sizes, and with -i.
+for name, dz in (("GCIDE", "/usr/share/dictd/gcide.dict.dz"),
+                 ("FreeDict deu-eng", "/usr/share/dictd/freedict-deu-eng.dict.dz")):
+    if not os.path.exists(dz):
+        t.skip(f"{dz} missing (scripts/install-deps.sh)")
+        continue
+    real = os.path.join(tmp, "real.txt")
+    with gzip.open(dz) as f, open(real, "wb") as out:
+        out.write(f.read(3 << 20))
+    toks = subprocess.run([TOOL, "words", real], check=True, capture_output=True).stdout
+    toks = toks.split(b"\n")[:-1]
+    freq = {}
+    for x in toks:
+        freq[x] = freq.get(x, 0) + 1
+    ranked = sorted(freq, key=lambda x: (-freq[x], x))
+    chosen = ranked[:300] + ranked[300::max(1, len(ranked) // 300)][:300]
+    wf = os.path.join(tmp, "words.txt")
+    with open(wf, "wb") as f:
+        f.write(b"\n".join(chosen) + b"\n")
+    folded = {}
+    for x in toks:
+        folded[fold(x)] = folded.get(fold(x), 0) + 1
+    for extra in (["-c", "64K"], ["-c", "1000", "-t", "2"]):
+        r = run(["--tokens=words", "-q", "--words-file", wf] + extra + [real])
+        got = [int(x) for x in r.stdout.split()]
+        t.check(got == [freq[x] for x in chosen], f"{name} {extra}: {r.stderr}")
+    # -i: words that stay distinct after folding, counted against the folded words.
+    distinct, seen_f = [], set()
+    for x in chosen:
+        if fold(x) not in seen_f:
+            seen_f.add(fold(x))
+            distinct.append(x)
+    with open(wf, "wb") as f:
+        f.write(b"\n".join(distinct) + b"\n")
+    r = run(["--tokens=words", "-q", "-i", "-c", "100K", "--words-file", wf, real])
+    got = [int(x) for x in r.stdout.split()]
+    t.check(got == [folded[fold(x)] for x in distinct], f"{name} -i: {r.stderr}")
+
 # latin1: each byte its Latin-1 character, ASCII folding only.
 lat = os.path.join(tmp, "latin1.txt")
 with open(lat, "wb") as f:

@@ -38,6 +38,19 @@ static inline int hard(uint8_t prop) /* CR, LF, Newline: a boundary on both side
     return k == WB_CR || k == WB_LF || k == WB_NEWLINE;
 }
 
+/* An ASCII byte that joins whatever ALetter, Hebrew_Letter, Numeric or ExtendNumLet stands before
+ * it (WB5, WB8 to WB10, WB13a, WB13b): a letter, a digit, '_', or '@' (a letter for ICU). */
+static inline int ascii_joins(uint8_t b)
+{
+    return (uint8_t)((b | 0x20) - 'a') < 26 || (uint8_t)(b - '0') < 10 || b == '_' || b == '@';
+}
+
+static inline int joins_ascii(uint8_t x1) /* x1 joins ascii_joins bytes after it */
+{
+    uint8_t k = WB_CLASS(x1);
+    return wb_ah(k) || k == WB_NUMERIC || k == WB_EXTENDNUMLET;
+}
+
 static inline __attribute__((always_inline)) void
 count_mode(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, int mode, int fold)
 {
@@ -60,6 +73,25 @@ count_mode(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, in
     int seen = 0;
     const uint8_t *seg = NULL; /* where the open segment starts, once it starts at or after p */
     for (size_t n; q < stop; q += n) {
+        if (ascii_joins(*q) && joins_ascii(s.x1) && ascii_joins(q[1])) {
+            /* Inside a run of ASCII letters and digits no boundary falls: the state after it is
+             * that of its last two units. Most of the bytes of English text go here. */
+            const uint8_t *r = q + 2;
+            while (r < stop && ascii_joins(*r))
+                r++;
+            size_t m;
+            s.x2 = s.before = wb_unit(r - 2, hi, &m, mode);
+            s.x1 = s.last = s.raw = wb_unit(r - 1, hi, &m, mode);
+            s.trail = s.ri_odd = 0;
+            seen = 2;
+            if (seg && (size_t)(r - seg) > rawmax) {
+                if (r >= p + len)
+                    return; /* too long to be a target word, and it started in the block */
+                seg = NULL;
+            }
+            n = (size_t)(r - q);
+            continue;
+        }
         uint8_t c = wb_unit(q, hi, &n, mode);
         uint8_t next = WB_NONE;
         if (wb_needs_next(&s, c)) {
@@ -76,10 +108,10 @@ count_mode(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, in
         if (brk && seg) {
             size_t k = (size_t)(q - seg);
             if (k >= minraw && k <= rawmax && wb_word(&s)) {
-                long i;
+                long i = -1;
                 if (fold && !(mode & WB_LATIN1_MODE))
                     i = words_find_mode(w, folded, fold_utf8(seg, k, folded), 0);
-                else
+                else if (words_may_match(w, seg, k, fold))
                     i = words_find_mode(w, seg, k, fold);
                 if (i >= 0)
                     counts[i]++;
