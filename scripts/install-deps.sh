@@ -4,9 +4,9 @@
 #   scripts/install-deps.sh          build, test and corpus packages (tabix: bgzip, zstd: pzstd,
 #                                    for the parallel decoding tests; python3-pandas for the
 #                                    README's pandas recipe, run by make check; unicode-data
-#                                    for the word tables and WordBreakTest.txt, python3-icu,
-#                                    ripgrep and two FreeDict dictionaries for the
-#                                    --tokens=words oracles)
+#                                    for the word tables and WordBreakTest.txt; python3-icu,
+#                                    libicu-dev, ripgrep and two FreeDict dictionaries for the
+#                                    --tokens=words oracles and speed anchor)
 #   scripts/install-deps.sh --mpi    also Open MPI (for `make mpi`)
 #   scripts/install-deps.sh --all    also MPI, clang/libFuzzer, gnuplot, analysers, the release
 #                                    tools: mmdebstrap, debhelper, man-db, mandoc, and a Slurm:
@@ -17,7 +17,7 @@ set -euo pipefail
 
 pkgs=(gcc make pkg-config libhwloc-dev hwloc check libsimde-dev python3 dict-gcide time
       zlib1g-dev libdeflate-dev libzstd-dev liblzma-dev libbz2-dev libarchive-dev
-      gzip zstd xz-utils bzip2 tabix python3-pandas unicode-data python3-icu ripgrep
+      gzip zstd xz-utils bzip2 tabix python3-pandas unicode-data python3-icu libicu-dev ripgrep
       dict-freedict-deu-eng dict-freedict-eng-rus)
 for arg in "$@"; do
     case "$arg" in
