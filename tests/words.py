@@ -144,6 +144,14 @@ for name, dz in (("GCIDE", "/usr/share/dictd/gcide.dict.dz"),
     got = [int(x) for x in r.stdout.split()]
     t.check(got == [folded[fold(x)] for x in distinct], f"{name} -i: {r.stderr}")
 
+# A word whose folded form is shorter than itself (U+212A KELVIN SIGN, 3 bytes, folds to k): the
+# reports print it as given, whole.
+r = run(["--tokens=words", "-i", "-f", "json", "-w", "\u212a\u212a", "-w", "STRASSE", path])
+import json  # noqa: E402
+j = json.loads(r.stdout) if r.returncode == 0 else {}
+t.check(j.get("words") == ["\u212a\u212a", "STRASSE"] and j.get("total") == [9, 3],
+        f"-i -f json with KELVIN SIGN: {r.stdout[:300]} {r.stderr}")
+
 # latin1: each byte its Latin-1 character, ASCII folding only.
 lat = os.path.join(tmp, "latin1.txt")
 with open(lat, "wb") as f:

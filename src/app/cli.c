@@ -541,7 +541,7 @@ static uint64_t words_digest(const wordlist *w)
     uint64_t h = w->n;
     for (size_t i = 0; i < w->n; i++)
         h = h * FNV64_PRIME ^ words_hash((const uint8_t *)w->word[i], w->len[i]);
-    return h;
+    return h * FNV64_PRIME ^ (uint64_t)w->tokens; /* which tokens the words are matched with */
 }
 
 /* A digest of every other setting that shapes the shares or the report. Ranks launched with

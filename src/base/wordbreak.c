@@ -66,15 +66,20 @@ static size_t put_utf8(uint32_t c, uint8_t *out)
     return 4;
 }
 
+size_t fold_unit(const uint8_t *p, const uint8_t *end, size_t *n, uint8_t out[4])
+{
+    uint32_t c = wb_decode(p, end, n);
+    if (c == WB_INVALID) {
+        out[0] = p[0];
+        return 1;
+    }
+    return put_utf8(fold_cp(c), out);
+}
+
 size_t fold_utf8(const uint8_t *p, size_t len, uint8_t *out)
 {
     size_t o = 0;
-    for (size_t i = 0, n; i < len; i += n) {
-        uint32_t c = wb_decode(p + i, p + len, &n);
-        if (c == WB_INVALID)
-            out[o++] = p[i];
-        else
-            o += put_utf8(fold_cp(c), out + o);
-    }
+    for (size_t i = 0, n; i < len; i += n)
+        o += fold_unit(p + i, p + len, &n, out + o);
     return o;
 }

@@ -255,9 +255,13 @@ void wb_segments(const uint8_t *p, size_t len, int mode,
 /* 1 when p[0..len) is exactly one segment and that segment is a word. */
 int wb_is_one_word(const uint8_t *p, size_t len, int mode);
 
+/* The unit at p (end > p) folded by simple case folding, as UTF-8 in out (an invalid byte is
+ * copied); returns its folded length and sets *n to its length in the text. */
+size_t fold_unit(const uint8_t *p, const uint8_t *end, size_t *n, uint8_t out[4]);
+
 /* Writes the simple case folding of p[0..len) (UTF-8; invalid bytes are copied) to out, which
- * must hold 2 * len bytes (folding can lengthen a unit: U+023A, 2 bytes, folds to U+2C65, 3
- * bytes); returns the folded length. */
+ * must hold len + len / 2 + 1 bytes (folding lengthens a unit by half at most: U+023A, 2 bytes,
+ * folds to U+2C65, 3 bytes); returns the folded length. */
 size_t fold_utf8(const uint8_t *p, size_t len, uint8_t *out);
 
 #endif

@@ -86,7 +86,7 @@ int words_add(wordlist *w, const char *word, const char **why)
             key[i] = (char)(w->fold ? fold_ascii((uint8_t)word[i]) : (uint8_t)word[i]);
     }
     for (size_t i = 0; i < w->n; i++)
-        if (w->len[i] == kn && memcmp(w->key[i], key, kn) == 0) {
+        if (w->keylen[i] == kn && memcmp(w->key[i], key, kn) == 0) {
             *why = w->fold ? "word given twice (ignoring case)" : "word given twice";
             free(key);
             return -1;
@@ -102,7 +102,9 @@ int words_add(wordlist *w, const char *word, const char **why)
     w->len = xrealloc(w->len, (w->n + 1) * sizeof *w->len);
     w->word[w->n] = xrealloc(NULL, n + 1);
     memcpy(w->word[w->n], word, n + 1);
-    w->len[w->n] = kn;
+    w->len[w->n] = n;
+    w->keylen = xrealloc(w->keylen, (w->n + 1) * sizeof *w->keylen);
+    w->keylen[w->n] = kn;
     w->n++;
     return 0;
 }
@@ -185,19 +187,57 @@ void words_finish(wordlist *w)
     w->minlen = w->n ? (size_t)-1 : 0;
     w->maxlen = 0;
     for (size_t k = 0; k < w->n; k++) {
-        size_t i = (size_t)words_hash((const uint8_t *)w->key[k], w->len[k]) & w->mask;
+        size_t i = (size_t)words_hash((const uint8_t *)w->key[k], w->keylen[k]) & w->mask;
         while (w->slot[i])
             i = (i + 1) & w->mask;
         w->slot[i] = (uint32_t)(k + 1);
-        uint32_t c = words_class((const uint8_t *)w->key[k], w->len[k], 0); /* keys are folded */
+        uint32_t c = words_class((const uint8_t *)w->key[k], w->keylen[k], 0); /* keys are folded */
         w->classes[c / 64] |= UINT64_C(1) << (c % 64);
-        if (w->len[k] < w->minlen)
-            w->minlen = w->len[k];
-        if (w->len[k] > w->maxlen)
-            w->maxlen = w->len[k];
+        if (w->keylen[k] < w->minlen)
+            w->minlen = w->keylen[k];
+        if (w->keylen[k] > w->maxlen)
+            w->maxlen = w->keylen[k];
     }
     int unicode_fold = w->fold && w->tokens == TOKENS_WORDS && w->encoding == ENC_UTF8;
     w->rawmax = unicode_fold ? 3 * w->maxlen : w->maxlen;
+}
+
+/* Does p[0..n), folded, equal key[0..m)? */
+static int folded_equal(const uint8_t *p, size_t n, const uint8_t *key, size_t m)
+{
+    size_t o = 0;
+    for (size_t i = 0, k; i < n; i += k) {
+        uint8_t u[4];
+        size_t b = fold_unit(p + i, p + n, &k, u);
+        if (o + b > m || memcmp(key + o, u, b) != 0)
+            return 0;
+        o += b;
+    }
+    return o == m;
+}
+
+long words_find_folded(const wordlist *w, const uint8_t *p, size_t n)
+{
+    uint64_t h = FNV64_OFFSET; /* words_hash of the folded bytes */
+    size_t m = 0;
+    for (size_t i = 0, k; i < n; i += k) {
+        uint8_t u[4];
+        size_t b = fold_unit(p + i, p + n, &k, u);
+        for (size_t j = 0; j < b; j++)
+            h = (h ^ u[j]) * FNV64_PRIME;
+        m += b;
+    }
+    h ^= h >> 29;
+    if (m < w->minlen || m > w->maxlen)
+        return -1;
+    for (size_t i = (size_t)h & w->mask;; i = (i + 1) & w->mask) {
+        uint32_t s = w->slot[i];
+        if (s == 0)
+            return -1;
+        size_t k = s - 1;
+        if (w->keylen[k] == m && folded_equal(p, n, (const uint8_t *)w->key[k], m))
+            return (long)k;
+    }
 }
 
 void words_free(wordlist *w)
@@ -209,6 +249,7 @@ void words_free(wordlist *w)
     free(w->word);
     free(w->key);
     free(w->len);
+    free(w->keylen);
     free(w->slot);
     free(w->classes);
     memset(w, 0, sizeof *w);

@@ -97,7 +97,8 @@ typedef struct {
     size_t n;           /* number of words */
     char **word;        /* word[i] is NUL-terminated for printing; may not contain NUL itself */
     char **key;         /* word[i] as compared: folded with `fold`, else the same bytes */
-    size_t *len;        /* len[i] bytes: of key[i] */
+    size_t *len;        /* len[i] bytes of word[i] */
+    size_t *keylen;     /* keylen[i] bytes of key[i]: len[i], but Unicode folding may change it */
     int encoding;       /* ENC_UTF8 or ENC_LATIN1: set before the first words_add */
     int fold;           /* -i, --ignore-case: set before the first words_add */
     int tokens;         /* TOKENS_SPACE or TOKENS_WORDS: set before the first words_add */
@@ -179,7 +180,7 @@ static inline __attribute__((always_inline)) long words_find_mode(const wordlist
         if (s == 0)
             return -1;
         size_t k = s - 1;
-        if (w->len[k] == n) {
+        if (w->keylen[k] == n) {
             const uint8_t *q = (const uint8_t *)w->key[k];
             size_t j = 0;
             if (fold)
@@ -193,6 +194,10 @@ static inline __attribute__((always_inline)) long words_find_mode(const wordlist
         }
     }
 }
+
+/* --tokens=words with -i in utf-8: the index of the word whose key equals p[0..n) folded by
+ * Unicode simple case folding, or -1; folds as it goes, with no copy of the text. */
+long words_find_folded(const wordlist *w, const uint8_t *p, size_t n);
 
 static inline long words_find(const wordlist *w, const uint8_t *p, size_t n)
 {

@@ -58,7 +58,6 @@ count_mode(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, in
     /* Units that start before `stop` lie whole in the context. */
     const uint8_t *const stop = hi - 3;
     const size_t rawmax = w->rawmax, minraw = fold ? 1 : w->minlen;
-    uint8_t folded[2 * WORDS_MAX_LEN * 3 + 4];
 
     /* The first unit starting in the context: a byte that is no continuation byte, or one after
      * three of them (no sequence is longer). */
@@ -110,7 +109,7 @@ count_mode(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, in
             if (k >= minraw && k <= rawmax && wb_word(&s)) {
                 long i = -1;
                 if (fold && !(mode & WB_LATIN1_MODE))
-                    i = words_find_mode(w, folded, fold_utf8(seg, k, folded), 0);
+                    i = words_find_folded(w, seg, k);
                 else if (words_may_match(w, seg, k, fold))
                     i = words_find_mode(w, seg, k, fold);
                 if (i >= 0)
