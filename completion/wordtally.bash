@@ -15,6 +15,7 @@ _wordtally()
         --total) COMPREPLY=($(compgen -W 'auto always only never' -- "$cur")); return ;;
         --decompress) COMPREPLY=($(compgen -W 'auto never' -- "$cur")); return ;;
         --sweep) COMPREPLY=($(compgen -W 'cores 1,2 1,2,4 1,2,4,8' -- "$cur")); return ;;
+        --weak) COMPREPLY=($(compgen -W '256M 1G 4G' -- "$cur")); return ;;
         --words-file | --files-from) _filedir; return ;;
         --include | --exclude | --exclude-dir) return ;;
         -w | --word | -t | --threads | -c | --chunk-size | --repeat | --top | --max-memory) return ;;
@@ -23,7 +24,7 @@ _wordtally()
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-w --word --words-file --encoding --tokens -i --ignore-case -t --threads -c --chunk-size --serial
-            --verify -f --format -q --quiet --kernel --io --bind --no-bind -v --verbose --repeat --sweep --topology
+            --verify -f --format -q --quiet --kernel --io --bind --no-bind -v --verbose --repeat --sweep --weak --topology
             --per-chunk --progress --no-progress --top --vocab --max-memory -r --recursive -L --dereference
             --include= --exclude= --exclude-dir= --files-from --null --total --decompress -h --help -V --version' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace

@@ -10,9 +10,11 @@
 #   scripts/install-deps.sh --mpi    also Open MPI (for `make mpi`)
 #   scripts/install-deps.sh --all    also MPI, clang/libFuzzer, gnuplot, analysers, the release
 #                                    tools: mmdebstrap, debhelper, man-db, mandoc, and a Slurm:
-#                                    slurm-wlm, munge, slurm-wlm-torque (CI and benchmarks), and
-#                                    pigz, zip, unzip for the decompression tests and
-#                                    make bench-inputs
+#                                    slurm-wlm, munge, slurm-wlm-torque, with slurmdbd and
+#                                    mariadb-server for its accounting (sacct), lmod (module
+#                                    load; make check-install), poppler-utils (pdftoppm, to look
+#                                    at a PDF figure), and pigz, zip, unzip for the
+#                                    decompression tests and make bench-inputs
 set -euo pipefail
 
 pkgs=(gcc make pkg-config libhwloc-dev hwloc check libsimde-dev python3 dict-gcide time
@@ -24,8 +26,9 @@ for arg in "$@"; do
         --mpi) pkgs+=(openmpi-bin libopenmpi-dev) ;;
         --all) pkgs+=(openmpi-bin libopenmpi-dev clang libclang-rt-14-dev gnuplot-nox valgrind
                libomp-14-dev cppcheck clang-tidy mmdebstrap debhelper dpkg-dev man-db mandoc
-               bash-completion slurm-wlm munge slurm-wlm-torque pigz zip unzip) ;;
-        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+               bash-completion slurm-wlm munge slurm-wlm-torque slurmdbd mariadb-server lmod
+               poppler-utils pigz zip unzip) ;;
+        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done

@@ -406,7 +406,80 @@ def test_job_scripts(path, d):
               "%s-regression.sh fails on a wrong expected count (exit 1): %r" % (sched, r.stderr))
         r = script(sched + "-count.sh", [], {}, d)
         check(r.returncode == 2 and b"usage" in r.stderr, "%s-count.sh without FILE: usage" % sched)
-    r = subprocess.run([os.path.join(ROOT, "scripts", "plot-scaling"), path], capture_output=True)
+
+
+
+def test_weak(path, d):
+    """--weak: t threads count the first t x SIZE bytes; each row's counts are those of that prefix
+    as a file of its own (a SIZE that cuts words, and small chunks so that every thread works)."""
+    size = 300001
+    r = run(["--sweep", "1,2,3", "--weak", str(size), "--repeat", "2", "-c", "4K", "-f", "json", path])
+    j = json_out(r)
+    check(r.returncode == 0 and j and j["scaling"] == "weak" and j["weak_bytes"] == size,
+          "--weak JSON: scaling and weak_bytes: %r" % r.stderr[-300:])
+    for e in (j or {}).get("sweep", []):
+        prefix = os.path.join(d, "prefix-%d" % e["threads"])
+        with open(path, "rb") as f, open(prefix, "wb") as out:
+            out.write(f.read(e["threads"] * size))
+        want = oracle(prefix)
+        plain = json_out(run(["-f", "json", prefix]))
+        check(e["bytes"] == e["threads"] * size and e["counts"] == want and plain["total"] == want,
+              "--weak, %d threads: the counts of the first %d bytes" % (e["threads"], e["bytes"]))
+    check(j and j["total"] == j["sweep"][-1]["counts"] and j["files"][0]["bytes"] == 3 * size,
+          "--weak: the report's counts are the largest prefix's")
+    r = run(["--sweep", "2,1", "--weak", str(size), "--repeat", "1", "-f", "csv", path])
+    header, rows = sweep_rows(r)
+    check(header.endswith(",scaling,load,spread,warning") and [x["bytes"] for x in rows] ==
+          [str(2 * size), str(size)] and all(x["scaling"] == "weak" for x in rows),
+          "--weak CSV: bytes per row, scaling column: %r" % header)
+    check(rows and abs(float(rows[1]["speedup"]) / (float(rows[1]["gb_per_s"]) / float(rows[0]["gb_per_s"])) - 1) < 0.02,
+          "--weak: speed-up is the rate over the first row's")
+    r = run(["--sweep", "1,2", "--weak", str(size), "--repeat", "1", path])
+    out = r.stdout.decode()
+    check(r.returncode == 0 and "weak-scaling sweep" in out and
+          "counts of the first %d bytes (2 threads)" % (2 * size) in out, "--weak text table")
+    _, rows = sweep_rows(run(["--sweep", "1", "--repeat", "1", "-f", "csv", path]))
+    check(rows and rows[0]["scaling"] == "strong" and float(rows[0]["load"]) >= 0 and
+          float(rows[0]["spread"]) == 0, "strong CSV: scaling, load, spread (one run: 0)")
+    expect_usage(["--sweep", "1,2", "--weak", "2M", path], "needs 4194304")
+    expect_usage(["--sweep", "1", "--weak", "1K", path, path], "needs one FILE")
+    expect_usage(["--weak", "1K", path], "needs --sweep")
+    expect_usage(["--repeat", "2", "--weak", "1K", path], "needs --sweep")
+    expect_usage(["--sweep", "1", "--weak", "0", path], "--weak '0'")
+    expect_usage(["--sweep", "1", "--weak", "1Q", path], "--weak '1Q'")
+
+
+MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-", "svg": b"<svg"}
+
+
+def test_plot(path, d):
+    """scripts/plot-scaling: the format by the output's extension (by the file's first bytes, as
+    file(1) tells), strong and weak tables, busy tables, and what it refuses."""
+    if not shutil.which("gnuplot"):
+        print("SKIP plot-scaling: gnuplot not installed (scripts/install-deps.sh --all)")
+        return
+    plot = os.path.join(ROOT, "scripts", "plot-scaling")
+    tables = {"strong": ["--sweep", "1,2,3"], "weak": ["--sweep", "1,2,3", "--weak", "300K"]}
+    for kind, args in tables.items():
+        sweep = os.path.join(d, "%s.csv" % kind)
+        with open(sweep, "wb") as f:
+            f.write(run(args + ["--repeat", "2", "-f", "csv", path]).stdout)
+        for ext, magic in MAGIC.items():
+            out = os.path.join(d, "%s-plot.%s" % (kind, ext))
+            r = subprocess.run([plot, sweep, out], capture_output=True)
+            head = open(out, "rb").read(512) if os.path.exists(out) else b""
+            ok = head.startswith(magic) if ext != "svg" else magic in head
+            check(r.returncode == 0 and ok, "plot-scaling %s .%s writes %s: %r %r" % (kind, ext, ext, head[:8], r.stderr))
+    busy = os.path.join(d, "busy.csv")
+    lines = open(os.path.join(d, "strong.csv")).read().splitlines()
+    with open(busy, "w") as f:
+        f.write(lines[0] + "\n" + "\n".join(l.rsplit(",", 1)[0] + ",busy: load average 9.50 before the sweep"
+                                            for l in lines[1:]) + "\n")
+    r = subprocess.run([plot, busy, os.path.join(d, "busy.png")], capture_output=True)
+    check(r.returncode == 0 and b"busy" in r.stderr, "plot-scaling says when the table was measured on a busy machine")
+    r = subprocess.run([plot, os.path.join(d, "strong.csv"), os.path.join(d, "x.jpg")], capture_output=True)
+    check(r.returncode == 2 and b".png, .pdf or .svg" in r.stderr, "plot-scaling refuses another extension: %r" % r.stderr)
+    r = subprocess.run([plot, path], capture_output=True)
     check(r.returncode != 0 and b"not a wordtally --sweep CSV" in r.stderr, "plot-scaling rejects other files")
 
 
@@ -496,6 +569,8 @@ def main():
         test_synthetic_topology(path)
         test_progress_verify(path, d)
         test_sweep(path, cores)
+        test_weak(path, d)
+        test_plot(path, d)
         test_repeat(path, small)
         test_errors(path, d)
         test_topology()

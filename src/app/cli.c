@@ -67,7 +67,10 @@ static const char usage[] =
     "                         or 'cores' for 1 to all physical cores) a warm-up run and\n"
     "                         --repeat runs (default 3): best and median seconds, GB/s,\n"
     "                         speed-up over the first entry, parallel efficiency;\n"
-    "                         exit 3 if any two runs' counts differ\n"
+    "                         exit 3 if any two runs' counts differ; a warning (stderr\n"
+    "                         and the table) when the machine was busy\n"
+    "      --weak SIZE        with --sweep, weak scaling: t threads count the first\n"
+    "                         t x SIZE bytes of the one FILE (K, M, G, T suffixes)\n"
     "      --topology         print the cores as hwloc sees them and where the threads\n"
     "                         would run, then exit\n"
     "      --per-chunk        also the counts of every chunk, in chunk-table order (CSV:\n"
@@ -113,7 +116,7 @@ enum { /* long options without a short form: values above any character */
     OPT_WORDS_FILE = 256, OPT_SERIAL, OPT_VERIFY, OPT_KERNEL, OPT_NO_BIND, OPT_SWEEP, OPT_REPEAT,
     OPT_TOPOLOGY, OPT_PER_CHUNK, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_IO, OPT_TOP, OPT_VOCAB,
     OPT_MAX_MEMORY, OPT_ENCODING, OPT_FILES_FROM, OPT_NULL, OPT_TOTAL, OPT_DECOMPRESS, OPT_BIND,
-    OPT_INCLUDE, OPT_EXCLUDE, OPT_EXCLUDE_DIR, OPT_TOKENS
+    OPT_INCLUDE, OPT_EXCLUDE, OPT_EXCLUDE_DIR, OPT_TOKENS, OPT_WEAK
 };
 
 static const struct option long_options[] = {
@@ -143,6 +146,7 @@ static const struct option long_options[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"sweep", required_argument, NULL, OPT_SWEEP},
     {"repeat", required_argument, NULL, OPT_REPEAT},
+    {"weak", required_argument, NULL, OPT_WEAK},
     {"topology", no_argument, NULL, OPT_TOPOLOGY},
     {"per-chunk", no_argument, NULL, OPT_PER_CHUNK},
     {"progress", no_argument, NULL, OPT_PROGRESS},
@@ -224,6 +228,8 @@ static int stdin_is_input(const options *o)
 static int check_timed_runs(const options *o)
 {
     const char *name = o->sweep ? "--sweep" : "--repeat";
+    if (o->weak && !o->sweep)
+        return usage_error("--weak", NULL, "needs --sweep (it sets the bytes each thread counts)");
     if (o->topology || (!o->sweep && !o->repeat))
         return -1;
     if (o->sweep && o->threads)
@@ -418,6 +424,11 @@ int cli_parse(int argc, char **argv, options *o)
                 return usage_error("--repeat", optarg, "not a run count from 1 to 1000");
             o->repeat = (int)v;
             break;
+        case OPT_WEAK:
+            if (parse_size(optarg, &v) < 0)
+                return usage_error("--weak", optarg, "not a size from 1 byte to 4 EiB (e.g. 64M, 1G)");
+            o->weak = v;
+            break;
         case OPT_TOPOLOGY:
             o->topology = 1;
             break;
@@ -563,6 +574,7 @@ static uint64_t settings_digest(const options *o)
     h = digest_mix(h, (uint64_t)o->per_chunk);
     h = digest_mix(h, (uint64_t)o->topology);
     h = digest_mix(h, (uint64_t)o->repeat);
+    h = digest_mix(h, o->weak);
     h = digest_mix(h, o->top);
     h = digest_mix(h, (uint64_t)o->vocab);
     h = digest_mix(h, (uint64_t)o->words.encoding); /* --encoding and -i: which tokens, which matches */

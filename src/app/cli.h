@@ -29,6 +29,7 @@ typedef struct {
     int verbose;
     const char *sweep;   /* --sweep LIST (checked here, expanded by sweep.c); NULL: no sweep */
     int repeat;          /* --repeat N: timed runs; 0: one untimed-for-statistics run */
+    uint64_t weak;       /* --weak SIZE: a weak-scaling sweep, SIZE bytes per thread; 0: strong */
     int topology;        /* --topology: print the machine and the binding plan, count nothing */
     int progress;        /* PROGRESS_AUTO (stderr is a terminal), PROGRESS_ON or PROGRESS_OFF */
     int per_chunk;       /* --per-chunk: counts for every chunk, in chunk-table order */

@@ -104,6 +104,38 @@ static int count_all(const plan *p, const count_setup *s, uint64_t *counts, doub
     return rc ? EXIT_INPUT : EXIT_OK;
 }
 
+/* --weak: the first `bytes` bytes of the one input, counted as if they were the whole file (so
+ * the counts are those of `head -c bytes FILE`). check_inputs saw that it is long enough. */
+static int count_prefix(const plan *p, const count_setup *s, uint64_t bytes, uint64_t *counts,
+                        double *seconds)
+{
+    timed_run t = {.s = s, .counts = counts};
+    count_stats st = {0};
+    input in;
+    int err = input_open(&in, p->names[0], &p->count.inputs);
+    if (!err) {
+        if (in.size < bytes) {
+            err = INPUT_CHANGED; /* shorter than when the sweep began */
+        } else {
+            input_limit(&in, bytes);
+            memset(counts, 0, s->words->n * sizeof *counts);
+            err = count_input(s, &in, counts, &st);
+        }
+        input_close(&in);
+    }
+    run_result r = {.name = p->names[0], .err = err, .counts = counts, .st = &st};
+    int status = keep_counts(&t, &r);
+    *seconds = t.seconds;
+    return status;
+}
+
+/* The 1-minute load average, or -1 where the system does not say. */
+static double load_average(void)
+{
+    double load[1];
+    return getloadavg(load, 1) == 1 ? load[0] : -1.0;
+}
+
 /* STREAM's rule: a time under 20 clock ticks is not a measurement; nor, in practice, is one under
  * a millisecond (thread start-up and page-cache noise are of that order). */
 static void warn_if_short(double best)
@@ -138,6 +170,42 @@ static int print_repeat(const plan *p, const sweep_row *r, int runs, const file_
     return report_print(stdout, o->format, &o->words, files, (int)p->ninputs, &run);
 }
 
+/* --weak: one input, long enough for the largest thread count's prefix. */
+static int check_weak(const plan *p, const uint64_t *sizes, int most)
+{
+    const uint64_t weak = p->opt->weak;
+    if (p->ninputs != 1) {
+        fputs("wordtally: --weak: needs one FILE (t threads count its first t x SIZE bytes)\n",
+              stderr);
+        return EXIT_USAGE;
+    }
+    if (sizes[0] / (uint64_t)most < weak) {
+        fprintf(stderr, "wordtally: %s: %llu bytes; --weak %llu with %d threads needs %llu\n",
+                quote_name(0, p->names[0]), (unsigned long long)sizes[0],
+                (unsigned long long)weak, most, (unsigned long long)weak * (uint64_t)most);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* Says on stderr, once, what the table's warning column says row by row. */
+static void warn_if_busy(const sweep_row *rows, int n, double load)
+{
+    int any = 0;
+    for (int e = 0; e < n; e++)
+        any |= rows[e].busy;
+    if (any & SWEEP_BUSY_LOAD)
+        fprintf(stderr, "wordtally: warning: the machine was busy: load average %.2f before the "
+                        "sweep (other work takes cores the threads need): the speed-ups describe "
+                        "the machine, not wordtally; measure on an idle or exclusive node\n", load);
+    for (int e = 0; e < n; e++)
+        if (rows[e].busy & SWEEP_BUSY_SPREAD)
+            fprintf(stderr, "wordtally: warning: the runs of %d thread%s differ by %.0f%% (%.6f "
+                            "to %.6f s): something else held the threads up; more --repeat runs "
+                            "or an idle node\n", rows[e].threads, rows[e].threads == 1 ? "" : "s",
+                    100 * (rows[e].max - rows[e].min) / rows[e].min, rows[e].min, rows[e].max);
+}
+
 int sweep_run(const plan *p, const topo *machine)
 {
     const options *o = p->opt;
@@ -145,6 +213,7 @@ int sweep_run(const plan *p, const topo *machine)
     const kernel *kern = base->kern;
     const size_t nw = o->words.n, ncounts = p->ninputs * nw;
     const int runs = o->repeat ? o->repeat : REPEAT_DEFAULT;
+    const double load = load_average(); /* before any run of ours: the other work's */
     const char *why = NULL;
     uint64_t *sizes = calloc(p->ninputs, sizeof *sizes);
     if (!sizes) {
@@ -169,15 +238,26 @@ int sweep_run(const plan *p, const topo *machine)
         free(sizes);
         return EXIT_USAGE;
     }
-    /* NOLINTNEXTLINE(clang-analyzer-optin.portability.UnixAPI): parse_thread_list gives -1 or >= 1 */
-    sweep_row *rows = calloc((size_t)n, sizeof *rows);
-    double *secs = calloc((size_t)runs, sizeof *secs);
-    uint64_t *first = calloc(2 * ncounts + nw, sizeof *first);
-    /* No arithmetic on a NULL pointer (undefined behaviour): counts and total only when allocated. */
-    uint64_t *counts = first ? first + ncounts : NULL, *total = first ? counts + ncounts : NULL;
     int most = 1;
     for (int e = 0; list && e < n; e++)
         most = list[e] > most ? list[e] : most;
+    if (list && o->weak && (status = check_weak(p, sizes, most)) != EXIT_OK) {
+        free(list);
+        free(sizes);
+        return status;
+    }
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < p->ninputs; i++)
+        bytes += sizes[i];
+    /* NOLINTNEXTLINE(clang-analyzer-optin.portability.UnixAPI): parse_thread_list gives -1 or >= 1 */
+    sweep_row *rows = calloc((size_t)n, sizeof *rows);
+    double *secs = calloc((size_t)runs, sizeof *secs);
+    /* first: the counts every later run must equal (strong: the first run's, all inputs; weak:
+     * each row's first run, one row after another); counts: a later run's; total: per word. */
+    const size_t nfirst = o->weak ? (size_t)n * nw : ncounts;
+    uint64_t *first = calloc(nfirst + ncounts + nw, sizeof *first);
+    /* No arithmetic on a NULL pointer (undefined behaviour): counts and total only when allocated. */
+    uint64_t *counts = first ? first + nfirst : NULL, *total = first ? counts + ncounts : NULL;
     /* The binding of the largest team: every thread count of the table is placed the same way. */
     const char *bind_why = p->bind_why;
     const int bind = o->mode != COUNT_SERIAL && topo_bind_plan(machine, most, o->bind, &bind_why);
@@ -200,18 +280,24 @@ int sweep_run(const plan *p, const topo *machine)
         setup.place = o->mode != COUNT_SERIAL ? &place : NULL; /* each team pins itself */
         team_place_reset(&place);
         rows[e].threads = t;
+        rows[e].bytes = o->weak ? (uint64_t)t * o->weak : bytes;
+        uint64_t *ref = o->weak ? first + (size_t)e * nw : first;
+        const int ref_threads = o->weak ? t : list[0];
         for (int r = 0; r <= runs && status == EXIT_OK; r++) {
+            const int is_ref = o->weak ? r == 0 : e == 0 && r == 0;
+            uint64_t *into = is_ref ? ref : counts;
             double s;
-            status = count_all(p, &setup, e == 0 && r == 0 ? first : counts, &s);
+            status = o->weak ? count_prefix(p, &setup, rows[e].bytes, into, &s)
+                             : count_all(p, &setup, into, &s);
             if (status != EXIT_OK)
                 break;
-            long d = e == 0 && r == 0 ? -1 : sweep_first_difference(first, counts, ncounts);
+            long d = is_ref ? -1 : sweep_first_difference(ref, counts, ncounts);
             if (d >= 0) {
                 fprintf(stderr, "wordtally: %s: counts differ between runs: word %s is %llu "
                                 "in the first run (%d thread%s) but %llu with %d thread%s (run "
                                 "%d)\n", quote_name(0, p->names[d / (long)nw]),
                         quote_value(1, o->words.word[d % (long)nw]),
-                        (unsigned long long)first[d], list[0], list[0] == 1 ? "" : "s",
+                        (unsigned long long)ref[d], ref_threads, ref_threads == 1 ? "" : "s",
                         (unsigned long long)counts[d], t, t == 1 ? "" : "s", r + 1);
                 status = EXIT_MISMATCH;
                 break;
@@ -228,23 +314,35 @@ int sweep_run(const plan *p, const topo *machine)
         rows[e].median = sweep_median(secs, runs); /* sorts: min and max are at the ends */
         rows[e].min = secs[0];
         rows[e].max = secs[runs - 1];
+        rows[e].counts = o->weak ? ref : NULL;
+        if (load > SWEEP_BUSY_LOAD_ABOVE)
+            rows[e].busy |= SWEEP_BUSY_LOAD;
+        if (rows[e].min > 0 && rows[e].max - rows[e].min > SWEEP_BUSY_SPREAD_ABOVE * rows[e].min)
+            rows[e].busy |= SWEEP_BUSY_SPREAD;
         warn_if_short(rows[e].min);
     }
 
     if (status == EXIT_OK) {
+        /* The report's files and total: strong, the inputs' counts; weak, the largest prefix's. */
+        int widest = 0;
+        for (int e = 1; o->weak && e < n; e++)
+            widest = rows[e].bytes > rows[widest].bytes ? e : widest;
+        uint64_t *shown = first + (o->weak ? (size_t)widest * nw : 0);
         for (size_t i = 0; i < ncounts; i++)
-            total[i % nw] += first[i];
+            total[i % nw] += shown[i];
         int rc = -1;
         file_result *files = calloc(p->ninputs, sizeof *files);
         for (size_t i = 0; files && i < p->ninputs; i++)
-            files[i] = (file_result){.name = p->names[i], .bytes = sizes[i],
-                                     .counts = first + (size_t)i * nw};
+            files[i] = (file_result){.name = p->names[i],
+                                     .bytes = o->weak ? rows[widest].bytes : sizes[i],
+                                     .counts = shown + (size_t)i * nw};
         if (files && o->sweep) {
+            warn_if_busy(rows, n, load);
             sweep_table table = {.rows = rows, .n = n, .runs = runs, .kernel = kern->name,
                                  .chunk_size = o->chunk_size,
                                  .io = o->io == IO_MMAP ? "mmap" : "pread",
                                  .binding = binding_name(bind, o->bind),
-                                 .cores = machine->ncores};
+                                 .cores = machine->ncores, .weak = o->weak, .load = load};
             rc = report_sweep(stdout, o->format, &o->words, files, (int)p->ninputs, total, &table);
         } else if (files) {
             rc = print_repeat(p, &rows[0], runs, files, kern);

@@ -256,6 +256,12 @@ void input_read_ahead(const input *in, uint64_t off, uint64_t len)
                       POSIX_FADV_WILLNEED);
 }
 
+void input_limit(input *in, uint64_t n)
+{
+    in->cut += in->size - n;
+    in->size = n;
+}
+
 int input_check_unchanged(const input *in)
 {
     struct stat st;
@@ -263,7 +269,7 @@ int input_check_unchanged(const input *in)
         return 0;
     if (fstat(in->fd, &st) < 0)
         return errno;
-    if ((uint64_t)st.st_size != (in->packed ? in->packed_size : in->size))
+    if ((uint64_t)st.st_size != (in->packed ? in->packed_size : in->size + in->cut))
         return INPUT_CHANGED;
     if ((int64_t)st.st_mtim.tv_sec != in->mtime_s || (int64_t)st.st_mtim.tv_nsec != in->mtime_ns)
         return INPUT_MODIFIED; /* the bytes counted may mix old and new contents */

@@ -23,6 +23,7 @@ typedef struct {
     struct unpack *unpack;
     int packed; /* the input is compressed or an archive: counted as a stream, never shared */
     uint64_t packed_size; /* a compressed regular file's size (its text's is unknown); else 0 */
+    uint64_t cut; /* bytes of a regular file after `size` that input_limit left out (0: none) */
 } input;
 
 /* How the run opens its inputs: the same for every input, set once from the options. */
@@ -51,6 +52,9 @@ enum {
 };
 int input_kind(const char *path, struct stat *st);
 
+/* --weak: a regular file is read as its first n bytes (n at most its size), as if they were the
+ * whole file; input_check_unchanged still checks the whole file. */
+void input_limit(input *in, uint64_t n);
 /* Reads up to n bytes of a stream (or of the text a compressed input holds) into dst; *got is 0
  * at its end. The one place a stream's bytes come from. */
 int input_read(const input *in, uint8_t *dst, size_t n, size_t *got);

@@ -42,10 +42,17 @@ typedef struct {
     int total;              /* --total (text and CSV): TOTAL_* of cli.h; 0 is auto */
 } run_info;
 
+/* sweep_row.busy: the load average before the sweep showed other work on the machine, or this
+ * thread count's runs differ by more than sweep.h allows. */
+enum { SWEEP_BUSY_LOAD = 1, SWEEP_BUSY_SPREAD = 2 };
+
 /* --sweep: the runs of one thread count. */
 typedef struct {
     int threads;
     double warmup, min, median, max; /* seconds */
+    uint64_t bytes;          /* counted by each run: the inputs', or --weak's threads x SIZE */
+    const uint64_t *counts;  /* --weak: this row's counts (one per word); NULL: the table's */
+    int busy;                /* SWEEP_BUSY_* (sweep.h): why its times may not be the code's */
 } sweep_row;
 
 /* --sweep: the table, and what all its runs shared. */
@@ -58,6 +65,8 @@ typedef struct {
     const char *io;      /* "pread" or "mmap" */
     const char *binding; /* "wordtally", "openmp" or "none" */
     int cores;           /* physical cores the process may use */
+    uint64_t weak;       /* --weak SIZE: bytes per thread; 0: strong scaling */
+    double load;         /* 1-minute load average before the first run; < 0: unknown */
 } sweep_table;
 
 /* The report, printed as the inputs are done, so that its memory does not grow with the number of
