@@ -4,7 +4,7 @@
 #   WORDTALLY       the program (default: wordtally in this project)    OUT_DIR  where results go (.)
 #   WORDTALLY_OPTS  more options for every run, split at blanks: -w WORD, --words-file F, -c 1M, ...
 #   REPEAT          timed runs per thread count (3)                     FORMAT   count job's format (text)
-#   SWEEP           the scaling job's thread counts (cores)
+#   SWEEP           the scaling job's thread counts (cores)           WEAK     weak scaling: bytes per thread (--weak)
 #   EXPECTED        regression job with one FILE: its expected counts (default FILE.expected)
 #   FILE            the input, when none is given as an argument (qsub -v FILE=...)
 
@@ -53,6 +53,21 @@ job_setup() { # NAME FILE... -> sets me, prog, files, opts, id, out_dir; prints 
     echo "== $me job $id on $(hostname) at $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "== $("$prog" --version | head -n 1), ${#files[@]} input(s), $bytes bytes: ${files[*]}"
     echo "== load: $(uptime | sed 's/.*load average/load average/')"
+    # Under Slurm the counted step runs through srun: sacct then shows it (with its CPU time and
+    # memory), and Slurm binds it to the job's CPUs: sbatch -c N, else all of the node's (the
+    # scripts ask for the node: --exclusive). srun has not taken sbatch's -c since Slurm 22.05.
+    launch=()
+    if [ -n "${SLURM_JOB_ID:-}" ] && command -v srun >/dev/null; then
+        launch=(srun --nodes=1 --ntasks=1 --cpus-per-task="${SLURM_CPUS_PER_TASK:-${SLURM_CPUS_ON_NODE:-1}}")
+    fi
+    # PBS Pro and OpenPBS set OMP_NUM_THREADS to the chunk's ncpus (1 unless asked): the scripts ask
+    # for the node alone (place=excl), so the threads follow the cores the job may use, which a
+    # PBS cgroup limits to ncpus where the site confines jobs.
+    if [ -n "${PBS_JOBID:-}" ] && [ -z "${SLURM_JOB_ID:-}" ] && [ "${OMP_NUM_THREADS:-}" = "${NCPUS:-}" ]; then
+        unset OMP_NUM_THREADS
+    fi
+    echo "== cores this job may use: $(hwloc-calc --number-of core all 2>/dev/null || echo '?') of the" \
+         "node's $(hwloc-calc --whole-system --number-of core all 2>/dev/null || echo '?')"
 }
 
 # Runs wordtally with the job's options; its stdout goes to OUT (and the log). A failure is said
@@ -60,8 +75,8 @@ job_setup() { # NAME FILE... -> sets me, prog, files, opts, id, out_dir; prints 
 job_run() { # OUT ARG...
     local out=$1 rc=0
     shift
-    echo "\$ $prog ${opts[*]} $* > $out"
-    "$prog" "${opts[@]}" "$@" > "$out" || rc=$?
+    echo "\$ ${launch[*]}${launch[*]:+ }$prog ${opts[*]} $* > $out"
+    "${launch[@]}" "$prog" "${opts[@]}" "$@" > "$out" || rc=$?
     cat "$out"
     if [ "$rc" -ne 0 ]; then
         echo "FAIL: wordtally exited $rc ($(exit_meaning "$rc"))" >&2
@@ -69,23 +84,28 @@ job_run() { # OUT ARG...
     fi
 }
 
-# Strong scaling on an exclusive node: OpenMP places one thread per core, packed close; the sweep
-# goes from 1 to all cores (or LIST), CSV out, then a PNG if gnuplot is there.
+# Scaling on an exclusive node: OpenMP places one thread per core, packed close; the sweep goes
+# from 1 to all cores (or LIST), strong, or weak with WEAK=SIZE; CSV out, then a PNG and a PDF if
+# gnuplot is there, titled with the host and its CPU.
 job_scaling() { # NAME FILE... [LIST]
-    local list=${SWEEP:-cores} last=${!#}
+    local list=${SWEEP:-cores} last=${!#} weak=() cpu
     if [ $# -gt 2 ] && [[ $last =~ ^(cores|[0-9,]+)$ ]] && [ ! -e "$last" ]; then
         list=$last
         set -- "${@:1:$#-1}"
     fi
+    [ -z "${WEAK:-}" ] || weak=(--weak "$WEAK")
     job_setup "$@"
-    local csv="$out_dir/scaling-$id.csv"
+    local csv="$out_dir/scaling-$id.csv" ext
     export OMP_PLACES=cores OMP_PROC_BIND=close
     unset OMP_NUM_THREADS
-    "$prog" --topology
+    "${launch[@]}" "$prog" --topology
     echo "== OMP_PLACES=cores OMP_PROC_BIND=close"
-    job_run "$csv" --sweep "$list" --repeat "${REPEAT:-3}" --format csv "${files[@]}"
+    job_run "$csv" --sweep "$list" "${weak[@]}" --repeat "${REPEAT:-3}" --format csv "${files[@]}"
     if command -v gnuplot >/dev/null; then
-        "$root/scripts/plot-scaling" "$csv" "${csv%.csv}.png" "wordtally strong scaling, $(hostname -s)"
+        cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
+        for ext in png pdf; do
+            "$root/scripts/plot-scaling" "$csv" "${csv%.csv}.$ext" "wordtally on $(hostname -s)${cpu:+, $cpu}"
+        done
     else
         echo "== gnuplot not found: plot later with scripts/plot-scaling $csv"
     fi
@@ -122,9 +142,9 @@ job_regression() { # NAME FILE...
             fi
             for w in "${want_words[@]}"; do words+=(-w "$w"); done
         fi
-        echo "\$ $prog --verify -q -v ${opts[*]} ${words[*]} $file"
+        echo "\$ ${launch[*]}${launch[*]:+ }$prog --verify -q -v ${opts[*]} ${words[*]} $file"
         rc=0
-        got=$("$prog" --verify -q -v "${opts[@]}" "${words[@]}" "$file") || rc=$?
+        got=$("${launch[@]}" "$prog" --verify -q -v "${opts[@]}" "${words[@]}" "$file") || rc=$?
         if [ "$rc" -ne 0 ]; then
             echo "FAIL $file: wordtally --verify exited $rc ($(exit_meaning "$rc"))" | tee -a "$summary" >&2
             status=$(( status > rc ? status : rc ))

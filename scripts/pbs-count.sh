@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 #PBS -N wordtally-count
-#PBS -l nodes=1:ppn=1
+#PBS -l select=1
+#PBS -l place=excl
 #PBS -l walltime=00:20:00
 #PBS -j oe
-# One count of FILE with the CPUs the job is given (default threads: those cores); the report in
-# OUT_DIR/count-JOBID.txt. ppn=1 fits any node: ask for the cores to count with (Torque:
-# -l nodes=1:ppn=N; PBS Pro/OpenPBS: -l select=1:ncpus=N).
-#   qsub -l nodes=1:ppn=8 -v FILE=$PWD/data/gcide-1g.txt scripts/pbs-count.sh   (from the project folder)
+# One count of FILE with the cores the job may use (default threads: those cores); the report in
+# OUT_DIR/count-JOBID.txt. As it stands (PBS Pro/OpenPBS) it takes one node alone (place=excl) and
+# counts with all its cores; -l select=1:ncpus=N counts with N where the site confines jobs to their
+# ncpus. Torque has no "select": use -l nodes=1:ppn=CORES there.
+#   qsub -v FILE=$PWD/data/gcide-1g.txt scripts/pbs-count.sh   (from the project folder)
 #   bash scripts/pbs-count.sh FILE...      (no scheduler: runs here)
-# Settings (environment, or qsub -v): WORDTALLY, WORDTALLY_OPTS, OUT_DIR, REPEAT, SWEEP, FORMAT, EXPECTED (scripts/job-lib.sh).
+# Settings (environment, or qsub -v): WORDTALLY, WORDTALLY_OPTS, OUT_DIR, REPEAT, SWEEP, WEAK, FORMAT, EXPECTED (scripts/job-lib.sh).
 set -euo pipefail
 # Find scripts/job-lib.sh: beside this file, or, when the batch system runs a copy of it from its
 # spool folder, beside the file that was submitted (Slurm: the job's Command), or in the folder it

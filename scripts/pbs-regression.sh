@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 #PBS -N wordtally-regression
-#PBS -l nodes=1:ppn=1
+#PBS -l select=1
+#PBS -l place=excl
 #PBS -l walltime=00:30:00
 #PBS -j oe
 # Regression: --verify (parallel against serial, exit 3) and FILE.expected if present (exit 1);
-# any failure fails the job. Results in OUT_DIR/regression-JOBID.txt. ppn=1 fits any node: ask for
-# more cores so the parallel path runs several threads.
-#   qsub -l nodes=1:ppn=4 -v FILE=$PWD/data/gcide-1g.txt scripts/pbs-regression.sh   (from the project folder)
+# any failure fails the job. Results in OUT_DIR/regression-JOBID.txt. As it stands (PBS Pro/OpenPBS)
+# it takes one node alone (place=excl), so the parallel path runs on all its cores; Torque has no
+# "select": use -l nodes=1:ppn=CORES there.
+#   qsub -v FILE=$PWD/data/gcide-1g.txt scripts/pbs-regression.sh   (from the project folder)
 #   bash scripts/pbs-regression.sh FILE...      (no scheduler: runs here)
-# Settings (environment, or qsub -v): WORDTALLY, WORDTALLY_OPTS, OUT_DIR, REPEAT, SWEEP, FORMAT, EXPECTED (scripts/job-lib.sh).
+# Settings (environment, or qsub -v): WORDTALLY, WORDTALLY_OPTS, OUT_DIR, REPEAT, SWEEP, WEAK, FORMAT, EXPECTED (scripts/job-lib.sh).
 set -euo pipefail
 # Find scripts/job-lib.sh: beside this file, or, when the batch system runs a copy of it from its
 # spool folder, beside the file that was submitted (Slurm: the job's Command), or in the folder it

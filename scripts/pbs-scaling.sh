@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 #PBS -N wordtally-scaling
-#PBS -l nodes=1:ppn=1
+#PBS -l select=1
+#PBS -l place=excl
 #PBS -l walltime=01:00:00
 #PBS -j oe
-# Strong-scaling study on one node: --sweep over 1..all cores (or LIST), OMP_PLACES=cores
-# OMP_PROC_BIND=close, CSV (and PNG with gnuplot) in OUT_DIR. The sweep spans the cores the job
-# may use (a cpuset gives it only those): ask for the whole node (Torque: -l nodes=1:ppn=CORES;
-# PBS Pro/OpenPBS: -l select=1:ncpus=CORES -l place=excl).
-#   qsub -l nodes=1:ppn=64 -v FILE=$PWD/data/gcide-1g.txt scripts/pbs-scaling.sh   (from the project folder)
+# Strong-scaling study on one whole node: --sweep over 1..all cores (or LIST), OMP_PLACES=cores
+# OMP_PROC_BIND=close, CSV (and PNG and PDF with gnuplot) in OUT_DIR; WEAK=SIZE for weak scaling.
+# As it stands (PBS Pro/OpenPBS) it takes one node alone (place=excl); the sweep spans the cores the
+# job may use, so where the site confines jobs to their ncpus ask for them all
+# (-l select=1:ncpus=CORES); Torque has no "select": use -l nodes=1:ppn=CORES there. The log says
+# how many of the node's cores the job may use.
+#   qsub -v FILE=$PWD/data/gcide-1g.txt scripts/pbs-scaling.sh   (from the project folder)
 #   bash scripts/pbs-scaling.sh FILE... [LIST]      (no scheduler: runs here)
-# Settings (environment, or qsub -v): WORDTALLY, WORDTALLY_OPTS, OUT_DIR, REPEAT, SWEEP, FORMAT, EXPECTED (scripts/job-lib.sh).
+# Settings (environment, or qsub -v): WORDTALLY, WORDTALLY_OPTS, OUT_DIR, REPEAT, SWEEP, WEAK, FORMAT, EXPECTED (scripts/job-lib.sh).
 set -euo pipefail
 # Find scripts/job-lib.sh: beside this file, or, when the batch system runs a copy of it from its
 # spool folder, beside the file that was submitted (Slurm: the job's Command), or in the folder it

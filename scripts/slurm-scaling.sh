@@ -6,10 +6,11 @@
 #SBATCH --time=01:00:00
 #SBATCH --output=wordtally-scaling-%j.out
 # Strong-scaling study on one whole node (--exclusive: any node's size): --sweep over 1..all cores
-# (or LIST), OMP_PLACES=cores OMP_PROC_BIND=close, CSV (and PNG with gnuplot) in OUT_DIR.
+# (or LIST) as an srun step, OMP_PLACES=cores OMP_PROC_BIND=close, CSV (and PNG and PDF with gnuplot)
+# in OUT_DIR; WEAK=SIZE makes it weak scaling (--weak SIZE: t threads count t x SIZE bytes).
 #   sbatch scripts/slurm-scaling.sh FILE... [LIST]    (from anywhere)
 #   bash scripts/slurm-scaling.sh FILE... [LIST]      (no scheduler: runs here)
-# Settings (environment): WORDTALLY, WORDTALLY_OPTS, OUT_DIR, REPEAT, SWEEP, FORMAT, EXPECTED (scripts/job-lib.sh).
+# Settings (environment): WORDTALLY, WORDTALLY_OPTS, OUT_DIR, REPEAT, SWEEP, WEAK, FORMAT, EXPECTED (scripts/job-lib.sh).
 set -euo pipefail
 # Find scripts/job-lib.sh: beside this file, or, when the batch system runs a copy of it from its
 # spool folder, beside the file that was submitted (Slurm: the job's Command), or in the folder it

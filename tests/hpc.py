@@ -370,7 +370,14 @@ def test_job_scripts(path, d):
         check(r.returncode == 0, "bash -n scripts/%s: %r" % (name, r.stderr))
     for name in JOBS:
         directive = "#SBATCH " if name.startswith("slurm") else "#PBS "
-        check(directive in open(os.path.join(ROOT, "scripts", name)).read(), "%s has %s" % (name, directive))
+        text = open(os.path.join(ROOT, "scripts", name)).read()
+        check(directive in text, "%s has %s" % (name, directive))
+        # As they stand, every job takes a whole node and counts with its cores.
+        whole = "#SBATCH --exclusive" if name.startswith("slurm") else "#PBS -l place=excl"
+        check(whole in text and "ppn=1" not in text and "cpus-per-task=1" not in text,
+              "%s asks for a whole node (%s), not one CPU" % (name, whole))
+    lib = open(os.path.join(ROOT, "scripts", "job-lib.sh")).read()
+    check('"${launch[@]}" "$prog"' in lib and "launch=(srun " in lib, "job-lib.sh: the counted steps go through srun")
     for sched in ("slurm", "pbs"):
         out = os.path.join(d, sched)
         # Run from another folder: the scripts find the project from their own path.
@@ -385,7 +392,14 @@ def test_job_scripts(path, d):
               header.startswith(SWEEP_HEADER), "%s-scaling.sh: a sweep CSV: %r" % (sched, r.stderr[-300:]))
         check(b"OMP_PLACES=cores OMP_PROC_BIND=close" in r.stdout, "%s-scaling.sh: the runtime binds" % sched)
         if shutil.which("gnuplot"):
-            check(any(f.endswith(".png") for f in csvs), "%s-scaling.sh: a PNG" % sched)
+            check(any(f.endswith(".png") for f in csvs) and any(f.endswith(".pdf") for f in csvs),
+                  "%s-scaling.sh: a PNG and a PDF" % sched)
+        weak_out = os.path.join(d, sched + "-weak")
+        r = script(sched + "-scaling.sh", [path, "1,2"], {"OUT_DIR": weak_out, "REPEAT": "1", "WEAK": "512K"}, d)
+        rows = [list(csv.DictReader(open(f))) for f in out_files(weak_out, "scaling-") if f.endswith(".csv")]
+        check(r.returncode == 0 and rows and [(x["threads"], x["scaling"], x["bytes"]) for x in rows[0]] ==
+              [("1", "weak", "524288"), ("2", "weak", "1048576")], "%s-scaling.sh with WEAK: a weak sweep: %r"
+              % (sched, r.stderr[-300:]))
         r = script(sched + "-count.sh", [path], {"FORMAT": "json", "OUT_DIR": out}, d)
         j = json.loads(r.stdout[r.stdout.index(b"{"):]) if b"{" in r.stdout else {}
         check(r.returncode == 0 and j.get("total") == want, "%s-count.sh counts" % sched)

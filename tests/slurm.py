@@ -51,7 +51,7 @@ def sh(args, **kw):
 
 
 def ensure_packages():
-    need = ["sbatch", "slurmctld", "slurmd", "munged", "qsub", "mpicc", "gnuplot", "hwloc-calc"]
+    need = ["sbatch", "slurmctld", "slurmd", "munged", "qsub", "mpicc", "gnuplot", "hwloc-calc", "slurmdbd", "mariadbd"]
     if all(shutil.which(x) for x in need):
         return
     r = subprocess.run(["bash", os.path.join(ROOT, "scripts", "install-deps.sh"), "--all"])
@@ -183,6 +183,8 @@ def run_jobs(work):
                                             WT_FAULT_FLIP_AT=str(1200001), WORDTALLY_OPTS="-t 2")),
         "scaling": Job("slurm-scaling.sh a 1,2", ["sbatch", S("slurm-scaling.sh"), "a.txt", "1,2"], work,
                        dict(plain, OUT_DIR=o("s"), REPEAT="1")),
+        "scaling weak": Job("slurm-scaling.sh a 1,2, WEAK=8M", ["sbatch", S("slurm-scaling.sh"), "a.txt", "1,2"],
+                            work, dict(plain, OUT_DIR=o("sw"), REPEAT="1", WEAK="8M")),
         "topology -c 1": Job("--topology under -c 1 (task/cgroup)", ["sbatch", "-c", "1", "-o", "topo-%j.out", "--wrap",
                                                                      PROG + " --topology"], work),
         "nonroot": Job("slurm-count.sh as %s" % USER, ["sbatch", "-c", "1", S("slurm-count.sh"), a], shared,
@@ -229,9 +231,11 @@ def run_jobs(work):
     if j["count default"].ended("COMPLETED", "0:0"):
         seen = placement(j["count default"].log().encode())
         text = open(os.path.join(o("c0"), "count-%s.txt" % j["count default"].id)).read()
-        check(len(seen) == 1 and counts_of(text) == want_a[:1], "count with the script's defaults: 1 CPU, "
-              "WORDTALLY_OPTS=-w dog: %s %s" % (seen, counts_of(text)))
-        print("    count (defaults): %d thread, WORDTALLY_OPTS='-w dog -c 1M': dog %s" % (len(seen), counts_of(text)))
+        node = int(sh(["hwloc-calc", "--number-of", "core", "all"]).stdout or 0)
+        check(len(seen) == node and counts_of(text) == want_a[:1], "count with the script's defaults: all %d "
+              "cores of the node, WORDTALLY_OPTS=-w dog: %s %s" % (node, seen, counts_of(text)))
+        print("    count (defaults): %d threads (the node's cores), WORDTALLY_OPTS='-w dog -c 1M': dog %s"
+              % (len(seen), counts_of(text)))
 
     if j["regression"].ended("COMPLETED", "0:0"):
         log = j["regression"].log()
@@ -248,10 +252,18 @@ def run_jobs(work):
     if j["scaling"].ended("COMPLETED", "0:0"):
         csv_path = os.path.join(o("s"), "scaling-%s.csv" % j["scaling"].id)
         rows = list(csv.DictReader(open(csv_path))) if os.path.exists(csv_path) else []
-        png = csv_path[:-4] + ".png"
-        check([r["threads"] for r in rows] == ["1", "2"] and os.path.exists(png) and os.path.getsize(png) > 1000,
-              "scaling: CSV rows 1,2 and a PNG in OUT_DIR: %s" % os.listdir(o("s")))
-        print("    scaling: %s, %s" % ([(r["threads"], r["gb_per_s"]) for r in rows], os.path.basename(png)))
+        png, pdf = csv_path[:-4] + ".png", csv_path[:-4] + ".pdf"
+        check([r["threads"] for r in rows] == ["1", "2"] and os.path.exists(png) and os.path.getsize(png) > 1000
+              and os.path.exists(pdf) and open(pdf, "rb").read(5) == b"%PDF-",
+              "scaling: CSV rows 1,2, a PNG and a PDF in OUT_DIR: %s" % os.listdir(o("s")))
+        print("    scaling: %s, %s" % ([(r["threads"], r["gb_per_s"]) for r in rows], sorted(os.listdir(o("s")))))
+    if j["scaling weak"].ended("COMPLETED", "0:0"):
+        csv_path = os.path.join(o("sw"), "scaling-%s.csv" % j["scaling weak"].id)
+        rows = list(csv.DictReader(open(csv_path))) if os.path.exists(csv_path) else []
+        check([(r["threads"], r["scaling"], r["bytes"]) for r in rows] == [("1", "weak", str(8 << 20)), ("2", "weak", str(16 << 20))],
+              "scaling WEAK=8M: a weak sweep over 8 and 16 MiB: %s" % rows)
+        print("    scaling weak: %s" % [(r["threads"], r["bytes"], r["gb_per_s"]) for r in rows])
+    check_steps(j)
     if j["topology -c 1"].ended("COMPLETED", "0:0"):
         threads, cores = plan(j["topology -c 1"].log().encode())
         allowed = [c for c, (pus, ok) in cores.items() if ok]
@@ -283,6 +295,30 @@ def run_jobs(work):
     check("equal to the expected counts" in j["pbs regression"].log(), "qsub pbs-regression.sh: checked")
     check(any(f.endswith(".csv") for f in os.listdir(o("ps"))) if os.path.isdir(o("ps")) else False,
           "qsub pbs-scaling.sh: the CSV")
+
+
+def check_steps(jobs):
+    """With accounting up (slurmdbd, tests/slurm-cluster.sh), sacct shows each script's counted step:
+    wordtally run by srun, with the CPUs the job was given."""
+    if not os.path.exists(os.path.join(STATE, "slurmdbd.pid")):
+        print("    sacct: no accounting here (slurmdbd or mariadb-server not installed): steps not checked")
+        return
+    want = {"count -c 2": 2, "count default": None, "regression": None, "scaling": None, "pbs count": 2}
+    node = int(sh(["hwloc-calc", "--number-of", "core", "all"]).stdout or 0)
+    for key, cpus in want.items():
+        job = jobs[key]
+        rows = []
+        for _ in range(30):  # slurmctld sends the records to slurmdbd a moment after the job ends
+            r = sh(["sacct", "-n", "-P", "-j", job.id or "0", "--format=JobID,JobName,State,NCPUS"])
+            rows = [x.split("|") for x in r.stdout.decode().splitlines()]
+            if any(re.match(r"^\d+\.0$", x[0]) for x in rows):
+                break
+            time.sleep(1)
+        steps = [x for x in rows if re.match(r"^\d+\.\d+$", x[0])]
+        check(steps and all(x[1] == "wordtally" and x[2] == "COMPLETED" and int(x[3]) == (cpus or node)
+                            for x in steps),
+              "sacct -j %s (%s): the counted steps, wordtally on %s CPUs: %s" % (job.id, key, cpus or node, rows))
+        print("    sacct -j %s (%s): %s" % (job.id, key, " | ".join(",".join(x) for x in rows)))
 
 
 if __name__ == "__main__":
