@@ -259,8 +259,12 @@ PREFIX        ?= /usr/local
 BINDIR        ?= $(PREFIX)/bin
 MANDIR        ?= $(PREFIX)/share/man
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+MODULEDIR     ?= $(PREFIX)/share/modulefiles
 INSTALL       ?= install
 MPI_BUILT      = $(wildcard wordtally-mpi)
+# The modulefiles (Lmod Lua, Tcl for environment-modules) name the installed folders.
+MODULE_SED     = sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@MANDIR@|$(MANDIR)|g' \
+                     -e 's|@COMPLETIONDATA@|$(patsubst %/bash-completion/completions,%,$(COMPLETIONDIR))|g'
 .PHONY: install uninstall check-install check-deb check-fresh-root
 install: wordtally wordtally-gen $(if $(MPI_BUILT),mpi)
 	$(INSTALL) -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MANDIR)/man1' '$(DESTDIR)$(COMPLETIONDIR)'
@@ -268,13 +272,18 @@ install: wordtally wordtally-gen $(if $(MPI_BUILT),mpi)
 	$(INSTALL) -m 644 man/wordtally.1 man/wordtally-gen.1 '$(DESTDIR)$(MANDIR)/man1'
 	$(INSTALL) -m 644 completion/wordtally.bash '$(DESTDIR)$(COMPLETIONDIR)/wordtally'
 	ln -sf wordtally '$(DESTDIR)$(COMPLETIONDIR)/wordtally-gen'
+	$(INSTALL) -d '$(DESTDIR)$(MODULEDIR)/wordtally'
+	$(MODULE_SED) packaging/modulefiles/wordtally.lua.in > '$(DESTDIR)$(MODULEDIR)/wordtally/$(VERSION).lua'
+	$(MODULE_SED) packaging/modulefiles/wordtally.tcl.in > '$(DESTDIR)$(MODULEDIR)/wordtally/$(VERSION)'
 ifneq ($(MPI_BUILT),)
 	ln -sf wordtally '$(DESTDIR)$(COMPLETIONDIR)/wordtally-mpi'
 	echo '.so man1/wordtally.1' > '$(DESTDIR)$(MANDIR)/man1/wordtally-mpi.1'
 endif
 uninstall:
 	rm -f $(foreach p,wordtally wordtally-gen wordtally-mpi,'$(DESTDIR)$(BINDIR)/$(p)' \
-	    '$(DESTDIR)$(MANDIR)/man1/$(p).1' '$(DESTDIR)$(COMPLETIONDIR)/$(p)')
+	    '$(DESTDIR)$(MANDIR)/man1/$(p).1' '$(DESTDIR)$(COMPLETIONDIR)/$(p)') \
+	    '$(DESTDIR)$(MODULEDIR)/wordtally/$(VERSION).lua' '$(DESTDIR)$(MODULEDIR)/wordtally/$(VERSION)'
+	rmdir '$(DESTDIR)$(MODULEDIR)/wordtally' 2>/dev/null || true
 # A staged install, the installed programs run, the man pages rendered and linted; uninstall
 # leaves no file behind (tests/install.py).
 check-install: wordtally wordtally-gen
