@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Debian package, end to end: builds it with Debian's own tools (dpkg-buildpackage, debhelper)
 # from a copy of the files git tracks or would track, so the working tree stays clean; installs it with apt; runs the
-# installed programs (a count, the man pages, the bash completion); removes it again (purge).
+# installed programs (a count, the man pages, the bash completion), the shipped documentation and
+# examples (the job scripts run as shipped, plot-scaling); removes it again (purge).
 # Needs root (it installs into this system) and scripts/install-deps.sh --all.
 #   usage: scripts/check-deb.sh [WORKDIR]     (default build/deb; the .deb and build.log land there)
 set -euo pipefail
@@ -48,6 +49,29 @@ for page in wordtally wordtally-gen; do
 done
 MANWIDTH=80 man wordtally 2>&1 | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | head -5
 [ -f /usr/share/bash-completion/completions/wordtally ] || fail "bash completion not installed"
+# The documentation, and the job scripts and plot script as examples that run where they are.
+doc=/usr/share/doc/wordtally
+for f in README.md HPC.md SPEC.md; do
+    [ -f "$doc/$f" ] || [ -f "$doc/$f.gz" ] || fail "$doc/$f not shipped"
+done
+for f in plot-scaling job-lib.sh slurm-count.sh slurm-regression.sh slurm-scaling.sh slurm-mpi.sh \
+         pbs-count.sh pbs-regression.sh pbs-scaling.sh; do
+    [ -f "$doc/examples/$f" ] || fail "$doc/examples/$f not shipped"
+done
+echo "check-deb.sh: $doc: $(cd "$doc" && echo *)"
+echo "check-deb.sh: $doc/examples: $(cd "$doc/examples" && echo *)"
+# As a user would: the shipped count job without a scheduler, with the installed wordtally.
+(cd "$work" && OUT_DIR="$work/job" bash "$doc/examples/slurm-count.sh" "$sample" > "$work/job.log" 2>&1) ||
+    { cat "$work/job.log" >&2; fail "the shipped slurm-count.sh did not run"; }
+grep -q "^== wordtally" "$work/job.log" && [ "$(awk '$1 == "dog" {print $2}' "$work"/job/count-*.txt)" = 3 ] ||
+    { cat "$work/job.log" >&2; fail "the shipped slurm-count.sh counted wrong"; }
+echo "check-deb.sh: $doc/examples/slurm-count.sh ran with $(sed -n 's/^== \(wordtally [^,]*\),.*/\1/p' "$work/job.log")"
+if command -v gnuplot >/dev/null; then
+    /usr/bin/wordtally --sweep 1 --repeat 1 -f csv "$work/gen.txt" > "$work/sweep.csv" 2>/dev/null
+    bash "$doc/examples/plot-scaling" "$work/sweep.csv" "$work/sweep.pdf" >/dev/null 2>&1 &&
+        [ "$(head -c 5 "$work/sweep.pdf")" = "%PDF-" ] || fail "the shipped plot-scaling wrote no PDF"
+    echo "check-deb.sh: $doc/examples/plot-scaling wrote a PDF"
+fi
 
 apt-get purge -y -qq wordtally >/dev/null
 trap - EXIT

@@ -1,14 +1,27 @@
 # job-lib.sh - the bodies of the Slurm and PBS job scripts (scripts/{slurm,pbs}-*.sh), which only
 # add their scheduler's directives and find this file; also read by scripts/run-main-job.sh.
 # Sourced, not run. Settings come from the environment:
-#   WORDTALLY       the program (default: wordtally in this project)    OUT_DIR  where results go (.)
+#   WORDTALLY       the program (default: wordtally built in this project, else on PATH)
+#   OUT_DIR         where results go (.)
 #   WORDTALLY_OPTS  more options for every run, split at blanks: -w WORD, --words-file F, -c 1M, ...
 #   REPEAT          timed runs per thread count (3)                     FORMAT   count job's format (text)
-#   SWEEP           the scaling job's thread counts (cores)           WEAK     weak scaling: bytes per thread (--weak)
+#   SWEEP           the scaling job's thread counts (cores)             WEAK     bytes per thread (--weak)
 #   EXPECTED        regression job with one FILE: its expected counts (default FILE.expected)
 #   FILE            the input, when none is given as an argument (qsub -v FILE=...)
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Beside this file: plot-scaling (the project's scripts/, or a package's examples folder).
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+# The program: WORDTALLY, else the one built in this project, else the one on PATH (installed:
+# the Debian package ships these scripts as examples, away from any build).
+program() { # VARIABLE NAME
+    local given=${!1:-} built=$root/$2
+    if [ -n "$given" ]; then echo "$given"
+    elif [ -x "$built" ] || ! command -v "$2" >/dev/null; then echo "$built"
+    else command -v "$2"
+    fi
+}
 
 # What wordtally's exit status means (README, Exit status), for the job's log.
 exit_meaning() { # STATUS
@@ -42,7 +55,7 @@ job_setup() { # NAME FILE... -> sets me, prog, files, opts, id, out_dir; prints 
     [ ${#files[@]} -gt 0 ] || { [ -z "${FILE:-}" ] || files=("$FILE"); }
     [ ${#files[@]} -gt 0 ] || { echo "usage: $me FILE...   (or FILE=... in the environment)" >&2; exit 2; }
     read -r -a opts <<< "${WORDTALLY_OPTS:-}"
-    prog=${WORDTALLY:-$root/wordtally}
+    prog=$(program WORDTALLY wordtally)
     [ -x "$prog" ] || { echo "$me: $prog: not built (run make in $root)" >&2; exit 2; }
     id=${SLURM_JOB_ID:-${PBS_JOBID:-local-$$}}
     id=${id%%.*} # PBS ids carry the server name
@@ -104,7 +117,7 @@ job_scaling() { # NAME FILE... [LIST]
     if command -v gnuplot >/dev/null; then
         cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)
         for ext in png pdf; do
-            "$root/scripts/plot-scaling" "$csv" "${csv%.csv}.$ext" "wordtally on $(hostname -s)${cpu:+, $cpu}"
+            bash "$here/plot-scaling" "$csv" "${csv%.csv}.$ext" "wordtally on $(hostname -s)${cpu:+, $cpu}"
         done
     else
         echo "== gnuplot not found: plot later with scripts/plot-scaling $csv"
@@ -172,7 +185,7 @@ job_mpi() { # NAME [WORDTALLY OPTION]... FILE...
     me=$1
     shift
     [ $# -gt 0 ] || { echo "usage: $me [OPTION]... FILE...   (MPI ranks cannot share stdin)" >&2; exit 2; }
-    prog=${WORDTALLY_MPI:-$root/wordtally-mpi}
+    prog=$(program WORDTALLY_MPI wordtally-mpi)
     [ -x "$prog" ] || { echo "$me: $prog: not built (run make mpi in $root)" >&2; exit 2; }
     read -r -a opts <<< "${WORDTALLY_OPTS:-}"
     local per=${PER:-node} cores pus sockets smt tpn cpt tasks launch rc=0

@@ -134,6 +134,12 @@ def check_modules(stage):
             % COMPLETION)
     r = subprocess.run(["bash", "-c", body], capture_output=True, text=True)
     tally.check("_wordtally" not in r.stdout, "without the module, %s's completion is not found: %r" % (prefix, r.stdout))
+    # The README's way without modules: PREFIX/share in XDG_DATA_DIRS, the defaults kept.
+    body = ("unset XDG_DATA_DIRS; export XDG_DATA_DIRS=%s/share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}; "
+            ". %s; __load_completion wordtally; __load_completion ls; complete -p wordtally ls" % (prefix, COMPLETION))
+    r = subprocess.run(["bash", "-c", body], capture_output=True, text=True)
+    tally.check("-F _wordtally wordtally" in r.stdout and " ls" in r.stdout,
+                "the README's XDG_DATA_DIRS line: the completion found, the system's kept: %r %r" % (r.stdout, r.stderr))
     inits = {"lmod": ". " + LMOD_INIT if os.path.exists(LMOD_INIT) else None,
              "environment-modules": environment_modules(stage)}
     for name, init in inits.items():

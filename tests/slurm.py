@@ -309,16 +309,16 @@ def check_steps(jobs):
         job = jobs[key]
         rows = []
         for _ in range(30):  # slurmctld sends the records to slurmdbd a moment after the job ends
-            r = sh(["sacct", "-n", "-P", "-j", job.id or "0", "--format=JobID,JobName,State,NCPUS"])
+            r = sh(["sacct", "-n", "-P", "-j", job.id or "0", "--format=JobID,JobName,State,ExitCode,NCPUS"])
             rows = [x.split("|") for x in r.stdout.decode().splitlines()]
             if any(re.match(r"^\d+\.0$", x[0]) for x in rows):
                 break
             time.sleep(1)
         steps = [x for x in rows if re.match(r"^\d+\.\d+$", x[0])]
-        check(steps and all(x[1] == "wordtally" and x[2] == "COMPLETED" and int(x[3]) == (cpus or node)
+        check(steps and all(x[1] == "wordtally" and x[2] == "COMPLETED" and x[3] == "0:0" and int(x[4]) == (cpus or node)
                             for x in steps),
               "sacct -j %s (%s): the counted steps, wordtally on %s CPUs: %s" % (job.id, key, cpus or node, rows))
-        print("    sacct -j %s (%s): %s" % (job.id, key, " | ".join(",".join(x) for x in rows)))
+        print("    sacct -j %s (%s):\n      %s" % (job.id, key, "\n      ".join("|".join(x) for x in rows)))
 
 
 if __name__ == "__main__":
