@@ -441,6 +441,9 @@ def test_weak(path, d):
               "--weak, %d threads: the counts of the first %d bytes" % (e["threads"], e["bytes"]))
     check(j and j["total"] == j["sweep"][-1]["counts"] and j["files"][0]["bytes"] == 3 * size,
           "--weak: the report's counts are the largest prefix's")
+    m = json_out(run(["--sweep", "1,2,3", "--weak", str(size), "--repeat", "1", "--io", "mmap", "-f", "json", path]))
+    check(j and m and [e["counts"] for e in m["sweep"]] == [e["counts"] for e in j["sweep"]],
+          "--weak --io mmap: the same counts (a mapping of the prefix only)")
     r = run(["--sweep", "2,1", "--weak", str(size), "--repeat", "1", "-f", "csv", path])
     header, rows = sweep_rows(r)
     check(header.endswith(",scaling,load,spread,warning") and [x["bytes"] for x in rows] ==
