@@ -116,6 +116,9 @@ def environment_modules(stage):
     if not tcl:
         os.makedirs(cache, exist_ok=True)
         r = subprocess.run(["apt-get", "download", "environment-modules"], cwd=cache, capture_output=True, text=True)
+        if r.returncode != 0:  # no package lists yet (a fresh container): fetch them once
+            subprocess.run(["apt-get", "update", "-qq"], capture_output=True)
+            r = subprocess.run(["apt-get", "download", "environment-modules"], cwd=cache, capture_output=True, text=True)
         debs = glob.glob(os.path.join(cache, "environment-modules_*.deb"))
         if r.returncode != 0 or not debs:
             return None
