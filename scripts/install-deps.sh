@@ -28,7 +28,7 @@ for arg in "$@"; do
                libomp-14-dev cppcheck clang-tidy mmdebstrap debhelper dpkg-dev man-db mandoc
                bash-completion slurm-wlm munge slurm-wlm-torque slurmdbd mariadb-server lmod
                poppler-utils pigz zip unzip) ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
