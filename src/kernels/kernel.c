@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+
 typedef struct {
     kernel k;
     int (*runs)(void); /* does this CPU run it? */
@@ -38,8 +39,21 @@ static const entry kernels[] = {
     {{"avx512", kernel_avx512}, has_avx512, "this CPU lacks AVX-512BW"},
     {{"vbmi", kernel_vbmi}, has_vbmi, "this CPU lacks AVX-512 VBMI"},
 #endif
+#if defined(__aarch64__)
+    {{"neon", kernel_neon}, always, NULL},
+#endif
 };
 #define NKERNELS (sizeof kernels / sizeof kernels[0])
+
+/* The kernels of other architectures: known names, which no CPU this build runs on can run. */
+static const char *const elsewhere[] = {
+#if !defined(__x86_64__)
+    "avx2", "avx2-filter", "avx512", "vbmi",
+#endif
+#if !defined(__aarch64__)
+    "neon", "sve",
+#endif
+};
 
 const kernel *kernel_select(const char *name, const char **why)
 {
@@ -55,11 +69,12 @@ const kernel *kernel_select(const char *name, const char **why)
             *why = kernels[i].lacks;
             return NULL;
         }
-#if defined(__x86_64__)
-    *why = "unknown kernel (expected auto, scalar, avx2, avx2-filter, avx512 or vbmi)";
-#else
-    *why = "unknown kernel (expected auto or scalar; the others are x86-64 only)";
-#endif
+    for (size_t i = 0; i < sizeof elsewhere / sizeof *elsewhere; i++)
+        if (strcmp(name, elsewhere[i]) == 0) {
+            *why = "not available on this CPU";
+            return NULL;
+        }
+    *why = "unknown kernel (expected auto, scalar, avx2, avx2-filter, avx512, vbmi, neon or sve)";
     return NULL;
 }
 
