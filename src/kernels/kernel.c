@@ -3,6 +3,10 @@
 
 #include <string.h>
 
+#if defined(__aarch64__)
+#include <sys/auxv.h>
+#endif
+
 
 typedef struct {
     kernel k;
@@ -30,6 +34,13 @@ static int has_vbmi(void)
 }
 #endif
 
+#if defined(__aarch64__)
+static int has_sve(void)
+{
+    return (getauxval(AT_HWCAP) & HWCAP_SVE) != 0;
+}
+#endif
+
 /* Fastest last: "auto" takes the last one the CPU runs. */
 static const entry kernels[] = {
     {{"scalar", kernel_scalar}, always, NULL},
@@ -41,6 +52,7 @@ static const entry kernels[] = {
 #endif
 #if defined(__aarch64__)
     {{"neon", kernel_neon}, always, NULL},
+    {{"sve", kernel_sve}, has_sve, "this CPU lacks SVE"},
 #endif
 };
 #define NKERNELS (sizeof kernels / sizeof kernels[0])

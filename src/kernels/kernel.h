@@ -49,6 +49,7 @@ void kernel_vbmi(const wordlist *w, const uint8_t *p, size_t len, uint64_t *coun
 #endif
 #if defined(__aarch64__)
 void kernel_neon(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+void kernel_sve(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 #endif
 
 /* The kernel named `name` ("auto" picks the fastest this CPU runs), or NULL with *why set: an
