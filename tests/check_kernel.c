@@ -120,7 +120,8 @@ static const char *const animals[] = {"dog", "cat", "boy", "girl"};
 /* KERNEL_CHECK=quick (sanitizer builds, many times slower): lengths up to 130 and every 21st
  * alignment, which still cross two 64-byte blocks at every phase. KERNEL_CHECK=emulated (make
  * check-arm64, under qemu-user): the same, and the SIMDe-emulated kernels are left to the native
- * runs, where they take a fraction of the time. */
+ * runs, where they take a fraction of the time. KERNEL_CHECK_ONLY=NAME checks kernel NAME alone
+ * (the SVE kernel at each vector length, the others once). */
 static int kernel_check_is(const char *level)
 {
     const char *q = getenv("KERNEL_CHECK");
@@ -144,6 +145,11 @@ static const kernel *kernel_or_skip(size_t i)
             return NULL;
         }
         return &emulated_kernels[i - kernel_count()];
+    }
+    const char *only = getenv("KERNEL_CHECK_ONLY");
+    if (only && strcmp(only, kernel_name(i)) != 0) {
+        fprintf(stderr, "SKIP: kernel %s: KERNEL_CHECK_ONLY=%s\n", kernel_name(i), only);
+        return NULL;
     }
     const kernel *k = kernel_get(i);
     if (!k) {
