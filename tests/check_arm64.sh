@@ -43,6 +43,8 @@ make -j2 CC=aarch64-linux-gnu-gcc WERROR=yes wordtally build/check_all build/fuz
 echo "check-arm64: cross-built with -Werror in $((SECONDS - start)) s"
 
 fuzz_inputs=(tests/fuzz/seeds/* tests/fuzz/regressions/*)
+# Check's per-test timeouts (4 s by default) are set for native runs.
+export CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-10}
 prog=$PWD/wordtally
 
 # step LOG CPU WHAT COMMAND...: runs COMMAND under QEMU_CPU=CPU (and QEMU_PAGESIZE when set),
