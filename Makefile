@@ -296,6 +296,11 @@ check-deb:
 # mmdebstrap, this machine's Debian mirror).
 check-fresh-root:
 	bash scripts/fresh-root.sh
+# The AArch64 build (cross, -Werror) tested under qemu-user: NEON-only, SVE 128/512/2048-bit and
+# 64 KiB-page CPUs (scripts/install-deps.sh --arm64; what is left out: tests/check_arm64.sh).
+.PHONY: check-arm64
+check-arm64:
+	bash tests/check_arm64.sh
 
 .PHONY: clean help
 clean:
@@ -314,6 +319,7 @@ help:
 	@echo 'make check-sanitized the reduced set CI runs under SANITIZE=address,undefined or thread'
 	@echo 'make check-mpi | check-slurm | memcheck | lint | lint-mpi | fuzz     (install-deps --all)'
 	@echo 'make check-install | check-deb | check-fresh-root                   (root)'
+	@echo 'make check-arm64     the aarch64 build under qemu-user (install-deps --arm64; root once)'
 	@echo 'make bench | bench-io | kernel-bench | bench-vocab | bench-inputs    (docs/BENCHMARKS.md)'
 	@echo 'make install | uninstall   PREFIX=$(PREFIX) DESTDIR=...'
 	@echo 'options: OPTIMIZE=yes DEBUG=no SANITIZE= WERROR=no CC=cc MPICC=mpicc'

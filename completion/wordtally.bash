@@ -8,7 +8,7 @@ _wordtally()
 
     case $prev in
         -f | --format) COMPREPLY=($(compgen -W 'text csv json' -- "$cur")); return ;;
-        --kernel) COMPREPLY=($(compgen -W 'auto scalar avx2 avx2-filter avx512 vbmi' -- "$cur")); return ;;
+        --kernel) COMPREPLY=($(compgen -W 'auto scalar avx2 avx2-filter avx512 vbmi neon sve' -- "$cur")); return ;;
         --io) COMPREPLY=($(compgen -W 'pread mmap' -- "$cur")); return ;;
         --encoding) COMPREPLY=($(compgen -W 'utf-8 latin1' -- "$cur")); return ;;
         --tokens) COMPREPLY=($(compgen -W 'space words' -- "$cur")); return ;;

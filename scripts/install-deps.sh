@@ -15,8 +15,12 @@
 #                                    load; make check-install), poppler-utils (pdftoppm, to look
 #                                    at a PDF figure), and pigz, zip, unzip for the
 #                                    decompression tests and make bench-inputs
+#   scripts/install-deps.sh --arm64  also the aarch64 cross build and its emulation (make check-arm64):
+#                                    gcc-aarch64-linux-gnu, qemu-user-static and binfmt-support, and
+#                                    the arm64 libraries (multiarch: adds the arm64 architecture)
 set -euo pipefail
 
+arm64=0
 pkgs=(gcc make pkg-config libhwloc-dev hwloc check libsimde-dev python3 dict-gcide time
       zlib1g-dev libdeflate-dev libzstd-dev liblzma-dev libbz2-dev libarchive-dev
       gzip zstd xz-utils bzip2 tabix python3-pandas unicode-data python3-icu libicu-dev ripgrep
@@ -28,7 +32,12 @@ for arg in "$@"; do
                libomp-14-dev cppcheck clang-tidy mmdebstrap debhelper dpkg-dev man-db mandoc
                bash-completion slurm-wlm munge slurm-wlm-torque slurmdbd mariadb-server lmod
                poppler-utils pigz zip unzip) ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --arm64) arm64=1
+                 pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static binfmt-support
+                        libhwloc-dev:arm64 check:arm64 libgomp1:arm64 zlib1g-dev:arm64
+                        libdeflate-dev:arm64 libzstd-dev:arm64 liblzma-dev:arm64 libbz2-dev:arm64
+                        libarchive-dev:arm64) ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -42,6 +51,10 @@ done
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "install-deps.sh: installing ${missing[*]}"
+# The arm64 packages need the architecture known to dpkg before apt's lists are read.
+if [ "$arm64" = 1 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    $SUDO dpkg --add-architecture arm64
+fi
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "install-deps.sh: done"

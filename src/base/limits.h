@@ -8,6 +8,15 @@
 /* -t and --sweep accept at most this many threads. */
 #define THREADS_MAX 4096
 
+/* The cache line that per-thread records written often are padded to, so that no two threads
+ * share one: 64 bytes on x86-64, and on AArch64 the largest there, A64FX's 256 (Neoverse's 64
+ * then costs some padding, never a shared line). */
+#if defined(__aarch64__)
+#define CACHE_LINE 256
+#else
+#define CACHE_LINE 64
+#endif
+
 /* A limit as text, for messages: LIMIT_TEXT(THREADS_MAX) is "4096". */
 #define LIMIT_TEXT(n) LIMIT_TEXT_(n)
 #define LIMIT_TEXT_(n) #n

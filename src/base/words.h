@@ -78,6 +78,28 @@ static inline int prev_is_ws(int enc, const uint8_t *p)
     return ws_len(enc, p - 1) > 0 || ws_carried_in(enc, p - 1) > 0;
 }
 
+/* -i: ASCII letters fold to lower case; nothing else does (SPEC §1). */
+static inline uint8_t fold_ascii(uint8_t c)
+{
+    return (uint8_t)(c - 'A') < 26 ? (uint8_t)(c | 0x20) : c;
+}
+
+/* Is a token that equals key[0..L) starting at p[0]? By the definitions above: a token starts at
+ * p[0] when the byte before ends whitespace and p[0] neither starts whitespace nor ends a sequence
+ * begun before it; it is L bytes long when whitespace starts at p[L] and nowhere before; its bytes
+ * are compared folded with fold (key is folded already). Reads p[-3 .. L + 2]: the kernels check
+ * with it the few positions a filter keeps. */
+static inline __attribute__((always_inline)) int token_is(const uint8_t *p, const uint8_t *key,
+                                                          size_t L, int enc, int fold)
+{
+    if (!prev_is_ws(enc, p) || ws_carried_in(enc, p))
+        return 0;
+    for (size_t j = 0; j < L; j++)
+        if (ws_len(enc, p + j) || (fold ? fold_ascii(p[j]) : p[j]) != key[j])
+            return 0;
+    return ws_len(enc, p + L) > 0;
+}
+
 /* The encoding --encoding names: "utf-8" (or "utf8"), "latin1" (or "latin-1"); -1 for another. */
 int encoding_from_name(const char *name);
 
@@ -85,12 +107,6 @@ int encoding_from_name(const char *name);
 static inline const char *encoding_name(int enc)
 {
     return enc == ENC_LATIN1 ? "latin1" : "utf-8";
-}
-
-/* -i: ASCII letters fold to lower case; nothing else does (SPEC §1). */
-static inline uint8_t fold_ascii(uint8_t c)
-{
-    return (uint8_t)(c - 'A') < 26 ? (uint8_t)(c | 0x20) : c;
 }
 
 typedef struct {

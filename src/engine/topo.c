@@ -252,7 +252,7 @@ static char *set_text(hwloc_const_bitmap_t set)
 
 /* One thread's record, alone on its cache line: each thread writes its own after every chunk. */
 struct place_seen {
-    _Alignas(64) hwloc_bitmap_t cpus; /* the CPUs it counted chunks on */
+    _Alignas(CACHE_LINE) hwloc_bitmap_t cpus; /* the CPUs it counted chunks on */
     long chunks;
     int pinned;                       /* its last pin: 1 took effect, 0 failed, -1 none tried */
     int last;                         /* the CPU of its last chunk: the set changes only on a move */
@@ -268,7 +268,7 @@ int team_place_init(team_place *p, const topo *t, int threads, int bind, const c
     p->threads = threads;
     if (!record)
         return 0;
-    size_t bytes = (size_t)threads * sizeof *p->seen; /* a multiple of the 64-byte alignment */
+    size_t bytes = (size_t)threads * sizeof *p->seen; /* a multiple of the CACHE_LINE alignment */
     p->seen = aligned_alloc(_Alignof(struct place_seen), bytes);
     if (!p->seen)
         return -1;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The jump target of the thread now counting mapped bytes, or NULL. */
 static _Thread_local sigjmp_buf *guard;
@@ -64,8 +65,10 @@ int mapping_count(const mapping *m, uint64_t off, size_t len, size_t tail, kerne
     const uint8_t *p = m->base + off;
 #ifdef MADV_POPULATE_READ
     /* One call maps the block's pages (fewer faults); it fails, without a signal, on pages past
-     * a shrunken end: then pread reads the block and reports the change. */
-    uintptr_t a = (uintptr_t)(p - KERNEL_BEFORE) & ~(uintptr_t)4095;
+     * a shrunken end: then pread reads the block and reports the change. The start is rounded
+     * down to the system's page (4 KiB, or 16 or 64 KiB on some AArch64 kernels): an address
+     * that is not a page's start fails with EINVAL, which is taken as "cannot prefault". */
+    uintptr_t a = (uintptr_t)(p - KERNEL_BEFORE) & ~(uintptr_t)(sysconf(_SC_PAGESIZE) - 1);
     if (madvise((void *)a, (size_t)((uintptr_t)(p + len + tail) - a), MADV_POPULATE_READ) < 0 &&
         errno != EINVAL)
         return 0;

@@ -3,6 +3,11 @@
 
 #include <string.h>
 
+#if defined(__aarch64__)
+#include <sys/auxv.h>
+#endif
+
+
 typedef struct {
     kernel k;
     int (*runs)(void); /* does this CPU run it? */
@@ -29,6 +34,13 @@ static int has_vbmi(void)
 }
 #endif
 
+#if defined(__aarch64__)
+static int has_sve(void)
+{
+    return (getauxval(AT_HWCAP) & HWCAP_SVE) != 0;
+}
+#endif
+
 /* Fastest last: "auto" takes the last one the CPU runs. */
 static const entry kernels[] = {
     {{"scalar", kernel_scalar}, always, NULL},
@@ -37,6 +49,10 @@ static const entry kernels[] = {
     {{"avx2-filter", kernel_avx2_filter}, has_avx2, "this CPU lacks AVX2"},
     {{"avx512", kernel_avx512}, has_avx512, "this CPU lacks AVX-512BW"},
     {{"vbmi", kernel_vbmi}, has_vbmi, "this CPU lacks AVX-512 VBMI"},
+#endif
+#if defined(__aarch64__)
+    {{"neon", kernel_neon}, always, NULL},
+    {{"sve", kernel_sve}, has_sve, "this CPU lacks SVE"},
 #endif
 };
 #define NKERNELS (sizeof kernels / sizeof kernels[0])
@@ -53,6 +69,16 @@ const kernel *kernel_select_words(const char *name, const char **why)
     return NULL;
 }
 
+/* The kernels of other architectures: known names, which no CPU this build runs on can run. */
+static const char *const elsewhere[] = {
+#if !defined(__x86_64__)
+    "avx2", "avx2-filter", "avx512", "vbmi",
+#endif
+#if !defined(__aarch64__)
+    "neon", "sve",
+#endif
+};
+
 const kernel *kernel_select(const char *name, const char **why)
 {
     if (strcmp(name, "auto") == 0) {
@@ -67,11 +93,12 @@ const kernel *kernel_select(const char *name, const char **why)
             *why = kernels[i].lacks;
             return NULL;
         }
-#if defined(__x86_64__)
-    *why = "unknown kernel (expected auto, scalar, avx2, avx2-filter, avx512 or vbmi)";
-#else
-    *why = "unknown kernel (expected auto or scalar; the others are x86-64 only)";
-#endif
+    for (size_t i = 0; i < sizeof elsewhere / sizeof *elsewhere; i++)
+        if (strcmp(name, elsewhere[i]) == 0) {
+            *why = "not available on this CPU";
+            return NULL;
+        }
+    *why = "unknown kernel (expected auto, scalar, avx2, avx2-filter, avx512, vbmi, neon or sve)";
     return NULL;
 }
 

@@ -58,10 +58,14 @@ void kernel_avx2_filter(const wordlist *w, const uint8_t *p, size_t len, uint64_
 void kernel_avx512(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 void kernel_vbmi(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 #endif
+#if defined(__aarch64__)
+void kernel_neon(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+void kernel_sve(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+#endif
 
 /* The kernel named `name` ("auto" picks the fastest this CPU runs), or NULL with *why set: an
- * unknown name, or a kernel this CPU cannot run. Names: scalar, avx2, avx2-filter, avx512,
- * vbmi (x86-64 only). */
+ * unknown name, or a kernel this CPU cannot run (one of another architecture: "not available on
+ * this CPU"). Names: scalar; avx2, avx2-filter, avx512, vbmi (x86-64); neon, sve (AArch64). */
 const kernel *kernel_select(const char *name, const char **why);
 
 /* The --tokens=words kernel named `name` (auto, scalar, words-scalar), or NULL with *why set. */

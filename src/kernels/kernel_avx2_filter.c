@@ -125,26 +125,6 @@ static void make_heads(heads *h, const wordlist *w)
     }
 }
 
-/* Does the token starting at p[0] (if one starts there) equal key[0..L), given that its first
- * min(L, 8) bytes do? By the scalar definitions: a token starts at p[0] when the byte before ends
- * whitespace and p[0] neither starts whitespace nor ends a sequence begun before it; it is L
- * bytes long when whitespace starts at p[L] and nowhere before. Reads p[-3 .. L + 2]. */
-static inline __attribute__((always_inline)) int
-token_is(const uint8_t *p, const uint8_t *key, size_t L, int enc, int fold)
-{
-    if (!prev_is_ws(enc, p) || ws_carried_in(enc, p))
-        return 0;
-    for (size_t j = 0; j < L; j++)
-        if (ws_len(enc, p + j))
-            return 0;
-    if (!ws_len(enc, p + L))
-        return 0;
-    for (size_t j = 8; j < L; j++)
-        if ((fold ? fold_ascii(p[j]) : p[j]) != key[j])
-            return 0;
-    return 1;
-}
-
 /* The plain check of a position for the words in `which`. p[0..8) is readable: inside the kernel
  * contract's context. */
 static inline __attribute__((always_inline)) void

@@ -1,6 +1,7 @@
-/* kernel_simd.h - the block loop shared by the vector kernels (included by kernel_avx2.c and
- * kernel_avx512.c only). It works on 64-byte blocks with one bit per byte in a uint64_t, so the
- * token logic is written once; the including file supplies, all marked SIMD_FN:
+/* kernel_simd.h - the block loop shared by the vector kernels (included by kernel_avx2.c,
+ * kernel_avx512.c, kernel_neon.c and kernel_sve.c only). It works on 64-byte blocks with one bit
+ * per byte in a uint64_t, so the token logic is written once; the including file supplies, all
+ * marked SIMD_FN:
  *
  *   vec64, static vec64 load64(const uint8_t *q);
  *       64 bytes in registers, loaded from q[0..64);
