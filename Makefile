@@ -195,17 +195,17 @@ check-layers layers:
 MPI_SRC  := src/mpi/ranks.c src/mpi/ranks_vocab.c
 LINT_SRC := $(filter-out $(MPI_SRC) src/gen/corpus_gen.c,$(wildcard src/*/*.c)) \
             $(wildcard tests/*.c) tests/fuzz/fuzz_count.c
-LINT_FLAGS := -std=c11 -D_GNU_SOURCE $(VERSION_FLAG) -Isrc -Itests
+LINT_FLAGS := -D_GNU_SOURCE $(VERSION_FLAG) -Isrc -Itests
 .PHONY: lint lint-mpi
 lint:
 	cppcheck --error-exitcode=1 --enable=warning,style,performance,portability --std=c11 --quiet \
 	    --inline-suppr --suppress=missingIncludeSystem $(LINT_FLAGS) $(LINT_SRC)
-	clang-tidy --quiet $(LINT_SRC) -- $(LINT_FLAGS) -fopenmp \
+	clang-tidy --quiet $(LINT_SRC) -- -std=c11 $(LINT_FLAGS) -fopenmp \
 	    $(shell $(PKG_CONFIG) --cflags hwloc) $(CHECK_CFLAGS)
 lint-mpi:
 	cppcheck --error-exitcode=1 --enable=warning,style,performance,portability --std=c11 --quiet \
 	    --inline-suppr --suppress=missingIncludeSystem $(LINT_FLAGS) $(MPI_SRC)
-	clang-tidy --quiet $(MPI_SRC) -- $(LINT_FLAGS) -fopenmp $(shell $(MPICC) --showme:compile) \
+	clang-tidy --quiet $(MPI_SRC) -- -std=c11 $(LINT_FLAGS) -fopenmp $(shell $(MPICC) --showme:compile) \
 	    $(shell $(PKG_CONFIG) --cflags hwloc)
 
 # ---- differential fuzzing with libFuzzer (clang): tests/fuzz/fuzz_count.c checks every kernel
