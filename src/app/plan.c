@@ -34,12 +34,12 @@ void plan_start_team(plan *p, const topo *machine, team_place *place)
 {
     const int threads = p->count.threads;
     topo_warn_oversubscribed(machine, threads);
-    if (p->opt->verbose)
+    if (p->opt->verbose) {
         fprintf(stderr, "wordtally: %d thread%s (from %s); %d physical core%s, %d PUs allowed; "
                         "%s: %s\n", threads, threads == 1 ? "" : "s", p->threads_from,
                 machine->ncores, machine->ncores == 1 ? "" : "s", machine->npus,
                 p->bind ? "pinned" : "not pinned", p->bind_why);
-    if (p->opt->verbose) { /* how idle threads wait: passive unless the user chose (main.c) */
+        /* how idle threads wait: passive unless the user chose (main.c) */
         const char *policy = getenv("OMP_WAIT_POLICY"), *spin = getenv("GOMP_SPINCOUNT");
         fprintf(stderr, "wordtally: idle threads: OMP_WAIT_POLICY=%s%s%s\n",
                 policy ? quote_name(0, policy) : "unset", spin ? ", GOMP_SPINCOUNT=" : "",
