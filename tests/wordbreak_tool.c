@@ -33,8 +33,12 @@ static uint8_t *slurp(FILE *f, size_t *len)
     uint8_t *p = malloc(cap);
     while (p && (got = fread(p + n, 1, cap - n, f)) > 0) {
         n += got;
-        if (n == cap)
-            p = realloc(p, cap *= 2);
+        if (n == cap) {
+            uint8_t *q = realloc(p, cap *= 2);
+            if (!q)
+                free(p);
+            p = q;
+        }
     }
     *len = n;
     return p;
@@ -72,8 +76,12 @@ int main(int argc, char **argv)
     }
     if (argc == 2 && strcmp(argv[1], "fold") == 0) {
         size_t len;
-        uint8_t *p = slurp(stdin, &len), *out = malloc(2 * len + 4);
+        uint8_t *p = slurp(stdin, &len), *out = p ? malloc(2 * len + 4) : NULL;
+        if (!out)
+            return 1;
         fwrite(out, 1, fold_utf8(p, len, out), stdout);
+        free(out);
+        free(p);
         return 0;
     }
     fputs("usage: wordbreak-tool bounds [--untailored] | words FILE | fold\n", stderr);
