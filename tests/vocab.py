@@ -191,6 +191,24 @@ def test_token_longer_than_the_budget(d):
     check(b"a token longer than --max-memory allows" in r.stderr, "the reason: %r" % r.stderr)
 
 
+def test_stdin_file_in_passes(d):
+    """Standard input redirected from a regular file is read once: when the vocabulary needs
+    passes it fails naming it (exit 1), never a second, empty reading counted as the file (exit
+    0 with 0 tokens before), and a file beside it is still counted in passes."""
+    path = os.path.join(d, "seq")
+    with open(path, "wb") as f:
+        f.write(b"".join(b"%d\n" % i for i in range(1, 200001)) + b"dog dog\n")
+    with open(path, "rb") as f:
+        p = subprocess.run([PROG, "--top", "1", "--max-memory", "1M"], stdin=f, capture_output=True)
+    check(p.returncode == 1 and b"a stream cannot be read again in passes" in p.stderr,
+          "stdin file in passes: rc %d, %r %r" % (p.returncode, p.stdout[-200:], p.stderr))
+    with open(path, "rb") as f:
+        p = subprocess.run([PROG, "--top", "1", "-f", "csv", "--max-memory", "1M", path, "-"],
+                           stdin=f, capture_output=True)
+    check(p.returncode == 1 and parse_csv(p.stdout) == [(b"dog", 2)],
+          "file and stdin file in passes: rc %d, %r" % (p.returncode, p.stdout[-200:]))
+
+
 def test_no_temporary_directory(d):
     """Passes over a vocabulary bigger than --max-memory with no usable TMPDIR: one line naming
     the temporary directory (exit 1), and no second, false reason."""
@@ -377,6 +395,7 @@ def main():
         test_inputs_as_the_word_mode_reads_them(d)
         test_token_longer_than_the_budget(d)
         test_no_temporary_directory(d)
+        test_stdin_file_in_passes(d)
         if GEN:
             test_generator(d)
     tally.finish()
