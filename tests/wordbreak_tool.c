@@ -53,9 +53,8 @@ int main(int argc, char **argv)
         while (fgets(line, sizeof line, stdin)) {
             size_t n = 0;
             for (char *h = line; h[0] && h[1] && h[0] != '\n'; h += 2) {
-                unsigned b;
-                sscanf(h, "%2x", &b);
-                text[n++] = (uint8_t)b;
+                char hex[3] = {h[0], h[1], '\0'};
+                text[n++] = (uint8_t)strtoul(hex, NULL, 16);
             }
             printf("0");
             wb_segments(text, n, untailored ? WB_UNTAILORED_MODE : 0, print_bound, NULL);

@@ -362,7 +362,7 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
             r.total_bytes += (uint64_t)st.st_size; /* how much a first pass got through */
         /* Read once, after the files (count_pass): streams, and standard input even when it is a
          * file, since reading it leaves its offset at the end for whoever reads it next. */
-        r.stream[i] = kind == INPUT_KIND_STREAM || kind == INPUT_KIND_STDIN_FILE;
+        r.stream[i] = (char)(kind == INPUT_KIND_STREAM || kind == INPUT_KIND_STDIN_FILE);
     }
     vocab_report out = {.out = stdout, .format = o->format, .top = o->top,
                         .encoding = o->words.encoding, .fold = o->words.fold};
