@@ -35,7 +35,7 @@ grep -qx enabled "$binfmt/qemu-aarch64" 2>/dev/null ||
 start=$SECONDS
 work=$(mktemp -d "${TMPDIR:-/tmp}/check-arm64.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-cp -r Makefile VERSION src tests scripts "$work"/
+cp -r Makefile VERSION README.md src tests scripts "$work"/ # outputs.py runs the README's recipe
 cd "$work"
 export PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig
 make -j2 CC=aarch64-linux-gnu-gcc WERROR=yes wordtally build/check_all build/fuzz_replay \
@@ -55,7 +55,8 @@ step() {
     QEMU_CPU=$cpu "$@" > "$log.step" 2>&1 || rc=$?
     cat "$log.step" >> "$log"
     local counts
-    counts=$(grep -E '^[0-9]+%: Checks|passed|all agree' "$log.step" | tail -1)
+    counts=$(grep -E '^[0-9]+%: Checks|passed|all agree' "$log.step" | tail -1 || true)
+    [ -n "$counts" ] || [ $rc -ne 0 ] || rc=99 # a driver that printed no count did not finish
     printf 'check-arm64: %-34s %-16s %s (%d s)%s\n' "$cpu${QEMU_PAGESIZE:+, pages $QEMU_PAGESIZE}" \
         "$what" "${counts:-no count printed}" $((SECONDS - t)) "$([ $rc -eq 0 ] || echo ", FAILED rc $rc")"
     [ $rc -eq 0 ] || echo failed >> "$log.failed"
@@ -96,7 +97,9 @@ lane_neon "$work/neon.log" &
 neon=$!
 lane_sve "$work/sve.log" &
 sve=$!
-wait $neon $sve || true
+# A lane that stopped before its end (the shell gave up on it) is a failure too.
+wait $neon || echo "the lane stopped" >> "$work/neon.log.failed"
+wait $sve || echo "the lane stopped" >> "$work/sve.log.failed"
 if [ -e "$work/neon.log.failed" ] || [ -e "$work/sve.log.failed" ]; then
     for log in "$work/neon.log" "$work/sve.log"; do
         grep -E 'FAIL|Failures: [1-9]|Errors: [1-9]|disagree' "$log" | head -20 || true
