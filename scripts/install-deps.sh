@@ -24,7 +24,7 @@ arm64=0
 pkgs=(gcc make pkg-config libhwloc-dev hwloc check libsimde-dev python3 dict-gcide time
       zlib1g-dev libdeflate-dev libzstd-dev liblzma-dev libbz2-dev libarchive-dev
       gzip zstd xz-utils bzip2 tabix python3-pandas unicode-data python3-icu libicu-dev ripgrep
-      dict-freedict-deu-eng dict-freedict-eng-rus)
+      dict-freedict-deu-eng dict-freedict-eng-rus procps)
 for arg in "$@"; do
     case "$arg" in
         --mpi) pkgs+=(openmpi-bin libopenmpi-dev) ;;
