@@ -237,7 +237,8 @@ static int add_argument(name_list *l, const char *name, const name_rules *r)
     free(ids.v);
     if (err < 0)
         return -1;
-    qsort(l->v + first, l->n - first, sizeof *l->v, byte_order);
+    if (l->n > first) /* nothing kept: l->v may still be NULL, which qsort must not get */
+        qsort(l->v + first, l->n - first, sizeof *l->v, byte_order);
     return 0;
 }
 
