@@ -253,6 +253,63 @@ START_TEST(kernel_many_and_long_words)
 }
 END_TEST
 
+/* The token layer (kernel.h, tokens_fn) of every kernel that has one, against ref_mark_ws: token
+ * starts and ends for random windows [a, a + len) with a random limit, bytes past limit + 2
+ * changed to show that none is read, every whitespace byte and sequence, both encodings. */
+START_TEST(kernel_token_layer_matches_reference)
+{
+    const kernel *k = kernel_or_skip((size_t)_i);
+    if (!k || !k->tokens)
+        return;
+    static const char *const parts[] = {"dog", " ", "\n", "\x1c", "\x85", "\xa0", "\xc2\x85",
+                                        "\xc2\xa0", "\xe2\x80\x80", "\xe2\x80\xa9", "\xe3\x80\x80",
+                                        "\xe1\x9a\x80", "\xe2\x81\x9f", "\xe2\x80", "\xc2", "x",
+                                        "verylongtokenverylongtokenverylongtoken", "\0", "\xe9"};
+    enum { N = 700 };
+    uint8_t d[N + 256], ws[N + 256];
+    uint32_t start[N], end[N], rstart[N], rend[N];
+    unsigned seed = 777;
+    int rounds = quick_check() ? 300 : 3000;
+    for (int round = 0; round < rounds; round++) {
+        int enc = round % 2 ? ENC_UTF8 : ENC_LATIN1;
+        for (size_t i = 0; i < sizeof d;) {
+            const char *q = parts[rand_r(&seed) % (sizeof parts / sizeof *parts)];
+            size_t L = *q ? strlen(q) : 1;
+            for (size_t j = 0; j < L && i < sizeof d; j++)
+                d[i++] = (uint8_t)q[j];
+        }
+        size_t a = 3 + (size_t)rand_r(&seed) % 200;
+        size_t limit = (size_t)rand_r(&seed) % (N - a - 4);
+        size_t len = limit ? (size_t)rand_r(&seed) % (limit + 1) : 0;
+        /* Past limit + 2 nothing may be read: make it whatever comes next. */
+        for (size_t i = a + limit + 2; i < sizeof d; i++)
+            d[i] = (uint8_t)rand_r(&seed);
+        ref_mark_ws(enc, d, a + limit + 2, ws);
+        size_t rn = 0, run_in = 0, x = 0;
+        if (!ws[a - 1]) {
+            while (x < limit && !ws[a + x])
+                x++;
+            run_in = x;
+        }
+        for (; x < len; x++)
+            if (!ws[a + x] && ws[a + x - 1]) {
+                rstart[rn] = (uint32_t)x;
+                size_t e = x;
+                while (e < limit && !ws[a + e])
+                    e++;
+                rend[rn++] = (uint32_t)e;
+            }
+        size_t got_in = 12345;
+        size_t n = k->tokens(enc, d + a, len, limit, start, end, &got_in);
+        ck_assert_msg(n == rn && got_in == run_in,
+                      "%s, round %d (a %zu, len %zu, limit %zu): %zu tokens, run in %zu; "
+                      "expected %zu, %zu", k->name, round, a, len, limit, n, got_in, rn, run_in);
+        ck_assert_mem_eq(start, rstart, n * sizeof *start);
+        ck_assert_mem_eq(end, rend, n * sizeof *end);
+    }
+}
+END_TEST
+
 START_TEST(kernel_select_rejects_unknown)
 {
     const char *why = NULL;
@@ -518,6 +575,7 @@ Suite *kernel_suite(void)
     tcase_add_test(tc, kernel_tokens_longer_than_a_chunk);
     tcase_add_loop_test(tc, kernel_matches_reference_for_every_chunk_size, 0, NKERNELS);
     tcase_add_loop_test(tc, kernel_many_and_long_words, 0, NKERNELS);
+    tcase_add_loop_test(tc, kernel_token_layer_matches_reference, 0, NKERNELS);
     tcase_add_test(tc, kernel_select_rejects_unknown);
     tcase_add_test(tc, kernel_select_names_every_kernel);
     suite_add_tcase(s, tc);

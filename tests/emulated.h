@@ -8,7 +8,7 @@
 
 void kernel_vbmi_emulated(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 
-static const kernel emulated_kernels[] = {{"vbmi (emulated)", kernel_vbmi_emulated}};
+static const kernel emulated_kernels[] = {{"vbmi (emulated)", kernel_vbmi_emulated, NULL}};
 #define NEMULATED (sizeof emulated_kernels / sizeof emulated_kernels[0])
 
 #endif

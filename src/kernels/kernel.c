@@ -43,22 +43,22 @@ static int has_sve(void)
 
 /* Fastest last: "auto" takes the last one the CPU runs. */
 static const entry kernels[] = {
-    {{"scalar", kernel_scalar}, always, NULL},
+    {{"scalar", kernel_scalar, tokens_scalar}, always, NULL},
 #if defined(__x86_64__)
-    {{"avx2", kernel_avx2}, has_avx2, "this CPU lacks AVX2"},
-    {{"avx2-filter", kernel_avx2_filter}, has_avx2, "this CPU lacks AVX2"},
-    {{"avx512", kernel_avx512}, has_avx512, "this CPU lacks AVX-512BW"},
-    {{"vbmi", kernel_vbmi}, has_vbmi, "this CPU lacks AVX-512 VBMI"},
+    {{"avx2", kernel_avx2, tokens_avx2}, has_avx2, "this CPU lacks AVX2"},
+    {{"avx2-filter", kernel_avx2_filter, tokens_avx2}, has_avx2, "this CPU lacks AVX2"},
+    {{"avx512", kernel_avx512, tokens_avx512}, has_avx512, "this CPU lacks AVX-512BW"},
+    {{"vbmi", kernel_vbmi, tokens_avx512}, has_vbmi, "this CPU lacks AVX-512 VBMI"},
 #endif
 #if defined(__aarch64__)
-    {{"neon", kernel_neon}, always, NULL},
-    {{"sve", kernel_sve}, has_sve, "this CPU lacks SVE"},
+    {{"neon", kernel_neon, tokens_neon}, always, NULL},
+    {{"sve", kernel_sve, tokens_sve}, has_sve, "this CPU lacks SVE"},
 #endif
 };
 #define NKERNELS (sizeof kernels / sizeof kernels[0])
 
 /* --tokens=words has one kernel so far, scalar. */
-static const kernel words_kernel = {"words-scalar", kernel_words};
+static const kernel words_kernel = {"words-scalar", kernel_words, NULL};
 
 const kernel *kernel_select_words(const char *name, const char **why)
 {

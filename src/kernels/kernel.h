@@ -39,12 +39,25 @@ static inline size_t kernel_tail(const wordlist *w)
  * A kernel never looks further: a token longer than the longest word is no match, whatever its end. */
 typedef void (*kernel_fn)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 
+/* The token layer, for consumers of every token (the vocabulary) rather than of target words:
+ * the tokens (SPEC §1's space rule, in encoding enc) that start in p[0..len), token i being
+ * p[start[i] .. end[i]). Only positions below `limit` (len <= limit < 2^32) are looked at: a
+ * token with no whitespace before it ends at limit, and the caller decides from there (more
+ * bytes, or the input's end). *run_in: where the token running into p from before it ends (its
+ * first whitespace, or limit); 0 when p[-1] is whitespace. Reads p[-3 .. limit + 2). Returns
+ * the number of tokens, at most (len + 1) / 2. */
+typedef size_t (*tokens_fn)(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
+                            uint32_t *end, size_t *run_in);
+
 typedef struct {
     const char *name;
     kernel_fn count;
+    tokens_fn tokens; /* the same ISA's token layer; NULL where there is none (word tokens) */
 } kernel;
 
 void kernel_scalar(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+size_t tokens_scalar(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
+                     uint32_t *end, size_t *run_in);
 /* --tokens=words: counts the words (SPEC §8) that start in the block. */
 void kernel_words(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 /* Nonzero when kernel_words, since the last call on this thread, met a block whose word
@@ -54,13 +67,21 @@ int kernel_words_undecided(void);
 #if defined(__x86_64__)
 /* Vector kernels: call only through kernel_select, which checks that the CPU runs them. */
 void kernel_avx2(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+size_t tokens_avx2(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
+                   uint32_t *end, size_t *run_in);
 void kernel_avx2_filter(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 void kernel_avx512(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+size_t tokens_avx512(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
+                     uint32_t *end, size_t *run_in);
 void kernel_vbmi(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 #endif
 #if defined(__aarch64__)
 void kernel_neon(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+size_t tokens_neon(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
+                   uint32_t *end, size_t *run_in);
 void kernel_sve(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+size_t tokens_sve(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
+                  uint32_t *end, size_t *run_in);
 #endif
 
 /* The kernel named `name` ("auto" picks the fastest this CPU runs), or NULL with *why set: an

@@ -115,6 +115,12 @@ void kernel_avx2(const wordlist *w, const uint8_t *p, size_t len, uint64_t *coun
 {
     count_avx2(w, p, len, counts);
 }
+
+size_t tokens_avx2(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
+                   uint32_t *end, size_t *run_in)
+{
+    return SIMD_NAME(token_bounds)(enc, p, len, limit, start, end, run_in);
+}
 #else
 typedef int kernel_avx2_not_on_this_architecture;
 #endif

@@ -94,6 +94,12 @@ void kernel_neon(const wordlist *w, const uint8_t *p, size_t len, uint64_t *coun
 {
     count_neon(w, p, len, counts);
 }
+
+size_t tokens_neon(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
+                   uint32_t *end, size_t *run_in)
+{
+    return SIMD_NAME(token_bounds)(enc, p, len, limit, start, end, run_in);
+}
 #else
 typedef int kernel_neon_not_on_this_architecture;
 #endif

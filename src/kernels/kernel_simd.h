@@ -290,4 +290,75 @@ SIMD_FN static void SIMD_NAME(count)(const wordlist *w, const uint8_t *p, size_t
 }
 #undef SIMD_MODES
 
+/* ---- the token layer (kernel.h, tokens_fn): every token's boundaries, for the vocabulary ---- */
+
+/* Whitespace bits of the 64 positions from q, of which only those below `decided` are used. */
+SIMD_FN static inline __attribute__((always_inline)) uint64_t
+SIMD_NAME(ws_upto)(const uint8_t *q, size_t decided, int enc)
+{
+    /* Positions below `decided` depend on bytes up to decided + WS_AHEAD, which are readable. */
+    return decided >= 64 ? ws64(q, enc) : SIMD_NAME(ws64_safe)(q, decided + WS_AHEAD, enc);
+}
+
+SIMD_FN static inline __attribute__((always_inline)) size_t
+SIMD_NAME(tokens_mode)(const uint8_t *p, size_t len, size_t limit, uint32_t *start, uint32_t *end,
+                       size_t *run_in, int enc)
+{
+    size_t n = 0;
+    /* The token whose end is not found yet: the one running in from before (SIZE_MAX), the last
+     * one started (its index), or none. */
+    size_t open = prev_is_ws(enc, p) ? 0 : SIZE_MAX;
+    int have_open = open == SIZE_MAX;
+    uint64_t carry = have_open;
+    *run_in = 0;
+    for (size_t b = 0; b < limit && (b < len || have_open); b += 64) {
+        size_t decided = limit - b; /* positions b + i, i < decided, are decided */
+        uint64_t valid = decided >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << decided) - 1;
+        uint64_t ws = SIMD_NAME(ws_upto)(p + b, decided, enc) & valid;
+        uint64_t nonws = ~ws & valid;
+        if (have_open && ws) { /* the open token ends at this block's first whitespace */
+            size_t e = b + (size_t)__builtin_ctzll(ws);
+            if (open == SIZE_MAX)
+                *run_in = e;
+            else
+                end[open] = (uint32_t)e;
+            have_open = 0;
+        }
+        uint64_t starts = nonws & ~((nonws << 1) | carry);
+        carry = nonws >> 63;
+        if (b >= len) /* only following the open token */
+            starts = 0;
+        else if (len - b < 64)
+            starts &= (UINT64_C(1) << (len - b)) - 1;
+        while (starts) {
+            size_t at = (size_t)__builtin_ctzll(starts);
+            starts &= starts - 1;
+            uint64_t rest = ws >> at;
+            start[n] = (uint32_t)(b + at);
+            if (rest) {
+                end[n] = (uint32_t)(b + at + (size_t)__builtin_ctzll(rest));
+            } else {
+                open = n;
+                have_open = 1;
+            }
+            n++;
+        }
+    }
+    if (have_open) { /* no whitespace before the limit */
+        if (open == SIZE_MAX)
+            *run_in = limit;
+        else
+            end[open] = (uint32_t)limit;
+    }
+    return n;
+}
+
+SIMD_FN static size_t SIMD_NAME(token_bounds)(int enc, const uint8_t *p, size_t len, size_t limit,
+                                       uint32_t *start, uint32_t *end, size_t *run_in)
+{
+    return enc == ENC_LATIN1
+               ? SIMD_NAME(tokens_mode)(p, len, limit, start, end, run_in, ENC_LATIN1)
+               : SIMD_NAME(tokens_mode)(p, len, limit, start, end, run_in, ENC_UTF8);
+}
+
 #endif
