@@ -171,8 +171,8 @@ def usage_rows(good):
         ("--bind with --no-bind", ["--bind", "--no-bind"], "--bind: not with --no-bind"),
         ("--serial with --verify", ["--serial", "--verify"], "--serial: not with --verify"),
         ("--verify with --serial", ["--verify", "--serial"], "--serial: not with --verify"),
-        ("--top with --kernel", ["--top", "3", "--kernel", "scalar"], "--top: not with --kernel"),
-        ("--vocab with --io mmap", ["--vocab", "--io", "mmap"], "--vocab: not with --kernel or --io"),
+        ("--top with --kernel words-scalar", ["--top", "3", "--kernel", "words-scalar"], "--kernel"),
+        ("--vocab with --io mmap", ["--vocab", "--io", "mmap"], "--vocab: not with --io mmap"),
         ("--top with --quiet", ["--top", "3", "-q"], "--quiet: prints the counts only"),
     ]
     for case, args, needle in bad:

@@ -244,50 +244,7 @@ START_TEST(test_runs_merge)
 }
 END_TEST
 
-/* SPEC §1 byte by byte: is position i of b (n bytes) whitespace or inside a sequence? */
-static int ref_covered(const uint8_t *b, size_t n, size_t i, int utf8)
-{
-    static const char *const seq[] = {"\xc2\x85", "\xc2\xa0", "\xe1\x9a\x80", "\xe2\x80\xa8",
-                                      "\xe2\x80\xa9", "\xe2\x80\xaf", "\xe2\x81\x9f",
-                                      "\xe3\x80\x80"};
-    uint8_t c = b[i];
-    if ((c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20))
-        return 1;
-    if (!utf8)
-        return c == 0x85 || c == 0xa0;
-    for (size_t s = i >= 2 ? i - 2 : 0; s <= i; s++) {
-        for (size_t k = 0; k < sizeof seq / sizeof *seq; k++) {
-            size_t l = strlen(seq[k]);
-            if (s + l > i && s + l <= n && memcmp(b + s, seq[k], l) == 0)
-                return 1;
-        }
-        if (s + 3 > i && s + 3 <= n && b[s] == 0xe2 && b[s + 1] == 0x80 && b[s + 2] >= 0x80 &&
-            b[s + 2] <= 0x8a)
-            return 1;
-    }
-    return 0;
-}
 
-START_TEST(test_ws_masks)
-{
-    static const uint8_t alphabet[] = {'a', ' ', '\n', 0x1c, 0x85, 0xa0, 0xc2, 0xe1, 0xe2, 0xe3,
-                                       0x80, 0x81, 0x8a, 0x8b, 0x9a, 0x9f, 0xa8, 0xaf, 0x00, 0xff};
-    uint8_t b[64 * 8 + 128];
-    unsigned x = 99;
-    for (int round = 0; round < 300; round++) {
-        for (size_t i = 0; i < sizeof b; i++) {
-            x = x * 1103515245u + 12345u;
-            b[i] = alphabet[(x >> 16) % sizeof alphabet];
-        }
-        for (int utf8 = 0; utf8 <= 1; utf8++)
-            for (size_t w = 64; w + 64 + 2 <= sizeof b; w += 64 - (round % 3)) {
-                uint64_t m = vocab_ws_mask(b + w, utf8);
-                for (size_t i = 0; i < 64; i++)
-                    ck_assert_int_eq((int)(m >> i & 1), ref_covered(b, sizeof b, w + i, utf8));
-            }
-    }
-}
-END_TEST
 
 static void write_file(char *path, size_t size)
 {
@@ -312,8 +269,9 @@ static void write_file(char *path, size_t size)
 static void count(const char *path, int mode, int threads, uint64_t chunk, uint32_t part,
                   uint32_t parts, vocab_pass *v)
 {
+    const char *why;
     vocab_setup s = {.threads = threads, .mode = mode, .chunk_size = chunk, .utf8 = 1,
-                     .part = part, .parts = parts};
+                     .part = part, .parts = parts, .kern = kernel_select("auto", &why)};
     ck_assert_int_eq(vocab_pass_init(v, &s), 0);
     input in;
     ck_assert_int_eq(input_open(&in, path, &input_defaults), 0);
@@ -367,7 +325,6 @@ Suite *vocab_suite(void)
     tcase_add_test(tc, test_long_keys);
     tcase_add_test(tc, test_order_topk_merge_compare);
     tcase_add_test(tc, test_runs_merge);
-    tcase_add_test(tc, test_ws_masks);
     tcase_add_test(tc, test_chunk_sizes_and_partitions);
     suite_add_tcase(s, tc);
     return s;

@@ -260,8 +260,8 @@ static int check_vocab(options *o)
         return usage_error(name, NULL, "not with --word or --words-file (it counts every token)");
     if (o->per_chunk || o->sweep || o->repeat)
         return usage_error(name, NULL, "not with --per-chunk, --sweep or --repeat");
-    if (strcmp(o->kernel, "auto") != 0 || o->io != IO_PREAD) /* its tokenizer reads by pread */
-        return usage_error(name, NULL, "not with --kernel or --io (it has its own tokenizer)");
+    if (o->io != IO_PREAD) /* a token may go on past a block: the sink reads on by pread */
+        return usage_error(name, NULL, "not with --io mmap (it reads by pread)");
     if (!o->max_memory)
         o->max_memory = topo_memory_bytes() / 2; /* SPEC §5: half of what the process may use */
     return -1;

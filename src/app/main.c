@@ -187,7 +187,7 @@ int main(int argc, char **argv)
         plan_start_team(&p, &machine, &place);
         ranks_share(&p.count);
         if (o.top || o.vocab) /* every token's count instead of the target words': vocab_mode.c */
-            status = vocab_run(&o, p.count.threads, p.names, (int)p.ninputs);
+            status = vocab_run(&o, &p.count, p.names, (int)p.ninputs);
         else
             status = count_and_report(&p);
         team_place_free(&place);

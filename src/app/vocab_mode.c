@@ -334,8 +334,9 @@ static int try_parts(run_state *r, attempt *a, vocab_report *out)
     return ok && a->redo;
 }
 
-int vocab_run(const options *o, int threads, char **names, int nfiles)
+int vocab_run(const options *o, const count_setup *count, char **names, int nfiles)
 {
+    const int threads = count->threads;
     /* Arena blocks and sort arrays above this size are mapped on their own, so that what a pass
      * frees goes back to the system (malloc's adaptive threshold would keep it for reuse). */
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
@@ -343,7 +344,7 @@ int vocab_run(const options *o, int threads, char **names, int nfiles)
                    .inputs = {.decompress = o->decompress, .threads = threads}};
     r.s = (vocab_setup){.threads = threads, .mode = o->mode, .chunk_size = o->chunk_size,
                         .utf8 = o->words.encoding == ENC_UTF8, .fold = o->words.fold,
-                        .parts = 1};
+                        .parts = 1, .kern = count->kern, .place = count->place};
     ranks_vocab_share(&r.s.rank, &r.s.ranks);
     r.files = calloc((size_t)nfiles, sizeof *r.files);
     r.stream = calloc((size_t)nfiles, 1);

@@ -23,18 +23,41 @@ typedef struct {
     const chunk *t;
     const uint8_t *mem; /* a stream batch holding the window's bytes (kernel context included) */
     uint64_t mem_offset;
+    uint64_t mem_end; /* the offset after the batch's bytes in memory (its read-ahead included) */
+    int mem_eof;      /* the stream ends there */
     uint64_t *rows;     /* --per-chunk: entry i counts into rows[i * nwords ...]; NULL: counts */
     const mapping *map; /* --io mmap: blocks away from the file's ends are counted in place */
 } window;
 
-static int count_entry(const window *w, const chunk *c, uint8_t *buf, uint64_t *counts)
+/* The bytes a block is read with after it: the kernel's, or the sink's. */
+static size_t setup_tail(const count_setup *s)
+{
+    return s->sink ? s->sink->tail : kernel_tail(s->words);
+}
+
+/* One block to its counter: the kernel, counting into acc (uint64_t counts), or the sink, whose
+ * state acc is. */
+static int feed(const window *w, const uint8_t *p, size_t n, uint64_t off, uint64_t end,
+                int eof, void *acc)
+{
+    if (!w->s->sink) {
+        w->s->kern->count(w->s->words, p, n, acc);
+        return kernel_words_undecided() ? INPUT_WORDS_UNDECIDED : 0;
+    }
+    count_block b = {.p = p, .len = n, .offset = off, .after = (size_t)(end - off - n),
+                     .last = eof, .in = w->mem ? NULL : w->in};
+    return w->s->sink->block(acc, &b);
+}
+
+static int count_entry(const window *w, const chunk *c, uint8_t *buf, void *acc)
 {
     const wordlist *words = w->s->words;
     kernel_fn count = w->s->kern->count;
     if (w->mem) {
-        count(words, w->mem + (c->offset - w->mem_offset), (size_t)c->length, counts);
+        int err = feed(w, w->mem + (c->offset - w->mem_offset), (size_t)c->length, c->offset,
+                       w->mem_end, w->mem_eof, acc);
         progress_add(w->s->progress, c->length);
-        return kernel_words_undecided() ? INPUT_WORDS_UNDECIDED : 0;
+        return err;
     }
     for (uint64_t off = c->offset, end = c->offset + c->length; off < end; off += COUNT_BLOCK) {
         size_t n = end - off < COUNT_BLOCK ? (size_t)(end - off) : COUNT_BLOCK;
@@ -43,7 +66,8 @@ static int count_entry(const window *w, const chunk *c, uint8_t *buf, uint64_t *
         uint64_t step = (off + n - 1) / INPUT_AHEAD_STEP * INPUT_AHEAD_STEP;
         if (step >= off)
             input_read_ahead(w->in, step + INPUT_AHEAD_DIST, INPUT_AHEAD_STEP);
-        int done = mapping_count(w->map, off, n, kernel_tail(words), count, words, counts);
+        int done = w->s->sink ? 0 : mapping_count(w->map, off, n, kernel_tail(words), count,
+                                                   words, acc);
         if (done != 0 && done != 1)
             return done; /* INPUT_CHANGED (negative) or an errno such as EIO (positive) */
         if (kernel_words_undecided())
@@ -52,12 +76,14 @@ static int count_entry(const window *w, const chunk *c, uint8_t *buf, uint64_t *
             progress_add(w->s->progress, n);
             continue;
         }
-        int err = input_read_block(w->in, off, n, kernel_tail(words), buf);
+        size_t tail = setup_tail(w->s);
+        int err = input_read_block(w->in, off, n, tail, buf);
+        if (!err) { /* past the input's end, the tail is whitespace */
+            uint64_t end = off + n + tail > w->in->size ? w->in->size : off + n + tail;
+            err = feed(w, buf, n, off, end, off + n + tail > w->in->size, acc);
+        }
         if (err)
             return err;
-        count(words, buf, n, counts);
-        if (kernel_words_undecided())
-            return INPUT_WORDS_UNDECIDED;
         progress_add(w->s->progress, n);
     }
     return 0;
@@ -68,7 +94,7 @@ static uint8_t *window_buffer(const window *w)
     if (w->mem)
         return NULL;
     uint64_t block = w->s->chunk_size < COUNT_BLOCK ? w->s->chunk_size : COUNT_BLOCK;
-    return block_alloc((size_t)block, kernel_tail(w->s->words));
+    return block_alloc((size_t)block, setup_tail(w->s));
 }
 
 static int count_parallel(const void *ctx, size_t first, size_t last, uint64_t *counts)
@@ -86,8 +112,10 @@ static int count_parallel(const void *ctx, size_t first, size_t last, uint64_t *
          * and, on a NUMA node, in that core's memory. */
         team_place_enter(w->s->place); /* first: the buffer below is touched where it counts */
         uint8_t *buf = window_buffer(w);
-        uint64_t *mine = calloc(nwords, sizeof *mine);
-        if ((!buf && !w->mem) || !mine) {
+        const count_sink *sink = w->s->sink;
+        uint64_t *mine = sink ? NULL : calloc(nwords ? nwords : 1, sizeof *mine);
+        void *state = sink ? sink->open(sink->ctx, omp_get_thread_num()) : mine;
+        if ((!buf && !w->mem) || !state) {
 #pragma omp atomic write
             err = ENOMEM;
         }
@@ -98,7 +126,7 @@ static int count_parallel(const void *ctx, size_t first, size_t last, uint64_t *
             failed = err;
             if (failed)
                 continue; /* an OpenMP loop cannot break: the rest of the team skips */
-            int e = count_entry(w, &w->t[i], buf, w->rows ? w->rows + i * nwords : mine);
+            int e = count_entry(w, &w->t[i], buf, w->rows ? w->rows + i * nwords : state);
             team_place_seen(w->s->place);
             if (w->s->progress && omp_get_thread_num() == 0)
                 progress_tick(w->s->progress); /* thread 0 only: no lock, no shared clock */
@@ -112,6 +140,8 @@ static int count_parallel(const void *ctx, size_t first, size_t last, uint64_t *
             for (size_t k = 0; k < nwords; k++)
                 counts[k] += mine[k];
         }
+        if (sink && state)
+            sink->close(sink->ctx, state);
         free(mine);
         block_free(buf);
     }
@@ -121,15 +151,17 @@ static int count_parallel(const void *ctx, size_t first, size_t last, uint64_t *
 static int count_serial(const void *ctx, size_t first, size_t last, uint64_t *counts)
 {
     const window *w = ctx;
+    const count_sink *sink = w->s->sink;
     uint8_t *buf = window_buffer(w);
-    if (!buf && !w->mem)
-        return ENOMEM;
-    int err = 0;
+    void *state = sink ? sink->open(sink->ctx, -1) : counts;
+    int err = (!buf && !w->mem) || !state ? ENOMEM : 0;
     const size_t nwords = w->s->words->n;
     for (size_t i = first; i < last && !err; i++) {
-        err = count_entry(w, &w->t[i], buf, w->rows ? w->rows + i * nwords : counts);
+        err = count_entry(w, &w->t[i], buf, w->rows ? w->rows + i * nwords : state);
         progress_tick(w->s->progress);
     }
+    if (sink && state)
+        sink->close(sink->ctx, state);
     block_free(buf);
     return err;
 }
@@ -222,7 +254,7 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
 {
     const size_t nwords = s->words->n;
     chunk *table = malloc(CHUNK_TABLE_WINDOW * sizeof *table);
-    uint64_t *scratch = malloc(2 * nwords * sizeof *scratch);
+    uint64_t *scratch = malloc((2 * nwords + 1) * sizeof *scratch); /* + 1: never malloc(0) */
     mapping map = {0};
     memset(st, 0, sizeof *st);
     if (s->io == IO_MMAP)
@@ -276,7 +308,8 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
         rest.threads -= unpack_reads_ahead(in->unpack);
         w.s = &rest;
         double t0 = timer_now();
-        err = stream_init(&batches, stream_batch_bytes(s->threads), kernel_tail(s->words));
+        err = stream_init(&batches, stream_batch_bytes(s->threads), setup_tail(s));
+        const count_sink *sink = s->sink;
         progress_begin(s->progress, in->name, 0, s->mode == COUNT_VERIFY ? 2 : 1);
         if (in->packed)
             progress_packed(s->progress, in);
@@ -285,6 +318,10 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
             uint64_t from = batches.offset, to = from + batches.len;
             w.mem = batches.p;
             w.mem_offset = batches.offset;
+            w.mem_end = batches.offset + batches.have;
+            w.mem_eof = batches.eof;
+            if (sink && sink->batch)
+                err = sink->batch(sink->ctx, &batches, 0);
             while (from < to && !err) {
                 size_t m = chunks_fill(table, wmax, from, to, s->chunk_size, COUNT_BLOCK);
                 err = count_window(&w, m, counts, scratch, rows, st);
@@ -292,6 +329,8 @@ int count_input(const count_setup *s, const input *in, uint64_t *counts, count_s
                     err = per_chunk_rows(s, in, table, m, rows, &pc);
                 from = table[m - 1].offset + table[m - 1].length;
             }
+            if (!err && sink && sink->batch)
+                err = sink->batch(sink->ctx, &batches, 1);
             st->bytes = to - input_added_bytes(in); /* not the newlines between members */
         }
         unpack_describe(in->unpack, st->decoded, sizeof st->decoded);

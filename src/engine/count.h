@@ -15,6 +15,34 @@ enum { COUNT_PARALLEL = 1, COUNT_SERIAL = 2, COUNT_VERIFY = 3 }; /* VERIFY = bot
 
 struct count_ranks;
 
+/* A block the engine hands to a sink: the tokens that start in p[0..len) are the sink's. */
+typedef struct {
+    const uint8_t *p;
+    size_t len;
+    uint64_t offset; /* of p[0] in the input */
+    size_t after;    /* bytes of the input after the block in memory, p[len .. len + after) */
+    int last;        /* the input ends at p[len + after], and whitespace follows there */
+    const input *in; /* a regular file, to read on where a token goes past the bytes in memory;
+                      * NULL in a stream's batch (the sink carries the token: batch below) */
+} count_block;
+
+/* What the counting threads do with their blocks, when it is not the target words' counts
+ * (setup.sink NULL: the kernel counts into counts[]): the vocabulary's token tables
+ * (vocab/vocab_count.c). The engine is the same: the chunk table, the file and stream reads, the
+ * MPI share, the parallel and serial paths, their times. */
+typedef struct {
+    size_t tail; /* bytes of context the sink reads after a block */
+    void *ctx;
+    /* A state for thread `thread` of the team, or for the serial path (-1); NULL: no memory. */
+    void *(*open)(void *ctx, int thread);
+    /* The tokens starting in the block. Returns 0, an input error code, or INPUT_STOPPED to end
+     * the count (count_input returns it). */
+    int (*block)(void *state, const count_block *b);
+    void (*close)(void *ctx, void *state);
+    /* A stream: called before a batch is counted (done 0) and after (done 1). NULL: none. */
+    int (*batch)(void *ctx, const stream *b, int done);
+} count_sink;
+
 typedef struct count_setup {
     const wordlist *words;
     const kernel *kern;
@@ -40,6 +68,8 @@ typedef struct count_setup {
     /* wordtally-mpi: how the ranks combine what they counted (mpi/ranks.c sets it with part and
      * parts); NULL for one process. */
     const struct count_ranks *ranks;
+    /* NULL: the kernel counts words into counts[]; else what the threads feed (count_input only). */
+    const count_sink *sink;
 } count_setup;
 
 #define COUNT_ROWS_BYTES (4u * 1024u * 1024u)

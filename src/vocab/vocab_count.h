@@ -1,19 +1,18 @@
-/* vocab_count.h - counting every token of the inputs into vocabulary tables (--top, --vocab):
- * the chunk table shared by the threads, a token counted by the chunk holding its first byte,
- * and passes over hash partitions when the vocabulary does not fit in --max-memory. */
+/* vocab_count.h - counting every token of the inputs into vocabulary tables (--top, --vocab): a
+ * sink of the counting engine (engine/count.h), a token counted by the chunk holding its first
+ * byte, and passes over hash partitions when the vocabulary does not fit in --max-memory. */
 #ifndef WORDTALLY_VOCAB_COUNT_H
 #define WORDTALLY_VOCAB_COUNT_H
 
 #include "io/input.h"
+#include "kernels/kernel.h"
 #include "vocab.h"
 
 #include <stdint.h>
 
-/* Bytes read per block (per thread), and read past a block's end so that a token crossing it is
- * usually complete without a second read. */
-#define VOCAB_BLOCK (256u * 1024u)
+/* Bytes read after a block, so that a token crossing its end is usually complete without reading
+ * on. */
 #define VOCAB_TAIL 256u
-#define VOCAB_LEAD 64u /* bytes kept before a block: UTF-8 whitespace is up to 3 bytes long */
 
 typedef struct {
     int threads;
@@ -24,6 +23,8 @@ typedef struct {
     uint32_t part, parts;/* count only tokens of hash partition `part` of `parts` (0: all) */
     uint32_t rank, ranks;/* wordtally-mpi: count only this rank's share of each file's chunks */
     size_t budget;       /* bytes a thread's table may take before the pass gives up (0: none) */
+    const kernel *kern;  /* whose token layer finds the tokens (kernel.h: tokens_fn) */
+    struct team_place *place; /* where the team runs (topo.h); NULL: unpinned */
 } vocab_setup;
 
 /* The tables of one pass: one per thread (merged into tables[0] by vocab_pass_finish), and the
@@ -52,9 +53,5 @@ static inline uint32_t vocab_partition(uint64_t h, uint32_t parts)
 {
     return (uint32_t)(((h >> 32) * parts) >> 32);
 }
-
-/* The whitespace coverage of positions [0, 64) of q: bit i set when q[i] is whitespace or part
- * of a whitespace sequence (SPEC §1). Reads q[-2 .. 66). Exposed for the unit tests. */
-uint64_t vocab_ws_mask(const uint8_t *q, int utf8);
 
 #endif
