@@ -206,158 +206,195 @@ static void warn_if_busy(const sweep_row *rows, int n, double load)
                     100 * (rows[e].max - rows[e].min) / rows[e].min, rows[e].min, rows[e].max);
 }
 
+/* What every row of a sweep shares. */
+typedef struct {
+    const plan *p;
+    const topo *machine;
+    const int *list; /* the thread counts, n of them */
+    int n, runs;
+    uint64_t bytes;  /* of the inputs */
+    uint64_t *first, *counts; /* the counts every later run must equal, and a later run's */
+    double *secs;    /* a row's timed runs */
+    team_place *place;
+    double load;     /* before any run of ours: the other work's */
+} sweep;
+
+/* Row e of the sweep: a warm-up run and the timed runs with list[e] threads, each checked against
+ * the first counts. Returns EXIT_OK, or an exit status after a message. */
+static int sweep_row_run(const sweep *w, int e, sweep_row *row)
+{
+    const plan *p = w->p;
+    const options *o = p->opt;
+    const size_t nw = o->words.n, ncounts = p->ninputs * nw;
+    const int t = w->list[e];
+    topo_warn_oversubscribed(w->machine, t);
+    int running = o->mode == COUNT_SERIAL ? 1 : team_size(t);
+    if (running != t)
+        fprintf(stderr, "wordtally: warning: asked for %d threads, the OpenMP runtime runs %d "
+                        "(OMP_DYNAMIC, OMP_THREAD_LIMIT?)\n", t, running);
+    count_setup setup = p->count; /* everything main set up; only the team size varies */
+    setup.threads = t;
+    setup.place = o->mode != COUNT_SERIAL ? w->place : NULL; /* each team pins itself */
+    team_place_reset(w->place);
+    row->threads = t;
+    row->bytes = o->weak ? (uint64_t)t * o->weak : w->bytes;
+    uint64_t *ref = o->weak ? w->first + (size_t)e * nw : w->first;
+    const int ref_threads = o->weak ? t : w->list[0];
+    int status = EXIT_OK;
+    for (int r = 0; r <= w->runs && status == EXIT_OK; r++) {
+        const int is_ref = o->weak ? r == 0 : e == 0 && r == 0;
+        uint64_t *into = is_ref ? ref : w->counts;
+        double s;
+        status = o->weak ? count_prefix(p, &setup, row->bytes, into, &s)
+                         : count_all(p, &setup, into, &s);
+        if (status != EXIT_OK)
+            break;
+        long d = is_ref ? -1 : sweep_first_difference(ref, w->counts, ncounts);
+        if (d >= 0) {
+            fprintf(stderr, "wordtally: %s: counts differ between runs: word %s is %llu "
+                            "in the first run (%d thread%s) but %llu with %d thread%s (run "
+                            "%d)\n", quote_name(0, p->names[d / (long)nw]),
+                    quote_value(1, o->words.word[d % (long)nw]),
+                    (unsigned long long)ref[d], ref_threads, ref_threads == 1 ? "" : "s",
+                    (unsigned long long)w->counts[d], t, t == 1 ? "" : "s", r + 1);
+            status = EXIT_MISMATCH;
+            break;
+        }
+        if (r == 0)
+            row->warmup = s; /* page cache, thread start-up: reported apart, as STREAM */
+        else
+            w->secs[r - 1] = s;
+    }
+    if (o->verbose && setup.place)
+        team_place_report(w->place, t, stderr);
+    if (status != EXIT_OK)
+        return status;
+    row->median = sweep_median(w->secs, w->runs); /* sorts: min and max are at the ends */
+    row->min = w->secs[0];
+    row->max = w->secs[w->runs - 1];
+    row->counts = o->weak ? ref : NULL;
+    if (w->load > SWEEP_BUSY_LOAD_ABOVE)
+        row->busy |= SWEEP_BUSY_LOAD;
+    if (row->min > 0 && row->max - row->min > SWEEP_BUSY_SPREAD_ABOVE * row->min)
+        row->busy |= SWEEP_BUSY_SPREAD;
+    warn_if_short(row->min);
+    return EXIT_OK;
+}
+
+/* The table (--sweep) or the repeated run's line (--repeat). Returns the exit status. */
+static int sweep_report(const sweep *w, sweep_row *rows, const uint64_t *sizes, int bind)
+{
+    const plan *p = w->p;
+    const options *o = p->opt;
+    const size_t nw = o->words.n, ncounts = p->ninputs * nw;
+    /* The report's files and total: strong, the inputs' counts; weak, the largest prefix's. */
+    int widest = 0;
+    for (int e = 1; o->weak && e < w->n; e++)
+        widest = rows[e].bytes > rows[widest].bytes ? e : widest;
+    uint64_t *shown = w->first + (o->weak ? (size_t)widest * nw : 0);
+    uint64_t *total = calloc(nw ? nw : 1, sizeof *total);
+    file_result *files = calloc(p->ninputs, sizeof *files);
+    for (size_t i = 0; total && i < ncounts; i++)
+        total[i % nw] += shown[i];
+    for (size_t i = 0; files && i < p->ninputs; i++)
+        files[i] = (file_result){.name = p->names[i],
+                                 .bytes = o->weak ? rows[widest].bytes : sizes[i],
+                                 .counts = shown + (size_t)i * nw};
+    int rc = -1;
+    if (files && total && o->sweep) {
+        warn_if_busy(rows, w->n, w->load);
+        sweep_table table = {.rows = rows, .n = w->n, .runs = w->runs,
+                             .kernel = p->count.kern->name, .chunk_size = o->chunk_size,
+                             .io = o->io == IO_MMAP ? "mmap" : "pread",
+                             .binding = binding_name(bind, o->bind),
+                             .cores = w->machine->ncores, .weak = o->weak, .load = w->load};
+        rc = report_sweep(stdout, o->format, &o->words, files, (int)p->ninputs, total, &table);
+    } else if (files && total) {
+        rc = print_repeat(p, &rows[0], w->runs, files, p->count.kern);
+    }
+    free(files);
+    free(total);
+    if (rc < 0) {
+        fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno ? errno : EIO));
+        return EXIT_INPUT;
+    }
+    return EXIT_OK;
+}
+
+/* The thread counts of the sweep (--sweep LIST, or the run's own for --repeat) into list.
+ * Returns how many, or -1 after a message. */
+static int sweep_threads(const plan *p, const topo *machine, int *list)
+{
+    const char *why = NULL;
+    if (!p->opt->sweep) {
+        list[0] = p->count.threads;
+        return 1;
+    }
+    int n = parse_thread_list(p->opt->sweep, machine->ncores, list, THREADS_MAX, &why);
+    if (n < 0)
+        fprintf(stderr, "wordtally: --sweep %s: %s\n", quote_value(0, p->opt->sweep), why);
+    return n;
+}
+
 int sweep_run(const plan *p, const topo *machine)
 {
     const options *o = p->opt;
-    const count_setup *base = &p->count;
-    const kernel *kern = base->kern;
     const size_t nw = o->words.n, ncounts = p->ninputs * nw;
-    const int runs = o->repeat ? o->repeat : REPEAT_DEFAULT;
-    const double load = load_average(); /* before any run of ours: the other work's */
-    const char *why = NULL;
+    sweep w = {.p = p, .machine = machine, .runs = o->repeat ? o->repeat : REPEAT_DEFAULT,
+               .load = load_average()};
     uint64_t *sizes = calloc(p->ninputs, sizeof *sizes);
-    if (!sizes) {
+    int *list = malloc(THREADS_MAX * sizeof *list);
+    if (!sizes || !list) {
+        free(sizes);
+        free(list);
         fputs("wordtally: out of memory\n", stderr);
         return EXIT_INPUT;
     }
     int status = check_inputs(p, sizes);
-    if (status != EXIT_OK) {
-        free(sizes);
-        return status;
-    }
-
-    int *list = malloc(THREADS_MAX * sizeof *list);
-    int n = 1;
-    if (list && o->sweep)
-        n = parse_thread_list(o->sweep, machine->ncores, list, THREADS_MAX, &why);
-    else if (list)
-        list[0] = base->threads;
-    if (n < 0) {
-        fprintf(stderr, "wordtally: --sweep %s: %s\n", quote_value(0, o->sweep), why);
-        free(list);
-        free(sizes);
-        return EXIT_USAGE;
-    }
+    w.n = status == EXIT_OK ? sweep_threads(p, machine, list) : 1;
+    w.list = list;
+    if (w.n < 0)
+        status = EXIT_USAGE;
     int most = 1;
-    for (int e = 0; list && e < n; e++)
+    for (int e = 0; status == EXIT_OK && e < w.n; e++)
         most = list[e] > most ? list[e] : most;
-    if (list && o->weak && (status = check_weak(p, sizes, most)) != EXIT_OK) {
+    if (status == EXIT_OK && o->weak)
+        status = check_weak(p, sizes, most);
+    if (status != EXIT_OK) {
         free(list);
         free(sizes);
         return status;
     }
-    uint64_t bytes = 0;
     for (size_t i = 0; i < p->ninputs; i++)
-        bytes += sizes[i];
-    /* NOLINTNEXTLINE(clang-analyzer-optin.portability.UnixAPI): parse_thread_list gives -1 or >= 1 */
-    sweep_row *rows = calloc((size_t)n, sizeof *rows);
-    double *secs = calloc((size_t)runs, sizeof *secs);
+        w.bytes += sizes[i];
+    /* NOLINTNEXTLINE(clang-analyzer-optin.portability.UnixAPI): sweep_threads gives -1 or >= 1 */
+    sweep_row *rows = calloc((size_t)w.n, sizeof *rows);
+    w.secs = calloc((size_t)w.runs, sizeof *w.secs);
     /* first: the counts every later run must equal (strong: the first run's, all inputs; weak:
-     * each row's first run, one row after another); counts: a later run's; total: per word. */
-    const size_t nfirst = o->weak ? (size_t)n * nw : ncounts;
-    uint64_t *first = calloc(nfirst + ncounts + nw, sizeof *first);
-    /* No arithmetic on a NULL pointer (undefined behaviour): counts and total only when allocated. */
-    uint64_t *counts = first ? first + nfirst : NULL, *total = first ? counts + ncounts : NULL;
+     * each row's first run, one row after another); counts: a later run's. */
+    const size_t nfirst = o->weak ? (size_t)w.n * nw : ncounts;
+    w.first = calloc(nfirst + ncounts + 1, sizeof *w.first);
+    /* No arithmetic on a NULL pointer (undefined behaviour): counts only when allocated. */
+    w.counts = w.first ? w.first + nfirst : NULL;
     /* The binding of the largest team: every thread count of the table is placed the same way. */
     const char *bind_why = p->bind_why;
     const int bind = o->mode != COUNT_SERIAL && topo_bind_plan(machine, most, o->bind, &bind_why);
     team_place place;
     team_place_init(&place, machine, most, bind, bind_why, o->verbose);
-    if (!list || !rows || !secs || !first) {
+    w.place = &place;
+    if (!rows || !w.secs || !w.first) {
         fputs("wordtally: out of memory\n", stderr);
         status = EXIT_INPUT;
     }
-
-    for (int e = 0; e < n && status == EXIT_OK; e++) {
-        const int t = list[e];
-        topo_warn_oversubscribed(machine, t);
-        int running = o->mode == COUNT_SERIAL ? 1 : team_size(t);
-        if (running != t)
-            fprintf(stderr, "wordtally: warning: asked for %d threads, the OpenMP runtime runs %d "
-                            "(OMP_DYNAMIC, OMP_THREAD_LIMIT?)\n", t, running);
-        count_setup setup = *base; /* everything main set up; only the team size varies */
-        setup.threads = t;
-        setup.place = o->mode != COUNT_SERIAL ? &place : NULL; /* each team pins itself */
-        team_place_reset(&place);
-        rows[e].threads = t;
-        rows[e].bytes = o->weak ? (uint64_t)t * o->weak : bytes;
-        uint64_t *ref = o->weak ? first + (size_t)e * nw : first;
-        const int ref_threads = o->weak ? t : list[0];
-        for (int r = 0; r <= runs && status == EXIT_OK; r++) {
-            const int is_ref = o->weak ? r == 0 : e == 0 && r == 0;
-            uint64_t *into = is_ref ? ref : counts;
-            double s;
-            status = o->weak ? count_prefix(p, &setup, rows[e].bytes, into, &s)
-                             : count_all(p, &setup, into, &s);
-            if (status != EXIT_OK)
-                break;
-            long d = is_ref ? -1 : sweep_first_difference(ref, counts, ncounts);
-            if (d >= 0) {
-                fprintf(stderr, "wordtally: %s: counts differ between runs: word %s is %llu "
-                                "in the first run (%d thread%s) but %llu with %d thread%s (run "
-                                "%d)\n", quote_name(0, p->names[d / (long)nw]),
-                        quote_value(1, o->words.word[d % (long)nw]),
-                        (unsigned long long)ref[d], ref_threads, ref_threads == 1 ? "" : "s",
-                        (unsigned long long)counts[d], t, t == 1 ? "" : "s", r + 1);
-                status = EXIT_MISMATCH;
-                break;
-            }
-            if (r == 0)
-                rows[e].warmup = s; /* page cache, thread start-up: reported apart, as STREAM */
-            else
-                secs[r - 1] = s;
-        }
-        if (o->verbose && setup.place)
-            team_place_report(&place, t, stderr);
-        if (status != EXIT_OK)
-            break;
-        rows[e].median = sweep_median(secs, runs); /* sorts: min and max are at the ends */
-        rows[e].min = secs[0];
-        rows[e].max = secs[runs - 1];
-        rows[e].counts = o->weak ? ref : NULL;
-        if (load > SWEEP_BUSY_LOAD_ABOVE)
-            rows[e].busy |= SWEEP_BUSY_LOAD;
-        if (rows[e].min > 0 && rows[e].max - rows[e].min > SWEEP_BUSY_SPREAD_ABOVE * rows[e].min)
-            rows[e].busy |= SWEEP_BUSY_SPREAD;
-        warn_if_short(rows[e].min);
-    }
-
-    if (status == EXIT_OK) {
-        /* The report's files and total: strong, the inputs' counts; weak, the largest prefix's. */
-        int widest = 0;
-        for (int e = 1; o->weak && e < n; e++)
-            widest = rows[e].bytes > rows[widest].bytes ? e : widest;
-        uint64_t *shown = first + (o->weak ? (size_t)widest * nw : 0);
-        for (size_t i = 0; i < ncounts; i++)
-            total[i % nw] += shown[i];
-        int rc = -1;
-        file_result *files = calloc(p->ninputs, sizeof *files);
-        for (size_t i = 0; files && i < p->ninputs; i++)
-            files[i] = (file_result){.name = p->names[i],
-                                     .bytes = o->weak ? rows[widest].bytes : sizes[i],
-                                     .counts = shown + (size_t)i * nw};
-        if (files && o->sweep) {
-            warn_if_busy(rows, n, load);
-            sweep_table table = {.rows = rows, .n = n, .runs = runs, .kernel = kern->name,
-                                 .chunk_size = o->chunk_size,
-                                 .io = o->io == IO_MMAP ? "mmap" : "pread",
-                                 .binding = binding_name(bind, o->bind),
-                                 .cores = machine->ncores, .weak = o->weak, .load = load};
-            rc = report_sweep(stdout, o->format, &o->words, files, (int)p->ninputs, total, &table);
-        } else if (files) {
-            rc = print_repeat(p, &rows[0], runs, files, kern);
-        }
-        free(files);
-        if (rc < 0) {
-            fprintf(stderr, "wordtally: standard output: %s\n", strerror(errno ? errno : EIO));
-            status = EXIT_INPUT;
-        }
-    }
+    for (int e = 0; e < w.n && status == EXIT_OK; e++)
+        status = sweep_row_run(&w, e, &rows[e]);
+    if (status == EXIT_OK)
+        status = sweep_report(&w, rows, sizes, bind);
     team_place_free(&place);
     free(list);
     free(rows);
-    free(secs);
-    free(first);
+    free(w.secs);
+    free(w.first);
     free(sizes);
     return status;
 }
