@@ -250,105 +250,126 @@ void count_waited(double *parallel, double *serial, int mode, double wall)
         *(mode & COUNT_PARALLEL ? parallel : serial) += waited;
 }
 
+/* One input's walk over its chunk table, a window at a time. */
+typedef struct {
+    window w;
+    chunk *table;
+    size_t wmax;        /* entries a window may have */
+    uint64_t *scratch;  /* the two paths' counts of a window */
+    uint64_t *rows;     /* --per-chunk: a window's rows */
+    pending_chunk pc;
+    uint64_t *counts;
+    count_stats *st;
+} walk;
+
+/* Counts the chunks of bytes [from, to) (chunks cut at `piece` bytes at most). */
+static int walk_range(walk *k, uint64_t from, uint64_t to, uint64_t piece)
+{
+    const count_setup *s = k->w.s;
+    int err = 0;
+    while (from < to && !err) {
+        size_t m = chunks_fill(k->table, k->wmax, from, to, s->chunk_size, piece);
+        err = count_window(&k->w, m, k->counts, k->scratch, k->rows, k->st);
+        if (!err && k->rows)
+            err = per_chunk_rows(s, k->w.in, k->table, m, k->rows, &k->pc);
+        from = k->table[m - 1].offset + k->table[m - 1].length;
+    }
+    return err;
+}
+
+/* A stream, batch by batch: each batch is a chunk table of its own, cut into COUNT_BLOCK
+ * pieces so that every thread gets work. */
+static int walk_stream(walk *k, const input *in)
+{
+    const count_setup *s = k->w.s;
+    const count_sink *sink = s->sink;
+    /* A reader thread decoding ahead takes a core of the team's: decoding is the slower, and
+     * a second counting thread would spin at every batch, taking CPU time from the reader. */
+    count_setup rest = *s;
+    rest.threads -= unpack_reads_ahead(in->unpack);
+    k->w.s = &rest;
+    double t0 = timer_now();
+    stream batches = {0};
+    int err = stream_init(&batches, stream_batch_bytes(s->threads), setup_tail(s));
+    progress_begin(s->progress, in->name, 0, s->mode == COUNT_VERIFY ? 2 : 1);
+    if (in->packed)
+        progress_packed(s->progress, in);
+    while (!err && !(err = stream_next(&batches, in)) && batches.len) {
+        k->w.mem = batches.p;
+        k->w.mem_offset = batches.offset;
+        k->w.mem_end = batches.offset + batches.have;
+        k->w.mem_eof = batches.eof;
+        if (sink && sink->batch)
+            err = sink->batch(sink->ctx, &batches, 0);
+        if (!err)
+            err = walk_range(k, batches.offset, batches.offset + batches.len, COUNT_BLOCK);
+        if (!err && sink && sink->batch)
+            err = sink->batch(sink->ctx, &batches, 1);
+        /* not the newlines between members */
+        k->st->bytes = batches.offset + batches.len - input_added_bytes(in);
+    }
+    unpack_describe(in->unpack, k->st->decoded, sizeof k->st->decoded);
+    stream_free(&batches);
+    count_waited(&k->st->parallel_seconds, &k->st->serial_seconds, s->mode, timer_now() - t0);
+    k->st->packed_bytes = input_packed_bytes(in);
+    k->w.s = s;
+    return err;
+}
+
 int count_input(const count_setup *s, const input *in, uint64_t *counts, count_stats *st)
 {
     const size_t nwords = s->words->n;
-    chunk *table = malloc(CHUNK_TABLE_WINDOW * sizeof *table);
-    uint64_t *scratch = malloc((2 * nwords + 1) * sizeof *scratch); /* + 1: never malloc(0) */
     mapping map = {0};
     memset(st, 0, sizeof *st);
     if (s->io == IO_MMAP)
         mapping_open(&map, in);
-    window w = {.s = s, .in = in, .t = table, .map = &map};
-    stream batches = {0};
-    int err = (table && scratch) ? 0 : ENOMEM;
+    walk k = {.table = malloc(CHUNK_TABLE_WINDOW * sizeof *k.table),
+              .scratch = malloc((2 * nwords + 1) * sizeof *k.scratch), /* never malloc(0) */
+              .wmax = CHUNK_TABLE_WINDOW, .counts = counts, .st = st};
+    k.w = (window){.s = s, .in = in, .t = k.table, .map = &map};
+    int err = (k.table && k.scratch) ? 0 : ENOMEM;
     /* --per-chunk keeps one row of counters per entry of a window: smaller windows for long word
      * lists, so the rows never take more than COUNT_ROWS_BYTES. */
-    size_t wmax = CHUNK_TABLE_WINDOW;
-    uint64_t *rows = NULL;
-    pending_chunk pc = {0};
-    int began = 0; /* progress shown for this input */
     if (s->per_chunk) {
-        wmax = COUNT_ROWS_BYTES / (nwords * sizeof *rows);
-        wmax = wmax < 1 ? 1 : wmax > CHUNK_TABLE_WINDOW ? CHUNK_TABLE_WINDOW : wmax;
-        rows = malloc(wmax * nwords * sizeof *rows);
-        pc.sum = malloc(nwords * sizeof *pc.sum);
-        if (!rows || !pc.sum)
+        k.wmax = COUNT_ROWS_BYTES / (nwords * sizeof *k.rows);
+        k.wmax = k.wmax < 1 ? 1 : k.wmax > CHUNK_TABLE_WINDOW ? CHUNK_TABLE_WINDOW : k.wmax;
+        k.rows = malloc(k.wmax * nwords * sizeof *k.rows);
+        k.pc.sum = malloc(nwords * sizeof *k.pc.sum);
+        if (!k.rows || !k.pc.sum)
             err = ENOMEM;
     }
-
+    int began = 0; /* progress shown for this input */
     if (!err && s->parts > 1 && !in->seekable && !in->packed)
         err = INPUT_NOT_SHARED;
     /* A compressed input cannot be cut at byte offsets: the first share counts it whole, as a
      * stream, and the others count nothing (ranks_combine adds them up). */
     st->whole = s->parts > 1 && in->packed;
-    if (!err && st->whole && s->part != 0) {
+    if (err || (st->whole && s->part != 0)) {
         ;
-    } else if (!err && in->seekable) {
+    } else if (in->seekable) {
         uint64_t from = 0, to = in->size;
         if (s->parts > 1)
             chunks_share_bytes(in->size, s->chunk_size, (uint64_t)s->part, (uint64_t)s->parts,
                                &from, &to);
         progress_begin(s->progress, in->name, to - from, s->mode == COUNT_VERIFY ? 2 : 1);
         began = 1;
-        while (from < to && !err) {
-            size_t m = chunks_fill(table, wmax, from, to, s->chunk_size, s->chunk_size);
-            err = count_window(&w, m, counts, scratch, rows, st);
-            if (!err && rows)
-                err = per_chunk_rows(s, in, table, m, rows, &pc);
-            from = table[m - 1].offset + table[m - 1].length;
-        }
+        err = walk_range(&k, from, to, s->chunk_size);
         st->bytes = in->size;
-        if (!err)
-            err = input_check_unchanged(in);
-    } else if (!err) {
-        /* A reader thread decoding ahead takes a core of the team's: decoding is the slower, and
-         * a second counting thread would spin at every batch, taking CPU time from the reader. */
-        count_setup rest = *s;
-        rest.threads -= unpack_reads_ahead(in->unpack);
-        w.s = &rest;
-        double t0 = timer_now();
-        err = stream_init(&batches, stream_batch_bytes(s->threads), setup_tail(s));
-        const count_sink *sink = s->sink;
-        progress_begin(s->progress, in->name, 0, s->mode == COUNT_VERIFY ? 2 : 1);
-        if (in->packed)
-            progress_packed(s->progress, in);
+    } else {
         began = 1;
-        while (!err && !(err = stream_next(&batches, in)) && batches.len) {
-            uint64_t from = batches.offset, to = from + batches.len;
-            w.mem = batches.p;
-            w.mem_offset = batches.offset;
-            w.mem_end = batches.offset + batches.have;
-            w.mem_eof = batches.eof;
-            if (sink && sink->batch)
-                err = sink->batch(sink->ctx, &batches, 0);
-            while (from < to && !err) {
-                size_t m = chunks_fill(table, wmax, from, to, s->chunk_size, COUNT_BLOCK);
-                err = count_window(&w, m, counts, scratch, rows, st);
-                if (!err && rows)
-                    err = per_chunk_rows(s, in, table, m, rows, &pc);
-                from = table[m - 1].offset + table[m - 1].length;
-            }
-            if (!err && sink && sink->batch)
-                err = sink->batch(sink->ctx, &batches, 1);
-            st->bytes = to - input_added_bytes(in); /* not the newlines between members */
-        }
-        unpack_describe(in->unpack, st->decoded, sizeof st->decoded);
-        stream_free(&batches);
-        count_waited(&st->parallel_seconds, &st->serial_seconds, s->mode, timer_now() - t0);
-        st->packed_bytes = input_packed_bytes(in);
-        if (!err) /* a compressed file that grew while decoded: counted past its old end */
-            err = input_check_unchanged(in);
+        err = walk_stream(&k, in);
     }
-    if (!err && rows)
-        err = per_chunk_flush(s, in, &pc);
+    if (!err && began) /* a file changed meanwhile; a compressed one that grew while decoded */
+        err = input_check_unchanged(in);
+    if (!err && k.rows)
+        err = per_chunk_flush(s, in, &k.pc);
     if (began)
         progress_end(s->progress);
-    free(rows);
-    free(pc.sum);
+    free(k.rows);
+    free(k.pc.sum);
     mapping_close(&map);
-    free(table);
-    free(scratch);
+    free(k.table);
+    free(k.scratch);
     return err;
 }
 
