@@ -97,6 +97,52 @@ def test_synthetic_topology(path):
     check(b"thread 0: not pinned (--no-bind)" in r.stderr, "-v --no-bind: not pinned, says why")
 
 
+# Node layouts as HWLOC_SYNTHETIC strings: (name, string, NUMA nodes, cores per node).
+LAYOUTS = [("Grace-like: 72 cores, 1 package, 1 NUMA node", "pack:1 core:72 pu:1", 1, 72),
+           ("A64FX-like: 4 CMGs of 12 cores, a NUMA node each", "pack:1 numa:4 core:12 pu:1", 4, 12),
+           ("A64FX-like, CMGs as hwloc groups", "pack:1 group:4 numa:1 core:12 pu:1", 4, 12),
+           ("2 packages of 2 NUMA nodes of 6 cores, 2 PUs each", "pack:2 numa:2 core:6 pu:2", 4, 6)]
+
+
+def test_node_layouts(path):
+    """--topology on other nodes' layouts: every NUMA node with its own cores, a thread per core by
+    default, and the plan taking the NUMA nodes in turn (thread i on node i mod nodes), so that a
+    team smaller than the node still spreads over every node's memory. -v counts right there."""
+    for name, synthetic, nodes, per_node in LAYOUTS:
+        env = {"HWLOC_SYNTHETIC": synthetic}
+        cores = nodes * per_node
+        pus = 2 if synthetic.endswith("pu:2") else 1
+        r = run(["--topology"], env=env)
+        out = r.stdout.decode()
+        listed = re.findall(r"^  NUMANode (\d+): PUs ([\d,-]+),", out, re.M)
+        check(r.returncode == 0 and ("NUMA nodes  %d\n" % nodes) in out and ("cores       %d\n" % cores) in out
+              and [cpu_list(p) for _, p in listed] ==
+              [set(range(j * per_node * pus, (j + 1) * per_node * pus)) for j in range(nodes)],
+              "%s: --topology lists %d NUMA nodes, each with its own PUs: %r" % (name, nodes, listed))
+        threads, _ = plan(r.stdout)
+        node_of = {int(m.group(1)): int(m.group(2)) for m in
+                   re.finditer(r"^  thread (\d+) -> .*, NUMA node (\d+)$", out, re.M)}
+        want = {i: (per_node * (i % nodes) + i // nodes, set(range(pus * (per_node * (i % nodes) + i // nodes),
+                                                                  pus * (per_node * (i % nodes) + i // nodes + 1))))
+                for i in range(cores)}
+        check(("plan:       %d threads (from physical cores)" % cores) in out and threads == want and
+              (nodes == 1 and not node_of or node_of == {i: i % nodes for i in range(cores)}) and
+              ("taking the NUMA nodes in turn" if nodes > 1 else "in the order of the list above") in out,
+              "%s: a thread per core, thread i on NUMA node i mod %d: %s" % (name, nodes, out[-600:]))
+        r = run(["--topology", "-t", str(nodes + 1)], env=env)
+        threads, _ = plan(r.stdout)
+        check(sorted(threads) == list(range(nodes + 1)) and
+              len({threads[i][0] // per_node for i in range(nodes)}) == nodes,
+              "%s: -t %d: the first %d threads on %d different NUMA nodes: %s" % (name, nodes + 1, nodes, nodes, threads))
+        r = run(["-v", "-f", "json", "-t", str(nodes * 2), path], env=env)
+        err = r.stderr.decode()
+        j = json_out(r)
+        check(r.returncode == 0 and j and j["threads"] == nodes * 2 and j["total"] == oracle(path) and
+              err.count("not pinned (the hwloc topology is not this machine's)") == nodes * 2 and
+              ("%d physical core" % cores) in err,
+              "%s: -v counts right and says no thread is pinned: %r" % (name, err[-400:]))
+
+
 def test_progress_verify(path, d):
     """--progress --verify: the total is the file's size, though both paths count every byte."""
     big = os.path.join(d, "progress-30m")
@@ -266,7 +312,7 @@ def plan(stdout):
     """--topology's plan: {thread: (core, PUs)}, and its core list: {core: (PUs, allowed)}."""
     threads, cores = {}, {}
     for line in stdout.decode().splitlines():
-        m = re.match(r"  thread (\d+) -> core (\d+) \(PUs ([\d,-]+)\)$", line)
+        m = re.match(r"  thread (\d+) -> core (\d+) \(PUs ([\d,-]+)\)(?:, NUMA node \d+)?$", line)
         if m:
             threads[int(m.group(1))] = (int(m.group(2)), cpu_list(m.group(3)))
         m = re.match(r"  Core (\d+): PUs ([\d,-]+)( \(none allowed\))?$", line)
@@ -584,6 +630,7 @@ def main():
         check(cores >= 1, "--topology reports the allowed cores")
         test_threads(path)
         test_synthetic_topology(path)
+        test_node_layouts(path)
         test_progress_verify(path, d)
         test_sweep(path, cores)
         test_weak(path, d)

@@ -47,6 +47,50 @@ static void runtime_places(hwloc_bitmap_t allowed)
 
 static void forget_bad_omp_env(char rejected[TOPO_ENV_MAX]);
 
+/* The first NUMA node whose PUs meet `set`, or -1 (a node without PUs, such as a GPU's memory,
+ * meets none). */
+static int numa_node_of(hwloc_topology_t topology, int nodes, hwloc_const_bitmap_t set)
+{
+    for (int j = 0; j < nodes; j++) {
+        hwloc_obj_t node = hwloc_get_obj_by_type(topology, HWLOC_OBJ_NUMANODE, (unsigned)j);
+        if (node && node->cpuset && hwloc_bitmap_intersects(node->cpuset, set))
+            return j;
+    }
+    return -1;
+}
+
+/* Reorders t's n cores round-robin over their NUMA nodes (topo.h), each node's in hwloc's order.
+ * Where memory is short it keeps hwloc's order: a choice of placement, not of correctness. */
+static void spread_over_nodes(topo *t, int n)
+{
+    int *node = malloc((size_t)n * sizeof *node), *next = calloc((size_t)t->nnodes + 1, sizeof *next);
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): hwloc_bitmap_t is a pointer type */
+    hwloc_bitmap_t *set = malloc((size_t)n * sizeof *set);
+    unsigned *id = malloc((size_t)n * sizeof *id);
+    if (node && next && set && id) {
+        for (int i = 0; i < n; i++)
+            node[i] = t->core_node[i];
+        /* Round after round, each node (and last the cores of none) gives its next core. */
+        for (int k = 0; k < n;)
+            for (int j = 0; j <= t->nnodes && k < n; j++) {
+                int want = j < t->nnodes ? j : -1;
+                while (next[j] < n && node[next[j]] != want)
+                    next[j]++;
+                if (next[j] < n) {
+                    int i = next[j]++;
+                    set[k] = t->core_set[i], id[k] = t->core_id[i], t->core_node[k] = want;
+                    k++;
+                }
+            }
+        memcpy(t->core_set, set, (size_t)n * sizeof *set);
+        memcpy(t->core_id, id, (size_t)n * sizeof *id);
+    }
+    free(node);
+    free(next);
+    free(set);
+    free(id);
+}
+
 void topo_init(topo *t)
 {
     char rejected[TOPO_ENV_MAX];
@@ -74,6 +118,9 @@ void topo_init(topo *t)
     hwloc_topology_set_all_types_filter(t->topology, HWLOC_TYPE_FILTER_KEEP_NONE);
     hwloc_topology_set_type_filter(t->topology, HWLOC_OBJ_PACKAGE, HWLOC_TYPE_FILTER_KEEP_ALL);
     hwloc_topology_set_type_filter(t->topology, HWLOC_OBJ_CORE, HWLOC_TYPE_FILTER_KEEP_ALL);
+    /* The groups that hold a NUMA node smaller than a package (A64FX's CMGs, AMD's NPS4, Intel's
+     * sub-NUMA clusters): without them the node hangs from the package and seems to span it. */
+    hwloc_topology_set_type_filter(t->topology, HWLOC_OBJ_GROUP, HWLOC_TYPE_FILTER_KEEP_STRUCTURE);
     /* Keep the cores a cgroup (Slurm's task/cgroup, PBS's cpuset) forbids in the topology, so
      * --topology lists the whole node and numbers its cores the same way whatever the job got. */
     unsigned long flags = HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED;
@@ -101,17 +148,20 @@ void topo_init(topo *t)
     /* NOLINTNEXTLINE(bugprone-sizeof-expression): hwloc_bitmap_t is a pointer type */
     t->core_set = calloc(most, sizeof *t->core_set);
     t->core_id = calloc(most, sizeof *t->core_id);
+    t->core_node = calloc(most, sizeof *t->core_node);
+    t->nnodes = hwloc_get_nbobjs_by_type(t->topology, HWLOC_OBJ_NUMANODE);
     int n = 0;
-    for (int i = 0; i < all && t->core_set && t->core_id; i++) {
+    for (int i = 0; i < all && t->core_set && t->core_id && t->core_node; i++) {
         hwloc_obj_t core = hwloc_get_obj_by_type(t->topology, HWLOC_OBJ_CORE, (unsigned)i);
         if (!core || !hwloc_bitmap_intersects(core->cpuset, t->allowed))
             continue;
         t->core_set[n] = hwloc_bitmap_dup(core->cpuset); /* a copy: never change the topology's */
         hwloc_bitmap_and(t->core_set[n], t->core_set[n], t->allowed);
         t->core_id[n] = core->logical_index;
+        t->core_node[n] = numa_node_of(t->topology, t->nnodes, core->cpuset);
         n++;
     }
-    if (n == 0 && t->core_set && t->core_id) {
+    if (n == 0 && t->core_set && t->core_id && t->core_node) {
         /* Some systems report no cores: fall back to one "core" per allowed PU. */
         unsigned pu;
         hwloc_bitmap_foreach_begin(pu, t->allowed)
@@ -119,10 +169,13 @@ void topo_init(topo *t)
             t->core_set[n] = hwloc_bitmap_alloc();
             hwloc_bitmap_only(t->core_set[n], pu);
             t->core_id[n] = (unsigned)n;
+            t->core_node[n] = numa_node_of(t->topology, t->nnodes, t->core_set[n]);
             n++;
         }
         hwloc_bitmap_foreach_end();
     }
+    if (n > 1 && t->nnodes > 1)
+        spread_over_nodes(t, n);
     t->ncores = n > 0 ? n : 1;
     if (n == 0) { /* nothing to bind to: behave as if hwloc had failed */
         topo_free(t);
@@ -140,6 +193,7 @@ void topo_free(topo *t)
         free(t->core_set);
     }
     free(t->core_id);
+    free(t->core_node);
     if (t->allowed)
         hwloc_bitmap_free(t->allowed);
     if (t->topology)
@@ -394,6 +448,25 @@ static void print_schedule(FILE *out)
             name, chunk, env ? "from OMP_SCHEDULE" : "OMP_SCHEDULE unset: the runtime's default");
 }
 
+/* The order of the cores threads take (topo.h). */
+static const char *order_text(const topo *t)
+{
+    return t->nnodes > 1 ? "taking the NUMA nodes in turn" : "in the order of the list above";
+}
+
+/* "  thread i -> core C (PUs ...)" for each thread, and its NUMA node where there are several. */
+static void print_pins(FILE *out, const topo *t, int threads)
+{
+    for (int i = 0; i < threads; i++) {
+        char *pus = set_text(t->core_set[i % t->ncores]);
+        fprintf(out, "  thread %d -> core %u (PUs %s)", i, t->core_id[i % t->ncores], pus);
+        if (t->nnodes > 1 && t->core_node[i % t->ncores] >= 0)
+            fprintf(out, ", NUMA node %d", t->core_node[i % t->ncores]);
+        fputc('\n', out);
+        free(pus);
+    }
+}
+
 int topo_print(FILE *out, const topo *t, int threads, const char *source, int bind,
                const char *why)
 {
@@ -423,16 +496,15 @@ int topo_print(FILE *out, const topo *t, int threads, const char *source, int bi
                 t->ncores == 1 ? "" : "s");
     fputc('\n', out);
     if (t->topology && !topo_can_bind(t)) {
-        fputs("binding:    none: the hwloc topology is not this machine's (HWLOC_SYNTHETIC or an "
-              "XML file)\n", out);
+        fprintf(out, "binding:    none: the hwloc topology is not this machine's (HWLOC_SYNTHETIC or an "
+                     "XML file).\n            On that machine, with --bind or a thread on every core, "
+                     "thread i would be pinned\n            to allowed core number i mod %d, %s:\n",
+                t->ncores, order_text(t));
+        print_pins(out, t, threads);
     } else if (bind) {
-        fprintf(out, "binding:    wordtally pins thread i to allowed core number i mod %d, in the "
-                     "order of the list above (%s)\n", t->ncores, why);
-        for (int i = 0; i < threads; i++) {
-            char *pus = set_text(t->core_set[i % t->ncores]);
-            fprintf(out, "  thread %d -> core %u (PUs %s)\n", i, t->core_id[i % t->ncores], pus);
-            free(pus);
-        }
+        fprintf(out, "binding:    wordtally pins thread i to allowed core number i mod %d, %s (%s)\n",
+                t->ncores, order_text(t), why);
+        print_pins(out, t, threads);
     } else if ((!getenv("OMP_PROC_BIND") && !getenv("OMP_PLACES")) ||
                omp_get_proc_bind() == omp_proc_bind_false) {
         fprintf(out, "binding:    none (%s): the OS places the threads\n",

@@ -12,9 +12,14 @@ typedef struct {
     hwloc_topology_t topology;  /* NULL when hwloc could not load one: then nothing is bound */
     hwloc_bitmap_t allowed;     /* the CPUs this process may run on (taskset, cgroups, Slurm) */
     int ncores;                 /* physical cores with at least one allowed PU; at least 1 */
+    /* The allowed cores in the order threads take them: the first core of each NUMA node, then
+     * the second of each, and so on, so that a team smaller than the machine is spread over the
+     * nodes' memory (hwloc's order where there is one node). */
     hwloc_bitmap_t *core_set;   /* allowed core i's allowed PUs */
     unsigned *core_id;          /* allowed core i's number in --topology's list (hwloc's logical
                                  * index among all cores, allowed or not) */
+    int *core_node;             /* allowed core i's NUMA node (logical index), or -1 */
+    int nnodes;                 /* NUMA nodes in the topology */
     int npus;                   /* allowed PUs */
     char omp_env_rejected[TOPO_ENV_MAX]; /* a bad OMP_NUM_THREADS, taken out of the environment
                                           * before the OpenMP runtime could read it (topo.c) */
