@@ -3,6 +3,7 @@
 #include "check_suites.h"
 
 #include "io/mapio.h"
+#include "io/pages.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,12 +93,56 @@ START_TEST(mapio_file_shrinking_under_the_mapping_is_an_error)
 }
 END_TEST
 
+/* A file holding `text`, for huge_page_size_from; the caller unlinks path. */
+static void text_file(char *path, const char *text)
+{
+    strcpy(path, "/tmp/wordtally-pages-XXXXXX");
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+}
+
+/* The huge page is the kernel's where it says, and one page table's reach where it does not: 2 MiB
+ * on 4 KiB pages, 512 MiB on 64 KiB pages; never a size that is not a power of two of pages. */
+START_TEST(pages_huge_page_size_from_the_system)
+{
+    const size_t page = page_size(), reach = page * (page / 8);
+    ck_assert_uint_eq(page, (size_t)sysconf(_SC_PAGESIZE));
+    if (page == 4096)
+        ck_assert_uint_eq(reach, 2u << 20);
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "r");
+    unsigned long long sys = 0;
+    if (f && fscanf(f, "%llu", &sys) == 1)
+        ck_assert_uint_eq(huge_page_size(), sys);
+    else
+        ck_assert_uint_eq(huge_page_size(), reach);
+    if (f)
+        fclose(f);
+    ck_assert_uint_eq(huge_page_size_from("/nonexistent/hpage_pmd_size"), reach);
+    static const struct {
+        const char *text;
+        size_t want;
+    } cases[] = {{"536870912\n", 536870912}, {"33554432", 33554432}, {"2097152\n", 2097152},
+                 {"3000000\n", 0}, {"0\n", 0}, {"never\n", 0}, {"", 0}, {"1024\n", 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char path[64];
+        text_file(path, cases[i].text);
+        size_t want = cases[i].want && cases[i].want >= page ? cases[i].want : reach;
+        ck_assert_msg(huge_page_size_from(path) == want, "%s: %zu, want %zu", cases[i].text,
+                      huge_page_size_from(path), want);
+        unlink(path);
+    }
+}
+END_TEST
+
 Suite *mapio_suite(void)
 {
     Suite *s = suite_create("mapio");
     TCase *tc = tcase_create("mapping");
     tcase_add_test(tc, mapio_counts_interior_blocks_and_leaves_the_ends);
     tcase_add_test(tc, mapio_file_shrinking_under_the_mapping_is_an_error);
+    tcase_add_test(tc, pages_huge_page_size_from_the_system);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,6 +1,8 @@
 /* mapio.c - a file counted through one mapping, with SIGBUS turned into an input error. */
 #include "mapio.h"
 
+#include "pages.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -68,7 +70,7 @@ int mapping_count(const mapping *m, uint64_t off, size_t len, size_t tail, kerne
      * a shrunken end: then pread reads the block and reports the change. The start is rounded
      * down to the system's page (4 KiB, or 16 or 64 KiB on some AArch64 kernels): an address
      * that is not a page's start fails with EINVAL, which is taken as "cannot prefault". */
-    uintptr_t a = (uintptr_t)(p - KERNEL_BEFORE) & ~(uintptr_t)(sysconf(_SC_PAGESIZE) - 1);
+    uintptr_t a = (uintptr_t)(p - KERNEL_BEFORE) & ~(uintptr_t)(page_size() - 1);
     if (madvise((void *)a, (size_t)((uintptr_t)(p + len + tail) - a), MADV_POPULATE_READ) < 0 &&
         errno != EINVAL)
         return 0;
