@@ -239,7 +239,10 @@ $(BUILD)/kernel-bench: scripts/kernel-bench.c $(LIB_OBJ) $(ONE_RANK)
 BENCH_IO_FILE     ?= data/gen-2g.txt
 KERNEL_BENCH_ARGS ?= all $(CORPUS)
 BENCH_INPUTS_ARGS ?=
-.PHONY: bench bench-io kernel-bench bench-vocab bench-inputs
+# COUNTWORDS=DIR: a copy of Ben Hoyt's countwords (its C sources, output.txt, make-input.sh); when
+# given, bench-vocab also times wordtally --vocab -i against its C programs (bench-countwords).
+COUNTWORDS        ?=
+.PHONY: bench bench-io kernel-bench bench-vocab bench-countwords bench-inputs
 bench: $(PROGRAM) $(CORPUS) $(PREADSUM)
 	python3 scripts/bench.py ./$(PROGRAM) $(CORPUS) $(PREADSUM) data/bench.csv
 bench-io: $(PROGRAM) $(BENCH_IO_FILE)
@@ -250,6 +253,11 @@ kernel-bench: $(BUILD)/kernel-bench $(CORPUS)
 	./$(BUILD)/kernel-bench $(KERNEL_BENCH_ARGS)
 bench-vocab: $(PROGRAM) $(CORPUS)
 	python3 scripts/bench-vocab.py ./$(PROGRAM) $(CORPUS)
+	$(if $(COUNTWORDS),$(MAKE) --no-print-directory bench-countwords)
+bench-countwords: $(PROGRAM)
+	@test -n "$(COUNTWORDS)" || { echo 'bench-countwords: set COUNTWORDS=DIR (countwords sources)'; exit 2; }
+	bash scripts/install-deps.sh --bench
+	python3 scripts/bench-countwords.py ./$(PROGRAM) $(COUNTWORDS) $(BUILD)/countwords
 bench-inputs: $(PROGRAM)
 	python3 scripts/bench-inputs.py --wordtally ./$(PROGRAM) --corpus $(CORPUS) $(BENCH_INPUTS_ARGS)
 
@@ -320,6 +328,6 @@ help:
 	@echo 'make check-mpi | check-slurm | memcheck | lint | lint-mpi | fuzz     (install-deps --all)'
 	@echo 'make check-install | check-deb | check-fresh-root                   (root)'
 	@echo 'make check-arm64     the aarch64 build under qemu-user (install-deps --arm64; root once)'
-	@echo 'make bench | bench-io | kernel-bench | bench-vocab | bench-inputs    (docs/BENCHMARKS.md)'
+	@echo 'make bench | bench-io | kernel-bench | bench-vocab [COUNTWORDS=DIR] | bench-countwords | bench-inputs    (docs/BENCHMARKS.md)'
 	@echo 'make install | uninstall   PREFIX=$(PREFIX) DESTDIR=...'
 	@echo 'options: OPTIMIZE=yes DEBUG=no SANITIZE= WERROR=no CC=cc MPICC=mpicc'

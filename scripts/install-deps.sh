@@ -15,6 +15,8 @@
 #                                    load; make check-install), poppler-utils (pdftoppm, to look
 #                                    at a PDF figure), and pigz, zip, unzip for the
 #                                    decompression tests and make bench-inputs
+#   scripts/install-deps.sh --bench  also bible-kjv and bible-kjv-text, the text behind the countwords
+#                                    comparison of make bench-vocab (COUNTWORDS=DIR)
 #   scripts/install-deps.sh --arm64  also the aarch64 cross build and its emulation (make check-arm64):
 #                                    gcc-aarch64-linux-gnu, qemu-user-static and binfmt-support, and
 #                                    the arm64 libraries (multiarch: adds the arm64 architecture)
@@ -32,12 +34,13 @@ for arg in "$@"; do
                libomp-14-dev cppcheck clang-tidy mmdebstrap debhelper dpkg-dev man-db mandoc
                bash-completion slurm-wlm munge slurm-wlm-torque slurmdbd mariadb-server lmod
                poppler-utils pigz zip unzip) ;;
+        --bench) pkgs+=(bible-kjv bible-kjv-text) ;;
         --arm64) arm64=1
                  pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static binfmt-support
                         libhwloc-dev:arm64 check:arm64 libgomp1:arm64 zlib1g-dev:arm64
                         libdeflate-dev:arm64 libzstd-dev:arm64 liblzma-dev:arm64 libbz2-dev:arm64
                         libarchive-dev:arm64) ;;
-        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
