@@ -79,11 +79,13 @@ static inline uint64_t vocab_fold(uint64_t x)
 #define VOCAB_S1 0xe7037ed1a0b428dbULL
 #define VOCAB_S2 0x8ebc6af09c88c6e3ULL
 
-/* The last step of the hash: the final (at most) 16 bytes as words a and b, after the state h. */
+/* The last step of the hash: the final (at most) 16 bytes as words a and b, after the state h.
+ * One multiply: both halves of the 128-bit product depend on every bit of a and b, and their xor
+ * spreads them over the table index (low bits) and the tag (high bits) well enough for a hash
+ * table, which is all this hash serves (a collision costs a probe, never a wrong count). */
 static inline uint64_t vocab_hash_end(uint64_t h, uint64_t a, uint64_t b)
 {
-    h = vocab_mix(a ^ VOCAB_S1 ^ h, b ^ VOCAB_S2);
-    return vocab_mix(h ^ VOCAB_S0, VOCAB_S1 ^ (h >> 32));
+    return vocab_mix(a ^ VOCAB_S1 ^ h, b ^ VOCAB_S2);
 }
 
 /* A key of at most 16 bytes as two zero-padded words (folded with fold): what short keys are
