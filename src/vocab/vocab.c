@@ -1,6 +1,8 @@
 /* vocab.c - the vocabulary table: slots, arena, merge, sort, top-K, comparison, sorted runs. */
 #include "vocab.h"
 
+#include "io/pages.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -15,11 +17,11 @@ struct vocab_block {
 
 #define ARENA_BLOCK (256u << 10)
 #define FIRST_SLOTS 1024
-#define HUGE_PAGE (2u << 20)
+#define HUGE_PAGE huge_page_size() /* 2 MiB on x86-64; 32 or 512 MiB on some AArch64 kernels */
 /* Grow at 3/4 full: linear probing stays short, and a slot is 32 bytes. */
 #define FULL(used, slots) ((used) * 4 >= (slots) * 3)
 
-/* Zeroed slots. A large table is looked up at random: on 2 MiB pages its look-ups miss the TLB
+/* Zeroed slots. A large table is looked up at random: on huge pages its look-ups miss the TLB
  * far less (in a virtual machine a TLB miss walks two page tables). It is mapped on its own, so
  * that freeing it gives the memory back at once (malloc may keep freed memory for reuse, and
  * passes under --max-memory free and allocate tables again and again). */
