@@ -4,9 +4,10 @@
  * by heart (a replayed block reads faster than real text). Times are the thread's CPU time (shared
  * machines disturb wall time more). Then pread alone into the same buffer, and pread + a sum of
  * the bytes (the I/O limit of warm data), for comparison. Built and run by `make kernel-bench`.
- *   usage: kernel-bench [--encoding E] [-i] [--words-file F] [--sample MB] KERNEL|all FILE [WORD]...
- * (default words: dog cat boy girl; encoding utf-8 as wordtally's; `all`: every kernel this CPU
- * runs). */
+ *   usage: kernel-bench [--encoding E] [-i] [--tokens RULE] [--words-file F] [--sample MB]
+ *                       KERNEL|all FILE [WORD]...
+ * (default words: dog cat boy girl; encoding utf-8 and tokens space as wordtally's; `all`: every
+ * kernel this CPU runs, for --tokens=words its words kernels). */
 #include "io/input.h"
 #include "kernels/kernel.h"
 
@@ -28,8 +29,8 @@ enum { BLOCK = 256 * 1024 };
 
 static int usage(void)
 {
-    fputs("usage: kernel-bench [--encoding E] [-i] [--words-file F] [--sample MB] KERNEL|all FILE "
-          "[WORD]...\n",
+    fputs("usage: kernel-bench [--encoding E] [-i] [--tokens RULE] [--words-file F] [--sample MB] "
+          "KERNEL|all FILE [WORD]...\n",
           stderr);
     return 2;
 }
@@ -65,6 +66,9 @@ int main(int argc, char **argv)
             sample_mb = (size_t)strtoul(argv[++a], NULL, 10);
         else if (strcmp(argv[a], "--encoding") == 0 && a + 1 < argc &&
                  (w.encoding = encoding_from_name(argv[a + 1])) >= 0)
+            a++;
+        else if (strcmp(argv[a], "--tokens") == 0 && a + 1 < argc &&
+                 (w.tokens = tokens_from_name(argv[a + 1])) >= 0)
             a++;
         else if (strcmp(argv[a], "-i") == 0)
             w.fold = 1;
@@ -111,9 +115,18 @@ int main(int argc, char **argv)
     printf("kernel-bench: %s, %zu MiB sample, %zu words, %s%s, blocks of 256 KiB each counted "
            "once\n",
            path, size >> 20, w.n, encoding_name(w.encoding), w.fold ? " -i" : "");
-    for (size_t i = 0; i < kernel_count(); i++) {
-        const kernel *k = kernel_get(i), *want = k;
-        if (strcmp(kname, "all") != 0 && !(want = kernel_select(kname, &why))) {
+    /* The kernels to time: the words kernels by their names, the others by index. */
+    static const char *const words_names[] = {"scalar", "avx2", "avx512", "neon", "sve"};
+    const size_t nk = w.tokens == TOKENS_WORDS ? sizeof words_names / sizeof *words_names
+                                               : kernel_count();
+    for (size_t i = 0; i < nk; i++) {
+        const char *this_why;
+        const kernel *k = w.tokens == TOKENS_WORDS ? kernel_select_words(words_names[i], &this_why)
+                                                   : kernel_get(i);
+        const kernel *want = k;
+        if (strcmp(kname, "all") != 0 &&
+            !(want = w.tokens == TOKENS_WORDS ? kernel_select_words(kname, &why)
+                                              : kernel_select(kname, &why))) {
             fprintf(stderr, "kernel-bench: %s: %s\n", kname, why);
             return 2;
         }
@@ -124,8 +137,10 @@ int main(int argc, char **argv)
         uint64_t total = 0;
         for (size_t j = 0; j < w.n; j++)
             total += counts[j];
-        printf("  kernel %-8s %7.2f GB/s per CPU-second  (%llu matches)\n", k->name,
+        printf("  kernel %-12s %7.2f GB/s per CPU-second  (%llu matches)\n", k->name,
                bytes / s / 1e9, (unsigned long long)total);
+        if (w.tokens == TOKENS_WORDS && kernel_words_undecided())
+            printf("  (kernel %s: a block it could not decide)\n", k->name);
     }
 
     /* The I/O side, on the same buffer: pread alone, and pread + a sum of every byte. */

@@ -105,6 +105,75 @@ r = run(["--tokens=words", "-q", "-c", "777"] + [a for w in words for a in ("-w"
         stdin=text * 3000)
 t.check(r.returncode == 0 and [int(x) for x in r.stdout.split()] == want_big, "a pipe")
 
+# The vector kernels (kernel_simd.h) decide the blocks that ASCII decides and leave the others to
+# the scalar kernel; they take lists of up to 16 keys. Random text of ASCII letters, digits and
+# every ASCII byte a word-break rule names, with letters, marks, ZWJ, Hebrew, curly quotes, no-break
+# spaces and invalid bytes sprinkled at four densities (so that block edges fall everywhere beside
+# them), counted by every words kernel this CPU runs at chunk sizes around the 64-byte block, with
+# and without -i, against the oracle.
+import random  # noqa: E402
+
+rng = random.Random(20)
+ascii_pieces = ["dog", "Dog", "DOG", "do", "g", "cat", "boy", "3", "14", "1,000", "'", ".", ",",
+                ";", ":", "_", "@", '"', " ", " ", " ", "\n", "\r\n", "-", "x", "a.b", "3.14",
+                "e", "s", "U.S.A", "[", "k"]
+other_pieces = ["\u00e9", "\u0301", "\u200d", "\u05d0", "\u2019", "\u00a0", "\u0416",
+                "\u212a", "\U0001F415", "\u00ad"]
+mixed = b""
+for density in (0, 0.002, 0.02, 0.2, 0, 0.01):
+    part = []
+    for _ in range(6000):
+        part.append(rng.choice(other_pieces) if rng.random() < density else rng.choice(ascii_pieces))
+    mixed += "".join(part).encode() + (b"\xff" if density else b"")
+# And a file of records of 128 bytes: each key of `seam_keys` beside each of those pieces, and
+# beside the ASCII bytes that join, at every offset across a block's edge.
+seam_keys = ["dog", "3.14", "a.b", "U.S.A", "1,000", "dog's", "x"]
+seam = b""
+for key in seam_keys:
+    for o in other_pieces + ["'", ".", ",", "_", "3", "a"]:
+        for pattern in (key + o, o + key, key + "'" + o, key + "." + o, key + "," + o,
+                        o + "." + key, o + "'" + key, o + "," + key):
+            pattern = pattern.encode()
+            for off in range(60 - len(pattern), 66):
+                seam += (b" " * off + pattern).ljust(128)
+seam_path = os.path.join(tmp, "seam.txt")
+with open(seam_path, "wb") as f:
+    f.write(seam)
+mixed_path = os.path.join(tmp, "mixed.txt")
+with open(mixed_path, "wb") as f:
+    f.write(mixed)
+mtoks = subprocess.run([TOOL, "words", mixed_path], check=True, capture_output=True).stdout
+mtoks = mtoks.split(b"\n")[:-1]
+mfreq = {}
+for x in mtoks:
+    mfreq[x] = mfreq.get(x, 0) + 1
+mranked = sorted((x for x in mfreq if len(x) <= 32), key=lambda x: (-mfreq[x], x))
+punct = [x for x in mranked if any(c in x for c in b"'.,;_@")]
+kernels = []
+for k in ("scalar", "avx2", "avx512", "neon", "sve"):
+    r = run(["--tokens=words", "--kernel", k, "-q", path])
+    if r.returncode == 0:
+        kernels.append(k)
+t.check("scalar" in kernels, f"the words kernels: {kernels}")
+plain = [x for x in mranked if x not in punct]
+groups = [(mixed_path, [x.decode() for x in mranked[:16]]),
+          (mixed_path, [x.decode() for x in punct[:8] + plain[16:24]]),
+          (seam_path, seam_keys), (path, words[:9]), (path, words[9:])]
+bad = []
+for where, group in groups:
+    bgroup = [x.encode() for x in group]
+    want_g, want_gi = oracle(where, bgroup), oracle(where, bgroup, ignore_case=True)
+    distinct = len({fold(x) for x in bgroup}) == len(bgroup)
+    for k in kernels:
+        for c in ("1", "63", "64", "65", "200", "4096", "256K")[2 * (where == seam_path):]:
+            extra = ["--kernel", k, "-c", c]
+            if counts(where, group, extra) != want_g:
+                bad.append((os.path.basename(where), group[:3], extra))
+            if distinct and counts(where, group, extra + ["-i"]) != want_gi:
+                bad.append((os.path.basename(where), group[:3], extra + ["-i"]))
+t.check(not bad and sum(oracle(mixed_path, mranked[:16])) > 1000,
+        f"every words kernel ({', '.join(kernels)}) equals the oracle: {bad[:3]}")
+
 # Real text: GCIDE and FreeDict German-English, 3 MB of each, their 300 most frequent words and
 # 300 rarer ones (of every length) at two chunk sizes, and with -i.
 for name, dz in (("GCIDE", "/usr/share/dictd/gcide.dict.dz"),

@@ -57,15 +57,41 @@ static const entry kernels[] = {
 };
 #define NKERNELS (sizeof kernels / sizeof kernels[0])
 
-/* --tokens=words has one kernel so far, scalar. */
-static const kernel words_kernel = {"words-scalar", kernel_words, NULL};
+/* --tokens=words: the scalar kernel, and the vector ones (kernel_simd.h), which leave it the
+ * blocks that hold more than ASCII. Fastest last. */
+static const entry words_kernels[] = {
+    {{"words-scalar", kernel_words, NULL}, always, NULL},
+#if defined(__x86_64__)
+    {{"words-avx2", kernel_words_avx2, NULL}, has_avx2, "this CPU lacks AVX2"},
+    {{"words-avx512", kernel_words_avx512, NULL}, has_avx512, "this CPU lacks AVX-512BW"},
+#endif
+#if defined(__aarch64__)
+    {{"words-neon", kernel_words_neon, NULL}, always, NULL},
+    {{"words-sve", kernel_words_sve, NULL}, has_sve, "this CPU lacks SVE"},
+#endif
+};
+#define NWORDS (sizeof words_kernels / sizeof words_kernels[0])
 
+/* "auto", "words-X" or "X" (the --kernel names of the space rule, for those it has). */
 const kernel *kernel_select_words(const char *name, const char **why)
 {
-    if (strcmp(name, "auto") == 0 || strcmp(name, "scalar") == 0 ||
-        strcmp(name, words_kernel.name) == 0)
-        return &words_kernel;
-    *why = "--tokens=words has one kernel so far (auto, scalar or words-scalar)";
+    for (size_t i = NWORDS; i-- > 0;) {
+        const char *k = words_kernels[i].k.name;
+        if (strcmp(name, "auto") == 0 ? !words_kernels[i].runs()
+                                      : strcmp(name, k) != 0 && strcmp(name, k + 6) != 0)
+            continue;
+        if (words_kernels[i].runs())
+            return &words_kernels[i].k;
+        *why = words_kernels[i].lacks;
+        return NULL;
+    }
+#if defined(__x86_64__)
+    *why = "--tokens=words has the kernels auto, scalar, avx2 and avx512";
+#elif defined(__aarch64__)
+    *why = "--tokens=words has the kernels auto, scalar, neon and sve";
+#else
+    *why = "--tokens=words has the kernels auto and scalar";
+#endif
     return NULL;
 }
 

@@ -64,6 +64,9 @@ void kernel_words(const wordlist *w, const uint8_t *p, size_t len, uint64_t *cou
  * boundaries its context could not decide (a run of some 90 combining marks or more at the
  * block's edge): its counts are incomplete. Clears the mark. */
 int kernel_words_undecided(void);
+/* kernel_words for a part of a block that the vector words kernels (kernel_simd.h) leave to it:
+ * the same counts, from a shorter context before when that decides them. */
+void kernel_words_part(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 #if defined(__x86_64__)
 /* Vector kernels: call only through kernel_select, which checks that the CPU runs them. */
 void kernel_avx2(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
@@ -74,6 +77,8 @@ void kernel_avx512(const wordlist *w, const uint8_t *p, size_t len, uint64_t *co
 size_t tokens_avx512(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
                      uint32_t *end, size_t *run_in);
 void kernel_vbmi(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+void kernel_words_avx2(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+void kernel_words_avx512(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 #endif
 #if defined(__aarch64__)
 void kernel_neon(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
@@ -82,6 +87,8 @@ size_t tokens_neon(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t
 void kernel_sve(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 size_t tokens_sve(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
                   uint32_t *end, size_t *run_in);
+void kernel_words_neon(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+void kernel_words_sve(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 #endif
 
 /* The kernel named `name` ("auto" picks the fastest this CPU runs), or NULL with *why set: an
@@ -89,7 +96,8 @@ size_t tokens_sve(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t 
  * this CPU"). Names: scalar; avx2, avx2-filter, avx512, vbmi (x86-64); neon, sve (AArch64). */
 const kernel *kernel_select(const char *name, const char **why);
 
-/* The --tokens=words kernel named `name` (auto, scalar, words-scalar), or NULL with *why set. */
+/* The --tokens=words kernel named `name` (auto, or words-NAME or NAME: scalar; avx2, avx512 on
+ * x86-64; neon, sve on AArch64), or NULL with *why set. */
 const kernel *kernel_select_words(const char *name, const char **why);
 
 /* Every kernel, for tests that must cover each one, including kernels added later: kernel_get(i)

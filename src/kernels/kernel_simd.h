@@ -37,6 +37,7 @@
 #define WORDTALLY_KERNEL_SIMD_H
 
 #include "kernel.h"
+#include "base/wordbreak.h"
 
 #include <string.h>
 
@@ -98,6 +99,33 @@ SIMD_FN static uint64_t SIMD_NAME(ws64_safe)(const uint8_t *q, size_t avail, int
     return ws64(t, enc);
 }
 
+/* Can the fast paths take the list? Their cost per block grows with the total bytes of the keys. */
+static inline int fast_list(const wordlist *w)
+{
+    size_t bytes = 0;
+    for (size_t k = 0; k < w->n; k++)
+        bytes += w->keylen[k];
+    return w->n <= FAST_MAX_WORDS && w->maxlen <= FAST_MAX_LEN && bytes <= FAST_MAX_BYTES;
+}
+
+/* Key k's byte j, repeated over a whole vector, in pat[first[k] + j]: loaded straight into the
+ * compares; with fold (-i), orp[first[k] + j] is 0x20 where that byte is a letter (byte | 0x20
+ * folds it). */
+static inline void fast_patterns(const wordlist *w, uint8_t (*pat)[64], uint8_t (*orp)[64],
+                                 size_t *first, int fold)
+{
+    size_t used = 0;
+    for (size_t k = 0; k < w->n; k++) {
+        first[k] = used;
+        for (size_t j = 0; j < w->keylen[k]; j++, used++) {
+            uint8_t c = (uint8_t)w->key[k][j];
+            memset(pat[used], c, 64);
+            if (fold)
+                memset(orp[used], (uint8_t)(c - 'a') < 26 ? 0x20 : 0, 64);
+        }
+    }
+}
+
 /* One block of the fast path: adds word k's matches among the token starts of p[b..b+64).
  * open_end[k]: word k ends in the first bytes of a utf-8 whitespace sequence (C2, E2 80, ...), so
  * the text after it can make its last bytes whitespace: the token then ends inside the word.
@@ -110,7 +138,7 @@ SIMD_NAME(fast_block)(const wordlist *w, const uint8_t *q, const uint8_t (*pat)[
                       uint64_t *counts, int enc, int fold)
 {
     for (size_t k = 0; k < w->n; k++) {
-        size_t L = w->len[k];
+        size_t L = w->keylen[k];
         uint64_t ends = (ws >> L) | (ws_next << (64 - L)); /* whitespace right after */
         if (enc == ENC_UTF8 && open_end[k]) /* and the word's last byte not whitespace itself */
             ends &= ~((ws >> (L - 1)) | (ws_next << (65 - L)));
@@ -118,6 +146,31 @@ SIMD_NAME(fast_block)(const wordlist *w, const uint8_t *q, const uint8_t (*pat)[
         if (m && (L > 2 || pre[k] == ~UINT64_C(0))) /* else pre[k] was the whole compare */
             m &= eq64(q, pat + first[k], orp + first[k], L, fold);
         counts[k] += (uint64_t)__builtin_popcountll(m);
+    }
+}
+
+/* fast_block for the block q (cur = load64(q)), after a filter that passes most blocks by: they
+ * hold no token that starts with a word's first two bytes. That is tested for all words at once
+ * (three vector ops per word, the minimum over the words is zero where any matches), and only
+ * then each word's filter and, if it fired, the word. */
+SIMD_FN static inline __attribute__((always_inline)) void
+SIMD_NAME(fast_match)(const wordlist *w, const uint8_t *q, vec64 cur, const uint8_t (*pat)[64],
+                      const uint8_t (*orp)[64], const size_t *first, const uint8_t *open_end,
+                      uint64_t starts, uint64_t ws, uint64_t ws_next, uint64_t *counts, int enc,
+                      int fold)
+{
+    vec64 at1 = load64(q + 1);
+    vec64 any = prefix_acc(cur, at1, pat + first[0], orp + first[0], w->keylen[0] > 1, fold);
+    for (size_t k = 1; k < w->n; k++)
+        any = min64(any, prefix_acc(cur, at1, pat + first[k], orp + first[k],
+                                    w->keylen[k] > 1, fold));
+    if (starts & zeros64(any)) {
+        uint64_t pre[FAST_MAX_WORDS];
+        for (size_t k = 0; k < w->n; k++)
+            pre[k] = zeros64(prefix_acc(cur, at1, pat + first[k], orp + first[k],
+                                        w->keylen[k] > 1, fold));
+        SIMD_NAME(fast_block)(w, q, pat, orp, first, open_end, pre, starts, ws, ws_next, counts,
+                              enc, fold);
     }
 }
 
@@ -131,19 +184,11 @@ SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, size_t len, uint64_t 
      * compares; with -i, orp[j] is 0x20 where that byte is a letter (byte | 0x20 folds it). */
     _Alignas(64) uint8_t pat[FAST_MAX_BYTES][64];
     _Alignas(64) uint8_t orp[FAST_MAX_BYTES][64]; /* set only with fold */
-    size_t first[FAST_MAX_WORDS], used = 0;
+    size_t first[FAST_MAX_WORDS];
+    fast_patterns(w, pat, orp, first, fold);
     uint8_t open_end[FAST_MAX_WORDS];
-    for (size_t k = 0; k < w->n; k++) {
-        first[k] = used;
-        /* A word of one byte is whitespace-checked at its start already. */
+    for (size_t k = 0; k < w->n; k++) /* a word of one byte is whitespace-checked at its start */
         open_end[k] = w->len[k] > 1 && (uint8_t)w->key[k][w->len[k] - 1] >= 0x80;
-        for (size_t j = 0; j < w->len[k]; j++, used++) {
-            uint8_t c = (uint8_t)w->key[k][j];
-            memset(pat[used], c, 64);
-            if (fold)
-                memset(orp[used], (uint8_t)(c - 'a') < 26 ? 0x20 : 0, 64);
-        }
-    }
     /* Bytes p[-KERNEL_BEFORE .. len + tail) are defined, KERNEL_PAD more are readable. */
     const size_t readable = len + kernel_tail(w) + KERNEL_PAD;
     uint64_t carry = !prev_is_ws(enc, p); /* a token runs in from before the block: no start at 0 */
@@ -166,23 +211,8 @@ SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, size_t len, uint64_t 
         uint64_t nonws = ~ws;
         uint64_t starts = nonws & ~((nonws << 1) | carry);
         carry = nonws >> 63;
-        /* Most blocks hold no token that starts with a word's first two bytes: test that for
-         * all words at once first (three vector ops per word, the minimum over the words is zero
-         * where any matches), and only then each word's filter and, if it fired, the word. */
-        vec64 at1 = load64(p + b + 1);
-        vec64 any = prefix_acc(cur, at1, pat + first[0], orp + first[0],
-                               w->len[0] > 1, fold);
-        for (size_t k = 1; k < w->n; k++)
-            any = min64(any, prefix_acc(cur, at1, pat + first[k], orp + first[k],
-                                        w->len[k] > 1, fold));
-        if (starts & zeros64(any)) {
-            uint64_t pre[FAST_MAX_WORDS];
-            for (size_t k = 0; k < w->n; k++)
-                pre[k] = zeros64(prefix_acc(cur, at1, pat + first[k], orp + first[k],
-                                            w->len[k] > 1, fold));
-            SIMD_NAME(fast_block)(w, p + b, pat, orp, first, open_end, pre, starts, ws, ws_next,
-                                  counts, enc, fold);
-        }
+        SIMD_NAME(fast_match)(w, p + b, cur, pat, orp, first, open_end, starts, ws, ws_next,
+                              counts, enc, fold);
     }
     /* The last blocks: the next one may run past the readable context, and tokens starting at
      * or after len belong to the next block. */
@@ -247,6 +277,131 @@ SIMD_NAME(count_general)(const wordlist *w, const uint8_t *p, size_t len, uint64
     }
 }
 
+/* ---- --tokens=words (SPEC §8): the blocks whose word boundaries ASCII decides ----
+ *
+ * In ASCII text the rules of UAX #29 come down to bytes and their two neighbours. A letter
+ * (ALetter: A-Z, a-z and, for ICU, '@'), a digit or '_' (ExtendNumLet) joins the one of these
+ * before it (WB5, WB8 to WB10, WB13a, WB13b); the MidLetter/MidNumLet/Single_Quote bytes ' and .
+ * join when a letter stands on both sides (WB6, WB7), they and the MidNum bytes , and ; when a
+ * digit does (WB11, WB12); every other ASCII byte (':' too, for ICU) breaks on both sides ('"'
+ * joins only Hebrew letters). So the bytes that belong to words are those (`in`), and a word is a
+ * run of them: a key (itself one word, words.c) matches where such a run starts, the key's bytes
+ * follow and the run ends right after them. A block is decided that way when the bytes that rule
+ * reads are ASCII: its own, the two before it and those after it up to the longest key and its
+ * neighbour. Other blocks, runs of them at a time, go to the scalar kernel (kernel_words_part),
+ * which reads its own context: the counts are those of kernel_words. */
+typedef struct {
+    uint64_t let, dig, join, midlet, midnum, high;
+} wclass;
+
+SIMD_FN static inline __attribute__((always_inline)) wclass SIMD_NAME(wclassify)(const uint8_t *q)
+{
+    vec64 v = load64(q);
+    wclass c;
+    c.let = range8(v, '@', 'Z') | range8(v, 'a', 'z');
+    c.dig = range8(v, '0', '9');
+    c.join = c.let | c.dig | eq8(v, '_');
+    c.midlet = eq8(v, '\'') | eq8(v, '.');
+    c.midnum = c.midlet | eq8(v, ',') | eq8(v, ';');
+    c.high = range8(v, 0x80, 0xFF);
+    return c;
+}
+
+/* The bytes of block b that belong to words, from the classes of blocks a, b and c around it. */
+static inline uint64_t word_bytes(const wclass *a, const wclass *b, const wclass *c)
+{
+    uint64_t let2 = (b->let << 1 | a->let >> 63) & (b->let >> 1 | c->let << 63);
+    uint64_t dig2 = (b->dig << 1 | a->dig >> 63) & (b->dig >> 1 | c->dig << 63);
+    return b->join | (b->midlet & let2) | (b->midnum & dig2);
+}
+
+/* Do the table's classes of the ASCII bytes agree with wclassify and word_bytes? Checked once per
+ * kernel call (128 look-ups): a table made from other Unicode data turns the vector path off
+ * rather than making it wrong. */
+static inline int ascii_rules_hold(void)
+{
+    for (unsigned b = 0; b < 128; b++) {
+        uint8_t prop = wb_prop(b, 0), k = WB_CLASS(prop);
+        int let = (b >= '@' && b <= 'Z') || (b >= 'a' && b <= 'z'), dig = b >= '0' && b <= '9';
+        int midlet = b == '\'' || b == '.', midnum = midlet || b == ',' || b == ';';
+        int ok = let ? wb_ah(k) && k != WB_HEBREW && (prop & WB_STATUS)
+               : dig ? k == WB_NUMERIC && (prop & WB_STATUS)
+               : b == '_' ? k == WB_EXTENDNUMLET && !(prop & WB_STATUS)
+               : midlet ? wb_midletq(k) && wb_midnumq(k)
+               : midnum ? k == WB_MIDNUM
+               : k == WB_OTHER || k == WB_CR || k == WB_LF || k == WB_NEWLINE ||
+                 k == WB_WSEGSPACE || k == WB_DQ;
+        if (!ok || (!let && !dig && (prop & (WB_STATUS | WB_HANGUL | WB_EXT_PICT))))
+            return 0;
+    }
+    return 1;
+}
+
+SIMD_FN static inline __attribute__((always_inline)) void
+SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, int fold)
+{
+    _Alignas(64) uint8_t pat[FAST_MAX_BYTES][64];
+    _Alignas(64) uint8_t orp[FAST_MAX_BYTES][64]; /* set only with fold */
+    size_t first[FAST_MAX_WORDS];
+    fast_patterns(w, pat, orp, first, fold);
+    static const uint8_t no_open_end[FAST_MAX_WORDS];
+    /* Bytes after a block that must be ASCII: up to the end of the longest key and the byte
+     * after it, and that byte's neighbour. */
+    const uint64_t ahead = (UINT64_C(1) << (w->maxlen + 2)) - 1;
+    /* Classes of the blocks at b - 64 (pc), b (c0), b + 64 (c1), and the bytes in words of the
+     * blocks at b - 64, b and b + 64. Bytes p[-KERNEL_BEFORE ..) are readable, and after len
+     * the tail and KERNEL_PAD: more than the 192 bytes past a block that the loop reads. */
+    wclass pp = SIMD_NAME(wclassify)(p - 128), pc = SIMD_NAME(wclassify)(p - 64),
+           c0 = SIMD_NAME(wclassify)(p), c1 = SIMD_NAME(wclassify)(p + 64);
+    uint64_t in_prev = word_bytes(&pp, &pc, &c0), in0 = word_bytes(&pc, &c0, &c1);
+    size_t slow = 0; /* the blocks from here to b are the scalar kernel's */
+    for (size_t b = 0; b < len; b += 64) {
+        __builtin_prefetch(p + b + PREFETCH_AHEAD);
+        wclass c2 = SIMD_NAME(wclassify)(p + b + 128);
+        uint64_t in1 = word_bytes(&c0, &c1, &c2);
+        if (!((pc.high >> 62) | c0.high | (c1.high & ahead))) {
+            if (slow < b)
+                kernel_words_part(w, p + slow, b - slow, counts);
+            slow = b + 64;
+            uint64_t starts = in0 & ~(in0 << 1 | in_prev >> 63);
+            if (len - b < 64)
+                starts &= (UINT64_C(1) << (len - b)) - 1;
+            /* A word is a run of `in` bytes, as a token is one of non-whitespace bytes; keys that
+             * end in a byte of a whitespace sequence (open_end) have none that is ASCII. */
+            SIMD_NAME(fast_match)(w, p + b, load64(p + b), pat, orp, first, no_open_end, starts,
+                                  ~in0, ~in1, counts, ENC_LATIN1, fold);
+        }
+        pc = c0, c0 = c1, c1 = c2;
+        in_prev = in0, in0 = in1;
+    }
+    if (slow < len)
+        kernel_words_part(w, p + slow, len - slow, counts);
+}
+
+SIMD_FN static __attribute__((noinline)) void
+SIMD_NAME(count_words_0)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
+{
+    SIMD_NAME(count_words)(w, p, len, counts, 0);
+}
+SIMD_FN static __attribute__((noinline)) void
+SIMD_NAME(count_words_1)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
+{
+    SIMD_NAME(count_words)(w, p, len, counts, 1);
+}
+
+/* --tokens=words: the vector path for lists it takes (fast_list, keys of at most 61 bytes), the
+ * scalar kernel for the others. */
+SIMD_FN static void SIMD_NAME(words)(const wordlist *w, const uint8_t *p, size_t len,
+                                     uint64_t *counts)
+{
+    if (w->n == 0 || !fast_list(w) || w->maxlen > 61 || !ascii_rules_hold())
+        kernel_words(w, p, len, counts);
+    else if (w->fold)
+        SIMD_NAME(count_words_1)(w, p, len, counts);
+    else
+        SIMD_NAME(count_words_0)(w, p, len, counts);
+}
+
 /* Each path in each mode is its own function, not inlined into the one below: the mode is a
  * constant inside it, and a call's stack frame holds one path's tables rather than all eight
  * (which sanitizer builds would not share between them). */
@@ -280,10 +435,7 @@ SIMD_PATH(count_general, ENC_UTF8, 1)
 SIMD_FN static void SIMD_NAME(count)(const wordlist *w, const uint8_t *p, size_t len,
                                      uint64_t *counts)
 {
-    size_t bytes = 0;
-    for (size_t k = 0; k < w->n; k++)
-        bytes += w->len[k];
-    if (w->n <= FAST_MAX_WORDS && w->maxlen <= FAST_MAX_LEN && bytes <= FAST_MAX_BYTES)
+    if (fast_list(w))
         SIMD_MODES(count_fast, w, p, len, counts);
     else
         SIMD_MODES(count_general, w, p, len, counts);

@@ -155,6 +155,11 @@ size_t tokens_sve(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t 
 {
     return SIMD_NAME(token_bounds)(enc, p, len, limit, start, end, run_in);
 }
+
+void kernel_words_sve(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
+{
+    words_sve(w, p, len, counts);
+}
 #else
 typedef int kernel_sve_not_on_this_architecture;
 #endif

@@ -51,10 +51,16 @@ static inline int joins_ascii(uint8_t x1) /* x1 joins ascii_joins bytes after it
     return wb_ah(k) || k == WB_NUMERIC || k == WB_EXTENDNUMLET;
 }
 
-static inline __attribute__((always_inline)) void
-count_mode(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, int mode, int fold)
+/* What count_mode found: */
+enum { DECIDED, UNDECIDED, SHORT_BEFORE /* `before` bytes held too few units: nothing counted */ };
+
+/* Counts the words that start in p[0..len), reading `before` bytes of the context before it (at
+ * most KERNEL_BEFORE). */
+static inline __attribute__((always_inline)) int
+count_mode(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, size_t before,
+           int mode, int fold)
 {
-    const uint8_t *const lo = p - KERNEL_BEFORE, *const hi = p + len + kernel_tail(w);
+    const uint8_t *const lo = p - before, *const hi = p + len + kernel_tail(w);
     /* Units that start before `stop` lie whole in the context. */
     const uint8_t *const stop = hi - 3;
     const size_t rawmax = w->rawmax, minraw = fold ? 1 : w->minlen;
@@ -85,7 +91,7 @@ count_mode(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, in
             seen = 2;
             if (seg && (size_t)(r - seg) > rawmax) {
                 if (r >= p + len)
-                    return; /* too long to be a target word, and it started in the block */
+                    return DECIDED; /* too long to be a target word, and it started in the block */
                 seg = NULL;
             }
             n = (size_t)(r - q);
@@ -98,10 +104,8 @@ count_mode(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, in
             size_t m;
             while (r < stop && wb_ignored(next = wb_unit(r, hi, &m, mode)))
                 r += m;
-            if (r >= stop && q >= p && (q < p + len || seg)) {
-                undecided = 1; /* the look-ahead ran past the context */
-                return;
-            }
+            if (r >= stop && q >= p && (q < p + len || seg))
+                return UNDECIDED; /* the look-ahead ran past the context */
         }
         int brk = wb_break(&s, c, next);
         if (brk && seg) {
@@ -118,16 +122,16 @@ count_mode(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, in
             seg = NULL;
         }
         if (q >= p + len && !seg)
-            return; /* the last word starting in the block has ended */
+            return DECIDED; /* the last word starting in the block has ended */
         if (brk && q >= p) {
-            if (!exact(seen, s.x1) && !hard(s.raw) && !hard(c) && !wb_ignored(c)) {
-                undecided = 1; /* the context before held too few units */
-                return;
-            }
+            /* The context before held too few units. This is the first break in the block
+             * (after one, the state stays exact), so nothing was counted yet. */
+            if (!exact(seen, s.x1) && !hard(s.raw) && !hard(c) && !wb_ignored(c))
+                return before < KERNEL_BEFORE ? SHORT_BEFORE : UNDECIDED;
             seg = q;
         }
         if (seg && (size_t)(q + n - seg) > rawmax && q + n >= p + len)
-            return; /* too long to be a target word, and it started in the block */
+            return DECIDED; /* too long to be a target word, and it started in the block */
         if (seg && (size_t)(q + n - seg) > rawmax)
             seg = NULL; /* too long: no lookup at its end */
         if (hard(c))
@@ -136,15 +140,36 @@ count_mode(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, in
             seen++;
         wb_advance(&s, c, brk);
     }
-    if (seg)
-        undecided = 1; /* the tail ran out before the word that starts in the block ended */
+    /* The tail ran out before the word that starts in the block ended. */
+    return seg ? UNDECIDED : DECIDED;
+}
+
+static int count_before(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts,
+                        size_t before)
+{
+    if (w->encoding == ENC_LATIN1)
+        return w->fold ? count_mode(w, p, len, counts, before, WB_LATIN1_MODE, 1)
+                       : count_mode(w, p, len, counts, before, WB_LATIN1_MODE, 0);
+    return w->fold ? count_mode(w, p, len, counts, before, 0, 1)
+                   : count_mode(w, p, len, counts, before, 0, 0);
 }
 
 void kernel_words(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
 {
-    if (w->encoding == ENC_LATIN1)
-        w->fold ? count_mode(w, p, len, counts, WB_LATIN1_MODE, 1)
-                : count_mode(w, p, len, counts, WB_LATIN1_MODE, 0);
-    else
-        w->fold ? count_mode(w, p, len, counts, 0, 1) : count_mode(w, p, len, counts, 0, 0);
+    if (count_before(w, p, len, counts, KERNEL_BEFORE) == UNDECIDED)
+        undecided = 1;
+}
+
+/* Two units before a block are nearly always enough (a unit is 4 bytes at most): the vector
+ * kernels call this for the blocks they leave to it, many times a chunk, so reading the whole
+ * context before each would cost more than the block. */
+#define PART_BEFORE 16
+
+void kernel_words_part(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
+{
+    int r = count_before(w, p, len, counts, PART_BEFORE);
+    if (r == SHORT_BEFORE)
+        r = count_before(w, p, len, counts, KERNEL_BEFORE);
+    if (r == UNDECIDED)
+        undecided = 1;
 }
