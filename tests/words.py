@@ -118,7 +118,8 @@ ascii_pieces = ["dog", "Dog", "DOG", "do", "g", "cat", "boy", "3", "14", "1,000"
                 ";", ":", "_", "@", '"', " ", " ", " ", "\n", "\r\n", "-", "x", "a.b", "3.14",
                 "e", "s", "U.S.A", "[", "k"]
 other_pieces = ["\u00e9", "\u0301", "\u200d", "\u05d0", "\u2019", "\u00a0", "\u0416",
-                "\u212a", "\U0001F415", "\u00ad"]
+                "\u212a", "\U0001F415", "\u00ad", "\u00d7", "\u00df", "\u02c8", "\u02d8",
+                "\u0387", "\u03b8", "\u0482", "\u0483", "\u00b7", "\u017f", "\u0100"]
 mixed = b""
 for density in (0, 0.002, 0.02, 0.2, 0, 0.01):
     part = []
@@ -127,7 +128,7 @@ for density in (0, 0.002, 0.02, 0.2, 0, 0.01):
     mixed += "".join(part).encode() + (b"\xff" if density else b"")
 # And a file of records of 128 bytes: each key of `seam_keys` beside each of those pieces, and
 # beside the ASCII bytes that join, at every offset across a block's edge.
-seam_keys = ["dog", "3.14", "a.b", "U.S.A", "1,000", "dog's", "x"]
+seam_keys = ["dog", "3.14", "a.b", "U.S.A", "1,000", "dog's", "x", "Straße", "\u03b8"]
 seam = b""
 for key in seam_keys:
     for o in other_pieces + ["'", ".", ",", "_", "3", "a"]:

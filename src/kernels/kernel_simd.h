@@ -277,48 +277,95 @@ SIMD_NAME(count_general)(const wordlist *w, const uint8_t *p, size_t len, uint64
     }
 }
 
-/* ---- --tokens=words (SPEC §8): the blocks whose word boundaries ASCII decides ----
+/* ---- --tokens=words (SPEC §8): the blocks whose word boundaries the vector decides ----
  *
  * In ASCII text the rules of UAX #29 come down to bytes and their two neighbours. A letter
  * (ALetter: A-Z, a-z and, for ICU, '@'), a digit or '_' (ExtendNumLet) joins the one of these
  * before it (WB5, WB8 to WB10, WB13a, WB13b); the MidLetter/MidNumLet/Single_Quote bytes ' and .
  * join when a letter stands on both sides (WB6, WB7), they and the MidNum bytes , and ; when a
  * digit does (WB11, WB12); every other ASCII byte (':' too, for ICU) breaks on both sides ('"'
- * joins only Hebrew letters). So the bytes that belong to words are those (`in`), and a word is a
- * run of them: a key (itself one word, words.c) matches where such a run starts, the key's bytes
- * follow and the run ends right after them. A block is decided that way when the bytes that rule
- * reads are ASCII: its own, the two before it and those after it up to the longest key and its
- * neighbour. Other blocks, runs of them at a time, go to the scalar kernel (kernel_words_part),
- * which reads its own context: the counts are those of kernel_words. */
+ * joins only Hebrew letters). In UTF-8 without -i the 2-byte letters of Latin-1, Latin Extended,
+ * IPA, Greek and Cyrillic (two_letter) are letters as A-Z are, both of their bytes. So the bytes that
+ * belong to words are those (`in`), and a word is a run of them: a key (itself one word, words.c)
+ * matches where such a run starts, the key's bytes follow and the run ends right after them. A
+ * block is decided that way when the bytes that rule reads are ASCII or such letters: its own, the
+ * two before it and those after it up to the longest key and its neighbour. Other blocks, runs of
+ * them at a time, go to the scalar kernel (kernel_words_part), which reads its own context: the
+ * counts are those of kernel_words. (-i folds 2-byte letters, É to é, which the byte compare
+ * cannot; latin1 reads a byte as a letter of its own.) */
 typedef struct {
-    uint64_t let, dig, join, midlet, midnum, high;
+    uint64_t let, dig, join, midlet, midnum;
+    uint64_t lead2; /* the first bytes of 2-byte letters whose second byte follows */
+    uint64_t other; /* the bytes of neither kind (the second byte of a letter at 63: see below) */
 } wclass;
 
-SIMD_FN static inline __attribute__((always_inline)) wclass SIMD_NAME(wclassify)(const uint8_t *q)
+/* The 2-byte letters the vector takes (two_byte_rules_hold checks them against the table). */
+static inline int two_letter(uint8_t lead, uint8_t cont)
+{
+    if ((cont & 0xC0) != 0x80)
+        return 0;
+    switch (lead) {
+    case 0xC3: /* Latin-1 letters: not U+00D7 and U+00F7, the signs of multiplication and division */
+        return cont != 0x97 && cont != 0xB7;
+    case 0xC4: case 0xC5: case 0xC6: case 0xC7: case 0xC8: case 0xC9: case 0xCA: /* U+0100-02BF */
+    case 0xD0: case 0xD1: case 0xD3: /* Cyrillic */
+        return 1;
+    case 0xCB: /* modifier letters (IPA's stress and length marks): not U+02D8-02DD */
+        return cont < 0x98 || cont > 0x9D;
+    case 0xCE: /* Greek: not its tonos marks, U+0387 (MidLetter), unassigned U+038B 038D 03A2 */
+        return cont > 0x85 && cont != 0x87 && cont != 0x8B && cont != 0x8D && cont != 0xA2;
+    case 0xCF:
+        return cont != 0xB6; /* U+03F6, a symbol */
+    case 0xD2: /* Cyrillic: not U+0482 (a symbol) nor the combining marks U+0483-0489 */
+        return cont < 0x82 || cont > 0x89;
+    default:
+        return 0;
+    }
+}
+
+SIMD_FN static inline __attribute__((always_inline)) wclass SIMD_NAME(wclassify)(const uint8_t *q,
+                                                                                 int two)
 {
     vec64 v = load64(q);
     wclass c;
     c.let = range8(v, '@', 'Z') | range8(v, 'a', 'z');
     c.dig = range8(v, '0', '9');
-    c.join = c.let | c.dig | eq8(v, '_');
     c.midlet = eq8(v, '\'') | eq8(v, '.');
     c.midnum = c.midlet | eq8(v, ',') | eq8(v, ';');
-    c.high = range8(v, 0x80, 0xFF);
+    c.lead2 = 0;
+    uint64_t high = range8(v, 0x80, 0xFF);
+    if (two && high) { /* two_letter, 64 at a time */
+        vec64 v1 = load64(q + 1);
+        uint64_t full = range8(v, 0xC4, 0xCA) | range8(v, 0xD0, 0xD1) | eq8(v, 0xD3);
+        uint64_t c3 = eq8(v, 0xC3) & ~(eq8(v1, 0x97) | eq8(v1, 0xB7));
+        uint64_t cb = eq8(v, 0xCB) & ~range8(v1, 0x98, 0x9D);
+        uint64_t ce = eq8(v, 0xCE) & ~(range8(v1, 0x80, 0x85) | eq8(v1, 0x87) | eq8(v1, 0x8B) |
+                                       eq8(v1, 0x8D) | eq8(v1, 0xA2));
+        uint64_t cf = eq8(v, 0xCF) & ~eq8(v1, 0xB6);
+        uint64_t d2 = eq8(v, 0xD2) & ~range8(v1, 0x82, 0x89);
+        c.lead2 = (full | c3 | cb | ce | cf | d2) & range8(v1, 0x80, 0xBF);
+        c.let |= c.lead2 | c.lead2 << 1;
+    }
+    c.join = c.let | c.dig | eq8(v, '_');
+    c.other = high & ~(c.lead2 | c.lead2 << 1);
     return c;
 }
 
-/* The bytes of block b that belong to words, from the classes of blocks a, b and c around it. */
+/* The bytes of block b that belong to words, from the classes of blocks a, b and c around it.
+ * A letter whose first byte ends block a has its second byte in b's first: a word byte and a
+ * letter there. (At b's end that byte is in c, but then b's last byte is no ' . , or ;.) */
 static inline uint64_t word_bytes(const wclass *a, const wclass *b, const wclass *c)
 {
-    uint64_t let2 = (b->let << 1 | a->let >> 63) & (b->let >> 1 | c->let << 63);
+    uint64_t let = b->let | a->lead2 >> 63;
+    uint64_t let2 = (let << 1 | a->let >> 63) & (let >> 1 | c->let << 63);
     uint64_t dig2 = (b->dig << 1 | a->dig >> 63) & (b->dig >> 1 | c->dig << 63);
-    return b->join | (b->midlet & let2) | (b->midnum & dig2);
+    return b->join | a->lead2 >> 63 | (b->midlet & let2) | (b->midnum & dig2);
 }
 
-/* Do the table's classes of the ASCII bytes agree with wclassify and word_bytes? Checked once per
- * kernel call (128 look-ups): a table made from other Unicode data turns the vector path off
- * rather than making it wrong. */
-static inline int ascii_rules_hold(void)
+/* Does the table agree with wclassify and word_bytes? Checked once per kernel call (128 + 1984
+ * look-ups): a table made from other Unicode data turns the vector path off rather than making it
+ * wrong. A 2-byte letter must be an ALetter that makes a word (no Hebrew letter: WB7a to WB7c). */
+static inline int ascii_rules_hold(int two)
 {
     for (unsigned b = 0; b < 128; b++) {
         uint8_t prop = wb_prop(b, 0), k = WB_CLASS(prop);
@@ -334,32 +381,42 @@ static inline int ascii_rules_hold(void)
         if (!ok || (!let && !dig && (prop & (WB_STATUS | WB_HANGUL | WB_EXT_PICT))))
             return 0;
     }
+    for (unsigned lead = 0xC2; two && lead <= 0xDF; lead++)
+        for (unsigned cont = 0x80; cont <= 0xBF; cont++) {
+            uint8_t prop = wb_prop((lead & 0x1F) << 6 | (cont & 0x3F), 0);
+            if (two_letter((uint8_t)lead, (uint8_t)cont) &&
+                (WB_CLASS(prop) != WB_ALETTER || !(prop & WB_STATUS) ||
+                 (prop & (WB_HANGUL | WB_EXT_PICT))))
+                return 0;
+        }
     return 1;
 }
 
 SIMD_FN static inline __attribute__((always_inline)) void
-SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, int fold)
+SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, int fold,
+                       int two)
 {
     _Alignas(64) uint8_t pat[FAST_MAX_BYTES][64];
     _Alignas(64) uint8_t orp[FAST_MAX_BYTES][64]; /* set only with fold */
     size_t first[FAST_MAX_WORDS];
     fast_patterns(w, pat, orp, first, fold);
     static const uint8_t no_open_end[FAST_MAX_WORDS];
-    /* Bytes after a block that must be ASCII: up to the end of the longest key and the byte
+    /* Bytes after a block that must be decided: up to the end of the longest key and the byte
      * after it, and that byte's neighbour. */
     const uint64_t ahead = (UINT64_C(1) << (w->maxlen + 2)) - 1;
     /* Classes of the blocks at b - 64 (pc), b (c0), b + 64 (c1), and the bytes in words of the
      * blocks at b - 64, b and b + 64. Bytes p[-KERNEL_BEFORE ..) are readable, and after len
-     * the tail and KERNEL_PAD: more than the 192 bytes past a block that the loop reads. */
-    wclass pp = SIMD_NAME(wclassify)(p - 128), pc = SIMD_NAME(wclassify)(p - 64),
-           c0 = SIMD_NAME(wclassify)(p), c1 = SIMD_NAME(wclassify)(p + 64);
+     * the tail and KERNEL_PAD: more than the 193 bytes past a block that the loop reads. */
+    wclass pp = SIMD_NAME(wclassify)(p - 128, two), pc = SIMD_NAME(wclassify)(p - 64, two),
+           c0 = SIMD_NAME(wclassify)(p, two), c1 = SIMD_NAME(wclassify)(p + 64, two);
     uint64_t in_prev = word_bytes(&pp, &pc, &c0), in0 = word_bytes(&pc, &c0, &c1);
     size_t slow = 0; /* the blocks from here to b are the scalar kernel's */
     for (size_t b = 0; b < len; b += 64) {
         __builtin_prefetch(p + b + PREFETCH_AHEAD);
-        wclass c2 = SIMD_NAME(wclassify)(p + b + 128);
+        wclass c2 = SIMD_NAME(wclassify)(p + b + 128, two);
         uint64_t in1 = word_bytes(&c0, &c1, &c2);
-        if (!((pc.high >> 62) | c0.high | (c1.high & ahead))) {
+        if (!((pc.other >> 62) | (c0.other & ~(pc.lead2 >> 63)) |
+              (c1.other & ~(c0.lead2 >> 63) & ahead))) {
             if (slow < b)
                 kernel_words_part(w, p + slow, b - slow, counts);
             slow = b + 64;
@@ -378,28 +435,32 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
         kernel_words_part(w, p + slow, len - slow, counts);
 }
 
-SIMD_FN static __attribute__((noinline)) void
-SIMD_NAME(count_words_0)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
-{
-    SIMD_NAME(count_words)(w, p, len, counts, 0);
-}
-SIMD_FN static __attribute__((noinline)) void
-SIMD_NAME(count_words_1)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
-{
-    SIMD_NAME(count_words)(w, p, len, counts, 1);
-}
+/* The three modes: UTF-8 (2-byte letters too), latin1, -i. */
+#define WORDS_PATH(name, fold, two)                                                                \
+    SIMD_FN static __attribute__((noinline)) void SIMD_NAME(name)(                                \
+        const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)                         \
+    {                                                                                              \
+        SIMD_NAME(count_words)(w, p, len, counts, fold, two);                                      \
+    }
+WORDS_PATH(count_words_utf8, 0, 1)
+WORDS_PATH(count_words_latin1, 0, 0)
+WORDS_PATH(count_words_fold, 1, 0)
+#undef WORDS_PATH
 
 /* --tokens=words: the vector path for lists it takes (fast_list, keys of at most 61 bytes), the
  * scalar kernel for the others. */
 SIMD_FN static void SIMD_NAME(words)(const wordlist *w, const uint8_t *p, size_t len,
                                      uint64_t *counts)
 {
-    if (w->n == 0 || !fast_list(w) || w->maxlen > 61 || !ascii_rules_hold())
+    int two = !w->fold && w->encoding == ENC_UTF8;
+    if (w->n == 0 || !fast_list(w) || w->maxlen > 61 || !ascii_rules_hold(two))
         kernel_words(w, p, len, counts);
     else if (w->fold)
-        SIMD_NAME(count_words_1)(w, p, len, counts);
+        SIMD_NAME(count_words_fold)(w, p, len, counts);
+    else if (two)
+        SIMD_NAME(count_words_utf8)(w, p, len, counts);
     else
-        SIMD_NAME(count_words_0)(w, p, len, counts);
+        SIMD_NAME(count_words_latin1)(w, p, len, counts);
 }
 
 /* Each path in each mode is its own function, not inlined into the one below: the mode is a
