@@ -240,13 +240,26 @@ t.check(r.returncode == 2 and b"--tokens" in r.stderr, "--tokens=lines")
 r = run(["-q", path])
 t.check(r.returncode == 0, "the space rule stays the default")
 
-# A run of marks longer than the context at a block edge: refused (exit 1, the file named),
-# never counted wrong; the same run well inside one block is counted.
+# A run of marks filling the context at a block edge: refused (exit 1, the file named, the
+# context's size in the reason as SPEC §8 gives it), never counted wrong; the same run well
+# inside one block is counted; a run of 183 bytes (SPEC: under 184) between ordinary characters
+# is counted with a chunk edge at each of its first bytes, by the scalar and the fastest kernel.
+for before in ("a", "\u0416\u2019", "\U0001F600\U0001F600.", "a\u00b7"):
+    for mark, n in (("\u0301", 91), ("\u200e", 61)):
+        short = (before + mark * n + "dog dog ").encode()
+        with open(os.path.join(tmp, "short.txt"), "wb") as f:
+            f.write(short)
+        want_s = oracle(os.path.join(tmp, "short.txt"), [b"dog"])
+        bad = [(k, c) for k in {kernels[0], kernels[-1]} for c in range(1, 48)
+               if counts(os.path.join(tmp, "short.txt"), ["dog"],
+                         ["--kernel", k, "-c", str(c)]) != want_s]
+        t.check(not bad, f"{n} x {mark!r} after {before!r}: {bad[:3]}")
 marks = os.path.join(tmp, "marks.txt")
 with open(marks, "wb") as f:
     f.write(b"dog a" + "\u0301".encode() * 300 + b"dog dog")
 r = run(["--tokens=words", "-c", "300", marks])
-t.check(r.returncode == 1 and b"marks.txt" in r.stderr and b"combining" in r.stderr,
+t.check(r.returncode == 1 and b"marks.txt" in r.stderr and b"combining" in r.stderr and
+        b"fills its 192 bytes of context" in r.stderr,
         f"a long run of marks at a chunk edge: {r.returncode} {r.stderr}")
 r = run(["--tokens=words", "-q", "-w", "dog", marks])
 t.check(r.returncode == 0 and r.stdout.split() == [b"2"], f"inside one block: {r.stdout}")

@@ -15,6 +15,9 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#define STR(x) #x
+#define XSTR(x) STR(x) /* a number macro as a string literal */
+
 /* File systems whose regular files report a size that is not their content's: procfs says 0,
  * sysfs 4096, and FUSE files (lxcfs's /proc in containers, sshfs) may say either; a file there is
  * read as a stream, to its end. */
@@ -178,9 +181,9 @@ const char *input_strerror(int err)
                "--max-memory / (2 x threads) bytes)";
     if (err == INPUT_STOPPED)
         return "counting stopped: standard output failed";
-    if (err == INPUT_WORDS_UNDECIDED)
-        return "--tokens=words cannot place word boundaries beside a run of more than about 90 "
-               "combining marks or format characters";
+    if (err == INPUT_WORDS_UNDECIDED) /* SPEC §8: the kernel's context, in bytes */
+        return "--tokens=words cannot place word boundaries beside a run of combining marks or "
+               "format characters that fills its " XSTR(KERNEL_BEFORE) " bytes of context";
     return strerror(err);
 }
 

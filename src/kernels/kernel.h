@@ -61,7 +61,7 @@ size_t tokens_scalar(int enc, const uint8_t *p, size_t len, size_t limit, uint32
 /* --tokens=words: counts the words (SPEC §8) that start in the block. */
 void kernel_words(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 /* Nonzero when kernel_words, since the last call on this thread, met a block whose word
- * boundaries its context could not decide (a run of some 90 combining marks or more at the
+ * boundaries its context could not decide (a run of combining marks filling its 192 bytes at the
  * block's edge): its counts are incomplete. Clears the mark. */
 int kernel_words_undecided(void);
 /* kernel_words for a part of a block that the vector words kernels (kernel_simd.h) leave to it:

@@ -9,9 +9,11 @@
  * those units unknown, and from the second unit WB4 does not skip (or the first after a hard
  * break, or the first that needs nothing before it) its state is the exact one. Past the block
  * it reads on until the word that starts in the block ends, the few units WB6, WB7b and WB12
- * look ahead included. Only a run of Extend/Format/ZWJ filling most of the context (about 90
- * combining marks in a row) at a block's edge leaves a boundary undecided: the kernel then says
- * so (kernel_words_undecided) and the caller reports it as an input error, never a guess. */
+ * look ahead included. Only a run of Extend/Format/ZWJ filling the context (from 184 of its 192
+ * bytes: 92 combining marks of 2 bytes) at a block's edge leaves a boundary undecided: the
+ * kernel then says so (kernel_words_undecided) and the caller reports it as an input error,
+ * never a guess. The vector kernels call it on parts of a block (kernel_words_part), with 16
+ * bytes of context before first: from the end of a block they decided, those hold the units. */
 #include "kernel.h"
 #include "base/wordbreak.h"
 
