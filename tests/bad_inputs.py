@@ -200,7 +200,12 @@ def words_file_rows(d, good, nobody):
     row("words file duplicate", ["--words-file", put("wl-dup", b"dog\ncat\ndog\n"), good], 2,
         "word given twice")
     row("words file word with space", ["--words-file", put("wl-sp", b"dog\nhot dog\n"), good], 2,
-        "word contains whitespace (utf-8)")
+        "wl-sp': line 2, 'hot dog': word contains whitespace (utf-8)")
+    # A line that is not one word under --tokens=words: the file, the line (blank ones counted)
+    # and the word are named.
+    row("words file line not one word", ["--tokens=words", "--words-file",
+                                         put("wl-words", b"dog\n\ncat\ndog,\n"), good], 2,
+        "wl-words': line 4, 'dog,': not one word under --tokens=words")
     row("words file word with NUL", ["--words-file", put("wl-nul", b"dog\ncat\0\n"), good], 2,
         "NUL byte")
     row("words file and -w repeat a word", ["-w", "cat", "--words-file", put("wl-cat", b"cat\n"), good],
@@ -599,7 +604,7 @@ def limits_rows(d, good):
     else:
         row("words file without newlines, endless (64 MiB address space)",
             "ulimit -v 65536; yes x | tr -d '\\n' | {P} --words-file /dev/stdin %s" % good, 2,
-            "/dev/stdin': word longer than 4096 bytes", shell=True,
+            "/dev/stdin': line 1: word longer than 4096 bytes", shell=True,
             display="ulimit -v 65536; yes x | tr -d '\\n' | wordtally --words-file /dev/stdin GOOD")
     long = os.path.join(d, "wl-4097")
     with open(long, "wb") as f:

@@ -1,6 +1,7 @@
 /* words.c - the target word list. */
 #include "words.h"
 
+#include "quote.h"
 #include "wordbreak.h"
 
 #include <errno.h>
@@ -147,10 +148,18 @@ int words_add_file(wordlist *w, const char *path, const char **why)
     }
     char line[WORDS_MAX_LEN + 2] = ""; /* read_line fills what it returns; the rest stays 0 */
     size_t added = 0;
-    long n;
+    long n, lineno = 0;
     int rc = 0;
     while ((n = read_line(f, line, why)) != -1) {
+        lineno++;
         if (n == -2 || (n > 0 && words_add(w, line, why) < 0)) {
+            /* Which line, and (when short enough to read) its word: a list may be long. */
+            static char msg[256];
+            if (n > 0 && n <= 64)
+                snprintf(msg, sizeof msg, "line %ld, %s: %s", lineno, quote_value(1, line), *why);
+            else
+                snprintf(msg, sizeof msg, "line %ld: %s", lineno, *why);
+            *why = msg;
             rc = -1;
             break;
         }

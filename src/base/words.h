@@ -131,8 +131,8 @@ typedef struct {
  * *why to a static reason. */
 int words_add(wordlist *w, const char *word, const char **why);
 /* Reads one word per line from path ("-": standard input; a trailing CR is dropped, blank lines
- * are skipped). Returns -1 and
- * sets *why on error; errno is kept for I/O errors (why is then NULL). */
+ * are skipped). Returns -1 and sets *why on error, naming the line for a word refused ("line 4,
+ * 'dog,': ..."); errno is kept for I/O errors (why is then NULL). */
 int words_add_file(wordlist *w, const char *path, const char **why);
 /* Builds the lookup table; call once after the last words_add. */
 void words_finish(wordlist *w);
