@@ -250,6 +250,21 @@ def main():
         check(r.stdout.rstrip(b"\n").endswith((", " + enc + (" -i" if fold else "")).encode()),
               "--top %s text summary ends with the encoding and -i: %r" % (args, r.stdout[-80:]))
 
+    # The token rule in effect is named by the count's JSON (`tokens`) and text summary, and
+    # --version says what -i folds in each rule.
+    for args, rule in (([], "space"), (["--tokens=words"], "words"), (["--tokens=words", "-i"], "words")):
+        j = parse_json(run(args + ["-f", "json", plain])) or {}
+        check(j.get("tokens") == rule, "%s JSON: tokens %r" % (args, j.get("tokens")))
+        r = run(args + [plain])
+        check(r.stdout.rstrip(b"\n").endswith((" -i" if "-i" in args else "").encode() +
+                                               b", tokens " + rule.encode()),
+              "%s text summary ends with the token rule: %r" % (args, r.stdout[-80:]))
+    r = run(["--version"])
+    check(r.returncode == 0 and b"tokens:      space (default), words" in r.stdout and
+          b"with --tokens=words in utf-8, Unicode simple case folding" in r.stdout and
+          b"--tokens=words kernels this CPU runs: words-scalar" in r.stdout,
+          "--version names the token rules and what -i folds: %r" % r.stdout)
+
     test_pandas_recipe()
     tally.finish()
 

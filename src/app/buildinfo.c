@@ -43,6 +43,11 @@ static void print_kernels(FILE *out)
             fprintf(out, " %s", best->name);
         }
     fprintf(out, "; auto picks %s)\n", best ? best->name : "none");
+    fputs("  --tokens=words kernels this CPU runs:", out);
+    for (size_t i = 0; i < kernel_words_count(); i++)
+        if (kernel_words_get(i))
+            fprintf(out, " %s", kernel_words_get(i)->name);
+    fputc('\n', out);
 }
 
 void buildinfo_print(FILE *out)
@@ -55,6 +60,10 @@ void buildinfo_print(FILE *out)
     fprintf(out, "  hwloc:       built with %s, runs API %u.%u.%u\n", HWLOC_VERSION, hw >> 16,
             (hw >> 8) & 0xff, hw & 0xff);
     fprintf(out, "  compression: %s\n", unpack_libraries());
-    fputs("  encodings:   utf-8 (default), latin1 (--encoding); -i folds ASCII case\n", out);
+    fputs("  encodings:   utf-8 (default), latin1 (--encoding)\n", out);
+    fputs("  tokens:      space (default), words (--tokens: Unicode word boundaries, UAX #29 as "
+          "ICU 72)\n", out);
+    fputs("  -i:          folds ASCII case; with --tokens=words in utf-8, Unicode simple case "
+          "folding\n", out);
     fputs("License BSD-3-Clause: see the LICENSE file of the source.\n", out);
 }

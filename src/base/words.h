@@ -26,6 +26,11 @@ enum { TOKENS_SPACE = 0, TOKENS_WORDS = 1 };
 
 /* The --tokens name: "space" or "words"; -1 for another. */
 int tokens_from_name(const char *name);
+/* "space" or "words": a rule as --tokens and the reports name it. */
+static inline const char *tokens_name(int tokens)
+{
+    return tokens == TOKENS_WORDS ? "words" : "space";
+}
 
 /* ws_class[enc][b]: 0 a token byte, 1 a whitespace byte, 2 (utf-8 only) the first byte of some
  * multi-byte whitespace sequence (C2 E1 E2 E3): ws_len looks at the next bytes. */

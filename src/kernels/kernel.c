@@ -95,6 +95,16 @@ const kernel *kernel_select_words(const char *name, const char **why)
     return NULL;
 }
 
+size_t kernel_words_count(void)
+{
+    return NWORDS;
+}
+
+const kernel *kernel_words_get(size_t i)
+{
+    return i < NWORDS && words_kernels[i].runs() ? &words_kernels[i].k : NULL;
+}
+
 /* The kernels of other architectures: known names, which no CPU this build runs on can run. */
 static const char *const elsewhere[] = {
 #if !defined(__x86_64__)

@@ -100,6 +100,11 @@ const kernel *kernel_select(const char *name, const char **why);
  * x86-64; neon, sve on AArch64), or NULL with *why set. */
 const kernel *kernel_select_words(const char *name, const char **why);
 
+/* The --tokens=words kernels: kernel_words_get(i) for i < kernel_words_count(), NULL for one
+ * this CPU cannot run. */
+size_t kernel_words_count(void);
+const kernel *kernel_words_get(size_t i);
+
 /* Every kernel, for tests that must cover each one, including kernels added later: kernel_get(i)
  * for i < kernel_count(), NULL for one this CPU cannot run. */
 size_t kernel_count(void);

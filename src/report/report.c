@@ -254,8 +254,8 @@ static void json_run(FILE *out, const wordlist *w, uint64_t bytes, const run_inf
                  "\"bytes\": %llu, \"seconds\": %.6f, \"gb_per_s\": %.4f",
             r->threads, (unsigned long long)r->chunk_size, r->kernel, r->mode,
             (unsigned long long)bytes, r->seconds, timer_rate(bytes, r->seconds));
-    fprintf(out, ", \"encoding\": \"%s\", \"ignore_case\": %s", encoding_name(w->encoding),
-            w->fold ? "true" : "false");
+    fprintf(out, ", \"encoding\": \"%s\", \"ignore_case\": %s, \"tokens\": \"%s\"",
+            encoding_name(w->encoding), w->fold ? "true" : "false", tokens_name(w->tokens));
     if (r->ranks > 0)
         fprintf(out, ", \"ranks\": %d", r->ranks);
     if (strcmp(r->mode, "verify") == 0)
@@ -494,11 +494,11 @@ static void text_summary(FILE *out, const wordlist *w, const report_stream *s, c
         snprintf(packed, sizeof packed, " of text (%d compressed: %llu bytes)", s->packed,
                  (unsigned long long)s->packed_bytes);
     fprintf(out, "-- %llu bytes%s in %d file%s, %.3f s, %.2f GB/s; %s, %s%d thread%s, kernel %s, "
-                 "chunk %llu bytes, %s%s\n",
+                 "chunk %llu bytes, %s%s, tokens %s\n",
             (unsigned long long)bytes, packed, s->counted, s->counted == 1 ? "" : "s", r->seconds,
             timer_rate(bytes, r->seconds), r->mode, ranks, r->threads, r->threads == 1 ? "" : "s",
             r->kernel, (unsigned long long)r->chunk_size, encoding_name(w->encoding),
-            w->fold ? " -i" : "");
+            w->fold ? " -i" : "", tokens_name(w->tokens));
     if (strcmp(r->mode, "verify") == 0)
         fprintf(out, "-- verified: serial path agrees (%.3f s, %.2f GB/s)\n", r->serial_seconds,
                 timer_rate(bytes, r->serial_seconds));
