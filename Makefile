@@ -150,7 +150,7 @@ ARGS_documented    = ./$(PROGRAM) ./$(GEN)
 ARGS_vocab         = ./$(PROGRAM) ./$(GEN) $(NO_RSS) $(if $(filter yes,$(strip $(VOCAB_BIG))),--big)
 ARGS_slurm         = ./$(PROGRAM) ./$(GEN) $(FAULT_SHIM)
 ARGS_memcheck      = ./$(PROGRAM)
-ARGS_mpi           = ./$(MPIPROG) # tests/mpi_integration.py
+ARGS_mpi           = ./$(MPIPROG) ./$(PROGRAM) # tests/mpi_integration.py
 ARGS_wordbreak     = ./$(WORDBREAK_TOOL)
 ARGS_words         = ./$(PROGRAM) ./$(WORDBREAK_TOOL)
 

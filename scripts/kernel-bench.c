@@ -115,18 +115,12 @@ int main(int argc, char **argv)
     printf("kernel-bench: %s, %zu MiB sample, %zu words, %s%s, blocks of 256 KiB each counted "
            "once\n",
            path, size >> 20, w.n, encoding_name(w.encoding), w.fold ? " -i" : "");
-    /* The kernels to time: the words kernels by their names, the others by index. */
-    static const char *const words_names[] = {"scalar", "avx2", "avx512", "neon", "sve"};
-    const size_t nk = w.tokens == TOKENS_WORDS ? sizeof words_names / sizeof *words_names
-                                               : kernel_count();
-    for (size_t i = 0; i < nk; i++) {
-        const char *this_why;
-        const kernel *k = w.tokens == TOKENS_WORDS ? kernel_select_words(words_names[i], &this_why)
-                                                   : kernel_get(i);
+    const int words = w.tokens == TOKENS_WORDS;
+    for (size_t i = 0; i < (words ? kernel_words_count() : kernel_count()); i++) {
+        const kernel *k = words ? kernel_words_get(i) : kernel_get(i);
         const kernel *want = k;
         if (strcmp(kname, "all") != 0 &&
-            !(want = w.tokens == TOKENS_WORDS ? kernel_select_words(kname, &why)
-                                              : kernel_select(kname, &why))) {
+            !(want = words ? kernel_select_words(kname, &why) : kernel_select(kname, &why))) {
             fprintf(stderr, "kernel-bench: %s: %s\n", kname, why);
             return 2;
         }
@@ -139,7 +133,7 @@ int main(int argc, char **argv)
             total += counts[j];
         printf("  kernel %-12s %7.2f GB/s per CPU-second  (%llu matches)\n", k->name,
                bytes / s / 1e9, (unsigned long long)total);
-        if (w.tokens == TOKENS_WORDS && kernel_words_undecided())
+        if (words && kernel_words_undecided())
             printf("  (kernel %s: a block it could not decide)\n", k->name);
     }
 

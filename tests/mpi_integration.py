@@ -5,7 +5,7 @@ then --verify, --serial, the formats, and the error cases (a file missing everyw
 only, files that differ between ranks, standard input). Every run has a time limit: a hang fails.
 Prints 'mpi: N passed, N failed'.
 
-    python3 tests/mpi_integration.py ./wordtally-mpi
+    python3 tests/mpi_integration.py ./wordtally-mpi [./wordtally]
 """
 import json
 import os
@@ -19,6 +19,7 @@ from testlib import (WORDS, Tally, make_files, make_vocab_files, oracle, totals_
                      vocab_csv, vocab_oracle)
 
 PROG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./wordtally-mpi")
+SERIAL = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "./wordtally")  # without MPI
 RANKS = [1, 2, 3]
 CHUNKS = ["1", "3", "64", "256K"]
 THREADS = ["1", "2"]
@@ -362,7 +363,41 @@ def test_compressed(files, want, d):
           "compressed on rank 0 only: exit 1, one message (%r)" % (err,))
 
 
+def test_words(d):
+    """--tokens=words through ranks: on text whose words cross the ranks' boundaries (small chunks,
+    non-ASCII letters, marks, numbers with separators), the same counts with 1, 2 and 3 ranks as
+    wordtally without MPI (its scalar kernel, which tests/words.py holds to the segmenter), for a
+    list the vector kernels take and a longer one, with and without -i."""
+    line = ("The dog, the dog's bone; Straße STRASSE dog\u0301 3.14 1,000.5 \u201cDog\u201d U.S.A. "
+            "Собака собака СОБАКА, été ÉTÉ e-mail a@b.org dogdogdog x\u0301\u0301y\n")
+    text = "".join(line[i:] + line[:i] for i in range(0, len(line), 3)).encode() * 40
+    path = os.path.join(d, "words.txt")
+    with open(path, "wb") as f:
+        f.write(text)
+    short = ["dog", "dog's", "3.14", "1,000.5", "Straße", "Собака", "été", "U.S.A", "mail"]
+    longer = short + ["The", "bone", "e", "a@b.org", "x\u0301\u0301y", "Dog", "dogdogdog", "the",
+                      "СОБАКА", "STRASSE"]
+    for words in (short, longer):
+        for fold in ([], ["-i"]):
+            wl = sum((["-w", w] for w in words), [])
+            if fold and words is longer:  # -i merges some of them: keep one of each
+                wl = sum((["-w", w] for w in short + ["bone", "a@b.org", "dogdogdog"]), [])
+            base = ["--tokens=words", "-f", "json"] + fold + wl
+            ref = subprocess.run([SERIAL, "--kernel", "scalar", "-c", "1K"] + base + [path],
+                                 capture_output=True)
+            want = json.loads(ref.stdout)["total"] if ref.returncode == 0 else None
+            check(want is not None and sum(want) > 0, "words reference: %r" % ref.stderr)
+            for n in RANKS:
+                for c in ("64", "1000", "4K"):
+                    r = mpirun(n, base + ["-t", "2" if n == 2 else "1", "-c", c, path])
+                    got = json.loads(r.stdout)["total"] if r and r.returncode == 0 else r
+                    check(got == want, "--tokens=words %s%d words, %d ranks -c %s: %s != %s"
+                          % (" ".join(fold) + " ", len(wl) // 2, n, c, got, want))
+
+
 def main():
+    with tempfile.TemporaryDirectory() as d:
+        test_words(d)
     with tempfile.TemporaryDirectory() as d:
         files = make_files(d)
         want = {name: oracle(p, WORDS) for name, p in files.items()}
