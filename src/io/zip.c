@@ -24,7 +24,7 @@
 #define LZMA_DICT_MAX (64u << 20) /* as xz's bound (unpack.c): more is an error, not memory */
 
 enum { STORED = 0, DEFLATE = 8, BZIP2 = 12, LZMA = 14 };
-enum { REGULAR, DIRECTORY, OTHER };
+enum { REGULAR, DIRECTORY, LINK };
 /* General purpose flags: encrypted (bit 0), patched data (5), strong encryption (6). */
 #define FLAGS_SAME 0x61u
 
@@ -153,6 +153,9 @@ static int need(zip_reader *z, size_t k, const char *what)
 
 /* ---- headers ---- */
 
+/* A member is text unless it is a directory or a symbolic link. Other Unix types are text too:
+ * Info-ZIP gives a member it read from standard input the mode of that pipe (a FIFO), and a type
+ * that no file has (0170000) says nothing about the bytes either. */
 static int kind_of(unsigned made_by, uint32_t external, const uint8_t *name, size_t len)
 {
     if (len && name[len - 1] == '/')
@@ -160,7 +163,11 @@ static int kind_of(unsigned made_by, uint32_t external, const uint8_t *name, siz
     unsigned host = made_by >> 8;
     if (host == 3 || host == 19) { /* Unix, OS X: the file's mode in the high half */
         uint32_t type = (external >> 16) & 0170000;
-        return type == 0 || type == 0100000 ? REGULAR : type == 0040000 ? DIRECTORY : OTHER;
+        if (type == 0040000)
+            return DIRECTORY;
+        if (type == 0120000)
+            return LINK;
+        return REGULAR;
     }
     return external & 0x10 ? DIRECTORY : REGULAR; /* MS-DOS attributes */
 }
@@ -549,8 +556,9 @@ static int directory(zip_reader *z)
             memcpy(z->name, e.name, k);
             z->name[k] = '\0';
             z->in_member = 1;
-            return bad(z, "a link or device (the zip says so only at its end, too late for a pipe "
-                          "or a compressed zip: count the zip as a file)");
+            return bad(z, "%s (the zip says so only at its end, too late for a pipe or a "
+                          "compressed zip: count the zip as a file)",
+                       e.kind == LINK ? "a symbolic link" : "a directory");
         }
         entries++;
         digest = digest_add(digest, &e);
