@@ -174,6 +174,8 @@ def usage_rows(good):
         ("--top with --kernel words-scalar", ["--top", "3", "--kernel", "words-scalar"], "--kernel"),
         ("--vocab with --io mmap", ["--vocab", "--io", "mmap"], "--vocab: not with --io mmap"),
         ("--top with --quiet", ["--top", "3", "-q"], "--quiet: prints the counts only"),
+        ("--top with --total", ["--top", "3", "--total=never"], "--total: not with --top or --vocab"),
+        ("--vocab with --total", ["--total=always", "--vocab"], "--total: not with --top or --vocab"),
     ]
     for case, args, needle in bad:
         row(case, args + [good], 2, needle)
