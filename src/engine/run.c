@@ -53,16 +53,19 @@ static int run_batch(const count_setup *s, char *const *names, size_t first, siz
     count_files(s, f, m, counts);
     if (s->ranks && s->parts > 1)
         s->ranks->combine_files(s, f, m, counts);
+    /* wordtally-mpi: a sink stops on rank 0 alone (its standard output failed), and a deferred
+     * input is counted by all the ranks together: each goes to the batch's end, then they agree. */
     int stop = 0;
-    for (size_t j = 0; j < m && !stop; j++) {
+    for (size_t j = 0; j < m && (!stop || s->ranks); j++) {
         int err = f[j].deferred ? count_one(s, f[j].name, counts + j * nw, &f[j].st)
                   : s->ranks    ? s->ranks->failed_on(f[j].err, f[j].failed_on)
                                 : f[j].err;
         run_result r = {.index = first + j, .name = f[j].name, .err = err,
                         .counts = counts + j * nw, .st = &f[j].st};
-        stop = sink(ctx, &r);
+        if (!stop)
+            stop = sink(ctx, &r);
     }
-    return stop;
+    return s->ranks ? s->ranks->agree_stop(stop) : stop;
 }
 
 int run_inputs(const count_setup *s, char *const *names, size_t n, run_sink sink, void *ctx)
@@ -90,6 +93,8 @@ int run_inputs(const count_setup *s, char *const *names, size_t n, run_sink sink
         int err = count_one(s, names[i], counts, &st);
         run_result r = {.index = i, .name = names[i], .err = err, .counts = counts, .st = &st};
         stop = sink(ctx, &r);
+        if (s->ranks)
+            stop = s->ranks->agree_stop(stop);
         i++;
     }
     free(files);
