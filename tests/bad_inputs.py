@@ -417,10 +417,18 @@ def format_rows(d):
                 else {"bytes": 0}, display="wordtally -f json %sempty.tar" % "".join(a + " " for a in extra))
         tool("gzip -k %s" % empty_tar)
         counted("empty tar, gzipped", empty_tar + ".gz", [0, 0, 0, 0], report={"bytes": 0})
-    nuls = os.path.join(d, "nuls-then-text")
-    open(nuls, "wb").write(bytes(1024) + text)
-    counted("1,024 NULs, then text: text", nuls, oracle(bytes(1024) + text),
-            report={"bytes": 1024 + len(text)})
+    # Blocks of NULs then text, or NULs that are not whole blocks: text, not an input that was
+    # decoded (its report has no compressed_bytes).
+    for k, (what, data) in enumerate((("1,024 NULs, then text", bytes(1024) + text),
+                                       ("512 NULs, then text", bytes(512) + text),
+                                       ("19 blocks of NULs, then text", bytes(19 * 512) + text),
+                                       ("1,000 NULs", bytes(1000)), ("1,537 NULs", bytes(1537)))):
+        nuls = os.path.join(d, "nuls-%d" % k)
+        open(nuls, "wb").write(data)
+        want_nuls = oracle(data)
+        counted(what + ": text", nuls, want_nuls, report={"bytes": len(data), "files": [
+                    {"path": nuls, "bytes": len(data), "counts": want_nuls,
+                     "counts_by_word": dict(zip(["dog", "cat", "boy", "girl"], want_nuls))}]})
     empty_zip = os.path.join(d, "empty.zip")
     zipfile.ZipFile(empty_zip, "w").close()
     for extra in ([], ["--vocab"]):

@@ -48,13 +48,17 @@ static int decode_threads(const input_settings *how)
     return omp_in_parallel() ? 1 : how->threads;
 }
 
-/* Whether a regular file is compressed or an archive: its first bytes, never its name. */
+/* Whether a regular file is compressed or an archive: its first bytes, never its name (all of a
+ * small file's: an empty tar is NULs and nothing else). */
 static int open_packed(input *in, const input_settings *how)
 {
-    uint8_t head[UNPACK_HEAD];
-    ssize_t n = pread(in->fd, head, sizeof head, 0);
+    uint8_t head[UNPACK_EMPTY_TAR_MAX];
+    size_t want = in->size > UNPACK_HEAD && in->size <= sizeof head ? (size_t)in->size : UNPACK_HEAD;
+    ssize_t n = pread(in->fd, head, want, 0);
     if (n <= 0 || !unpack_recognises(head, (size_t)n, in->size))
         return 0;
+    if (n > UNPACK_HEAD)
+        n = UNPACK_HEAD;
     /* The reader takes the head as read: the file is read on from there. */
     if (lseek(in->fd, n, SEEK_SET) < 0)
         return errno;

@@ -55,8 +55,7 @@
 #define FRAMES_IN (12u << 20)
 #define FRAMES_OUT (32u << 20)
 #define PIECES_MAX 4096 /* pieces in one window (BGZF's empty blocks are 28 bytes) */
-/* The most an empty tar holds: a record of 20 blocks of NULs. */
-#define EMPTY_TAR_MAX 10240
+#define EMPTY_TAR_MAX UNPACK_EMPTY_TAR_MAX
 /* A reader thread's ring: slots of decoded text, filled ahead of the counting. */
 #define AHEAD_SLOT (1u << 20)
 #define AHEAD_SLOTS 8
@@ -222,8 +221,7 @@ static int is_empty_tar(const uint8_t *h, size_t n)
 
 int unpack_recognises(const uint8_t *head, size_t n, uint64_t size)
 {
-    return filter_of(head, n) != RAW || is_archive(head, n) ||
-           (n == UNPACK_HEAD && size <= EMPTY_TAR_MAX && all_nul(head, n));
+    return filter_of(head, n) != RAW || is_archive(head, n) || (n == size && is_empty_tar(head, n));
 }
 
 /* ---- errors ---- */

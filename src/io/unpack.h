@@ -10,11 +10,15 @@
 
 /* Enough first bytes to recognise every format: a tar header's "ustar" ends at byte 262. */
 #define UNPACK_HEAD 512
+/* The most an empty tar holds: a record of 20 blocks of NULs. */
+#define UNPACK_EMPTY_TAR_MAX 10240
 
 typedef struct unpack unpack;
 
 /* Is this the start of a compressed file or an archive? size: the whole input's, when known
- * (a regular file), else UINT64_MAX; an input of only NULs is an empty tar when small enough. */
+ * (a regular file), else UINT64_MAX. An empty tar (2 to 20 blocks of NULs, nothing else) is known
+ * only when head holds the whole input (n == size, up to UNPACK_EMPTY_TAR_MAX bytes): blocks of
+ * NULs followed by text are text. */
 int unpack_recognises(const uint8_t *head, size_t n, uint64_t size);
 
 /* A reader of fd, whose first n bytes, head[0..n), were already read from it (streams) or are
