@@ -235,6 +235,9 @@ def input_rows(d, good, nobody):
     open(empty, "wb").close()
     row("empty file", ["-f", "json", empty], 0, None, counts=[0, 0, 0, 0])
     row("/dev/null", ["-f", "json", "/dev/null"], 0, None, counts=[0, 0, 0, 0])
+    row("empty name in a --null list", "printf '%%s\\0\\0' %s | {P} -f json --null --files-from -" % good,
+        1, "wordtally: -:2: invalid zero-length file name", shell=True, counts=want,
+        display="printf 'GOOD\\0\\0' | wordtally -f json --null --files-from -")
     # Sizes that lie: procfs reports 0 bytes, sysfs 4096; both are read as streams to their end.
     for path, word in (("/proc/version", "Linux"), ("/sys/devices/system/cpu/online", None)):
         if os.access(path, os.R_OK):

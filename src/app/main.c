@@ -192,6 +192,8 @@ int main(int argc, char **argv)
             status = count_and_report(&p);
         team_place_free(&place);
     }
+    if (status == EXIT_OK && p.inputs.empty) /* empty names in a --null list, reported already */
+        status = EXIT_INPUT;
     plan_free(&p);
     topo_free(&machine);
     cli_free(&o);
