@@ -47,7 +47,7 @@ static int tally_input(void *ctx, const run_result *r)
                 quote_name(0, r->name), r->st->decoded, (unsigned long long)r->st->packed_bytes,
                 (unsigned long long)r->st->bytes);
     if (r->err) {
-        snprintf(f.reason, sizeof f.reason, "%s", ranks_strerror(r->err));
+        snprintf(f.reason, sizeof f.reason, "%s", r->why ? r->why : ranks_strerror(r->err));
         fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, f.name), f.reason);
         f.failed = 1;
         if (t->status == EXIT_OK)

@@ -20,8 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-char input_unpack_reason[320];
-
 /* The decoded text: from the reader thread if there is one. */
 static int source_read(unpack *u, uint8_t *dst, size_t n, size_t *got)
 {
@@ -92,19 +90,17 @@ int unpack_open(unpack **out, int fd, const uint8_t *head, size_t n, int threads
     *out = u;
     if (!u)
         return ENOMEM;
-    int err = open_reader(u, fd, head, n, threads);
-    if (err == INPUT_UNPACK)
-        memcpy(input_unpack_reason, u->why, sizeof input_unpack_reason);
-    return err;
+    return open_reader(u, fd, head, n, threads);
 }
 
 int unpack_read(unpack *u, uint8_t *dst, size_t n, size_t *got)
 {
-    int err = u->ar || u->zip ? unpack_member_read(u, dst, n, got)
-                              : unpack_text_read(u, dst, n, got);
-    if (err == INPUT_UNPACK)
-        memcpy(input_unpack_reason, u->why, sizeof input_unpack_reason);
-    return err;
+    return u->ar || u->zip ? unpack_member_read(u, dst, n, got) : unpack_text_read(u, dst, n, got);
+}
+
+const char *unpack_reason(const unpack *u)
+{
+    return u->why;
 }
 
 uint64_t unpack_consumed(const unpack *u)

@@ -27,13 +27,18 @@ int unpack_recognises(const uint8_t *head, size_t n, uint64_t size);
  * Ctrl-D must end it). With threads > 1, pieces that
  * decode on their own (BGZF blocks, zstd frames) are decoded in parallel by the calling thread's
  * OpenMP team, other compressed data by a reader thread ahead of the reads. Returns 0, ENOMEM,
- * an errno value, or INPUT_UNPACK when the decoded start is damaged. */
+ * an errno value, or INPUT_UNPACK when the decoded start is damaged (unpack_reason says why).
+ * *u is set even then, for unpack_reason; unpack_close frees it. */
 int unpack_open(unpack **u, int fd, const uint8_t *head, size_t n, int threads);
 void unpack_close(unpack *u);
 
 /* Reads up to n decoded bytes into dst: *got is 0 at the end. Returns 0, an errno value, or
- * INPUT_UNPACK (input_unpack_reason says why, naming the member). */
+ * INPUT_UNPACK (unpack_reason says why, naming the member). */
 int unpack_read(unpack *u, uint8_t *dst, size_t n, size_t *got);
+
+/* Why unpack_open or unpack_read returned INPUT_UNPACK: one line, naming the archive member the
+ * error is in; "" before any such error. Valid until unpack_close. */
+const char *unpack_reason(const unpack *u);
 
 /* Bytes the reader added between archive members (one newline each: a token never runs from one
  * member into the next); not the input's bytes. */
@@ -52,9 +57,6 @@ void unpack_keep_cpus(void);
 /* How the input was decoded, for --verbose ("gzip (BGZF): 1700 blocks decoded in parallel ...");
  * "" for an input that is not compressed. */
 void unpack_describe(const unpack *u, char *buf, size_t n);
-
-/* The reason INPUT_UNPACK stands for. */
-extern char input_unpack_reason[320];
 
 /* The libraries the decoders come from, with their versions, for --version. */
 const char *unpack_libraries(void);

@@ -96,7 +96,7 @@ struct unpack {
     int windows; /* a window of pieces was decoded (pzstd's skippable frames alone, too) */
     ahead *ahead;
     /* Why INPUT_UNPACK: dwhy from the decoders (the reader thread's, while there is one), why
-     * from the archive reader; input_unpack_reason is set from them when an error is returned. */
+     * what the reader returns (unpack_reason): the decoders' reason, or the archive reader's. */
     char dwhy[UNPACK_WHY_MAX], why[UNPACK_WHY_MAX];
 };
 
