@@ -174,6 +174,8 @@ def usage_rows(good):
         ("--top with --kernel words-scalar", ["--top", "3", "--kernel", "words-scalar"], "--kernel"),
         ("--vocab with --io mmap", ["--vocab", "--io", "mmap"], "--vocab: not with --io mmap"),
         ("--top with --quiet", ["--top", "3", "-q"], "--quiet: prints the counts only"),
+        ("--top with --total", ["--top", "3", "--total=never"], "--total: not with --top or --vocab"),
+        ("--vocab with --total", ["--total=always", "--vocab"], "--total: not with --top or --vocab"),
     ]
     for case, args, needle in bad:
         row(case, args + [good], 2, needle)
@@ -238,6 +240,9 @@ def input_rows(d, good, nobody):
     open(empty, "wb").close()
     row("empty file", ["-f", "json", empty], 0, None, counts=[0, 0, 0, 0])
     row("/dev/null", ["-f", "json", "/dev/null"], 0, None, counts=[0, 0, 0, 0])
+    row("empty name in a --null list", "printf '%%s\\0\\0' %s | {P} -f json --null --files-from -" % good,
+        1, "wordtally: -:2: invalid zero-length file name", shell=True, counts=want,
+        display="printf 'GOOD\\0\\0' | wordtally -f json --null --files-from -")
     # Sizes that lie: procfs reports 0 bytes, sysfs 4096; both are read as streams to their end.
     for path, word in (("/proc/version", "Linux"), ("/sys/devices/system/cpu/online", None)):
         if os.access(path, os.R_OK):
@@ -381,7 +386,7 @@ def members_text(path):
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as z:
             return b"\n".join(z.read(i) for i in z.infolist()
-                              if not i.is_dir() and (i.external_attr >> 16) & 0o170000 in (0, 0o100000))
+                              if not i.is_dir() and (i.external_attr >> 16) & 0o170000 != stat.S_IFLNK)
     with tarfile.open(path) as t:
         return b"\n".join(t.extractfile(m).read() for m in t.getmembers() if m.isreg())
 
@@ -420,10 +425,18 @@ def format_rows(d):
                 else {"bytes": 0}, display="wordtally -f json %sempty.tar" % "".join(a + " " for a in extra))
         tool("gzip -k %s" % empty_tar)
         counted("empty tar, gzipped", empty_tar + ".gz", [0, 0, 0, 0], report={"bytes": 0})
-    nuls = os.path.join(d, "nuls-then-text")
-    open(nuls, "wb").write(bytes(1024) + text)
-    counted("1,024 NULs, then text: text", nuls, oracle(bytes(1024) + text),
-            report={"bytes": 1024 + len(text)})
+    # Blocks of NULs then text, or NULs that are not whole blocks: text, not an input that was
+    # decoded (its report has no compressed_bytes).
+    for k, (what, data) in enumerate((("1,024 NULs, then text", bytes(1024) + text),
+                                       ("512 NULs, then text", bytes(512) + text),
+                                       ("19 blocks of NULs, then text", bytes(19 * 512) + text),
+                                       ("1,000 NULs", bytes(1000)), ("1,537 NULs", bytes(1537)))):
+        nuls = os.path.join(d, "nuls-%d" % k)
+        open(nuls, "wb").write(data)
+        want_nuls = oracle(data)
+        counted(what + ": text", nuls, want_nuls, report={"bytes": len(data), "files": [
+                    {"path": nuls, "bytes": len(data), "counts": want_nuls,
+                     "counts_by_word": dict(zip(["dog", "cat", "boy", "girl"], want_nuls))}]})
     empty_zip = os.path.join(d, "empty.zip")
     zipfile.ZipFile(empty_zip, "w").close()
     for extra in ([], ["--vocab"]):
@@ -495,22 +508,34 @@ def zip_rows(d, text, tdir):
              python_zip("py-pipe-%s.zip" % what, members, method, stream=True), 0)
     both("Python zipfile, zip64 sizes", python_zip("py-zip64.zip", members, zipfile.ZIP_DEFLATED,
                                                      zip64=True), 0)
-    # Links and special members: skipped, as in a tar (SPEC §6). Only the central directory says
-    # what a member is: on a pipe it comes after the member's bytes, so that is an error.
+    # A member is counted by its bytes whatever its Unix type says, but for a directory or a
+    # symbolic link (skipped, as in a tar: SPEC §6); a type no file has (0o170000) is no reason to
+    # skip it. Only the central directory says what a member is: on a pipe it comes after the
+    # member's bytes, so a link with bytes is an error there.
     special = os.path.join(d, "special.zip")
     with zipfile.ZipFile(special, "w") as z:
         z.writestr("a.txt", text)
-        for member, mode in (("fifo", stat.S_IFIFO), ("link", stat.S_IFLNK)):
+        for member, mode, body in (("fifo", stat.S_IFIFO, b"dog dog"), ("chr", stat.S_IFCHR, b"cat"),
+                                   ("odd", 0o170000, b"boy boy"), ("link", stat.S_IFLNK, b"girl")):
             info = zipfile.ZipInfo(member)
             info.create_system = 3
             info.external_attr = (mode | 0o644) << 16
-            z.writestr(info, b"dog dog")
-    row("zip with FIFO and link members", ["-f", "json", special], 0, None,
-        counts=oracle(text), display="wordtally -f json special.zip")
-    row("zip with FIFO and link members, on a pipe", "cat %s | {P} -f json" % special, 1,
-        "-: member fifo: a link or device (the zip says so only at its end", shell=True,
+            z.writestr(info, body)
+    want = oracle(text + b"\ndog dog\ncat\nboy boy")
+    assert oracle(members_text(special)) == want
+    row("zip with FIFO, device, unknown-type and link members", ["-f", "json", special], 0, None,
+        counts=want, display="wordtally -f json special.zip")
+    row("zip with FIFO, device, unknown-type and link members, on a pipe",
+        "cat %s | {P} -f json" % special, 1,
+        "-: member link: a symbolic link (the zip says so only at its end", shell=True,
         display="cat special.zip | wordtally -f json")
     if shutil.which("zip"):
+        # Info-ZIP gives a member read from standard input the pipe's mode: S_IFIFO.
+        piped = os.path.join(d, "infozip-stdin.zip")
+        if tool("printf 'dog\\n' | zip -q - - > %s" % piped):
+            both("zip of standard input (a FIFO-mode member)", piped, 0)
+            row("zip of standard input counts its member", ["-f", "json", piped], 0, None,
+                counts=oracle(b"dog\n"), display="wordtally -f json infozip-stdin.zip")
         os.symlink("dog", os.path.join(tdir, "link"))  # its target a word, were it counted
         infozip = os.path.join(d, "infozip-y.zip")
         if tool("cd %s && zip -q -y %s a b link" % (tdir, infozip)):

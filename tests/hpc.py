@@ -354,6 +354,17 @@ def test_wait_policy(path):
     r = run(["-v", "-q", path], env={"OMP_PLACES": "cores", "OMP_PROC_BIND": "close"})
     check(r.returncode == 0 and ("%d physical core" % ncores()).encode() in r.stderr and
           b"OMP_WAIT_POLICY=passive" in r.stderr, "OMP_PLACES=cores: passive, and every core still allowed")
+    # A bad OMP_NUM_THREADS (libgomp warns as the program loads) keeps passive waiting, and each
+    # warning is printed once: libgomp's, and wordtally's that it uses the physical cores.
+    want = run(["-q", path], env={"OMP_NUM_THREADS": "1"}).stdout
+    for t in ([], ["-t", "2"]):
+        r = run(t + ["-v", "-q", path], env={"OMP_NUM_THREADS": "abc"})
+        err = r.stderr.decode()
+        check(r.returncode == 0 and r.stdout == want and "idle threads: OMP_WAIT_POLICY=passive\n" in err
+              and err.count("Invalid value for environment variable OMP_NUM_THREADS") == 1 and
+              err.count("ignoring OMP_NUM_THREADS") == (0 if t else 1) and
+              ("(from -t)" if t else "(from physical cores)") in err,
+              "OMP_NUM_THREADS=abc %s: passive, each warning once (%r)" % (" ".join(t), err[:400]))
 
 
 def test_placement(path):

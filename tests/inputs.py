@@ -145,6 +145,20 @@ def test_many_inputs():
         with open(lst, "rb") as f:
             r = run(["-f", "csv", "--null", "--files-from", "-"], stdin=f)
         check(r.returncode == 0 and file_rows(r.stdout) == regular, "--null --files-from -: %s" % r.stderr)
+        # Empty names (a leading NUL, two in a row) are errors, as GNU du and wc --files0-from say:
+        # one line naming the list and the name's place, exit 1 at the end, the other names counted.
+        two = regular[:2]
+        with open(lst, "wb") as f:
+            f.write(b"\0" + two[0].encode() + b"\0\0" + two[1].encode() + b"\0")
+        for src in ("-", lst):
+            with open(lst, "rb") as f:
+                r = run(["-f", "csv", "--null", "--files-from", src], stdin=f)
+            shown = src if src == "-" else "%s" % src
+            check(r.returncode == 1 and r.stderr.decode().splitlines() ==
+                  ["wordtally: %s:%d: invalid zero-length file name" % (shown, k) for k in (1, 3)] and
+                  file_rows(r.stdout) == two and totals_csv(r.stdout) == totals_of(two),
+                  "--null --files-from %s with empty names: exit 1, one line each, the rest counted: %r"
+                  % (src, r.stderr))
         with open(lst, "wb") as f:
             f.write(b"\0".join(p.encode() for p in regular))
         r = run(["--files-from", lst])

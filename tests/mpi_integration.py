@@ -33,11 +33,11 @@ check = tally.check
 
 
 
-def mpirun(ranks, args, bind="none", stdin=subprocess.DEVNULL, extra=None, opts=None):
-    """Runs `ranks` ranks of PROG with mpirun app options `opts`; `extra` is a list of
-    (app options, args) for more MPMD apps (one -np each)."""
+def mpirun(ranks, args, bind="none", stdin=subprocess.DEVNULL, extra=None, opts=None, prog=None):
+    """Runs `ranks` ranks of PROG (or of the command `prog`) with mpirun app options `opts`;
+    `extra` is a list of (app options, args) for more MPMD apps of PROG (one -np each)."""
     cmd = MPIRUN + (["--bind-to", bind] if bind else []) + ["-np", str(ranks)] + (opts or [])
-    cmd += [PROG] + args
+    cmd += (prog or [PROG]) + args
     for opts, more in extra or []:
         cmd += [":"] + opts + [PROG] + more
     try:
@@ -395,6 +395,33 @@ def test_words(d):
                           % (" ".join(fold) + " ", len(wl) // 2, n, c, got, want))
 
 
+def test_output_fails(d):
+    """Rank 0's standard output fails part-way (a full device; a closed pipe with SIGPIPE
+    ignored): the report is printed in batches, so the ranks are still counting when rank 0 finds
+    out. Every rank stops after the same batch and ends with exit 1; none waits for ever in the
+    next batch's collective calls. Gzip files among the inputs are counted by all ranks together
+    (count_one), after rank 0 stopped printing."""
+    many = os.path.join(d, "many")
+    os.makedirs(many)
+    for k in range(6000):  # more than REPORT_BATCH (4096) inputs: printed before the end
+        name = os.path.join(many, "f%05d" % k)
+        if k % 500 == 7:
+            subprocess.run("echo dog cat %d | gzip > %s.gz" % (k, name), shell=True, check=True)
+        else:
+            open(name, "w").write("dog cat %d\n" % k)
+    rank0 = {"a full device": 'exec "$0" "$@" > /dev/full',
+             "a closed pipe": 'trap "" PIPE; "$0" "$@" | true'}
+    runs = [("a full device", fmt, 2) for fmt in ("text", "csv", "json")]
+    runs += [("a full device", "text", 1), ("a closed pipe", "text", 1), ("a closed pipe", "json", 2)]
+    for what, fmt, others in runs:
+        args = ["-f", fmt, "-r", many]
+        r = mpirun(1, args, extra=[(["-np", str(others)], args)],
+                   prog=["sh", "-c", rank0[what], PROG])
+        err = ours(r.stderr) if r else []
+        check(r is not None and r.returncode == 1 and len(err) == 1 and "standard output: " in err[0],
+              "rank 0's output %s, -f %s, %d ranks: exit 1, one message, no hang (%r)" %
+              (what, fmt, others + 1, (r and r.returncode, err)))
+
 def main():
     with tempfile.TemporaryDirectory() as d:
         test_words(d)
@@ -408,6 +435,7 @@ def main():
         test_one_table(files, d)
         test_settings_agree(files, want)
         test_compressed(files, want, d)
+        test_output_fails(d)
     with tempfile.TemporaryDirectory() as d:
         test_vocab(d)
     tally.finish()

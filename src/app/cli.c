@@ -96,9 +96,11 @@ static const char usage[] =
     "                         (e.g. .git); for anything richer: find ... -print0 |\n"
     "                         wordtally --files-from - --null\n"
     "      --files-from F     also count the inputs named in F, one per line (- : standard\n"
-    "                         input); --null: names end with NUL bytes (find -print0)\n"
+    "                         input); --null: names end with NUL bytes (find -print0),\n"
+    "                         an empty one an error (exit 1; the others are counted)\n"
     "      --total=WHEN       text and CSV: the total when several inputs are counted\n"
-    "                         (auto, the default), always, only (no per-input rows) or never\n"
+    "                         (auto, the default), always, only (no per-input rows) or never;\n"
+    "                         not with --top/--vocab (one vocabulary over all inputs)\n"
     "      --decompress=WHEN  auto (default): a FILE or stream whose first bytes are gzip,\n"
     "                         zstd, xz or bzip2 is counted as the text it holds, a tar or\n"
     "                         zip archive as its regular members (each its own token\n"
@@ -308,7 +310,8 @@ int cli_parse(int argc, char **argv, options *o)
     o->decompress = 1;
 
     const char *why = NULL;
-    int quiet = 0, words_stdin = 0; /* --words-file -: standard input is read, to its end */
+    int quiet = 0, total_given = 0;
+    int words_stdin = 0; /* --words-file -: standard input is read, to its end */
     uint64_t v;
     int c;
     char optbuf[3];
@@ -392,6 +395,7 @@ int cli_parse(int argc, char **argv, options *o)
             if (k == 4)
                 return usage_error("--total", optarg, "expected auto, always, only or never");
             o->total = k; /* the order of TOTAL_* */
+            total_given = 1;
             break;
         }
         case OPT_DECOMPRESS:
@@ -476,6 +480,9 @@ int cli_parse(int argc, char **argv, options *o)
         int status = check_vocab(o);
         if (status >= 0)
             return status;
+        if (total_given) /* not silently ignored: there is no per-input row to choose */
+            return usage_error("--total", NULL, "not with --top or --vocab (their report is one "
+                                                "vocabulary over all inputs)");
     } else if (o->max_memory) {
         return usage_error("--max-memory", NULL, "needs --top or --vocab (it limits their tables)");
     }

@@ -47,7 +47,7 @@ static int tally_input(void *ctx, const run_result *r)
                 quote_name(0, r->name), r->st->decoded, (unsigned long long)r->st->packed_bytes,
                 (unsigned long long)r->st->bytes);
     if (r->err) {
-        snprintf(f.reason, sizeof f.reason, "%s", ranks_strerror(r->err));
+        snprintf(f.reason, sizeof f.reason, "%s", r->why ? r->why : ranks_strerror(r->err));
         fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, f.name), f.reason);
         f.failed = 1;
         if (t->status == EXIT_OK)
@@ -124,8 +124,6 @@ static void wait_passively(char **argv)
 {
     if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT") || getenv("KMP_BLOCKTIME"))
         return;
-    if (!topo_omp_env_ok()) /* libgomp has warned about it: the new image would warn again */
-        return;
     /* With OMP_PROC_BIND/OMP_PLACES the runtime pinned this thread to the first place before
      * main: the new image would take that place for all the CPUs it may use. It gets the union of
      * the places back, from which the runtime builds the same places again. */
@@ -143,9 +141,11 @@ static void wait_passively(char **argv)
     if (places > 0 && (sched_getaffinity(0, sizeof was, &was) != 0 || CPU_COUNT(&all) == 0 ||
                        sched_setaffinity(0, sizeof all, &all) != 0))
         return;
+    topo_omp_env_set_aside();
     if (setenv("OMP_WAIT_POLICY", "passive", 1) == 0)
         execv("/proc/self/exe", argv); /* returns only when it failed (no /proc) */
     unsetenv("OMP_WAIT_POLICY"); /* then run on as started */
+    topo_omp_env_restore();
     if (places > 0)
         sched_setaffinity(0, sizeof was, &was);
 }
@@ -192,6 +192,8 @@ int main(int argc, char **argv)
             status = count_and_report(&p);
         team_place_free(&place);
     }
+    if (status == EXIT_OK && p.inputs.empty) /* empty names in a --null list, reported already */
+        status = EXIT_INPUT;
     plan_free(&p);
     topo_free(&machine);
     cli_free(&o);

@@ -57,7 +57,8 @@ static int check_inputs(const plan *p, uint64_t *sizes)
         input in;
         int err = input_open(&in, p->names[i], &p->count.inputs);
         if (err) {
-            fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, p->names[i]), input_strerror(err));
+            fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, p->names[i]),
+                    input_error(&in, err));
             return EXIT_INPUT;
         }
         int seekable = in.seekable, packed = in.packed;
@@ -85,7 +86,8 @@ static int keep_counts(void *ctx, const run_result *r)
 {
     timed_run *t = ctx;
     if (r->err) {
-        fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, r->name), input_strerror(r->err));
+        fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, r->name),
+                r->why ? r->why : input_strerror(r->err));
         return EXIT_INPUT; /* timings of part of the inputs would mislead */
     }
     const size_t nw = t->s->words->n;

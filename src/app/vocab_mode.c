@@ -102,7 +102,7 @@ static int count_stream_alone(const vocab_setup *s, const input *in, vocab_pass 
 static void count_one(run_state *r, vocab_pass *v, int i)
 {
     file_result *f = &r->files[i];
-    input in;
+    input in = {.why = ""};
     char stream_over[160] = "";
     uint64_t before = v->bytes, tokens = pass_tokens(v);
     int err = v->over_budget ? 0 : input_open(&in, f->name, &r->inputs);
@@ -130,7 +130,8 @@ static void count_one(run_state *r, vocab_pass *v, int i)
     err = ranks_vocab_file(err, &bytes, &v->over_budget);
     f->bytes = bytes;
     if (err) {
-        snprintf(f->reason, sizeof f->reason, "%s", *stream_over ? stream_over : ranks_strerror(err));
+        const char *why = err == INPUT_UNPACK ? input_error(&in, err) : ranks_strerror(err);
+        snprintf(f->reason, sizeof f->reason, "%s", *stream_over ? stream_over : why);
         fprintf(stderr, "wordtally: %s: %s\n", quote_name(0, f->name), f->reason);
         f->failed = 1;
         r->status = EXIT_INPUT;

@@ -17,7 +17,7 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_MISMATCH = 3 };
 #define INPUT_MODIFIED (-4) /* same size, but written to while it was counted (mtime moved) */
 #define INPUT_ON_RANK (-5) /* wordtally-mpi: another rank failed; ranks_strerror says why */
 /* A compressed file or archive that is damaged, truncated, or needs more memory than allowed;
- * input_unpack_reason (unpack.h) says why, naming the member. */
+ * input_error (io/input.h) says why, naming the member. */
 #define INPUT_UNPACK (-6)
 /* input_read_small: not a small regular file of plain text; open it with input_open. Never
  * reported. */

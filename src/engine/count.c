@@ -383,6 +383,10 @@ static int open_regular(const count_setup *s, table_file *f, input *in)
         return 0;
     }
     int err = input_open(in, f->name, &s->inputs);
+    if (err == INPUT_UNPACK) { /* compressed, its start damaged: count_input says why */
+        f->deferred = 1;
+        return 0;
+    }
     if (err) {
         f->err = err;
         return 0;

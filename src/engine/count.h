@@ -134,6 +134,9 @@ typedef struct count_ranks {
                    count_stats *st);
     /* Just before file j's result is reported: an error another rank met, named as such. */
     int (*failed_on)(int err, int rank);
+    /* After each batch of inputs, on every rank: a sink's stop on any rank (rank 0's, whose
+     * standard output failed), so that every rank stops after the same batch. */
+    int (*agree_stop)(int stop);
 } count_ranks;
 
 #endif

@@ -6,6 +6,7 @@
 #include "io/mapio.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,8 +26,9 @@ static int batches_files(const count_setup *s)
 }
 
 /* One input by itself: opened, counted by the paths the set-up asks for, closed, and with
- * wordtally-mpi combined across the ranks. */
-static int count_one(const count_setup *s, const char *name, uint64_t *counts, count_stats *st)
+ * wordtally-mpi combined across the ranks. An INPUT_UNPACK error's reason is left in why. */
+static int count_one(const count_setup *s, const char *name, uint64_t *counts, count_stats *st,
+                     char why[INPUT_WHY_MAX])
 {
     input in;
     memset(st, 0, sizeof *st);
@@ -36,6 +38,8 @@ static int count_one(const count_setup *s, const char *name, uint64_t *counts, c
         err = count_input(s, &in, counts, st);
         input_close(&in);
     }
+    if (err == INPUT_UNPACK)
+        snprintf(why, INPUT_WHY_MAX, "%s", input_error(&in, err));
     if (s->ranks) /* wordtally-mpi: every rank, for every input, whatever happened */
         err = s->ranks->combine(s, name, counts, err, st);
     return err;
@@ -53,16 +57,21 @@ static int run_batch(const count_setup *s, char *const *names, size_t first, siz
     count_files(s, f, m, counts);
     if (s->ranks && s->parts > 1)
         s->ranks->combine_files(s, f, m, counts);
+    /* wordtally-mpi: a sink stops on rank 0 alone (its standard output failed), and a deferred
+     * input is counted by all the ranks together: each goes to the batch's end, then they agree. */
     int stop = 0;
-    for (size_t j = 0; j < m && !stop; j++) {
-        int err = f[j].deferred ? count_one(s, f[j].name, counts + j * nw, &f[j].st)
+    char why[INPUT_WHY_MAX];
+    for (size_t j = 0; j < m && (!stop || s->ranks); j++) {
+        int err = f[j].deferred ? count_one(s, f[j].name, counts + j * nw, &f[j].st, why)
                   : s->ranks    ? s->ranks->failed_on(f[j].err, f[j].failed_on)
                                 : f[j].err;
         run_result r = {.index = first + j, .name = f[j].name, .err = err,
+                        .why = f[j].deferred && err == INPUT_UNPACK ? why : NULL,
                         .counts = counts + j * nw, .st = &f[j].st};
-        stop = sink(ctx, &r);
+        if (!stop)
+            stop = sink(ctx, &r);
     }
-    return stop;
+    return s->ranks ? s->ranks->agree_stop(stop) : stop;
 }
 
 int run_inputs(const count_setup *s, char *const *names, size_t n, run_sink sink, void *ctx)
@@ -86,10 +95,14 @@ int run_inputs(const count_setup *s, char *const *names, size_t n, run_sink sink
             continue;
         }
         count_stats st;
+        char why[INPUT_WHY_MAX];
         progress_input(s->progress, (int)(i + 1), (int)n);
-        int err = count_one(s, names[i], counts, &st);
-        run_result r = {.index = i, .name = names[i], .err = err, .counts = counts, .st = &st};
+        int err = count_one(s, names[i], counts, &st, why);
+        run_result r = {.index = i, .name = names[i], .err = err,
+                        .why = err == INPUT_UNPACK ? why : NULL, .counts = counts, .st = &st};
         stop = sink(ctx, &r);
+        if (s->ranks)
+            stop = s->ranks->agree_stop(stop);
         i++;
     }
     free(files);

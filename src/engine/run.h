@@ -15,6 +15,7 @@ typedef struct {
     size_t index;           /* the input's place in the list, from 0 */
     const char *name;       /* as given; "-" is standard input */
     int err;                /* 0, or an input error code (input_strerror) */
+    const char *why;        /* INPUT_UNPACK's reason (input_error), else NULL */
     const uint64_t *counts; /* one per word (the reported path's); valid until the sink returns */
     const count_stats *st;  /* bytes, seconds, and where --verify found a difference */
 } run_result;

@@ -51,13 +51,18 @@ static int decode_threads(const input_settings *how)
     return omp_in_parallel() ? 1 : how->threads;
 }
 
-/* Whether a regular file is compressed or an archive: its first bytes, never its name. */
+/* Whether a regular file is compressed or an archive: its first bytes, never its name (all of a
+ * small file's: an empty tar is NULs and nothing else). */
 static int open_packed(input *in, const input_settings *how)
 {
-    uint8_t head[UNPACK_HEAD];
-    ssize_t n = pread(in->fd, head, sizeof head, 0);
+    uint8_t head[UNPACK_EMPTY_TAR_MAX];
+    size_t want = in->size > UNPACK_HEAD && in->size <= sizeof head ? (size_t)in->size
+                                                                   : UNPACK_HEAD;
+    ssize_t n = pread(in->fd, head, want, 0);
     if (n <= 0 || !unpack_recognises(head, (size_t)n, in->size))
         return 0;
+    if (n > UNPACK_HEAD)
+        n = UNPACK_HEAD;
     /* The reader takes the head as read: the file is read on from there. */
     if (lseek(in->fd, n, SEEK_SET) < 0)
         return errno;
@@ -153,6 +158,8 @@ uint64_t input_added_bytes(const input *in)
 
 void input_close(input *in)
 {
+    if (in->unpack)
+        snprintf(in->why, sizeof in->why, "%s", unpack_reason(in->unpack));
     unpack_close(in->unpack);
     in->unpack = NULL;
     if (in->fd > STDIN_FILENO)
@@ -175,7 +182,7 @@ const char *input_strerror(int err)
     if (err == INPUT_RANKS_DIFFER)
         return "not the same size on every MPI rank (is it the same file on every node?)";
     if (err == INPUT_UNPACK)
-        return input_unpack_reason;
+        return "damaged compressed data or archive";
     if (err == INPUT_TOKEN_TOO_LONG)
         return "a token longer than --max-memory allows (a thread's table holds at most "
                "--max-memory / (2 x threads) bytes)";
@@ -185,6 +192,11 @@ const char *input_strerror(int err)
         return "--tokens=words cannot place word boundaries beside a run of combining marks or "
                "format characters that fills its " XSTR(KERNEL_BEFORE) " bytes of context";
     return strerror(err);
+}
+
+const char *input_error(const input *in, int err)
+{
+    return err == INPUT_UNPACK && in->why[0] ? in->why : input_strerror(err);
 }
 
 /* Reads exactly n bytes at off, or fails: a short file here means it shrank. */

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#define INPUT_WHY_MAX 320 /* an input error's reason: one line, an archive member's name in it */
+
 typedef struct {
     const char *name; /* for messages and reports: the path, or "-" for standard input */
     int fd;
@@ -24,6 +26,7 @@ typedef struct {
     int packed; /* the input is compressed or an archive: counted as a stream, never shared */
     uint64_t packed_size; /* a compressed regular file's size (its text's is unknown); else 0 */
     uint64_t cut; /* bytes of a regular file after `size` that input_limit left out (0: none) */
+    char why[INPUT_WHY_MAX]; /* an INPUT_UNPACK error's reason (input_error), kept by input_close */
 } input;
 
 /* How the run opens its inputs: the same for every input, set once from the options. */
@@ -63,7 +66,10 @@ uint64_t input_packed_bytes(const input *in);
 /* Bytes input_read added that the input does not hold: a newline between archive members. */
 uint64_t input_added_bytes(const input *in);
 void input_close(input *in);
+/* What an input error code says; INPUT_UNPACK only in general: input_error has its reason. */
 const char *input_strerror(int err);
+/* Why in failed with err (input_open, input_read or the count), also once it is closed. */
+const char *input_error(const input *in, int err);
 
 /* A regular file of plain text of 1 to max bytes, read whole into p with the context of
  * input_read_block, its size in *size: the common input of a directory of many, in five system

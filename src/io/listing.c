@@ -263,7 +263,7 @@ static int read_list(name_list *l, const name_rules *r)
         return usage(r->files_from, strerror(errno));
     const int end = r->null ? '\0' : '\n';
     char name[PATH_MAX];
-    size_t len = 0;
+    size_t len = 0, place = 0;
     int status = -1;
     while (status < 0) {
         int c = getc(f);
@@ -280,7 +280,13 @@ static int read_list(name_list *l, const name_rules *r)
             continue;
         }
         name[len] = '\0';
-        if (len && from_stdin && len == 1 && name[0] == '-')
+        if (len || c != EOF)
+            place++;
+        if (!len && r->null && c != EOF) { /* find -print0 never writes one */
+            fprintf(stderr, "wordtally: %s:%zu: invalid zero-length file name\n",
+                    quote_name(0, r->files_from), place);
+            l->empty++;
+        } else if (len && from_stdin && len == 1 && name[0] == '-')
             status = usage(r->files_from, "'-' (standard input) cannot be an input when the "
                                           "names are read from standard input");
         else if (len && add_argument(l, name, r) < 0)

@@ -10,6 +10,7 @@
 typedef struct {
     char **v;   /* "-" is standard input */
     size_t n, cap;
+    size_t empty; /* empty names in a --null list: each an input error, reported as it was read */
 } name_list;
 
 typedef struct {
@@ -33,6 +34,8 @@ void names_rules_free(name_rules *r);
 /* Builds the list from args[0..nargs) and the rules; no argument and no list: standard input.
  * Returns -1 on success, or EXIT_USAGE after a one-line message (an unreadable --files-from, a
  * name longer than PATH_MAX in it, "-" in a list read from standard input, out of memory).
+ * An empty name in a --null list is left out with a line as GNU du's ("wordtally: F:N: invalid
+ * zero-length file name", N its place in the list) and counted in l->empty: exit 1 at the end.
  * A directory that cannot be read stays in the list: the run loop reports why, exit 1. */
 int names_build(name_list *l, char **args, int nargs, const name_rules *r);
 void names_free(name_list *l);

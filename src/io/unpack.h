@@ -10,11 +10,15 @@
 
 /* Enough first bytes to recognise every format: a tar header's "ustar" ends at byte 262. */
 #define UNPACK_HEAD 512
+/* The most an empty tar holds: a record of 20 blocks of NULs. */
+#define UNPACK_EMPTY_TAR_MAX 10240
 
 typedef struct unpack unpack;
 
 /* Is this the start of a compressed file or an archive? size: the whole input's, when known
- * (a regular file), else UINT64_MAX; an input of only NULs is an empty tar when small enough. */
+ * (a regular file), else UINT64_MAX. An empty tar (2 to 20 blocks of NULs, nothing else) is known
+ * only when head holds the whole input (n == size, up to UNPACK_EMPTY_TAR_MAX bytes): blocks of
+ * NULs followed by text are text. */
 int unpack_recognises(const uint8_t *head, size_t n, uint64_t size);
 
 /* A reader of fd, whose first n bytes, head[0..n), were already read from it (streams) or are
@@ -23,13 +27,18 @@ int unpack_recognises(const uint8_t *head, size_t n, uint64_t size);
  * Ctrl-D must end it). With threads > 1, pieces that
  * decode on their own (BGZF blocks, zstd frames) are decoded in parallel by the calling thread's
  * OpenMP team, other compressed data by a reader thread ahead of the reads. Returns 0, ENOMEM,
- * an errno value, or INPUT_UNPACK when the decoded start is damaged. */
+ * an errno value, or INPUT_UNPACK when the decoded start is damaged (unpack_reason says why).
+ * *u is set even then, for unpack_reason; unpack_close frees it. */
 int unpack_open(unpack **u, int fd, const uint8_t *head, size_t n, int threads);
 void unpack_close(unpack *u);
 
 /* Reads up to n decoded bytes into dst: *got is 0 at the end. Returns 0, an errno value, or
- * INPUT_UNPACK (input_unpack_reason says why, naming the member). */
+ * INPUT_UNPACK (unpack_reason says why, naming the member). */
 int unpack_read(unpack *u, uint8_t *dst, size_t n, size_t *got);
+
+/* Why unpack_open or unpack_read returned INPUT_UNPACK: one line, naming the archive member the
+ * error is in; "" before any such error. Valid until unpack_close. */
+const char *unpack_reason(const unpack *u);
 
 /* Bytes the reader added between archive members (one newline each: a token never runs from one
  * member into the next); not the input's bytes. */
@@ -48,9 +57,6 @@ void unpack_keep_cpus(void);
 /* How the input was decoded, for --verbose ("gzip (BGZF): 1700 blocks decoded in parallel ...");
  * "" for an input that is not compressed. */
 void unpack_describe(const unpack *u, char *buf, size_t n);
-
-/* The reason INPUT_UNPACK stands for. */
-extern char input_unpack_reason[320];
 
 /* The libraries the decoders come from, with their versions, for --version. */
 const char *unpack_libraries(void);

@@ -76,17 +76,19 @@ typedef struct {
 
 static line_out line_stdout = {.fd = STDOUT_FILENO}, line_stderr = {.fd = STDERR_FILENO, .tag = 1};
 
-static void write_all(int fd, const char *p, size_t n)
+/* Returns 0, or -1 (errno set) when the bytes could not all be written. */
+static int write_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
         ssize_t k = write(fd, p, n);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
-            return; /* nowhere to write: as stdio, the bytes are dropped */
+            return k == 0 ? (errno = EIO, -1) : -1;
         p += k;
         n -= (size_t)k;
     }
+    return 0;
 }
 
 /* Appends n bytes to b. Returns 0, or -1 when out of memory. */
@@ -99,17 +101,20 @@ static int line_append(bytes_buf *b, const char *p, size_t n)
     return 0;
 }
 
-/* Writes the complete lines of o's buffer in one write(2), keeps the rest. */
-static void line_emit(line_out *o, int all)
+/* Writes the complete lines of o's buffer in one write(2), keeps the rest. Returns 0, or -1
+ * (errno set) when the write failed: the lines are dropped, and stdio sees the error (ferror), as
+ * with a plain stream. */
+static int line_emit(line_out *o, int all)
 {
     const char *text = (const char *)o->line.p;
     size_t end = o->line.n;
     while (!all && end > 0 && text[end - 1] != '\n')
         end--;
     if (end == 0)
-        return;
+        return 0;
+    int rc;
     if (!o->tag) {
-        write_all(o->fd, text, end);
+        rc = write_all(o->fd, text, end);
     } else {
         static const char program[] = "wordtally: ";
         char tag[32];
@@ -131,25 +136,27 @@ static void line_emit(line_out *o, int all)
             at += len;
         }
         if (ok)
-            write_all(o->fd, (const char *)out.p, out.n);
+            rc = write_all(o->fd, (const char *)out.p, out.n);
         else
-            write_all(o->fd, text, end); /* out of memory: whole lines, untagged */
+            rc = write_all(o->fd, text, end); /* out of memory: whole lines, untagged */
+        int saved = errno;
         free(out.p);
+        errno = saved;
     }
     memmove(o->line.p, o->line.p + end, o->line.n - end);
     o->line.n -= end;
+    return rc;
 }
 
 static ssize_t line_write(void *cookie, const char *p, size_t n)
 {
     line_out *o = cookie;
     if (line_append(&o->line, p, n) < 0) {
-        line_emit(o, 1);
-        write_all(o->fd, p, n);
+        if (line_emit(o, 1) < 0 || write_all(o->fd, p, n) < 0)
+            return -1;
         return (ssize_t)n;
     }
-    line_emit(o, 0);
-    return (ssize_t)n;
+    return line_emit(o, 0) < 0 ? -1 : (ssize_t)n;
 }
 
 /* At exit, before MPI_Finalize: what stdio still holds, then a last line without its newline. */
@@ -542,11 +549,19 @@ static int ranks_failed_on(int err, int failed)
     return INPUT_ON_RANK;
 }
 
+static int ranks_agree_stop(int stop)
+{
+    int any;
+    MPI_Allreduce(&stop, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    return any;
+}
+
 static const count_ranks hooks = {
     .files_kinds = ranks_files_kinds,
     .combine_files = ranks_combine_files,
     .combine = ranks_combine,
     .failed_on = ranks_failed_on,
+    .agree_stop = ranks_agree_stop,
 };
 
 void ranks_share(count_setup *setup)

@@ -23,7 +23,7 @@ class Wordtally(MakefilePackage):
     depends_on("gmake", type="build")
     depends_on("pkgconfig", type="build")
     depends_on("hwloc@2:")
-    # Compressed inputs and archives (src/io/unpack.c): the decoders, libarchive for tar and zip.
+    # Compressed inputs and archives (src/io/unpack*.c, zip*.c): the decoders, libarchive for tar.
     depends_on("zlib-api")
     depends_on("libdeflate")  # BGZF blocks, decoded in parallel
     depends_on("zstd")
