@@ -11,8 +11,10 @@
 #                regressions, the integration, outputs, bad-input, inputs and fault drivers
 #                (--no-rss-bound: qemu's JIT buffer is 128 MiB of address space; inputs
 #                --no-decoding: the compressed inputs test the decoders' libraries and take most
-#                of an hour emulated)
-#   a64fx        the kernel suite for the sve kernel, the fuzz regressions, the integration driver
+#                of an hour emulated), and the word-token driver (KERNEL_CHECK=emulated: every
+#                7th chunk size, no real-text corpora; the vector words kernels' section whole)
+#   a64fx        the kernel suite for the sve kernel, the fuzz regressions, the integration and
+#                word-token drivers
 #   max, SVE 16 and 256 bytes   the kernel suite for the sve kernel, the fuzz regressions
 #   64 KiB pages (neoverse-n1)  the Check suites but the kernel differential, the inputs driver
 #                (--no-decoding), the outputs driver
@@ -39,7 +41,7 @@ cp -r Makefile VERSION README.md src tests scripts "$work"/ # outputs.py runs th
 cd "$work"
 export PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig
 make -j2 CC=aarch64-linux-gnu-gcc WERROR=yes wordtally build/check_all build/fuzz_replay \
-    build/fault_shim.so > build.log 2>&1 || { tail -40 build.log; fail "the cross build failed"; }
+    build/fault_shim.so build/wordbreak-tool > build.log 2>&1 || { tail -40 build.log; fail "the cross build failed"; }
 echo "check-arm64: cross-built with -Werror in $((SECONDS - start)) s"
 
 fuzz_inputs=(tests/fuzz/seeds/* tests/fuzz/regressions/*)
@@ -83,12 +85,16 @@ lane_neon() {
     step "$log" $cpu "bad inputs" python3 tests/bad_inputs.py "$prog" --no-rss-bound
     step "$log" $cpu "inputs" python3 tests/inputs.py "$prog" --no-rss-bound --no-decoding
     step "$log" $cpu "faults" python3 tests/faults.py "$prog" build/fault_shim.so
+    step "$log" $cpu "words" env KERNEL_CHECK=emulated python3 tests/words.py "$prog" \
+        build/wordbreak-tool
 }
 
 lane_sve() {
     local log=$1
     sve_cpu "$log" a64fx
     step "$log" a64fx "integration" python3 tests/integration.py "$prog"
+    step "$log" a64fx "words" env KERNEL_CHECK=emulated python3 tests/words.py "$prog" \
+        build/wordbreak-tool
     sve_cpu "$log" max,sve-default-vector-length=16
     sve_cpu "$log" max,sve-default-vector-length=256
     export QEMU_PAGESIZE=65536

@@ -306,6 +306,10 @@ START_TEST(kernel_token_layer_matches_reference)
                       "expected %zu, %zu", k->name, round, a, len, limit, n, got_in, rn, run_in);
         ck_assert_mem_eq(start, rstart, n * sizeof *start);
         ck_assert_mem_eq(end, rend, n * sizeof *end);
+        /* Without run_in: the same tokens (the one running in is not followed). */
+        ck_assert_uint_eq(k->tokens(enc, d + a, len, limit, start, end, NULL), rn);
+        ck_assert_mem_eq(start, rstart, n * sizeof *start);
+        ck_assert_mem_eq(end, rend, n * sizeof *end);
     }
 }
 END_TEST

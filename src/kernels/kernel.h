@@ -44,7 +44,9 @@ typedef void (*kernel_fn)(const wordlist *w, const uint8_t *p, size_t len, uint6
  * p[start[i] .. end[i]). Only positions below `limit` (len <= limit < 2^32) are looked at: a
  * token with no whitespace before it ends at limit, and the caller decides from there (more
  * bytes, or the input's end). *run_in: where the token running into p from before it ends (its
- * first whitespace, or limit); 0 when p[-1] is whitespace. Reads p[-3 .. limit + 2). Returns
+ * first whitespace, or limit); 0 when p[-1] is whitespace. run_in may be NULL: that token is then
+ * not followed (a block's own tokens are all most callers want; following a long token from every
+ * block inside it would scan it again and again). Reads p[-3 .. limit + 2). Returns
  * the number of tokens, at most (len + 1) / 2. */
 typedef size_t (*tokens_fn)(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
                             uint32_t *end, size_t *run_in);

@@ -210,12 +210,12 @@ size_t tokens_scalar(int enc, const uint8_t *p, size_t len, size_t limit, uint32
 {
     size_t n = 0, x = 0;
     if (!prev_is_ws(enc, p)) { /* the rest of a token that started before p */
-        while (x < limit && !covered(enc, p + x))
+        size_t stop = run_in ? limit : len; /* past len only when asked where it ends */
+        while (x < stop && !covered(enc, p + x))
             x++;
-        *run_in = x;
-    } else {
-        *run_in = 0;
     }
+    if (run_in)
+        *run_in = x;
     while (x < len) {
         if (covered(enc, p + x)) {
             x++;

@@ -520,10 +520,13 @@ SIMD_NAME(tokens_mode)(const uint8_t *p, size_t len, size_t limit, uint32_t *sta
     size_t n = 0;
     /* The token whose end is not found yet: the one running in from before (SIZE_MAX), the last
      * one started (its index), or none. */
-    size_t open = prev_is_ws(enc, p) ? 0 : SIZE_MAX;
-    int have_open = open == SIZE_MAX;
-    uint64_t carry = have_open;
-    *run_in = 0;
+    uint64_t carry = !prev_is_ws(enc, p); /* no token starts at p[0] */
+    size_t open = carry ? SIZE_MAX : 0;
+    /* Followed only when asked: a consumer of the block's own tokens would scan the rest of a
+     * long token again from every block inside it. */
+    int have_open = carry && run_in;
+    if (run_in)
+        *run_in = 0;
     for (size_t b = 0; b < limit && (b < len || have_open); b += 64) {
         size_t decided = limit - b; /* positions b + i, i < decided, are decided */
         uint64_t valid = decided >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << decided) - 1;

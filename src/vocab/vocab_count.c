@@ -155,8 +155,8 @@ static int sink_block(void *state, const count_block *b)
      * takes 2 more; at the input's end, whitespace follows. */
     const size_t limit = b->last ? b->len + b->after : b->len + b->after - 2;
     for (size_t x = 0; x < b->len && !w->err; x += PIECE) {
-        size_t len = b->len - x < PIECE ? b->len - x : PIECE, in;
-        size_t n = s->kern->tokens(enc, b->p + x, len, limit - x, w->start, w->end, &in);
+        size_t len = b->len - x < PIECE ? b->len - x : PIECE;
+        size_t n = s->kern->tokens(enc, b->p + x, len, limit - x, w->start, w->end, NULL);
         for (size_t i = 0; i < n; i++) {
             const uint8_t *t = b->p + x + w->start[i];
             size_t tn = w->end[i] - w->start[i];
