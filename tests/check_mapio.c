@@ -112,8 +112,9 @@ START_TEST(pages_huge_page_size_from_the_system)
     if (page == 4096)
         ck_assert_uint_eq(reach, 2u << 20);
     FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "r");
-    unsigned long long sys = 0;
-    if (f && fscanf(f, "%llu", &sys) == 1)
+    char text[32] = "";
+    unsigned long long sys = f && fgets(text, sizeof text, f) ? strtoull(text, NULL, 10) : 0;
+    if (sys)
         ck_assert_uint_eq(huge_page_size(), sys);
     else
         ck_assert_uint_eq(huge_page_size(), reach);

@@ -82,6 +82,7 @@ static void spread_over_nodes(topo *t, int n)
                     k++;
                 }
             }
+        /* NOLINTNEXTLINE(bugprone-sizeof-expression): hwloc_bitmap_t is a pointer type */
         memcpy(t->core_set, set, (size_t)n * sizeof *set);
         memcpy(t->core_id, id, (size_t)n * sizeof *id);
     }

@@ -1,7 +1,9 @@
 /* pages.c - the system's page sizes (pages.h). */
 #include "pages.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #define HPAGE_PMD_SIZE "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"
@@ -16,10 +18,16 @@ size_t huge_page_size_from(const char *path)
 {
     const size_t page = page_size();
     unsigned long long v = 0;
+    char text[32] = "", *end = NULL;
     FILE *f = fopen(path, "r");
-    int ok = f && fscanf(f, "%llu", &v) == 1;
+    int ok = f && fgets(text, sizeof text, f) != NULL;
     if (f)
         fclose(f);
+    if (ok) {
+        errno = 0;
+        v = strtoull(text, &end, 10);
+        ok = errno == 0 && end != text && (*end == '\n' || *end == '\0');
+    }
     if (ok && v >= page && (v & (v - 1)) == 0 && v <= (size_t)-1 / 2)
         return (size_t)v;
     return page * (page / 8); /* a page of 8-byte entries: what one PMD entry maps */
