@@ -249,6 +249,11 @@ def main():
         r = run(["--top", "2"] + args + [plain])
         check(r.stdout.rstrip(b"\n").endswith((", " + enc + (" -i" if fold else "")).encode()),
               "--top %s text summary ends with the encoding and -i: %r" % (args, r.stdout[-80:]))
+    # --kernel applies to --top/--vocab (its token layer finds the tokens): the reports name it.
+    j = parse_json(run(["--top", "2", "--kernel", "scalar", "-f", "json", plain])) or {}
+    r = run(["--vocab", "--kernel", "scalar", plain])
+    check(j.get("kernel") == "scalar" and b", kernel scalar, chunk " in r.stdout,
+          "--top/--vocab JSON and text name the kernel: %r %r" % (j.get("kernel"), r.stdout[-160:]))
 
     # The token rule in effect is named by the count's JSON (`tokens`) and text summary, and
     # --version says what -i folds in each rule.

@@ -370,6 +370,7 @@ int vocab_run(const options *o, const count_setup *count, char **names, int nfil
                         .encoding = o->words.encoding, .fold = o->words.fold};
     attempt a = {.parts = 1,
                  .run = {.threads = threads, .chunk_size = o->chunk_size,
+                         .kernel = count->kern->name,
                          .ranks = r.s.ranks > 1 ? (int)r.s.ranks : 0,
                          .mode = o->mode == COUNT_SERIAL   ? "serial"
                                  : o->mode == COUNT_VERIFY ? "verify"

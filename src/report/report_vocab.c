@@ -55,11 +55,11 @@ int report_vocab_end(vocab_report *r, const file_result *f, int nf, const vocab_
         if (run->ranks > 0)
             snprintf(ranks, sizeof ranks, "%d MPI ranks x ", run->ranks);
         fprintf(r->out, "-- %llu tokens, %llu distinct%s; %llu bytes in %d file%s, %.3f s, %.2f GB/s; "
-                        "%s, %s%d thread%s, chunk %llu bytes, %s%s",
+                        "%s, %s%d thread%s, kernel %s, chunk %llu bytes, %s%s",
                 (unsigned long long)sum->tokens, (unsigned long long)sum->distinct,
                 r->top ? " (top shown)" : "", (unsigned long long)bytes, counted,
                 counted == 1 ? "" : "s", run->seconds, timer_rate(bytes, run->seconds), run->mode,
-                ranks, run->threads, run->threads == 1 ? "" : "s",
+                ranks, run->threads, run->threads == 1 ? "" : "s", run->kernel,
                 (unsigned long long)run->chunk_size, encoding_name(r->encoding),
                 r->fold ? " -i" : "");
         if (sum->passes > 1)
@@ -98,9 +98,9 @@ int report_vocab_end(vocab_report *r, const file_result *f, int nf, const vocab_
                 fputc('}', r->out);
             }
         }
-        fprintf(r->out, "],\n \"threads\": %d, \"chunk_size\": %llu, \"mode\": \"%s\", "
-                        "\"bytes\": %llu, \"seconds\": %.6f, \"gb_per_s\": %.4f",
-                run->threads, (unsigned long long)run->chunk_size, run->mode,
+        fprintf(r->out, "],\n \"threads\": %d, \"chunk_size\": %llu, \"kernel\": \"%s\", "
+                        "\"mode\": \"%s\", \"bytes\": %llu, \"seconds\": %.6f, \"gb_per_s\": %.4f",
+                run->threads, (unsigned long long)run->chunk_size, run->kernel, run->mode,
                 (unsigned long long)bytes, run->seconds, timer_rate(bytes, run->seconds));
         fprintf(r->out, ", \"encoding\": \"%s\", \"ignore_case\": %s", encoding_name(r->encoding),
                 r->fold ? "true" : "false");
