@@ -76,11 +76,17 @@ static inline size_t ws_carried_in(int enc, const uint8_t *p)
     return n ? n - 1 : 0;
 }
 
+/* Is p[0] whitespace, alone or as any byte of a sequence? Reads p[-2..2]. */
+static inline int ws_covers(int enc, const uint8_t *p)
+{
+    return ws_len(enc, p) > 0 || ws_carried_in(enc, p) > 0;
+}
+
 /* Is p[-1] whitespace (alone, or as any byte of a sequence)? Reads p[-3..1]. A token starts at
  * p[0] when this holds and p[0] is neither whitespace nor carried in. */
 static inline int prev_is_ws(int enc, const uint8_t *p)
 {
-    return ws_len(enc, p - 1) > 0 || ws_carried_in(enc, p - 1) > 0;
+    return ws_covers(enc, p - 1);
 }
 
 /* -i: ASCII letters fold to lower case; nothing else does (SPEC §1). */

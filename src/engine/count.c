@@ -420,16 +420,12 @@ static size_t count_small_files(const count_setup *s, table_file *f, size_t m, u
             uint64_t *sum = counts + j * nwords;
             uint64_t size = 0;
             int err = !buf ? ENOMEM
-                           : input_read_small(f[j].name, small, kernel_tail(s->words), buf, &size,
+                           : input_read_small(f[j].name, small, setup_tail(s), buf, &size,
                                               &s->inputs);
             if (err != INPUT_NOT_SMALL) {
-                f[j].err = err;
+                /* The whole file is in buf, whitespace after it. */
+                f[j].err = err ? err : feed(&w, buf, (size_t)size, 0, size, 1, sum);
                 f[j].size = f[j].st.bytes = size;
-                if (!err) {
-                    s->kern->count(s->words, buf, (size_t)size, sum);
-                    if (kernel_words_undecided())
-                        f[j].err = INPUT_WORDS_UNDECIDED;
-                }
                 team_place_seen(s->place);
                 continue;
             }

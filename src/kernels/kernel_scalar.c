@@ -197,12 +197,6 @@ void kernel_scalar(const wordlist *w, const uint8_t *p, size_t len, uint64_t *co
         w->fold ? count_ENC_UTF8_1(w, p, len, counts) : count_ENC_UTF8_0(w, p, len, counts);
 }
 
-/* Is position p[0] whitespace, alone or as any byte of a sequence? Reads p[-2..2]. */
-static inline int covered(int enc, const uint8_t *p)
-{
-    return ws_len(enc, p) > 0 || ws_carried_in(enc, p) > 0;
-}
-
 /* The token layer byte by byte: the reference the vector ones are tested against, and the one
  * a CPU without them uses. */
 size_t tokens_scalar(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
@@ -211,18 +205,18 @@ size_t tokens_scalar(int enc, const uint8_t *p, size_t len, size_t limit, uint32
     size_t n = 0, x = 0;
     if (!prev_is_ws(enc, p)) { /* the rest of a token that started before p */
         size_t stop = run_in ? limit : len; /* past len only when asked where it ends */
-        while (x < stop && !covered(enc, p + x))
+        while (x < stop && !ws_covers(enc, p + x))
             x++;
     }
     if (run_in)
         *run_in = x;
     while (x < len) {
-        if (covered(enc, p + x)) {
+        if (ws_covers(enc, p + x)) {
             x++;
             continue;
         }
         start[n] = (uint32_t)x;
-        while (x < limit && !covered(enc, p + x))
+        while (x < limit && !ws_covers(enc, p + x))
             x++;
         end[n++] = (uint32_t)x;
     }
