@@ -85,22 +85,6 @@ SIMD_FN static inline uint64_t zeros64(vec64 a)
 }
 
 #include "kernel_simd.h"
-
-void kernel_avx512(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
-{
-    count_avx512(w, p, len, counts);
-}
-
-size_t tokens_avx512(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
-                     uint32_t *end, size_t *run_in)
-{
-    return SIMD_NAME(token_bounds)(enc, p, len, limit, start, end, run_in);
-}
-
-void kernel_words_avx512(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
-{
-    words_avx512(w, p, len, counts);
-}
 #else
 typedef int kernel_avx512_not_on_this_architecture;
 #endif

@@ -89,22 +89,6 @@ static inline vec64 min64(vec64 a, vec64 b)
 }
 
 #include "kernel_simd.h"
-
-void kernel_neon(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
-{
-    count_neon(w, p, len, counts);
-}
-
-size_t tokens_neon(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
-                   uint32_t *end, size_t *run_in)
-{
-    return SIMD_NAME(token_bounds)(enc, p, len, limit, start, end, run_in);
-}
-
-void kernel_words_neon(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
-{
-    words_neon(w, p, len, counts);
-}
 #else
 typedef int kernel_neon_not_on_this_architecture;
 #endif

@@ -577,4 +577,22 @@ SIMD_FN static size_t SIMD_NAME(token_bounds)(int enc, const uint8_t *p, size_t 
                : SIMD_NAME(tokens_mode)(p, len, limit, start, end, run_in, ENC_UTF8);
 }
 
+/* The including file's entry points (kernel.h): kernel_X, tokens_X and kernel_words_X for X its
+ * ISA, each calling the paths above built for it. */
+void SIMD_NAME(kernel)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
+{
+    SIMD_NAME(count)(w, p, len, counts);
+}
+
+size_t SIMD_NAME(tokens)(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
+                         uint32_t *end, size_t *run_in)
+{
+    return SIMD_NAME(token_bounds)(enc, p, len, limit, start, end, run_in);
+}
+
+void SIMD_NAME(kernel_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
+{
+    SIMD_NAME(words)(w, p, len, counts);
+}
+
 #endif

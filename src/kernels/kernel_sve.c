@@ -144,22 +144,6 @@ prefix_acc(vec64 v0, vec64 v1, const uint8_t (*pat)[64], const uint8_t (*orp)[64
 #undef MASK_PARTS
 
 #include "kernel_simd.h"
-
-void kernel_sve(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
-{
-    count_sve(w, p, len, counts);
-}
-
-size_t tokens_sve(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
-                  uint32_t *end, size_t *run_in)
-{
-    return SIMD_NAME(token_bounds)(enc, p, len, limit, start, end, run_in);
-}
-
-void kernel_words_sve(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
-{
-    words_sve(w, p, len, counts);
-}
 #else
 typedef int kernel_sve_not_on_this_architecture;
 #endif
