@@ -55,22 +55,33 @@ static int decode_threads(const input_settings *how)
  * small file's: an empty tar is NULs and nothing else). */
 static int open_packed(input *in, const input_settings *how)
 {
-    uint8_t head[UNPACK_EMPTY_TAR_MAX];
-    size_t want = in->size > UNPACK_HEAD && in->size <= sizeof head ? (size_t)in->size
-                                                                   : UNPACK_HEAD;
+    /* The whole of a small file is read from the heap: 10 KiB more on the stack would not fit the
+     * small stacks the tool promises to run in (ulimit -s 32), least of all under a sanitizer. */
+    uint8_t small[UNPACK_HEAD], *head = small;
+    size_t want = UNPACK_HEAD;
+    if (in->size > UNPACK_HEAD && in->size <= UNPACK_EMPTY_TAR_MAX) {
+        want = (size_t)in->size;
+        if (!(head = malloc(want)))
+            return ENOMEM;
+    }
     ssize_t n = pread(in->fd, head, want, 0);
-    if (n <= 0 || !unpack_recognises(head, (size_t)n, in->size))
-        return 0;
+    int packed = n > 0 && unpack_recognises(head, (size_t)n, in->size);
     if (n > UNPACK_HEAD)
         n = UNPACK_HEAD;
+    int err = 0;
     /* The reader takes the head as read: the file is read on from there. */
-    if (lseek(in->fd, n, SEEK_SET) < 0)
-        return errno;
-    in->packed = 1;
-    in->seekable = 0; /* still regular: its size is checked once it is decoded */
-    in->packed_size = in->size;
-    in->size = 0;
-    return unpack_open(&in->unpack, in->fd, head, (size_t)n, decode_threads(how));
+    if (packed && lseek(in->fd, n, SEEK_SET) < 0)
+        err = errno;
+    else if (packed) {
+        in->packed = 1;
+        in->seekable = 0; /* still regular: its size is checked once it is decoded */
+        in->packed_size = in->size;
+        in->size = 0;
+        err = unpack_open(&in->unpack, in->fd, head, (size_t)n, decode_threads(how));
+    }
+    if (head != small)
+        free(head);
+    return err;
 }
 
 /* A stream's first bytes are read to recognise a compressed stream; the reader hands them on. */
