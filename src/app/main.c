@@ -124,6 +124,8 @@ static void wait_passively(char **argv)
 {
     if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT") || getenv("KMP_BLOCKTIME"))
         return;
+    /* Before the first OpenMP call below, at which LLVM's libomp reads OMP_NUM_THREADS (topo.c). */
+    topo_omp_env_set_aside();
     /* With OMP_PROC_BIND/OMP_PLACES the runtime pinned this thread to the first place before
      * main: the new image would take that place for all the CPUs it may use. It gets the union of
      * the places back, from which the runtime builds the same places again. */
@@ -139,9 +141,10 @@ static void wait_passively(char **argv)
                 CPU_SET(ids[k], &all);
     }
     if (places > 0 && (sched_getaffinity(0, sizeof was, &was) != 0 || CPU_COUNT(&all) == 0 ||
-                       sched_setaffinity(0, sizeof all, &all) != 0))
+                       sched_setaffinity(0, sizeof all, &all) != 0)) {
+        topo_omp_env_restore();
         return;
-    topo_omp_env_set_aside();
+    }
     if (setenv("OMP_WAIT_POLICY", "passive", 1) == 0)
         execv("/proc/self/exe", argv); /* returns only when it failed (no /proc) */
     unsetenv("OMP_WAIT_POLICY"); /* then run on as started */
