@@ -194,14 +194,13 @@ static uint64_t next_seed(uint64_t *state)
 static int place_keys(words_index *x, const wordlist *w, const uint64_t *h, const uint32_t *k,
                       size_t m, size_t buckets, size_t slots)
 {
-    uint32_t *order = xrealloc(NULL, (buckets + 1) * sizeof *order); /* bucket starts, by bucket */
-    uint32_t *members = xrealloc(NULL, (m ? m : 1) * sizeof *members);
-    uint32_t *by_size = xrealloc(NULL, buckets * sizeof *by_size);
+    uint32_t *order = calloc(buckets + 1, sizeof *order); /* where each bucket's keys start */
+    uint32_t *members = calloc(m ? m : 1, sizeof *members);  /* the keys, bucket by bucket */
+    uint32_t *by_size = calloc(buckets, sizeof *by_size);
     uint8_t *taken = calloc(slots, 1);
-    uint64_t *where = xrealloc(NULL, (m ? m : 1) * sizeof *where);
-    if (!taken)
+    uint64_t *where = calloc(m ? m : 1, sizeof *where);
+    if (!order || !members || !by_size || !taken || !where)
         out_of_memory();
-    memset(order, 0, (buckets + 1) * sizeof *order);
     for (size_t i = 0; i < m; i++)
         order[(h[i] >> x->disp_shift) + 1]++;
     for (size_t g = 0; g < buckets; g++)
