@@ -124,8 +124,8 @@ static inline const char *encoding_name(int enc)
 /* ---- The short-key index: the look-up of the kernels' general path ----
  * Keys of at most WORDS_SHORT bytes (nearly every word of a text) in a perfect hash built once by
  * words_finish: a token of n <= WORDS_SHORT bytes, read as two 8-byte words with the bytes past n
- * cleared (lo, hi), can equal only the key in slot words_index_slot(lo, hi, n); one compare of its
- * two words and its length decides, with no loop and no branch. Longer keys are found by
+ * cleared (lo, hi), can equal only the key in the slot of its hash (words_index_slot); one compare
+ * of the two words and the length decides, with no loop and no branch. Longer keys are found by
  * words_find alone. */
 #define WORDS_SHORT 16
 typedef struct {
@@ -192,7 +192,8 @@ static inline int words_index_may(const words_index *x, uint64_t lo, size_t n)
     return (int)(x->filter[bit / 64] >> (bit % 64) & 1);
 }
 
-/* The one slot where the key (lo, hi, n) can be. */
+/* The one slot where a key whose hash (words_index_hash) is h can be: its bucket's displacement
+ * mixed in. */
 static inline const words_slot *words_index_slot(const words_index *x, uint64_t h)
 {
     uint64_t d = x->disp[h >> x->disp_shift];
