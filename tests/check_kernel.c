@@ -344,8 +344,58 @@ static void block_reference(const wordlist *w, const uint8_t *p, size_t len, uin
     free(mark);
 }
 
-/* Word lists that take each path of the vector kernels and sit on their limits. */
-enum { NSETS = 11 };
+/* A list of n words for the short-key index and the paths around it: lengths 1 to 40 mostly
+ * (the index takes 1 to 16), the lengths at its edges and at the blocks' (8, 9, 16, 17, 31 to
+ * 33, 63 to 65, 255, 256) and with `longest` one of WORDS_MAX_LEN; a third of the words made
+ * from an earlier one with its last byte changed, a third one byte longer or shorter (shared
+ * prefixes); bytes >= 0x80 and punctuation among the letters, and with -i upper case letters
+ * (keys that differ only in case would be refused as duplicates, so keys are lower case). */
+static wordlist big_words(size_t n, unsigned seed, int longest)
+{
+    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzaeiounst0123456789-'_.\xe9\xc3\x80\x9f\xff";
+    static const size_t edges[] = {1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 255, 256};
+    const size_t na = sizeof alphabet - 1, ne = sizeof edges / sizeof *edges;
+    wordlist w = {0};
+    w.encoding = test_enc;
+    w.fold = test_fold;
+    char *buf = malloc(WORDS_MAX_LEN + 1);
+    while (w.n < n) {
+        size_t len;
+        unsigned r = (unsigned)rand_r(&seed);
+        if (longest && w.n == n / 2) {
+            len = WORDS_MAX_LEN;
+            memset(buf, 'L', len);
+        } else if (w.n >= 8 && r % 3 != 0) { /* from an earlier word */
+            const char *from = w.key[(size_t)rand_r(&seed) % w.n];
+            len = strlen(from);
+            memcpy(buf, from, len);
+            if (r % 3 == 1 && len < 300)
+                buf[len++] = alphabet[(size_t)rand_r(&seed) % na];
+            else if (r % 3 == 1 || (r % 6 == 2 && len > 1))
+                len--;
+            else
+                buf[len - 1] = alphabet[(size_t)rand_r(&seed) % na];
+        } else {
+            len = w.n < ne ? edges[w.n] : 1 + (size_t)rand_r(&seed) % (r % 8 ? 20 : 40);
+            for (size_t j = 0; j < len; j++)
+                buf[j] = alphabet[(size_t)rand_r(&seed) % na];
+        }
+        buf[len] = '\0';
+        for (size_t j = 0; test_fold && j < len; j++) /* the word as written: some upper case */
+            if (buf[j] >= 'a' && buf[j] <= 'z' && rand_r(&seed) % 3 == 0)
+                buf[j] = (char)(buf[j] - 32);
+        const char *why;
+        if (len > 0)
+            (void)words_add(&w, buf, &why); /* a duplicate is refused: the loop makes another */
+    }
+    free(buf);
+    words_finish(&w);
+    return w;
+}
+
+/* Word lists that take each path of the vector kernels and sit on their limits; the last three
+ * are long lists (big_words): 64 words, 1,000, and WORDS_MAX_COUNT with one of WORDS_MAX_LEN. */
+enum { NSETS = 14, NBIG = 3 };
 static wordlist word_set(int which)
 {
     static char store[80][300];
@@ -398,6 +448,12 @@ static wordlist word_set(int which)
         list[n++] = "\x80", list[n++] = "\x80\x80", list[n++] = "\x9a\x80", list[n++] = "\x9f" "Z";
         list[n++] = "\xa9" "Ab", list[n++] = "Dog", list[n++] = "dOGS";
         break;
+    case 11:
+        return big_words(64, 11, 0);
+    case 12:
+        return big_words(1000, 12, 0);
+    case 13:
+        return big_words(WORDS_MAX_COUNT, 13, 1);
     case 9: /* ASCII first bytes, non-letters among them, bytes >= 0x80 after (avx2-filter's
              * unmasked look-ups), one ending in a utf-8 lead byte */
         list[n++] = "a-b", list[n++] = "x9z\xe9", list[n++] = "Q_q", list[n++] = "Dog\xc2";
@@ -491,18 +547,20 @@ START_TEST(kernel_differential_every_length_and_alignment)
         return;
     enum { N = 700 };
     uint8_t text[N];
-    uint64_t want[80], got[80];
+    static uint64_t want[WORDS_MAX_COUNT], got[WORDS_MAX_COUNT];
     unsigned seed = 777 + (unsigned)_i, poison = 1;
     const int quick = quick_check();
     const size_t maxlen = quick ? 130 : 300;
     set_mode(_i / (int)NKERNELS);
     for (int set = 0; set < NSETS; set++) {
         wordlist w = word_set(set);
-        for (int kind = 0; kind < 4; kind++) {
+        /* The long lists' reference compares every token with every word: fewer cases. */
+        const int big = set >= NSETS - NBIG;
+        for (int kind = 0; kind < (big ? 2 : 4); kind++) {
             word_text(&w, kind, text, N, &seed);
-            for (size_t len = 0; len <= maxlen; len++) {
+            for (size_t len = 0; len <= maxlen; len += big ? 1 + len % 23 : 1) {
                 size_t off = len % 3 == 0 ? 0 : (size_t)rand_r(&seed) % (N - len);
-                for (size_t align = 0; align < 64; align += kind == 0 && !quick ? 1 : 21) {
+                for (size_t align = 0; align < 64; align += kind == 0 && !quick && !big ? 1 : 21) {
                     call_kernel(block_reference, &w, text, N, off, len, align, &poison, want);
                     call_kernel(k->count, &w, text, N, off, len, align, &poison, got);
                     ck_assert_msg(memcmp(want, got, w.n * sizeof *want) == 0,
@@ -525,7 +583,7 @@ START_TEST(kernel_differential_chunk_boundaries)
         return;
     enum { N = 3000 };
     uint8_t *text = malloc(N);
-    uint64_t want[80], got[80];
+    static uint64_t want[WORDS_MAX_COUNT], got[WORDS_MAX_COUNT];
     unsigned seed = 99;
     static const size_t sizes[] = {1, 2, 3, 4, 5, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200, 1000, N};
     set_mode(_i / (int)NKERNELS);
@@ -541,6 +599,86 @@ START_TEST(kernel_differential_chunk_boundaries)
                               mode_names[_i / (int)NKERNELS], set, kind, sizes[s]);
             }
         }
+        words_free(&w);
+    }
+    free(text);
+}
+END_TEST
+
+/* Text of the list's words, each as it is or changed in the ways a look-up of its first 16
+ * bytes could miss: a byte more (a letter, or NUL: the same bytes read as zero-padded words, only
+ * the length differs), one less, the last one changed, NUL bytes up to 16; between separators of
+ * every kind and with letters in either case. */
+static void edge_text(const wordlist *w, uint8_t *d, size_t n, unsigned *seed)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned r = (unsigned)rand_r(seed);
+        size_t k = r % w->n, len = w->len[k];
+        uint8_t piece[WORDS_MAX_LEN + 16];
+        memcpy(piece, w->word[k], len);
+        for (size_t j = 0; j < len; j++)
+            if (rand_r(seed) % 4 == 0 && ref_lower(piece[j]) >= 'a' && ref_lower(piece[j]) <= 'z')
+                piece[j] ^= 0x20;
+        switch (r / 64 % 6) {
+        case 1:
+            piece[len++] = r / 1024 % 2 ? 'x' : '\0';
+            break;
+        case 2:
+            len -= len > 1;
+            break;
+        case 3:
+            piece[len - 1] ^= 1 + r / 1024 % 4;
+            break;
+        case 4:
+            while (len < 16)
+                piece[len++] = '\0';
+            break;
+        default:
+            break;
+        }
+        const char *sep = seps[r / 4096 % NSEPS];
+        for (size_t j = 0; j < len && i < n; j++)
+            d[i++] = piece[j];
+        for (; *sep && i < n; sep++)
+            d[i++] = (uint8_t)*sep;
+    }
+}
+
+/* The general path's variants on the long lists, whatever the list's size would choose: the
+ * index's filter on and off, and no index at all (every token looked up by words_find, as when
+ * words_finish could place no hash). Texts of the words and their near misses (edge_text), cut
+ * at chunks of many sizes. */
+START_TEST(kernel_index_variants)
+{
+    const kernel *k = kernel_or_skip((size_t)_i);
+    if (!k)
+        return;
+    enum { N = 8000 };
+    uint8_t *text = malloc(N);
+    static uint64_t want[WORDS_MAX_COUNT], got[WORDS_MAX_COUNT];
+    unsigned seed = 4242;
+    static const size_t sizes[] = {63, 64, 65, 1000, N};
+    set_mode(_i / (int)NKERNELS);
+    for (int set = NSETS - NBIG; set < NSETS; set++) {
+        wordlist w = word_set(set);
+        const int filtered = w.index.filtered;
+        const size_t short_max = w.index.short_max;
+        ck_assert_uint_eq(short_max, WORDS_SHORT); /* the index was built */
+        for (int variant = 0; variant < 3; variant++) {
+            w.index.filtered = variant == 1 ? !filtered : filtered;
+            w.index.short_max = variant == 2 ? 0 : short_max;
+            edge_text(&w, text, N, &seed);
+            ref_count(&w, text, N, want);
+            for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+                ref_by_chunks(k, &w, text, N, sizes[s], got);
+                ck_assert_msg(memcmp(want, got, w.n * sizeof *want) == 0,
+                              "%s, %s: word set %d, variant %d, chunk %zu", k->name,
+                              mode_names[_i / (int)NKERNELS], set, variant, sizes[s]);
+            }
+        }
+        w.index.filtered = filtered;
+        w.index.short_max = short_max;
         words_free(&w);
     }
     free(text);
@@ -594,6 +732,7 @@ Suite *kernel_suite(void)
     tcase_add_loop_test(diff, kernel_differential_every_length_and_alignment, 0,
                         (int)NKERNELS * NMODES);
     tcase_add_loop_test(diff, kernel_differential_chunk_boundaries, 0, (int)NKERNELS * NMODES);
+    tcase_add_loop_test(diff, kernel_index_variants, 0, (int)NKERNELS * NMODES);
     suite_add_tcase(s, diff);
     return s;
 }

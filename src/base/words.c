@@ -179,6 +179,146 @@ int words_add_file(wordlist *w, const char *path, const char **why)
     return rc;
 }
 
+/* splitmix64: the seeds and multipliers tried for the index, the same every run. */
+static uint64_t next_seed(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+/* Places the short keys (hash h[i], key k[i], i < m) in x->slot by displacement (CHD): buckets
+ * by the top bits of h, the fullest first, each given the first displacement that puts all its
+ * keys in free slots. 0 when some bucket finds none (then another hash is tried). */
+static int place_keys(words_index *x, const wordlist *w, const uint64_t *h, const uint32_t *k,
+                      size_t m, size_t buckets, size_t slots)
+{
+    uint32_t *order = calloc(buckets + 1, sizeof *order); /* where each bucket's keys start */
+    uint32_t *members = calloc(m ? m : 1, sizeof *members);  /* the keys, bucket by bucket */
+    uint32_t *by_size = calloc(buckets, sizeof *by_size);
+    uint8_t *taken = calloc(slots, 1);
+    uint64_t *where = calloc(m ? m : 1, sizeof *where);
+    if (!order || !members || !by_size || !taken || !where)
+        out_of_memory();
+    for (size_t i = 0; i < m; i++)
+        order[(h[i] >> x->disp_shift) + 1]++;
+    for (size_t g = 0; g < buckets; g++)
+        order[g + 1] += order[g];
+    for (size_t i = 0; i < m; i++)
+        members[order[h[i] >> x->disp_shift]++] = (uint32_t)i;
+    for (size_t g = buckets; g-- > 0;) /* order[g] was moved to bucket g's end: back to starts */
+        order[g + 1] = order[g];
+    order[0] = 0;
+    /* Buckets by size, the fullest first: a pass per size (sizes are small). */
+    size_t nb = 0, largest = 0;
+    for (size_t g = 0; g < buckets; g++)
+        if (order[g + 1] - order[g] > largest)
+            largest = order[g + 1] - order[g];
+    for (size_t size = largest; size > 0; size--)
+        for (size_t g = 0; g < buckets; g++)
+            if (order[g + 1] - order[g] == size)
+                by_size[nb++] = (uint32_t)g;
+    int ok = 1;
+    for (size_t b = 0; b < nb && ok; b++) {
+        size_t g = by_size[b], first = order[g], count = order[g + 1] - first;
+        ok = 0;
+        for (uint32_t d = 0; d < (UINT32_C(1) << 20) && !ok; d++) {
+            size_t j = 0;
+            for (; j < count; j++) {
+                uint64_t s = ((h[members[first + j]] ^ d) * 0xC2B2AE3D27D4EB4Fu) >> x->slot_shift;
+                if (taken[s])
+                    break;
+                taken[s] = 1; /* also keeps two keys of the bucket apart */
+                where[j] = s;
+            }
+            if (j == count) {
+                x->disp[g] = d;
+                ok = 1;
+            } else {
+                while (j-- > 0)
+                    taken[where[j]] = 0;
+            }
+        }
+    }
+    for (size_t i = 0; ok && i < m; i++) {
+        words_slot *s = (words_slot *)words_index_slot(x, h[i]);
+        const uint8_t *key = (const uint8_t *)w->key[k[i]];
+        uint8_t buf[WORDS_SHORT] = {0};
+        memcpy(buf, key, w->keylen[k[i]]);
+        s->lo = words_load8(buf);
+        s->hi = words_load8(buf + 8);
+        s->len = (uint32_t)w->keylen[k[i]];
+        s->word = k[i];
+        uint64_t bit = words_index_bit(s->lo, s->len);
+        x->filter[bit / 64] |= UINT64_C(1) << (bit % 64);
+    }
+    free(order);
+    free(members);
+    free(by_size);
+    free(taken);
+    free(where);
+    return ok;
+}
+
+/* The short-key index (words.h): keys of at most WORDS_SHORT bytes in about one slot each. */
+static void build_index(wordlist *w)
+{
+    words_index *x = &w->index;
+    free(x->filter);
+    free(x->slot);
+    free(x->disp);
+    memset(x, 0, sizeof *x);
+    x->filter = calloc((UINT64_C(1) << WORDS_FILTER_BITS) / 64, sizeof *x->filter);
+    if (!x->filter)
+        out_of_memory();
+    for (size_t n = 0; n <= WORDS_SHORT; n++) {
+        uint8_t ones[2 * 8] = {0};
+        memset(ones, 0xFF, n);
+        x->keep[n][0] = words_load8(ones);
+        x->keep[n][1] = words_load8(ones + 8);
+    }
+    size_t m = 0;
+    uint32_t *k = xrealloc(NULL, (w->n ? w->n : 1) * sizeof *k);
+    uint64_t *h = xrealloc(NULL, (w->n ? w->n : 1) * sizeof *h);
+    for (size_t i = 0; i < w->n; i++)
+        if (w->keylen[i] <= WORDS_SHORT)
+            k[m++] = (uint32_t)i;
+    /* Slots for 1.25 keys or more each, buckets of 2 keys on average: quick to place. */
+    unsigned slot_bits = 1, bucket_bits = 1;
+    while ((UINT64_C(1) << slot_bits) < m + m / 4)
+        slot_bits++;
+    while ((UINT64_C(1) << bucket_bits) < m / 2)
+        bucket_bits++;
+    uint64_t state = 0;
+    for (int attempt = 0; attempt < 64; attempt++) {
+        if (attempt && attempt % 8 == 0) /* many hashes failed at this size: more room */
+            slot_bits++;
+        size_t slots = (size_t)1 << slot_bits, buckets = (size_t)1 << bucket_bits;
+        free(x->slot);
+        free(x->disp);
+        x->slot = calloc(slots, sizeof *x->slot);
+        x->disp = calloc(buckets, sizeof *x->disp);
+        if (!x->slot || !x->disp)
+            out_of_memory();
+        x->mul = next_seed(&state) | 1;
+        x->slot_shift = 64 - slot_bits;
+        x->disp_shift = 64 - bucket_bits;
+        for (size_t i = 0; i < m; i++) {
+            uint8_t buf[WORDS_SHORT] = {0};
+            memcpy(buf, w->key[k[i]], w->keylen[k[i]]);
+            h[i] = words_index_hash(x, words_load8(buf), words_load8(buf + 8));
+        }
+        if (place_keys(x, w, h, k, m, buckets, slots)) {
+            x->short_max = WORDS_SHORT;
+            x->filtered = m <= WORDS_FILTER_MAX;
+            break;
+        }
+    }
+    free(k);
+    free(h);
+}
+
 void words_finish(wordlist *w)
 {
     size_t size = 16;
@@ -209,6 +349,7 @@ void words_finish(wordlist *w)
     }
     int unicode_fold = w->fold && w->tokens == TOKENS_WORDS && w->encoding == ENC_UTF8;
     w->rawmax = unicode_fold ? 3 * w->maxlen : w->maxlen;
+    build_index(w);
 }
 
 /* Does p[0..n), folded, equal key[0..m)? */
@@ -261,5 +402,8 @@ void words_free(wordlist *w)
     free(w->keylen);
     free(w->slot);
     free(w->classes);
+    free(w->index.filter);
+    free(w->index.slot);
+    free(w->index.disp);
     memset(w, 0, sizeof *w);
 }

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define WORDS_MAX_COUNT 4096 /* every thread keeps a counter per word */
 #define WORDS_MAX_LEN 4096   /* the read-ahead after every block is WORDS_MAX_LEN + 1 bytes at most */
@@ -120,6 +121,85 @@ static inline const char *encoding_name(int enc)
     return enc == ENC_LATIN1 ? "latin1" : "utf-8";
 }
 
+/* ---- The short-key index: the look-up of the kernels' general path ----
+ * Keys of at most WORDS_SHORT bytes (nearly every word of a text) in a perfect hash built once by
+ * words_finish: a token of n <= WORDS_SHORT bytes, read as two 8-byte words with the bytes past n
+ * cleared (lo, hi), can equal only the key in the slot of its hash (words_index_slot); one compare
+ * of the two words and the length decides, with no loop and no branch. Longer keys are found by
+ * words_find alone. */
+#define WORDS_SHORT 16
+typedef struct {
+    uint64_t lo, hi; /* the key's bytes 0-7 and 8-15 as words_load8 reads them, 0 past its length */
+    uint32_t len;    /* its length; 0 in an empty slot (no token is empty) */
+    uint32_t word;   /* its index in the list */
+    uint64_t spare;  /* 32 bytes: a slot never straddles a cache line */
+} words_slot;
+
+typedef struct {
+    /* A bit per key, by words_index_may from its length and first 8 bytes: a test that most
+     * tokens of a text fail (all but the words and 1 in 128 or fewer others), before the rest
+     * is read and the slot found; worth it (filtered) for lists of at most WORDS_FILTER_MAX
+     * keys, whose words are a small part of a text. */
+    uint64_t *filter;
+    int filtered;
+    words_slot *slot;   /* 2^(64 - slot_shift) slots */
+    uint32_t *disp;     /* per bucket (the top bits of the hash), the mix that places its keys */
+    uint64_t mul;       /* of the hash, chosen by words_finish so that no two keys share one */
+    unsigned slot_shift, disp_shift;
+    /* WORDS_SHORT; 0 when no index could be built (never seen): then every token is looked up
+     * with words_find. */
+    size_t short_max;
+    /* keep[n]: the first n bytes of the 16 read (lo, hi), as two masks */
+    uint64_t keep[WORDS_SHORT + 1][2];
+} words_index;
+
+/* 8 bytes at p as a word, in the machine's byte order (the index compares them only as a whole). */
+static inline uint64_t words_load8(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* fold_ascii on each of the 8 bytes of x. */
+static inline uint64_t words_fold8(uint64_t x)
+{
+    const uint64_t high = 0x8080808080808080u, t = x & ~high;
+    /* The top bit of byte b of t + (0x80 - c): t[b] >= c (t[b] < 0x80: no carry between bytes). */
+    uint64_t upper = (t + 0x3F3F3F3F3F3F3F3Fu) & ~(t + 0x2525252525252525u) & ~x & high;
+    return x | upper >> 2;
+}
+
+/* The hash of a key or token (lo, hi). Keys hold no NUL byte, so no two keys share (lo, hi):
+ * a token that does (one with NUL bytes) differs from the key in the length, compared too. */
+static inline uint64_t words_index_hash(const words_index *x, uint64_t lo, uint64_t hi)
+{
+    return (lo ^ hi * x->mul) * 0x9E3779B97F4A7C15u;
+}
+
+#define WORDS_FILTER_BITS 16
+#define WORDS_FILTER_MAX 512
+/* The filter's bit for a key of n bytes whose first min(n, 8) are lo. */
+static inline uint64_t words_index_bit(uint64_t lo, size_t n)
+{
+    return ((lo + n) * 0x9E3779B97F4A7C15u) >> (64 - WORDS_FILTER_BITS);
+}
+
+/* Can a key of n bytes whose first min(n, 8) are lo be in the list? */
+static inline int words_index_may(const words_index *x, uint64_t lo, size_t n)
+{
+    uint64_t bit = words_index_bit(lo, n);
+    return (int)(x->filter[bit / 64] >> (bit % 64) & 1);
+}
+
+/* The one slot where a key whose hash (words_index_hash) is h can be: its bucket's displacement
+ * mixed in. */
+static inline const words_slot *words_index_slot(const words_index *x, uint64_t h)
+{
+    uint64_t d = x->disp[h >> x->disp_shift];
+    return &x->slot[((h ^ d) * 0xC2B2AE3D27D4EB4Fu) >> x->slot_shift];
+}
+
 typedef struct {
     size_t n;           /* number of words */
     char **word;        /* word[i] is NUL-terminated for printing; may not contain NUL itself */
@@ -136,6 +216,7 @@ typedef struct {
     uint32_t *slot;     /* open-addressing hash table: word index + 1, 0 = empty */
     size_t mask;        /* table size - 1 */
     uint64_t *classes;  /* bit c set when some word is of class c (words_class) */
+    words_index index;  /* the keys of at most WORDS_SHORT bytes */
 } wordlist;
 
 /* Adds a word, checked against the list's mode (encoding, fold); on error returns -1 and sets

@@ -8,7 +8,8 @@
  *           cases of a letter with -i; in utf-8, any byte that may end or start a sequence). The
  *           few positions where a pattern completes are decided by token_is (words.h), the
  *           scalar definition itself;
- *   general (any list) a table look-up per byte to find each token, then the hash lookup.
+ *   general (any list) kernel_many.h: whitespace masks of 64 bytes made 8 bytes at a time, then
+ *           per token one look-up in the short-key index.
  * Written once for every mode; always_inline with constant modes lets the compiler drop the
  * branches a mode does not need (latin1 never looks past a byte, case is folded only with -i). */
 #include "kernel.h"
@@ -132,51 +133,60 @@ static void count_bitap(const wordlist *w, const bitap *a, const uint8_t *p, siz
         bitap_one(w, a, p, 4 * part, (long)len - 4 * part, counts);
 }
 
-/* ---- general ---- */
+/* ---- general: kernel_many.h, on whitespace masks made 8 bytes at a time ---- */
 
-static inline __attribute__((always_inline)) void
-count_general(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, int enc, int fold)
+#define SIMD_FN
+#define SIMD_NAME(x) x##_scalar
+
+/* Bit i set when byte i of x (in memory order) has its top bit set in m. */
+static inline uint64_t top_bits8(uint64_t m)
 {
-    const size_t maxlen = w->maxlen, minlen = w->minlen;
-    /* Bytes ending a whitespace sequence begun before the block start no token. */
-    size_t i = ws_carried_in(enc, p);
-
-    /* A token running in from the previous block belongs to that block. */
-    if (i == 0 && !prev_is_ws(enc, p))
-        while (i < len && !ws_len(enc, p + i))
-            i++;
-
-    while (i < len) {
-        size_t s = ws_len(enc, p + i);
-        if (s) {
-            i += s;
-            continue;
-        }
-        /* A token starts at i. Only its first maxlen+1 bytes can decide a match, and those (with
-         * a whitespace sequence after them) are readable even when the token runs past the block. */
-        size_t start = i, limit = start + maxlen + 1;
-        while (i < limit && !ws_len(enc, p + i))
-            i++;
-        size_t n = i - start;
-        if (i < limit) {
-            if (n >= minlen) {
-                long k = words_find_mode(w, p + start, n, fold);
-                if (k >= 0)
-                    counts[k]++;
-            }
-        } else {
-            while (i < len && !ws_len(enc, p + i)) /* too long to match: skip the rest in this block */
-                i++;
-        }
-    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    m = __builtin_bswap64(m);
+#endif
+    /* The top bits, moved to bit 0 of their bytes, gathered into the top byte by one multiply
+     * (no two partial products meet there, so nothing carries). */
+    return ((m >> 7) * UINT64_C(0x0102040810204080)) >> 56;
 }
+
+/* The whitespace bytes of ASCII: 09-0D and 1C-20, top bit set in their bytes of x. A byte of
+ * 80-FF is none of them. */
+static inline uint64_t ascii_ws8(uint64_t x)
+{
+    const uint64_t high = 0x8080808080808080u, t = x & ~high;
+    /* The top bit of t + (0x80 - c): t >= c, for each byte t < 0x80 (no carry between bytes). */
+    uint64_t r1 = (t + 0x7777777777777777u) & ~(t + 0x7272727272727272u); /* 09 <= t < 0E */
+    uint64_t r2 = (t + 0x6464646464646464u) & ~(t + 0x5F5F5F5F5F5F5F5Fu); /* 1C <= t < 21 */
+    return (r1 | r2) & ~x & high;
+}
+
+/* kernel_many.h's ws64 in plain C: bit i set when q[i] is whitespace, alone or in a sequence
+ * (ws_covers). A block of ASCII, the common case, takes 8 words; one with a byte of 80-FF
+ * (utf-8 sequences, latin1's 85 and A0) the definition byte by byte. Reads q[-2 .. 66). */
+static inline __attribute__((always_inline)) uint64_t ws64(const uint8_t *q, int enc)
+{
+    uint64_t ws = 0, any = 0;
+    for (int i = 0; i < 8; i++) {
+        uint64_t x = words_load8(q + 8 * i);
+        any |= x;
+        ws |= top_bits8(ascii_ws8(x)) << (8 * i);
+    }
+    if (!(any & 0x8080808080808080u))
+        return ws; /* q[0], q[1] end no sequence begun before: those end in 80-BF */
+    ws = 0;
+    for (int i = 0; i < 64; i++)
+        ws |= (uint64_t)(ws_covers(enc, q + i) != 0) << i;
+    return ws;
+}
+
+#include "kernel_many.h"
 
 /* Each mode its own function: the mode is a constant inside. */
 #define SCALAR_MODE(enc, fold)                                                                     \
     static __attribute__((noinline)) void count_##enc##_##fold(                                    \
         const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)                         \
     {                                                                                              \
-        count_general(w, p, len, counts, enc, fold);                                               \
+        count_general_scalar(w, p, len, counts, enc, fold);                                        \
     }
 SCALAR_MODE(ENC_LATIN1, 0)
 SCALAR_MODE(ENC_LATIN1, 1)

@@ -30,8 +30,7 @@
  *   fast    (few short words) for every word, the positions where a token starts, the word's bytes
  *           follow, and whitespace comes right after them: three masks ANDed, then a popcount;
  *   general (any list) every token start from the whitespace mask, its length from the same mask,
- *           then the hash lookup words_find, only for lengths some word has and tokens whose
- *           class (length, first and last byte: words_may_match) some word has.
+ *           then one look-up in the short-key index: kernel_many.h.
  */
 #ifndef WORDTALLY_KERNEL_SIMD_H
 #define WORDTALLY_KERNEL_SIMD_H
@@ -48,10 +47,6 @@
 #ifndef PREFETCH_AHEAD
 #define PREFETCH_AHEAD 1024
 #endif
-
-/* Bytes read after a block to classify its last positions: a sequence starting at q[63] ends at
- * q[65]. */
-#define WS_AHEAD 2
 
 /* utf-8: the positions of q[0..64) inside a 2- or 3-byte whitespace sequence; v = load64(q). */
 SIMD_FN static uint64_t SIMD_NAME(ws_multi)(const uint8_t *q, vec64 v)
@@ -85,19 +80,7 @@ SIMD_FN static inline __attribute__((always_inline)) uint64_t ws64(const uint8_t
     return ws_at(q, load64(q), enc);
 }
 
-/* ws64 of q[0..avail), whitespace assumed after that: used where the 64 + WS_AHEAD bytes after q
- * may run past the readable context (the last blocks). Only positions below `avail` are used. */
-SIMD_FN static uint64_t SIMD_NAME(ws64_safe)(const uint8_t *q, size_t avail, int enc)
-{
-    if (avail >= 64 + WS_AHEAD)
-        return ws64(q, enc);
-    uint8_t tmp[2 * 64 + 2 * WS_AHEAD];
-    uint8_t *t = tmp + WS_AHEAD;
-    memcpy(tmp, q - WS_AHEAD, WS_AHEAD); /* the context before q: readable */
-    memset(t, ' ', sizeof tmp - WS_AHEAD);
-    memcpy(t, q, avail);
-    return ws64(t, enc);
-}
+#include "kernel_many.h" /* ws64_safe and the general path */
 
 /* Can the fast paths take the list? Their cost per block grows with the total bytes of the keys. */
 static inline int fast_list(const wordlist *w)
@@ -226,54 +209,6 @@ SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, size_t len, uint64_t 
             starts &= (UINT64_C(1) << (len - b)) - 1;
         SIMD_NAME(fast_block)(w, p + b, pat, orp, first, open_end, all, starts, ws, ws_next,
                               counts, enc, fold);
-    }
-}
-
-SIMD_FN static inline __attribute__((always_inline)) void
-SIMD_NAME(count_general)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts,
-                         int enc, int fold)
-{
-    const size_t maxlen = w->maxlen, minlen = w->minlen;
-    const size_t readable = len + kernel_tail(w) + KERNEL_PAD;
-    /* Which token lengths can match at all: most tokens are skipped before hashing. */
-    uint64_t has_len[(WORDS_MAX_LEN + 64) / 64] = {0};
-    for (size_t k = 0; k < w->n; k++)
-        has_len[w->len[k] / 64] |= UINT64_C(1) << (w->len[k] % 64);
-    uint64_t carry = !prev_is_ws(enc, p);
-
-    for (size_t b = 0; b < len; b += 64) {
-        uint64_t ws = SIMD_NAME(ws64_safe)(p + b, readable - b, enc);
-        uint64_t nonws = ~ws;
-        uint64_t starts = nonws & ~((nonws << 1) | carry);
-        carry = nonws >> 63;
-        if (len - b < 64)
-            starts &= (UINT64_C(1) << (len - b)) - 1;
-        while (starts) {
-            size_t at = (size_t)__builtin_ctzll(starts);
-            starts &= starts - 1;
-            size_t i = b + at, n;
-            uint64_t rest = ws >> at;
-            if (rest) {
-                n = (size_t)__builtin_ctzll(rest);
-            } else {
-                /* The token runs past this block: look for its end, but no further than a
-                 * word could reach (position i + maxlen). */
-                n = maxlen + 1;
-                for (size_t q = b + 64; q <= i + maxlen; q += 64) {
-                    uint64_t m = SIMD_NAME(ws64_safe)(p + q, readable - q, enc);
-                    if (m) {
-                        n = q + (size_t)__builtin_ctzll(m) - i;
-                        break;
-                    }
-                }
-            }
-            if (n < minlen || n > maxlen || !(has_len[n / 64] >> (n % 64) & 1) ||
-                !words_may_match(w, p + i, n, fold))
-                continue;
-            long k = words_find_mode(w, p + i, n, fold);
-            if (k >= 0)
-                counts[k]++;
-        }
     }
 }
 
