@@ -85,24 +85,34 @@ static const kernel *kernel_or_skip(size_t i)
     return k;
 }
 
-static void expect_counts(int mode, const char *text, size_t n, uint64_t dog, uint64_t cat,
-                          uint64_t boy, uint64_t girl)
+/* Every kernel at every chunk size counts want[i] of word i (of n) in text; so does the
+ * reference. */
+static void expect_words(int mode, const char *const *list, size_t nw, const char *text, size_t n,
+                         const uint64_t *want)
 {
     set_mode(mode);
-    wordlist w = make_words(animals, 4);
-    uint64_t c[4];
+    wordlist w = make_words(list, nw);
+    uint64_t c[8];
     for (size_t ki = 0; ki < NKERNELS; ki++) {
         const kernel *k = kernel_or_skip(ki);
         for (size_t chunk = 1; k && chunk <= n + 1; chunk++) {
             ref_by_chunks(k, &w, (const uint8_t *)text, n, chunk, c);
-            ck_assert_msg(c[0] == dog && c[1] == cat && c[2] == boy && c[3] == girl,
-                          "%s, %s, chunk %zu: got %llu %llu %llu %llu", k->name,
-                          mode_names[mode], chunk,
-                          (unsigned long long)c[0], (unsigned long long)c[1],
-                          (unsigned long long)c[2], (unsigned long long)c[3]);
+            for (size_t i = 0; i < nw; i++)
+                ck_assert_msg(c[i] == want[i], "%s, %s, chunk %zu: word %zu counted %llu, not %llu",
+                              k->name, mode_names[mode], chunk, i, (unsigned long long)c[i],
+                              (unsigned long long)want[i]);
         }
     }
+    ref_count(&w, (const uint8_t *)text, n, c);
+    ck_assert_mem_eq(c, want, nw * sizeof *c);
     words_free(&w);
+}
+
+static void expect_counts(int mode, const char *text, size_t n, uint64_t dog, uint64_t cat,
+                          uint64_t boy, uint64_t girl)
+{
+    const uint64_t want[4] = {dog, cat, boy, girl};
+    expect_words(mode, animals, 4, text, n, want);
 }
 #define EXPECT(lit, a, b, c, d) expect_counts(0, lit, sizeof(lit) - 1, a, b, c, d)
 #define EXPECT_MODE(m, lit, a, b, c, d) expect_counts(m, lit, sizeof(lit) - 1, a, b, c, d)
@@ -158,6 +168,24 @@ START_TEST(kernel_utf8_whitespace_sequences)
     EXPECT_MODE(UTF8, "\xe3\x80\x80" "dog\xe3\x80\x80\xe3\x80\x80" "cat\xe2\xe2\x80\x80" "boy", 1, 0, 1, 0);
     EXPECT_MODE(UTF8_I, "DOG\xe3\x80\x80" "Cat\xc2\xa0" "bOy \xc3\x89" "girl girL", 1, 1, 1, 1);
     EXPECT_MODE(LATIN1_I, "DOG\xa0" "Cat\x85" "bOy girL", 1, 1, 1, 1);
+}
+END_TEST
+
+/* -i in utf-8 folds by Unicode (É é, KELVIN SIGN k, long s, final sigma, Cyrillic), latin1 -i
+ * ASCII only; every kernel, every chunk size. */
+START_TEST(kernel_unicode_case_folding)
+{
+    static const char *const list[] = {"\xc3\x89t\xc3\xa9", "kk", "ss", "\xcf\x83\xcf\x82",
+                                       "\xd0\xa1\xd0\xbe\xd0\xb1"};
+    static const char text[] =
+        "\xc3\x89T\xc3\x89 \xc3\xa9t\xc3\xa9 \xc3\x89t\xc3\xa9\xe3\x80\x80\xc3\x89TE "     /* été 3 */
+        "\xe2\x84\xaa\xe2\x84\xaa Kk k\xe2\x84\xaa\xc2\xa0kk\xe2\x84\xaa kK "              /* kk 4 */
+        "\xc5\xbf\xc5\xbf sS \xc5\xbfs\xc3\x9f ss\n"                                   /* ss 3 */
+        "\xce\xa3\xce\xa3 \xcf\x82\xcf\x83 \xcf\x83\xcf\x83 \xce\xa3 "                      /* σς 3 */
+        "\xd1\x81\xd0\xbe\xd0\xb1 \xd0\xa1\xd0\x9e\xd0\x91 \xd0\xa1\xd0\xbe\xd0\xb1\xff"; /* соб 2 */
+    static const uint64_t want[2][5] = {{3, 4, 3, 3, 2}, {0, 2, 2, 0, 0}};
+    expect_words(UTF8_I, list, 5, text, sizeof text - 1, want[0]);
+    expect_words(LATIN1_I, list, 5, text, sizeof text - 1, want[1]);
 }
 END_TEST
 
@@ -336,7 +364,7 @@ static void block_reference(const wordlist *w, const uint8_t *p, size_t len, uin
         if (ws[i] || !ws[(long)i - 1])
             continue;
         size_t n = 0;
-        while (n <= w->maxlen && !ws[i + n])
+        while (n <= w->rawmax && !ws[i + n])
             n++;
         for (size_t k = 0; k < w->n; k++)
             counts[k] += (uint64_t)ref_equal(w, k, p + i, n);
@@ -345,7 +373,7 @@ static void block_reference(const wordlist *w, const uint8_t *p, size_t len, uin
 }
 
 /* Word lists that take each path of the vector kernels and sit on their limits. */
-enum { NSETS = 11 };
+enum { NSETS = 12 };
 static wordlist word_set(int which)
 {
     static char store[80][300];
@@ -403,6 +431,12 @@ static wordlist word_set(int which)
         list[n++] = "a-b", list[n++] = "x9z\xe9", list[n++] = "Q_q", list[n++] = "Dog\xc2";
         list[n++] = "c@t\xe9\xff";
         break;
+    case 10: /* letters that Unicode folding (-i in utf-8) matches in other spellings (`cased`
+              * below): é, k, s, σ, ⱥ (from Ⱥ, one byte shorter), с, 𐐨; KELVIN SIGN, long s */
+        list[n++] = "\xc3\xa9", list[n++] = "k", list[n++] = "s", list[n++] = "\xcf\x83";
+        list[n++] = "\xe2\xb1\xa5", list[n++] = "\xd1\x81", list[n++] = "\xf0\x90\x90\xa8";
+        list[n++] = "kk", list[n++] = "\xc3\xa9k\xcf\x83", list[n++] = "\xe2\xb1\xa5s";
+        break;
     default: /* 70 words of 1 to 255 bytes */
         for (; n < 70; n++) {
             size_t len = 1 + (n * 37) % 255;
@@ -433,13 +467,20 @@ static void word_text(const wordlist *w, int kind, uint8_t *d, size_t n, unsigne
 {
     static const uint8_t other[] = {0x00, 0x80, 0x84, 0x86, 0x9f, 0xa1, 0xff, 0x08, 0x0e, 0x1b,
                                     0x21, 'x'};
+    /* Other spellings of letters under Unicode folding: É, KELVIN SIGN, long s, ς, Σ, Ⱥ, С, 𐐀,
+     * and a lead byte cut short. */
+    static const char *const cased[] = {"\xc3\x89", "\xe2\x84\xaa", "\xc5\xbf", "\xcf\x82",
+                                        "\xce\xa3", "\xc8\xba", "\xd0\xa1", "\xf0\x90\x90\x80",
+                                        "\xc3"};
     size_t i = 0;
     while (i < n) {
         unsigned r = (unsigned)rand_r(seed);
         const uint8_t *piece;
         size_t len;
         uint8_t one;
-        if (kind == 2 || (kind == 0 && r % 4 == 0)) {
+        if (kind == 0 && r % 4 == 0 && r / 4 % 3 == 0) {
+            piece = (const uint8_t *)cased[r / 12 % 9], len = strlen(cased[r / 12 % 9]);
+        } else if (kind == 2 || (kind == 0 && r % 4 == 0)) {
             one = other[r / 4 % sizeof other], piece = &one, len = 1;
         } else if (kind == 3 || r % 4 == 1) {
             piece = (const uint8_t *)seps[r / 4 % NSEPS], len = strlen(seps[r / 4 % NSEPS]);
@@ -579,6 +620,7 @@ Suite *kernel_suite(void)
     tcase_add_test(tc, kernel_words_at_input_start_and_end);
     tcase_add_test(tc, kernel_every_whitespace_byte_separates);
     tcase_add_test(tc, kernel_other_bytes_are_token_bytes);
+    tcase_add_test(tc, kernel_unicode_case_folding);
     tcase_add_test(tc, kernel_no_whitespace_at_all);
     tcase_add_test(tc, kernel_utf8_whitespace_sequences);
     tcase_add_test(tc, kernel_tokens_longer_than_a_chunk);

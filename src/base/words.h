@@ -3,6 +3,7 @@
 #define WORDTALLY_WORDS_H
 
 #include "limits.h"
+#include "wordbreak.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -130,13 +131,34 @@ typedef struct {
     int fold;           /* -i, --ignore-case: set before the first words_add */
     int tokens;         /* TOKENS_SPACE or TOKENS_WORDS: set before the first words_add */
     size_t minlen, maxlen; /* of the keys */
-    /* The longest text a key can stand for: maxlen, or with Unicode folding 3 * maxlen (U+212A
-     * KELVIN SIGN, 3 bytes, folds to k). */
+    /* The longest text a key can stand for: maxlen, or with Unicode folding up to 3 * maxlen
+     * (U+212A KELVIN SIGN, 3 bytes, folds to k). */
     size_t rawmax;
     uint32_t *slot;     /* open-addressing hash table: word index + 1, 0 = empty */
     size_t mask;        /* table size - 1 */
     uint64_t *classes;  /* bit c set when some word is of class c (words_class) */
+    /* -i in utf-8 (kernel_fold.c): can a token holding a byte >= 0x80 fold to some key? Not when
+     * every key is ASCII without k and s, the only ASCII letters that non-ASCII letters fold to
+     * (KELVIN SIGN, LONG S). And bit words_first_unit() % 1024 set for each key. */
+    int fold_high;
+    uint64_t fold_first[16];
 } wordlist;
+
+/* The first unit of p[0..n) (n > 0) folded, as a number: its code point, or 0x110000 + the byte
+ * for a byte of invalid UTF-8. A token folds to a key only if their first units agree. */
+static inline uint32_t words_first_unit(const uint8_t *p, size_t n)
+{
+    size_t k;
+    uint32_t c = wb_decode(p, p + n, &k);
+    return c == WB_INVALID ? 0x110000u + p[0] : fold_cp(c);
+}
+
+/* Does -i fold by Unicode simple case folding (SPEC §1, §8)? In utf-8, under either rule; latin1
+ * folds ASCII letters only. */
+static inline int words_unicode_fold(const wordlist *w)
+{
+    return w->fold && w->encoding == ENC_UTF8;
+}
 
 /* Adds a word, checked against the list's mode (encoding, fold); on error returns -1 and sets
  * *why to a static reason. */
@@ -222,7 +244,7 @@ static inline __attribute__((always_inline)) long words_find_mode(const wordlist
     }
 }
 
-/* --tokens=words with -i in utf-8: the index of the word whose key equals p[0..n) folded by
+/* -i in utf-8 (words_unicode_fold): the index of the word whose key equals p[0..n) folded by
  * Unicode simple case folding, or -1; folds as it goes, with no copy of the text. */
 long words_find_folded(const wordlist *w, const uint8_t *p, size_t n);
 
