@@ -97,6 +97,14 @@ for k in KERNELS:
         if got != want:
             bad.append((k, c, got))
 t.check(not bad, f"hand-made pairs, every kernel, chunk sizes 1..80: {bad[:2]}")
+# ASCII words: with k or s, KELVIN SIGN and LONG S are the only other letters that match (the
+# correction then looks for those alone); without, nothing but ASCII does.
+ascii_keys = ["kk", "ss", "s", "k", "dogk", "DOG", "girl"]
+want_ascii = oracle(hand, ascii_keys, ignore_case=True)
+bad = [(k, c) for k in KERNELS for c in range(1, 41)
+       if counts(hand, ascii_keys, ["-i", "--kernel", k, "-c", str(c)]) != want_ascii]
+t.check(not bad and want_ascii[:5] == [15, 12, 9, 3, 12], f"ASCII words with k and s: {bad[:3]}")
+t.check(counts(hand, ["DOG", "girl"], ["-i", "-c", "7"]) == want_ascii[5:], "ASCII words without k, s")
 bad = []
 for extra in (["--serial", "-c", "7"], ["--verify", "-c", "5"], ["--verify", "-c", "64"],
               ["-t", "1", "-c", "3"], ["-t", "2", "-c", "3"], ["-t", "2", "--io", "mmap"],
@@ -141,7 +149,7 @@ mixed = write("mixed.txt", "".join(parts).encode("utf-8", "surrogateescape"))
 folded_vocab = sorted(variants)
 # Short words (the kernels' fast lists); long ones (a token of 20 KELVIN SIGNs is 60 bytes for a
 # word of 20); many (the general path).
-groups = [["ÉTÉ", "\u212a\u212a", "ss", "οδος", "dog"],
+groups = [["ÉTÉ", "\u212a\u212a", "ss", "οδος", "dog"], ["kk", "ss", "s", "DOGK"],
           ["\u212a" * 20, "k" * 7 + "\u212a" * 13 + "K", "Ω" * 17, "ⱥ" * 23, "é" * 33],
           distinct([casefold(v).decode() for v in folded_vocab])[:40]]
 # the long ones in the text too, whole and as near misses
@@ -150,7 +158,8 @@ longs = ("\u212a" * 20 + " " + "K" * 20 + " " + "k" * 19 + "\u212a" * 2 + " " + 
 mixed_long = write("mixed-long.txt", ("".join(rng.choice([longs, " ", "x\u212a", "\u3000"])
                                               for _ in range(4000))).encode())
 bad = []
-for where, group in ((mixed, groups[0]), (mixed_long, groups[1]), (mixed, groups[2])):
+for where, group in ((mixed, groups[0]), (mixed, groups[1]), (mixed_long, groups[2]),
+                     (mixed, groups[3])):
     want_g = oracle(where, group, ignore_case=True)
     if sum(want_g) == 0:
         bad.append((where, group[:2], "nothing to count"))

@@ -186,6 +186,12 @@ START_TEST(kernel_unicode_case_folding)
     static const uint64_t want[2][5] = {{3, 4, 3, 3, 2}, {0, 2, 2, 0, 0}};
     expect_words(UTF8_I, list, 5, text, sizeof text - 1, want[0]);
     expect_words(LATIN1_I, list, 5, text, sizeof text - 1, want[1]);
+    /* ASCII words: only KELVIN SIGN and LONG S can fold to their letters (kernel_fold.c then
+     * looks for those alone), and without k and s nothing but ASCII can match. */
+    static const char *const ascii[] = {"kk", "ss", "cat"};
+    static const uint64_t want_ascii[3] = {4, 3, 0};
+    expect_words(UTF8_I, ascii, 3, text, sizeof text - 1, want_ascii);
+    expect_words(UTF8_I, ascii + 2, 1, text, sizeof text - 1, want_ascii + 2);
 }
 END_TEST
 

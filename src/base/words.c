@@ -223,15 +223,19 @@ void words_finish(wordlist *w)
             w->maxlen = w->keylen[k];
     }
     w->rawmax = w->maxlen;
-    w->fold_high = 0;
+    w->fold_high = FOLD_HIGH_NONE;
     memset(w->fold_first, 0, sizeof w->fold_first);
     for (size_t k = 0; k < w->n && words_unicode_fold(w); k++) {
         const uint8_t *key = (const uint8_t *)w->key[k];
         size_t r = raw_bound(key, w->keylen[k]);
         if (r > w->rawmax)
             w->rawmax = r;
-        for (size_t j = 0; j < w->keylen[k]; j++) /* see raw_bound */
-            w->fold_high |= key[j] >= 0x80 || key[j] == 'k' || key[j] == 's';
+        for (size_t j = 0; j < w->keylen[k]; j++) { /* see raw_bound */
+            int high = key[j] >= 0x80 ? FOLD_HIGH_ANY
+                       : key[j] == 'k' || key[j] == 's' ? FOLD_HIGH_KS : FOLD_HIGH_NONE;
+            if (high > w->fold_high)
+                w->fold_high = high;
+        }
         uint32_t c = words_first_unit(key, w->keylen[k]) % 1024;
         w->fold_first[c / 64] |= UINT64_C(1) << (c % 64);
     }

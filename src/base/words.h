@@ -20,6 +20,8 @@
  * ENC_LATIN1: the twelve bytes 09-0D 1C-20 85 A0 (the tutorial's chunk.decode('latin-1').split()). */
 enum { ENC_UTF8 = 0, ENC_LATIN1 = 1 };
 
+enum { FOLD_HIGH_NONE, FOLD_HIGH_KS, FOLD_HIGH_ANY }; /* wordlist.fold_high */
+
 /* --tokens (SPEC §1, §8): TOKENS_SPACE (the default, 0) splits at whitespace; TOKENS_WORDS takes
  * the words of Unicode word segmentation (wordbreak.h), in utf-8 mode with Unicode case folding
  * for -i (latin1 mode reads each byte as its Latin-1 character and folds ASCII only). */
@@ -137,9 +139,11 @@ typedef struct {
     uint32_t *slot;     /* open-addressing hash table: word index + 1, 0 = empty */
     size_t mask;        /* table size - 1 */
     uint64_t *classes;  /* bit c set when some word is of class c (words_class) */
-    /* -i in utf-8 (kernel_fold.c): can a token holding a byte >= 0x80 fold to some key? Not when
-     * every key is ASCII without k and s, the only ASCII letters that non-ASCII letters fold to
-     * (KELVIN SIGN, LONG S). And bit words_first_unit() % 1024 set for each key. */
+    /* -i in utf-8 (kernel_fold.c): which tokens holding a byte >= 0x80 can fold to some key?
+     * FOLD_HIGH_NONE when every key is ASCII without k and s (the only ASCII letters other
+     * letters fold to: U+212A KELVIN SIGN, U+017F LONG S); FOLD_HIGH_KS when every key is ASCII:
+     * only tokens holding those two; FOLD_HIGH_ANY otherwise. And bit words_first_unit() % 1024
+     * set for each key. */
     int fold_high;
     uint64_t fold_first[16];
 } wordlist;
