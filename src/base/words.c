@@ -224,7 +224,7 @@ void words_finish(wordlist *w)
     }
     w->rawmax = w->maxlen;
     w->fold_high = FOLD_HIGH_NONE;
-    memset(w->fold_first, 0, sizeof w->fold_first);
+    memset(w->fold_head, 0, sizeof w->fold_head);
     for (size_t k = 0; k < w->n && words_unicode_fold(w); k++) {
         const uint8_t *key = (const uint8_t *)w->key[k];
         size_t r = raw_bound(key, w->keylen[k]);
@@ -236,8 +236,8 @@ void words_finish(wordlist *w)
             if (high > w->fold_high)
                 w->fold_high = high;
         }
-        uint32_t c = words_first_unit(key, w->keylen[k]) % 1024;
-        w->fold_first[c / 64] |= UINT64_C(1) << (c % 64);
+        uint32_t c = words_fold_head(key, w->keylen[k]);
+        w->fold_head[c / 64] |= UINT64_C(1) << (c % 64);
     }
 }
 

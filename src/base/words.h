@@ -142,19 +142,27 @@ typedef struct {
     /* -i in utf-8 (kernel_fold.c): which tokens holding a byte >= 0x80 can fold to some key?
      * FOLD_HIGH_NONE when every key is ASCII without k and s (the only ASCII letters other
      * letters fold to: U+212A KELVIN SIGN, U+017F LONG S); FOLD_HIGH_KS when every key is ASCII:
-     * only tokens holding those two; FOLD_HIGH_ANY otherwise. And bit words_first_unit() % 1024
-     * set for each key. */
+     * only tokens holding those two; FOLD_HIGH_ANY otherwise. And bit words_fold_head() set
+     * for each key. */
     int fold_high;
-    uint64_t fold_first[16];
+    uint64_t fold_head[64];
 } wordlist;
 
-/* The first unit of p[0..n) (n > 0) folded, as a number: its code point, or 0x110000 + the byte
- * for a byte of invalid UTF-8. A token folds to a key only if their first units agree. */
-static inline uint32_t words_first_unit(const uint8_t *p, size_t n)
+/* The unit of p[0..n) (n > 0) folded, as a number: its code point, or 0x110000 + the byte for a
+ * byte of invalid UTF-8; its length in *len. */
+static inline uint32_t words_fold_unit(const uint8_t *p, size_t n, size_t *len)
 {
-    size_t k;
-    uint32_t c = wb_decode(p, p + n, &k);
+    uint32_t c = wb_decode(p, p + n, len);
     return c == WB_INVALID ? 0x110000u + p[0] : fold_cp(c);
+}
+
+/* The first two units of p[0..n) (n > 0), folded, hashed to 12 bits. Folding maps each unit to
+ * one unit, so a token folds to a key only if their heads agree. */
+static inline uint32_t words_fold_head(const uint8_t *p, size_t n)
+{
+    size_t k, k2;
+    uint32_t a = words_fold_unit(p, n, &k), b = k < n ? words_fold_unit(p + k, n - k, &k2) : 0;
+    return (a * 0x9E3779B1u ^ b) * 0x85EBCA6Bu >> 20;
 }
 
 /* Does -i fold by Unicode simple case folding (SPEC §1, §8)? In utf-8, under either rule; latin1

@@ -103,13 +103,13 @@ static __attribute__((noinline)) void fold_piece(const wordlist *w, const uint8_
         size_t tn = end[i] - start[i];
         if (tn > rawmax) /* also one that reached the limit: it is longer */
             continue;
+        uint32_t c = words_fold_head(t, tn);
+        if (!(w->fold_head[c / 64] >> (c % 64) & 1)) /* no key starts with those letters */
+            continue;
         size_t j = 0;
         while (j < tn && t[j] < 0x80)
             j++;
         if (j == tn) /* ASCII only: the byte kernel decided it */
-            continue;
-        uint32_t c = words_first_unit(t, tn) % 1024;
-        if (!(w->fold_first[c / 64] >> (c % 64) & 1))
             continue;
         long k = words_find_folded(w, t, tn);
         if (k >= 0 && !ascii_match(w, (size_t)k, t, tn))
