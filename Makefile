@@ -138,7 +138,7 @@ run: $(PROGRAM) $(CORPUS)
 # A sanitizer's shadow memory makes RSS no measure of the program's own memory.
 NO_RSS := $(if $(strip $(SANITIZE)),--no-rss-bound)
 PY_CHECKS := integration bad-inputs outputs docs inputs faults hpc scale documented vocab \
-             spack-package wordbreak words
+             spack-package wordbreak words casefold
 ARGS_integration   = ./$(PROGRAM)
 ARGS_bad-inputs    = ./$(PROGRAM) $(NO_RSS)
 ARGS_outputs       = ./$(PROGRAM)
@@ -153,6 +153,7 @@ ARGS_memcheck      = ./$(PROGRAM)
 ARGS_mpi           = ./$(MPIPROG) ./$(PROGRAM) # tests/mpi_integration.py
 ARGS_wordbreak     = ./$(WORDBREAK_TOOL)
 ARGS_words         = ./$(PROGRAM) ./$(WORDBREAK_TOOL)
+ARGS_casefold      = ./$(PROGRAM)
 
 # The README's test command: every suite, the kernel differential at reduced size (CI also runs
 # check-kernels, the whole of it); the sanitizer builds in CI run SANITIZED_CHECKS.

@@ -85,24 +85,34 @@ static const kernel *kernel_or_skip(size_t i)
     return k;
 }
 
-static void expect_counts(int mode, const char *text, size_t n, uint64_t dog, uint64_t cat,
-                          uint64_t boy, uint64_t girl)
+/* Every kernel at every chunk size counts want[i] of word i (of n) in text; so does the
+ * reference. */
+static void expect_words(int mode, const char *const *list, size_t nw, const char *text, size_t n,
+                         const uint64_t *want)
 {
     set_mode(mode);
-    wordlist w = make_words(animals, 4);
-    uint64_t c[4];
+    wordlist w = make_words(list, nw);
+    uint64_t c[8];
     for (size_t ki = 0; ki < NKERNELS; ki++) {
         const kernel *k = kernel_or_skip(ki);
         for (size_t chunk = 1; k && chunk <= n + 1; chunk++) {
             ref_by_chunks(k, &w, (const uint8_t *)text, n, chunk, c);
-            ck_assert_msg(c[0] == dog && c[1] == cat && c[2] == boy && c[3] == girl,
-                          "%s, %s, chunk %zu: got %llu %llu %llu %llu", k->name,
-                          mode_names[mode], chunk,
-                          (unsigned long long)c[0], (unsigned long long)c[1],
-                          (unsigned long long)c[2], (unsigned long long)c[3]);
+            for (size_t i = 0; i < nw; i++)
+                ck_assert_msg(c[i] == want[i], "%s, %s, chunk %zu: word %zu counted %llu, not %llu",
+                              k->name, mode_names[mode], chunk, i, (unsigned long long)c[i],
+                              (unsigned long long)want[i]);
         }
     }
+    ref_count(&w, (const uint8_t *)text, n, c);
+    ck_assert_mem_eq(c, want, nw * sizeof *c);
     words_free(&w);
+}
+
+static void expect_counts(int mode, const char *text, size_t n, uint64_t dog, uint64_t cat,
+                          uint64_t boy, uint64_t girl)
+{
+    const uint64_t want[4] = {dog, cat, boy, girl};
+    expect_words(mode, animals, 4, text, n, want);
 }
 #define EXPECT(lit, a, b, c, d) expect_counts(0, lit, sizeof(lit) - 1, a, b, c, d)
 #define EXPECT_MODE(m, lit, a, b, c, d) expect_counts(m, lit, sizeof(lit) - 1, a, b, c, d)
@@ -158,6 +168,30 @@ START_TEST(kernel_utf8_whitespace_sequences)
     EXPECT_MODE(UTF8, "\xe3\x80\x80" "dog\xe3\x80\x80\xe3\x80\x80" "cat\xe2\xe2\x80\x80" "boy", 1, 0, 1, 0);
     EXPECT_MODE(UTF8_I, "DOG\xe3\x80\x80" "Cat\xc2\xa0" "bOy \xc3\x89" "girl girL", 1, 1, 1, 1);
     EXPECT_MODE(LATIN1_I, "DOG\xa0" "Cat\x85" "bOy girL", 1, 1, 1, 1);
+}
+END_TEST
+
+/* -i in utf-8 folds by Unicode (É é, KELVIN SIGN k, long s, final sigma, Cyrillic), latin1 -i
+ * ASCII only; every kernel, every chunk size. */
+START_TEST(kernel_unicode_case_folding)
+{
+    static const char *const list[] = {"\xc3\x89t\xc3\xa9", "kk", "ss", "\xcf\x83\xcf\x82",
+                                       "\xd0\xa1\xd0\xbe\xd0\xb1"};
+    static const char text[] =
+        "\xc3\x89T\xc3\x89 \xc3\xa9t\xc3\xa9 \xc3\x89t\xc3\xa9\xe3\x80\x80\xc3\x89TE "     /* été 3 */
+        "\xe2\x84\xaa\xe2\x84\xaa Kk k\xe2\x84\xaa\xc2\xa0kk\xe2\x84\xaa kK "              /* kk 4 */
+        "\xc5\xbf\xc5\xbf sS \xc5\xbfs\xc3\x9f ss\n"                                   /* ss 3 */
+        "\xce\xa3\xce\xa3 \xcf\x82\xcf\x83 \xcf\x83\xcf\x83 \xce\xa3 "                      /* σς 3 */
+        "\xd1\x81\xd0\xbe\xd0\xb1 \xd0\xa1\xd0\x9e\xd0\x91 \xd0\xa1\xd0\xbe\xd0\xb1\xff"; /* соб 2 */
+    static const uint64_t want[2][5] = {{3, 4, 3, 3, 2}, {0, 2, 2, 0, 0}};
+    expect_words(UTF8_I, list, 5, text, sizeof text - 1, want[0]);
+    expect_words(LATIN1_I, list, 5, text, sizeof text - 1, want[1]);
+    /* ASCII words: only KELVIN SIGN and LONG S can fold to their letters (kernel_fold.c then
+     * looks for those alone), and without k and s nothing but ASCII can match. */
+    static const char *const ascii[] = {"kk", "ss", "cat"};
+    static const uint64_t want_ascii[3] = {4, 3, 0};
+    expect_words(UTF8_I, ascii, 3, text, sizeof text - 1, want_ascii);
+    expect_words(UTF8_I, ascii + 2, 1, text, sizeof text - 1, want_ascii + 2);
 }
 END_TEST
 
@@ -336,7 +370,7 @@ static void block_reference(const wordlist *w, const uint8_t *p, size_t len, uin
         if (ws[i] || !ws[(long)i - 1])
             continue;
         size_t n = 0;
-        while (n <= w->maxlen && !ws[i + n])
+        while (n <= w->rawmax && !ws[i + n])
             n++;
         for (size_t k = 0; k < w->n; k++)
             counts[k] += (uint64_t)ref_equal(w, k, p + i, n);
@@ -395,7 +429,7 @@ static wordlist big_words(size_t n, unsigned seed, int longest)
 
 /* Word lists that take each path of the vector kernels and sit on their limits; the last three
  * are long lists (big_words): 64 words, 1,000, and WORDS_MAX_COUNT with one of WORDS_MAX_LEN. */
-enum { NSETS = 14, NBIG = 3 };
+enum { NSETS = 15, NBIG = 3 };
 static wordlist word_set(int which)
 {
     static char store[80][300];
@@ -448,16 +482,22 @@ static wordlist word_set(int which)
         list[n++] = "\x80", list[n++] = "\x80\x80", list[n++] = "\x9a\x80", list[n++] = "\x9f" "Z";
         list[n++] = "\xa9" "Ab", list[n++] = "Dog", list[n++] = "dOGS";
         break;
-    case 11:
-        return big_words(64, 11, 0);
     case 12:
-        return big_words(1000, 12, 0);
+        return big_words(64, 12, 0);
     case 13:
-        return big_words(WORDS_MAX_COUNT, 13, 1);
+        return big_words(1000, 13, 0);
+    case 14:
+        return big_words(WORDS_MAX_COUNT, 14, 1);
     case 9: /* ASCII first bytes, non-letters among them, bytes >= 0x80 after (avx2-filter's
              * unmasked look-ups), one ending in a utf-8 lead byte */
         list[n++] = "a-b", list[n++] = "x9z\xe9", list[n++] = "Q_q", list[n++] = "Dog\xc2";
         list[n++] = "c@t\xe9\xff";
+        break;
+    case 10: /* letters that Unicode folding (-i in utf-8) matches in other spellings (`cased`
+              * below): é, k, s, σ, ⱥ (from Ⱥ, one byte shorter), с, 𐐨; KELVIN SIGN, long s */
+        list[n++] = "\xc3\xa9", list[n++] = "k", list[n++] = "s", list[n++] = "\xcf\x83";
+        list[n++] = "\xe2\xb1\xa5", list[n++] = "\xd1\x81", list[n++] = "\xf0\x90\x90\xa8";
+        list[n++] = "kk", list[n++] = "\xc3\xa9k\xcf\x83", list[n++] = "\xe2\xb1\xa5s";
         break;
     default: /* 70 words of 1 to 255 bytes */
         for (; n < 70; n++) {
@@ -489,13 +529,20 @@ static void word_text(const wordlist *w, int kind, uint8_t *d, size_t n, unsigne
 {
     static const uint8_t other[] = {0x00, 0x80, 0x84, 0x86, 0x9f, 0xa1, 0xff, 0x08, 0x0e, 0x1b,
                                     0x21, 'x'};
+    /* Other spellings of letters under Unicode folding: É, KELVIN SIGN, long s, ς, Σ, Ⱥ, С, 𐐀,
+     * and a lead byte cut short. */
+    static const char *const cased[] = {"\xc3\x89", "\xe2\x84\xaa", "\xc5\xbf", "\xcf\x82",
+                                        "\xce\xa3", "\xc8\xba", "\xd0\xa1", "\xf0\x90\x90\x80",
+                                        "\xc3"};
     size_t i = 0;
     while (i < n) {
         unsigned r = (unsigned)rand_r(seed);
         const uint8_t *piece;
         size_t len;
         uint8_t one;
-        if (kind == 2 || (kind == 0 && r % 4 == 0)) {
+        if (kind == 0 && r % 4 == 0 && r / 4 % 3 == 0) {
+            piece = (const uint8_t *)cased[r / 12 % 9], len = strlen(cased[r / 12 % 9]);
+        } else if (kind == 2 || (kind == 0 && r % 4 == 0)) {
             one = other[r / 4 % sizeof other], piece = &one, len = 1;
         } else if (kind == 3 || r % 4 == 1) {
             piece = (const uint8_t *)seps[r / 4 % NSEPS], len = strlen(seps[r / 4 % NSEPS]);
@@ -717,6 +764,7 @@ Suite *kernel_suite(void)
     tcase_add_test(tc, kernel_words_at_input_start_and_end);
     tcase_add_test(tc, kernel_every_whitespace_byte_separates);
     tcase_add_test(tc, kernel_other_bytes_are_token_bytes);
+    tcase_add_test(tc, kernel_unicode_case_folding);
     tcase_add_test(tc, kernel_no_whitespace_at_all);
     tcase_add_test(tc, kernel_utf8_whitespace_sequences);
     tcase_add_test(tc, kernel_tokens_longer_than_a_chunk);

@@ -1,6 +1,7 @@
 /* check_words.c - the target word list: what it accepts, and its look-up. */
 #include "check_suites.h"
 
+#include "base/wordbreak.h"
 #include "base/words.h"
 
 #include <stdio.h>
@@ -48,19 +49,90 @@ START_TEST(words_are_checked_in_their_mode)
         ck_assert_int_eq(words_add(&w, good[i], &why), 0);
     words_free(&w);
 
+    /* -i in utf-8: keys folded by Unicode (É to é, KELVIN SIGN to k); words_find folds the text's
+     * ASCII letters only, words_find_folded folds it by Unicode. */
     wordlist f = {.fold = 1};
     ck_assert_int_eq(words_add(&f, "Dog", &why), 0);
     ck_assert_int_eq(words_add(&f, "dog", &why), -1);
     ck_assert_str_eq(why, "word given twice (ignoring case)");
-    ck_assert_int_eq(words_add(&f, "\xc3\x89t\xc3\xa9", &why), 0); /* only ASCII folds */
-    ck_assert_int_eq(words_add(&f, "\xc3\xa9t\xc3\xa9", &why), 0);
+    ck_assert_int_eq(words_add(&f, "\xc3\x89T\xc3\x89", &why), 0);
+    ck_assert_int_eq(words_add(&f, "\xc3\xa9t\xc3\xa9", &why), -1);
+    ck_assert_str_eq(why, "word given twice (ignoring case)");
+    ck_assert_int_eq(words_add(&f, "\xe2\x84\xaa", &why), 0);
+    ck_assert_int_eq(words_add(&f, "k", &why), -1);
     words_finish(&f);
     ck_assert_str_eq(f.word[0], "Dog"); /* reported as given */
+    ck_assert_str_eq(f.word[1], "\xc3\x89T\xc3\x89");
+    ck_assert_str_eq(f.key[1], "\xc3\xa9t\xc3\xa9");
+    ck_assert_str_eq(f.key[2], "k");
+    ck_assert_uint_eq(f.len[2], 3);
+    ck_assert_uint_eq(f.keylen[2], 1);
     ck_assert_int_eq(words_find(&f, (const uint8_t *)"dOG", 3), 0);
-    ck_assert_int_eq(words_find(&f, (const uint8_t *)"\xc3\xa9T\xc3\xa9", 5), 2);
-    ck_assert_int_eq(words_find(&f, (const uint8_t *)"\xc3\x89T\xc3\xa9", 5), 1);
+    ck_assert_int_eq(words_find(&f, (const uint8_t *)"\xc3\xa9T\xc3\xa9", 5), 1);
+    ck_assert_int_eq(words_find(&f, (const uint8_t *)"\xc3\x89T\xc3\xa9", 5), -1);
+    ck_assert_int_eq(words_find_folded(&f, (const uint8_t *)"\xc3\x89T\xc3\xa9", 5), 1);
+    ck_assert_int_eq(words_find_folded(&f, (const uint8_t *)"K", 1), 2);
     ck_assert_int_eq(words_find(&f, (const uint8_t *)"dogs", 4), -1);
     words_free(&f);
+
+    /* latin1 -i: ASCII letters only (\xc9 and \xe9 are two words). */
+    wordlist l = {.fold = 1, .encoding = ENC_LATIN1};
+    ck_assert_int_eq(words_add(&l, "\xc9t\xc9", &why), 0);
+    ck_assert_int_eq(words_add(&l, "\xe9t\xe9", &why), 0);
+    ck_assert_int_eq(words_add(&l, "\xc3\x89T\xc3\x89", &why), 0);
+    ck_assert_int_eq(words_add(&l, "\xc3\xa9t\xc3\xa9", &why), 0);
+    ck_assert_int_eq(words_add(&l, "\xe9T\xe9", &why), -1);
+    words_finish(&l);
+    ck_assert_uint_eq(l.rawmax, l.maxlen);
+    words_free(&l);
+}
+END_TEST
+
+static size_t encode_utf8(uint32_t c, uint8_t *out)
+{
+    size_t n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    static const uint8_t lead[5] = {0, 0, 0xC0, 0xE0, 0xF0};
+    for (size_t i = n - 1; i > 0; i--, c >>= 6)
+        out[i] = (uint8_t)(0x80 | (c & 0x3F));
+    out[0] = (uint8_t)(n == 1 ? c : lead[n] | c);
+    return n;
+}
+
+/* rawmax, the longest text a key stands for, covers every code point that folds to a shorter
+ * one (the only ones that can make a text longer than its key): checked against the folding
+ * tables for all of Unicode. And it is the key's length when nothing folds longer. */
+START_TEST(words_rawmax_covers_every_fold)
+{
+    const char *why = NULL;
+    size_t shorter = 0;
+    for (uint32_t c = 0; c < 0x110000; c++) {
+        if (c >= 0xD800 && c <= 0xDFFF)
+            continue;
+        uint8_t raw[4], key[5] = {0};
+        size_t rn = encode_utf8(c, raw), kn = encode_utf8(fold_cp(c), key);
+        if (rn <= kn)
+            continue;
+        shorter++;
+        wordlist w = {.fold = 1};
+        ck_assert_int_eq(words_add(&w, (const char *)key, &why), 0);
+        words_finish(&w);
+        ck_assert_msg(w.rawmax >= rn, "U+%04X: %zu bytes, folds to %zu; rawmax %zu", c, rn, kn,
+                      w.rawmax);
+        words_free(&w);
+    }
+    ck_assert_uint_ge(shorter, 3); /* U+212A, U+017F, U+1E9E at least */
+    struct { const char *word; int fold, enc; size_t rawmax; } cases[] = {
+        {"dog", 1, ENC_UTF8, 3}, {"kk", 1, ENC_UTF8, 6}, {"ss", 1, ENC_UTF8, 4},
+        {"kk", 0, ENC_UTF8, 2}, {"kk", 1, ENC_LATIN1, 2}, {"\xd1\x8f", 1, ENC_UTF8, 3},
+        {"\xe2\xb1\xa5", 1, ENC_UTF8, 3}, {"\xf0\x90\x90\xa8", 1, ENC_UTF8, 4},
+        {"\xff\xfe", 1, ENC_UTF8, 2}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        wordlist w = {.fold = cases[i].fold, .encoding = cases[i].enc};
+        ck_assert_int_eq(words_add(&w, cases[i].word, &why), 0);
+        words_finish(&w);
+        ck_assert_uint_eq(w.rawmax, cases[i].rawmax);
+        words_free(&w);
+    }
 }
 END_TEST
 
@@ -214,6 +286,7 @@ Suite *words_suite(void)
     TCase *tc = tcase_create("list");
     tcase_add_test(tc, words_rejects_empty_duplicate_and_whitespace);
     tcase_add_test(tc, words_are_checked_in_their_mode);
+    tcase_add_test(tc, words_rawmax_covers_every_fold);
     tcase_add_test(tc, words_whitespace_of_each_encoding);
     tcase_add_test(tc, words_find_is_exact_and_case_sensitive);
     tcase_add_test(tc, words_many_long_words_all_found);

@@ -8,7 +8,9 @@
 
 void kernel_vbmi_emulated(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 
-static const kernel emulated_kernels[] = {{"vbmi (emulated)", kernel_vbmi_emulated, NULL}};
+KERNEL_WITH_FOLD(kernel_vbmi_emulated, tokens_scalar) /* as kernel.c's list runs each kernel */
+
+static const kernel emulated_kernels[] = {{"vbmi (emulated)", kernel_vbmi_emulated_folded, NULL}};
 #define NEMULATED (sizeof emulated_kernels / sizeof emulated_kernels[0])
 
 #endif

@@ -395,6 +395,25 @@ def test_words(d):
                           % (" ".join(fold) + " ", len(wl) // 2, n, c, got, want))
 
 
+def test_ignore_case(d):
+    """-i in utf-8 under the space rule (Unicode simple case folding) through ranks: words with
+    non-ASCII letters and KELVIN SIGN across the ranks' boundaries, against the oracle."""
+    line = "Собака собака СОБАКА, été ÉTÉ \u212a\u212a kk KK Straße STRASSE Dog dog\u212a \n"
+    text = "".join(line[i:] + line[:i] for i in range(0, len(line), 2)).encode() * 30
+    path = os.path.join(d, "fold.txt")
+    with open(path, "wb") as f:
+        f.write(text)
+    words = ["собака", "ÉTÉ", "kk", "straße", "dogk"]
+    want = oracle(path, words, ignore_case=True)
+    wl = sum((["-w", w] for w in words), [])
+    for n in RANKS:
+        for c in ("1", "64", "4K"):
+            r = mpirun(n, ["-f", "json", "-i", "-t", "2" if n == 2 else "1", "-c", c] + wl + [path])
+            got = json.loads(r.stdout)["total"] if r and r.returncode == 0 else r
+            check(got == want and min(want) > 0,
+                  "-i (Unicode), %d ranks -c %s: %s != %s" % (n, c, got, want))
+
+
 def test_output_fails(d):
     """Rank 0's standard output fails part-way (a full device; a closed pipe with SIGPIPE
     ignored): the report is printed in batches, so the ranks are still counting when rank 0 finds
@@ -425,6 +444,7 @@ def test_output_fails(d):
 def main():
     with tempfile.TemporaryDirectory() as d:
         test_words(d)
+        test_ignore_case(d)
     with tempfile.TemporaryDirectory() as d:
         files = make_files(d)
         want = {name: oracle(p, WORDS) for name, p in files.items()}

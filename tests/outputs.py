@@ -256,7 +256,7 @@ def main():
           "--top/--vocab JSON and text name the kernel: %r %r" % (j.get("kernel"), r.stdout[-160:]))
 
     # The token rule in effect is named by the count's JSON (`tokens`) and text summary, and
-    # --version says what -i folds in each rule.
+    # --version says what -i folds in each encoding.
     for args, rule in (([], "space"), (["--tokens=words"], "words"), (["--tokens=words", "-i"], "words")):
         j = parse_json(run(args + ["-f", "json", plain])) or {}
         check(j.get("tokens") == rule, "%s JSON: tokens %r" % (args, j.get("tokens")))
@@ -266,7 +266,7 @@ def main():
               "%s text summary ends with the token rule: %r" % (args, r.stdout[-80:]))
     r = run(["--version"])
     check(r.returncode == 0 and b"tokens:      space (default), words" in r.stdout and
-          b"with --tokens=words in utf-8, Unicode simple case folding" in r.stdout and
+          b"-i:          Unicode simple case folding in utf-8; ASCII case in latin1" in r.stdout and
           b"--tokens=words kernels this CPU runs: words-scalar" in r.stdout,
           "--version names the token rules and what -i folds: %r" % r.stdout)
 

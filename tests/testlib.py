@@ -45,14 +45,33 @@ def word_bytes(w):
     return w if isinstance(w, bytes) else w.encode(*_ESC)
 
 
+_FOLD = {}
+
+
+def casefold(b):
+    """Unicode simple case folding of the UTF-8 bytes b: each code point through CaseFolding.txt's
+    C and S lines (Debian's unicode-data), read here; invalid bytes stay as they are."""
+    if not _FOLD:
+        with open("/usr/share/unicode/CaseFolding.txt", encoding="utf-8") as f:
+            for line in f:
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    code, status, mapping = [x.strip() for x in line.split(";")[:3]]
+                    if status in ("C", "S"):
+                        _FOLD[chr(int(code, 16))] = chr(int(mapping, 16))
+    return "".join(_FOLD.get(c, c) for c in b.decode(*_ESC)).encode(*_ESC)
+
+
 def oracle(text, words=WORDS, encoding="utf-8", ignore_case=False):
     """SPEC.md's oracles, verbatim in meaning: --encoding utf-8 (the default) or latin1, and -i
-    (bytes.lower(): ASCII letters only). Words are str or bytes."""
+    (utf-8: casefold, Unicode simple case folding; latin1: bytes.lower(), ASCII letters only).
+    Words are str or bytes."""
     t = tokens(text, encoding)
     ws = [word_bytes(w) for w in words]
     if ignore_case:
-        t = [x.lower() for x in t]
-        ws = [w.lower() for w in ws]
+        fold = casefold if encoding == "utf-8" else bytes.lower
+        t = [fold(x) for x in t]
+        ws = [fold(w) for w in ws]
     return [t.count(w) for w in ws]
 
 

@@ -12,7 +12,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import Tally  # noqa: E402
+from testlib import Tally, casefold as fold  # noqa: E402
 
 PROG, TOOL = sys.argv[1], sys.argv[2]
 # KERNEL_CHECK=emulated (make check-arm64, under qemu-user, several times slower): every 7th chunk
@@ -20,19 +20,6 @@ PROG, TOOL = sys.argv[1], sys.argv[2]
 REDUCED = os.environ.get("KERNEL_CHECK") == "emulated"
 t = Tally("words")
 tmp = tempfile.mkdtemp(prefix="words.")
-
-FOLD = {}
-with open("/usr/share/unicode/CaseFolding.txt", encoding="utf-8") as f:
-    for line in f:
-        line = line.split("#", 1)[0].strip()
-        if line:
-            code, status, mapping = [x.strip() for x in line.split(";")[:3]]
-            if status in ("C", "S"):
-                FOLD[chr(int(code, 16))] = chr(int(mapping, 16))
-
-
-def fold(b):
-    return "".join(FOLD.get(c, c) for c in b.decode()).encode()
 
 
 def oracle(path, words, ignore_case=False):

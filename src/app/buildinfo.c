@@ -63,7 +63,6 @@ void buildinfo_print(FILE *out)
     fputs("  encodings:   utf-8 (default), latin1 (--encoding)\n", out);
     fputs("  tokens:      space (default), words (--tokens: Unicode word boundaries, UAX #29 as "
           "ICU 72)\n", out);
-    fputs("  -i:          folds ASCII case; with --tokens=words in utf-8, Unicode simple case "
-          "folding\n", out);
+    fputs("  -i:          Unicode simple case folding in utf-8; ASCII case in latin1\n", out);
     fputs("License BSD-3-Clause: see the LICENSE file of the source.\n", out);
 }

@@ -61,7 +61,6 @@ int words_add(wordlist *w, const char *word, const char **why)
         *why = "word longer than 4096 bytes";
         return -1;
     }
-    int unicode_fold = w->fold && w->tokens == TOKENS_WORDS && w->encoding == ENC_UTF8;
     if (w->tokens == TOKENS_WORDS) {
         if (!wb_is_one_word((const uint8_t *)word, n,
                             w->encoding == ENC_LATIN1 ? WB_LATIN1_MODE : 0)) {
@@ -79,7 +78,7 @@ int words_add(wordlist *w, const char *word, const char **why)
     /* The key is the word as compared: folded with -i (Unicode folding may change its length). */
     char *key = xrealloc(NULL, 2 * n + 1);
     size_t kn = n;
-    if (unicode_fold) {
+    if (words_unicode_fold(w)) {
         kn = fold_utf8((const uint8_t *)word, n, (uint8_t *)key);
         key[kn] = '\0';
     } else {
@@ -319,6 +318,22 @@ static void build_index(wordlist *w)
     free(h);
 }
 
+/* The longest text that folds to key[0..n) (Unicode simple case folding maps one code point to
+ * one): the sum over its units of the longest UTF-8 that folds to each. From CaseFolding.txt
+ * (C and S), as tests/check_words.c checks against every code point: k has U+212A KELVIN SIGN
+ * (3 bytes), s has U+017F LONG S (2 bytes), no other ASCII letter has a non-ASCII source; a
+ * 2-byte folded letter may come from 3 bytes (U+212B ANGSTROM SIGN to å), a 3-byte one from 3
+ * or 2, a 4-byte one from 4. An invalid byte stands for itself. */
+static size_t raw_bound(const uint8_t *key, size_t n)
+{
+    size_t raw = 0;
+    for (size_t i = 0, k; i < n; i += k) {
+        uint32_t c = wb_decode(key + i, key + n, &k);
+        raw += c == 'k' ? 3 : c == 's' ? 2 : k == 2 ? 3 : k;
+    }
+    return raw;
+}
+
 void words_finish(wordlist *w)
 {
     size_t size = 16;
@@ -347,8 +362,23 @@ void words_finish(wordlist *w)
         if (w->keylen[k] > w->maxlen)
             w->maxlen = w->keylen[k];
     }
-    int unicode_fold = w->fold && w->tokens == TOKENS_WORDS && w->encoding == ENC_UTF8;
-    w->rawmax = unicode_fold ? 3 * w->maxlen : w->maxlen;
+    w->rawmax = w->maxlen;
+    w->fold_high = FOLD_HIGH_NONE;
+    memset(w->fold_head, 0, sizeof w->fold_head);
+    for (size_t k = 0; k < w->n && words_unicode_fold(w); k++) {
+        const uint8_t *key = (const uint8_t *)w->key[k];
+        size_t r = raw_bound(key, w->keylen[k]);
+        if (r > w->rawmax)
+            w->rawmax = r;
+        for (size_t j = 0; j < w->keylen[k]; j++) { /* see raw_bound */
+            int high = key[j] >= 0x80 ? FOLD_HIGH_ANY
+                       : key[j] == 'k' || key[j] == 's' ? FOLD_HIGH_KS : FOLD_HIGH_NONE;
+            if (high > w->fold_high)
+                w->fold_high = high;
+        }
+        uint32_t c = words_fold_head(key, w->keylen[k]);
+        w->fold_head[c / 64] |= UINT64_C(1) << (c % 64);
+    }
     build_index(w);
 }
 

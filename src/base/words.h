@@ -3,6 +3,7 @@
 #define WORDTALLY_WORDS_H
 
 #include "limits.h"
+#include "wordbreak.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +20,8 @@
  * it stands: its first byte is never a continuation byte, so what comes before cannot absorb it.
  * ENC_LATIN1: the twelve bytes 09-0D 1C-20 85 A0 (the tutorial's chunk.decode('latin-1').split()). */
 enum { ENC_UTF8 = 0, ENC_LATIN1 = 1 };
+
+enum { FOLD_HIGH_NONE, FOLD_HIGH_KS, FOLD_HIGH_ANY }; /* wordlist.fold_high */
 
 /* --tokens (SPEC §1, §8): TOKENS_SPACE (the default, 0) splits at whitespace; TOKENS_WORDS takes
  * the words of Unicode word segmentation (wordbreak.h), in utf-8 mode with Unicode case folding
@@ -210,14 +213,45 @@ typedef struct {
     int fold;           /* -i, --ignore-case: set before the first words_add */
     int tokens;         /* TOKENS_SPACE or TOKENS_WORDS: set before the first words_add */
     size_t minlen, maxlen; /* of the keys */
-    /* The longest text a key can stand for: maxlen, or with Unicode folding 3 * maxlen (U+212A
-     * KELVIN SIGN, 3 bytes, folds to k). */
+    /* The longest text a key can stand for: maxlen, or with Unicode folding up to 3 * maxlen
+     * (U+212A KELVIN SIGN, 3 bytes, folds to k). */
     size_t rawmax;
     uint32_t *slot;     /* open-addressing hash table: word index + 1, 0 = empty */
     size_t mask;        /* table size - 1 */
     uint64_t *classes;  /* bit c set when some word is of class c (words_class) */
     words_index index;  /* the keys of at most WORDS_SHORT bytes */
+    /* -i in utf-8 (kernel_fold.c): which tokens holding a byte >= 0x80 can fold to some key?
+     * FOLD_HIGH_NONE when every key is ASCII without k and s (the only ASCII letters other
+     * letters fold to: U+212A KELVIN SIGN, U+017F LONG S); FOLD_HIGH_KS when every key is ASCII:
+     * only tokens holding those two; FOLD_HIGH_ANY otherwise. And bit words_fold_head() set
+     * for each key. */
+    int fold_high;
+    uint64_t fold_head[64];
 } wordlist;
+
+/* The unit of p[0..n) (n > 0) folded, as a number: its code point, or 0x110000 + the byte for a
+ * byte of invalid UTF-8; its length in *len. */
+static inline uint32_t words_fold_unit(const uint8_t *p, size_t n, size_t *len)
+{
+    uint32_t c = wb_decode(p, p + n, len);
+    return c == WB_INVALID ? 0x110000u + p[0] : fold_cp(c);
+}
+
+/* The first two units of p[0..n) (n > 0), folded, hashed to 12 bits. Folding maps each unit to
+ * one unit, so a token folds to a key only if their heads agree. */
+static inline uint32_t words_fold_head(const uint8_t *p, size_t n)
+{
+    size_t k, k2;
+    uint32_t a = words_fold_unit(p, n, &k), b = k < n ? words_fold_unit(p + k, n - k, &k2) : 0;
+    return (a * 0x9E3779B1u ^ b) * 0x85EBCA6Bu >> 20;
+}
+
+/* Does -i fold by Unicode simple case folding (SPEC §1, §8)? In utf-8, under either rule; latin1
+ * folds ASCII letters only. */
+static inline int words_unicode_fold(const wordlist *w)
+{
+    return w->fold && w->encoding == ENC_UTF8;
+}
 
 /* Adds a word, checked against the list's mode (encoding, fold); on error returns -1 and sets
  * *why to a static reason. */
@@ -303,7 +337,7 @@ static inline __attribute__((always_inline)) long words_find_mode(const wordlist
     }
 }
 
-/* --tokens=words with -i in utf-8: the index of the word whose key equals p[0..n) folded by
+/* -i in utf-8 (words_unicode_fold): the index of the word whose key equals p[0..n) folded by
  * Unicode simple case folding, or -1; folds as it goes, with no copy of the text. */
 long words_find_folded(const wordlist *w, const uint8_t *p, size_t n);
 

@@ -41,18 +41,32 @@ static int has_sve(void)
 }
 #endif
 
-/* Fastest last: "auto" takes the last one the CPU runs. */
-static const entry kernels[] = {
-    {{"scalar", kernel_scalar, tokens_scalar}, always, NULL},
+/* Each space-rule kernel as every caller gets it, followed by kernel_unicode_fold: one place for
+ * every path (parallel, serial, --verify, MPI) and each --kernel. */
+KERNEL_WITH_FOLD(kernel_scalar, tokens_scalar)
 #if defined(__x86_64__)
-    {{"avx2", kernel_avx2, tokens_avx2}, has_avx2, "this CPU lacks AVX2"},
-    {{"avx2-filter", kernel_avx2_filter, tokens_avx2}, has_avx2, "this CPU lacks AVX2"},
-    {{"avx512", kernel_avx512, tokens_avx512}, has_avx512, "this CPU lacks AVX-512BW"},
-    {{"vbmi", kernel_vbmi, tokens_avx512}, has_vbmi, "this CPU lacks AVX-512 VBMI"},
+KERNEL_WITH_FOLD(kernel_avx2, tokens_avx2)
+KERNEL_WITH_FOLD(kernel_avx2_filter, tokens_avx2)
+KERNEL_WITH_FOLD(kernel_avx512, tokens_avx512)
+KERNEL_WITH_FOLD(kernel_vbmi, tokens_avx512)
 #endif
 #if defined(__aarch64__)
-    {{"neon", kernel_neon, tokens_neon}, always, NULL},
-    {{"sve", kernel_sve, tokens_sve}, has_sve, "this CPU lacks SVE"},
+KERNEL_WITH_FOLD(kernel_neon, tokens_neon)
+KERNEL_WITH_FOLD(kernel_sve, tokens_sve)
+#endif
+
+/* Fastest last: "auto" takes the last one the CPU runs. */
+static const entry kernels[] = {
+    {{"scalar", kernel_scalar_folded, tokens_scalar}, always, NULL},
+#if defined(__x86_64__)
+    {{"avx2", kernel_avx2_folded, tokens_avx2}, has_avx2, "this CPU lacks AVX2"},
+    {{"avx2-filter", kernel_avx2_filter_folded, tokens_avx2}, has_avx2, "this CPU lacks AVX2"},
+    {{"avx512", kernel_avx512_folded, tokens_avx512}, has_avx512, "this CPU lacks AVX-512BW"},
+    {{"vbmi", kernel_vbmi_folded, tokens_avx512}, has_vbmi, "this CPU lacks AVX-512 VBMI"},
+#endif
+#if defined(__aarch64__)
+    {{"neon", kernel_neon_folded, tokens_neon}, always, NULL},
+    {{"sve", kernel_sve_folded, tokens_sve}, has_sve, "this CPU lacks SVE"},
 #endif
 };
 #define NKERNELS (sizeof kernels / sizeof kernels[0])

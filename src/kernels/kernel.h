@@ -12,9 +12,10 @@
  *   before: KERNEL_BEFORE bytes; the space rule reads p[-3..-1] of them. Whether a token starts at p[0] depends on whether p[-1] is whitespace,
  *           which in utf-8 may be the last byte of a sequence begun at p[-3] or p[-2], and on
  *           whether p[0] itself ends a sequence begun at p[-2] or p[-1].
- *   after:  kernel_tail(w) = maxlen + 2 bytes p[len .. len + maxlen + 1]. A token starting at
- *           len-1 matches a word of maxlen bytes only if whitespace starts at len-1+maxlen, and
- *           a sequence starting there may take 3 bytes.
+ *   after:  kernel_tail(w) = rawmax + 2 bytes p[len .. len + rawmax + 1]. A token starting at
+ *           len-1 matches a word of rawmax bytes (the longest text a key stands for: maxlen, or
+ *           more with Unicode folding) only if whitespace starts at len-1+rawmax, and a sequence
+ *           starting there may take 3 bytes.
  * At the input's start the context before is whitespace (' '), past its end the tail is too. */
 #define KERNEL_BEFORE 192
 /* --tokens=words (kernel_words.c) reads all of the context before, and after the block the
@@ -24,7 +25,7 @@
 #define KERNEL_WORDS_AFTER 192
 static inline size_t kernel_tail(const wordlist *w)
 {
-    return w->tokens == TOKENS_WORDS ? w->rawmax + KERNEL_WORDS_AFTER : w->maxlen + 2;
+    return w->tokens == TOKENS_WORDS ? w->rawmax + KERNEL_WORDS_AFTER : w->rawmax + 2;
 }
 
 /* Adds to counts[i] the number of tokens that START in p[0..len) and equal word i (SPEC §2),
@@ -32,9 +33,12 @@ static inline size_t kernel_tail(const wordlist *w)
  *   w->encoding  ENC_UTF8 (default) or ENC_LATIN1: which bytes are whitespace. ws_len(),
  *                ws_carried_in() and prev_is_ws() in words.h are the reference definitions;
  *   w->fold      -i: ASCII letters compare equal whatever their case; w->key[k] holds word k
- *                folded (lower case), so a kernel compares fold_ascii(text byte) with key bytes
- *                (or, vectorised: (byte | 0x20) == key byte where the key byte is a letter, the
- *                plain byte elsewhere). w->word[k] stays as the user wrote it, for reports.
+ *                folded (lower case; keylen[k] bytes), so a kernel compares fold_ascii(text
+ *                byte) with key bytes (or, vectorised: (byte | 0x20) == key byte where the key
+ *                byte is a letter, the plain byte elsewhere). w->word[k] stays as the user wrote
+ *                it, for reports. In utf-8 the keys are folded by Unicode and the tokens that
+ *                only Unicode folding matches are kernel_unicode_fold's: every kernel_select and
+ *                kernel_get kernel runs it after the byte kernel.
  * The caller guarantees the context above and KERNEL_PAD further readable bytes on both sides.
  * A kernel never looks further: a token longer than the longest word is no match, whatever its end. */
 typedef void (*kernel_fn)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
@@ -56,6 +60,21 @@ typedef struct {
     kernel_fn count;
     tokens_fn tokens; /* the same ISA's token layer; NULL where there is none (word tokens) */
 } kernel;
+
+/* -i in utf-8 under the space rule: adds the tokens starting in p[0..len) that equal a word under
+ * Unicode simple case folding and not under fold_ascii, which the byte kernels (comparing
+ * fold_ascii(token) with the Unicode-folded keys) counted as no match; finds them with the token
+ * layer `tokens`. Nothing in other modes. Reads what the kernels read. */
+void kernel_unicode_fold(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts,
+                         tokens_fn tokens);
+/* Defines K_folded: the byte kernel K, then kernel_unicode_fold with the token layer T of the
+ * same instruction set (it returns at once unless -i in utf-8). */
+#define KERNEL_WITH_FOLD(K, T)                                                                     \
+    static void K##_folded(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)   \
+    {                                                                                              \
+        K(w, p, len, counts);                                                                      \
+        kernel_unicode_fold(w, p, len, counts, T);                                                 \
+    }
 
 void kernel_scalar(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 size_t tokens_scalar(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,

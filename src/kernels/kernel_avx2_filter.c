@@ -58,7 +58,7 @@ static void build(nibbles *t, const wordlist *w)
     uint8_t *lo[3] = {t->first_lo, t->second_lo, t->third_lo};
     for (size_t k = 0; k < w->n; k++) {
         const uint8_t *key = (const uint8_t *)w->key[k], bit = (uint8_t)(1u << k);
-        size_t L = w->len[k];
+        size_t L = w->keylen[k];
         for (size_t j = 0; j < 3; j++) {
             uint8_t *hi = j == 0 ? t->first_hi : NULL;
             if (j < L) {
@@ -80,7 +80,7 @@ static void build(nibbles *t, const wordlist *w)
 static int ascii_heads(const wordlist *w)
 {
     for (size_t k = 0; k < w->n; k++) {
-        if (w->len[k] < 3)
+        if (w->keylen[k] < 3)
             return 0;
         for (size_t j = 0; j < 3; j++)
             if ((uint8_t)w->key[k][j] >= 0x80)
@@ -162,7 +162,7 @@ static uint64_t load8(const uint8_t *p)
 static void make_heads(heads *h, const wordlist *w)
 {
     for (size_t k = 0; k < w->n; k++) {
-        size_t n = w->len[k] < 8 ? w->len[k] : 8;
+        size_t n = w->keylen[k] < 8 ? w->keylen[k] : 8;
         uint8_t b[8] = {0}, o[8] = {0};
         memcpy(b, w->key[k], n);
         for (size_t j = 0; j < n; j++)
@@ -183,7 +183,7 @@ check(const wordlist *w, const heads *h, const uint8_t *p, unsigned which, uint6
     for (; which; which &= which - 1) {
         unsigned k = (unsigned)__builtin_ctz(which);
         if (((fold ? x | h->fold_or[k] : x) & h->mask[k]) == h->head[k] &&
-            token_is(p, (const uint8_t *)w->key[k], w->len[k], enc, fold)) {
+            token_is(p, (const uint8_t *)w->key[k], w->keylen[k], enc, fold)) {
             counts[k]++;
             return; /* a token equals one word at most */
         }

@@ -34,7 +34,7 @@ static int bitap_build(bitap *a, const wordlist *w)
     const int enc = w->encoding;
     size_t bits = 0;
     for (size_t k = 0; k < w->n; k++)
-        bits += w->len[k] + 3;
+        bits += w->keylen[k] + 3;
     if (w->n == 0 || bits - 1 > 64)
         return 0;
     uint64_t ends_ws = 0, starts_ws = 0;
@@ -42,7 +42,7 @@ static int bitap_build(bitap *a, const wordlist *w)
     size_t at = 0;
     for (size_t k = 0; k < w->n; k++) {
         at += k > 0; /* the zero bit */
-        size_t L = w->len[k];
+        size_t L = w->keylen[k];
         ends_ws |= UINT64_C(1) << at;
         starts_ws |= UINT64_C(1) << (at + L + 1);
         a->word[at + L + 1] = (uint8_t)k;
@@ -60,13 +60,13 @@ static int bitap_build(bitap *a, const wordlist *w)
     for (size_t k = 0; k < w->n; k++) {
         at += k > 0;
         const uint8_t *key = (const uint8_t *)w->key[k];
-        for (size_t j = 0; j < w->len[k]; j++) {
+        for (size_t j = 0; j < w->keylen[k]; j++) {
             uint64_t bit = UINT64_C(1) << (at + 1 + j);
             a->accept[key[j]] |= bit;
             if (w->fold && (uint8_t)(key[j] - 'a') < 26)
                 a->accept[key[j] ^ 0x20] |= bit;
         }
-        at += w->len[k] + 2;
+        at += w->keylen[k] + 2;
     }
     return 1;
 }
@@ -78,7 +78,7 @@ static __attribute__((noinline)) void bitap_hits(const wordlist *w, const bitap 
                                                  uint64_t *counts)
 {
     for (; m; m &= m - 1) {
-        size_t k = a->word[__builtin_ctzll(m)], L = w->len[k];
+        size_t k = a->word[__builtin_ctzll(m)], L = w->keylen[k];
         long s = i - (long)L;
         if (s < to && token_is(p + s, (const uint8_t *)w->key[k], L, w->encoding, w->fold))
             counts[k]++;

@@ -171,7 +171,7 @@ SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, size_t len, uint64_t 
     fast_patterns(w, pat, orp, first, fold);
     uint8_t open_end[FAST_MAX_WORDS];
     for (size_t k = 0; k < w->n; k++) /* a word of one byte is whitespace-checked at its start */
-        open_end[k] = w->len[k] > 1 && (uint8_t)w->key[k][w->len[k] - 1] >= 0x80;
+        open_end[k] = w->keylen[k] > 1 && (uint8_t)w->key[k][w->keylen[k] - 1] >= 0x80;
     /* Bytes p[-KERNEL_BEFORE .. len + tail) are defined, KERNEL_PAD more are readable. */
     const size_t readable = len + kernel_tail(w) + KERNEL_PAD;
     uint64_t carry = !prev_is_ws(enc, p); /* a token runs in from before the block: no start at 0 */

@@ -126,8 +126,8 @@ static void build(tables *t, const wordlist *w, int utf8, int fold)
         t->before[set[i] & 127] = 0xFF;
     size_t ns = ws_starts(utf8, set);
     for (size_t k = 0; k < w->n; k++) {
-        const uint8_t *word = (const uint8_t *)w->word[k], bit = (uint8_t)(1u << k);
-        size_t L = w->len[k];
+        const uint8_t *word = (const uint8_t *)w->key[k], bit = (uint8_t)(1u << k);
+        size_t L = w->keylen[k];
         t->len[k] = L;
         for (size_t j = 0; j < 3; j++) {
             if (j < L) {
