@@ -159,25 +159,14 @@ static int fail(vocab_table *t)
     return -1;
 }
 
-/* Fills slot s with the key; ext: the bytes, already in the arena (long keys). */
-static void slot_set(vocab_slot *s, const uint8_t *p, uint64_t n, uint64_t h, uint64_t count,
-                     int fold, const uint8_t *ext)
+/* Fills slot s with a long key (n > VOCAB_INLINE), its bytes ext already in the arena. */
+static void slot_set_long(vocab_slot *s, const uint8_t *ext, uint64_t n, uint64_t h, uint64_t count)
 {
     s->count = count;
     s->tag = (uint32_t)(h >> 32);
-    if (n <= VOCAB_INLINE) {
-        s->inline_len = (uint32_t)n;
-        s->k.w[0] = vocab_load(p, n < 8 ? n : 8);
-        s->k.w[1] = n > 8 ? vocab_load(p + 8, n - 8) : 0;
-        if (fold) {
-            s->k.w[0] = vocab_fold(s->k.w[0]);
-            s->k.w[1] = vocab_fold(s->k.w[1]);
-        }
-    } else {
-        s->inline_len = VOCAB_INLINE + 1;
-        s->k.ext.ptr = ext;
-        s->k.ext.len = n;
-    }
+    s->inline_len = VOCAB_INLINE + 1;
+    s->k.ext.ptr = ext;
+    s->k.ext.len = n;
 }
 
 static uint8_t fold_byte(uint8_t c)
@@ -198,23 +187,39 @@ static long room(vocab_table *t, size_t i, uint64_t h)
     return (long)i;
 }
 
-int vocab_insert(vocab_table *t, size_t i, const uint8_t *p, uint64_t n, uint64_t h,
-                 uint64_t count, int fold)
+int vocab_insert_short(vocab_table *t, size_t i, uint64_t a, uint64_t b, uint64_t n, uint64_t h,
+                       uint64_t count)
 {
     long j = room(t, i, h);
     if (j < 0)
         return fail(t);
-    uint8_t *ext = NULL;
-    if (n > VOCAB_INLINE) {
-        if (!(ext = arena_alloc(t, (size_t)n)))
-            return fail(t);
-        if (fold)
-            for (uint64_t k = 0; k < n; k++)
-                ext[k] = fold_byte(p[k]);
-        else
-            memcpy(ext, p, (size_t)n);
+    t->slot[j] = (vocab_slot){.count = count, .tag = (uint32_t)(h >> 32), .inline_len = (uint32_t)n,
+                              .k.w = {a, b}};
+    t->used++;
+    t->tokens += count;
+    return 0;
+}
+
+int vocab_insert(vocab_table *t, size_t i, const uint8_t *p, uint64_t n, uint64_t h,
+                 uint64_t count, int fold)
+{
+    if (n <= VOCAB_INLINE) {
+        uint64_t a, b;
+        vocab_words(p, n, fold, &a, &b);
+        return vocab_insert_short(t, i, a, b, n, h, count);
     }
-    slot_set(&t->slot[j], p, n, h, count, fold, ext);
+    long j = room(t, i, h);
+    if (j < 0)
+        return fail(t);
+    uint8_t *ext = arena_alloc(t, (size_t)n);
+    if (!ext)
+        return fail(t);
+    if (fold)
+        for (uint64_t k = 0; k < n; k++)
+            ext[k] = fold_byte(p[k]);
+    else
+        memcpy(ext, p, (size_t)n);
+    slot_set_long(&t->slot[j], ext, n, h, count);
     t->used++;
     t->tokens += count;
     return 0;
@@ -311,7 +316,7 @@ int vocab_longkey_add(vocab_table *t, vocab_longkey *k, uint64_t h)
         b->next = NULL;
         t->arena = b;
     }
-    slot_set(&t->slot[j], b->data, n, h, 1, 0, b->data);
+    slot_set_long(&t->slot[j], b->data, n, h, 1);
     t->used++;
     t->tokens++;
     return 0;

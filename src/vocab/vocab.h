@@ -140,6 +140,11 @@ void vocab_free(vocab_table *t); /* releases everything; vocab_init state again,
 int vocab_insert(vocab_table *t, size_t i, const uint8_t *p, uint64_t n, uint64_t h,
                  uint64_t count, int fold);
 
+/* vocab_insert of a short key given by its vocab_words a, b (out of line: the look-up's loop then
+ * holds no copy of the key in memory). */
+int vocab_insert_short(vocab_table *t, size_t i, uint64_t a, uint64_t b, uint64_t n, uint64_t h,
+                       uint64_t count);
+
 /* Equal keys? p (n bytes, folded if fold) against slot s (n > VOCAB_INLINE). */
 int vocab_long_equal(const vocab_slot *s, const uint8_t *p, uint64_t n, int fold);
 
@@ -148,14 +153,13 @@ int vocab_long_equal(const vocab_slot *s, const uint8_t *p, uint64_t n, int fold
 static inline int vocab_bump_short(vocab_table *t, uint64_t a, uint64_t b, uint64_t n, uint64_t h,
                                    uint64_t count)
 {
-    const uint64_t w[2] = {a, b};
     if (t->mask == 0)
-        return vocab_insert(t, 0, (const uint8_t *)w, n, h, count, 0);
+        return vocab_insert_short(t, 0, a, b, n, h, count);
     const uint32_t tag = (uint32_t)(h >> 32);
     for (size_t i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
         vocab_slot *s = &t->slot[i];
         if (s->count == 0)
-            return vocab_insert(t, i, (const uint8_t *)w, n, h, count, 0);
+            return vocab_insert_short(t, i, a, b, n, h, count);
         /* One test, not four branches: a key that shares the slot's start rarely ends there. */
         if (((s->tag ^ tag) | (s->inline_len ^ n) | (s->k.w[0] ^ a) | (s->k.w[1] ^ b)) == 0) {
             s->count += count;
