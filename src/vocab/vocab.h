@@ -195,13 +195,7 @@ static inline int vocab_bump(vocab_table *t, const uint8_t *p, uint64_t n, uint6
     }
 }
 
-/* Where the look-up of hash h starts: to prefetch before vocab_bump. */
-static inline const void *vocab_slot_addr(const vocab_table *t, uint64_t h)
-{
-    return &t->slot[h & t->mask];
-}
-
-/* Prefetches the slots the look-up of hash h reads first: the cache line of its first slot and,
+/* To call before vocab_bump: prefetches the slots the look-up of hash h reads first: the cache line of its first slot and,
  * when that slot ends a line, the next line too (the probe goes on there whenever the first slot
  * holds another key: a miss it would otherwise wait for). */
 static inline void vocab_prefetch(const vocab_table *t, uint64_t h)
