@@ -160,7 +160,7 @@ static inline int vocab_bump_short(vocab_table *t, uint64_t a, uint64_t b, uint6
         vocab_slot *s = &t->slot[i];
         if (s->count == 0)
             return vocab_insert_short(t, i, a, b, n, h, count);
-        /* One test, not four branches: a key that shares the slot's start rarely ends there. */
+        /* One test, not four branches that each depend on the data. */
         if (((s->tag ^ tag) | (s->inline_len ^ n) | (s->k.w[0] ^ a) | (s->k.w[1] ^ b)) == 0) {
             s->count += count;
             t->tokens += count;
@@ -195,9 +195,9 @@ static inline int vocab_bump(vocab_table *t, const uint8_t *p, uint64_t n, uint6
     }
 }
 
-/* To call before vocab_bump: prefetches the slots the look-up of hash h reads first: the cache line of its first slot and,
- * when that slot ends a line, the next line too (the probe goes on there whenever the first slot
- * holds another key: a miss it would otherwise wait for). */
+/* To call before vocab_bump: prefetches the slots the look-up of hash h reads first, the cache
+ * line of its first slot and, when that slot ends a line, the next line too (the probe goes on
+ * there whenever the first slot holds another key: a miss it would otherwise wait for). */
 static inline void vocab_prefetch(const vocab_table *t, uint64_t h)
 {
     if (t->mask == 0) /* no slots yet */
