@@ -406,9 +406,9 @@ static int sort_before(const sort_key *a, const sort_key *b)
         return a->count > b->count;
     if (a->prefix != b->prefix)
         return a->prefix < b->prefix;
-    vocab_entry x, y;
-    x.key = slot_key(a->s, &x.len);
-    y.key = slot_key(b->s, &y.len);
+    uint64_t na, nb;
+    const uint8_t *ka = slot_key(a->s, &na), *kb = slot_key(b->s, &nb);
+    const vocab_entry x = {.key = ka, .len = na}, y = {.key = kb, .len = nb};
     return bytes_cmp(&x, &y) < 0;
 }
 
