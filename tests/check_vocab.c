@@ -209,6 +209,43 @@ static int emit_check(void *ctx, const vocab_entry *e)
     return 0;
 }
 
+/* The sort against vocab_entry_cmp: keys of bytes 00, 'a' and ff (zero bytes inside and after the
+ * first 8, shared 8-byte starts, keys past the inline length), few distinct counts (long ties). */
+static int entry_qsort_cmp(const void *a, const void *b)
+{
+    return vocab_entry_cmp(a, b);
+}
+
+START_TEST(test_sorted_order)
+{
+    vocab_table t;
+    vocab_init(&t);
+    static const char alphabet[] = {0, 'a', (char)0xff};
+    uint64_t x = 88172645463325252ULL;
+    for (int i = 0; i < 20000; i++) {
+        char key[24];
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t len = x % 22;
+        for (size_t j = 0; j < len; j++)
+            key[j] = alphabet[(x >> (8 + 2 * j)) % 3];
+        ck_assert_int_eq(add(&t, key, len, 0), 0);
+    }
+    size_t n, m;
+    vocab_entry *got = vocab_sorted(&t, &n), *want = vocab_entries(&t, &m);
+    ck_assert_uint_eq(n, m);
+    ck_assert_uint_gt(n, 1000);
+    qsort(want, m, sizeof *want, entry_qsort_cmp);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_uint_eq(got[i].count, want[i].count);
+        ck_assert_uint_eq(got[i].len, want[i].len);
+        ck_assert(got[i].key == want[i].key);
+    }
+    free(got);
+    free(want);
+    vocab_free(&t);
+}
+END_TEST
+
 START_TEST(test_runs_merge)
 {
     vocab_table t;
@@ -324,6 +361,7 @@ Suite *vocab_suite(void)
     tcase_add_test(tc, test_fold);
     tcase_add_test(tc, test_long_keys);
     tcase_add_test(tc, test_order_topk_merge_compare);
+    tcase_add_test(tc, test_sorted_order);
     tcase_add_test(tc, test_runs_merge);
     tcase_add_test(tc, test_chunk_sizes_and_partitions);
     suite_add_tcase(s, tc);

@@ -1,9 +1,9 @@
-/* vocab.c - the vocabulary table: slots, arena, merge, sort, top-K, comparison, sorted runs. */
+/* vocab.c - the vocabulary table: slots, arena, merge, sort, top-K, comparison (sorted runs on
+ * disk: vocab_runs.c). */
 #include "vocab.h"
 
 #include "io/pages.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
@@ -159,25 +159,14 @@ static int fail(vocab_table *t)
     return -1;
 }
 
-/* Fills slot s with the key; ext: the bytes, already in the arena (long keys). */
-static void slot_set(vocab_slot *s, const uint8_t *p, uint64_t n, uint64_t h, uint64_t count,
-                     int fold, const uint8_t *ext)
+/* Fills slot s with a long key (n > VOCAB_INLINE), its bytes ext already in the arena. */
+static void slot_set_long(vocab_slot *s, const uint8_t *ext, uint64_t n, uint64_t h, uint64_t count)
 {
     s->count = count;
     s->tag = (uint32_t)(h >> 32);
-    if (n <= VOCAB_INLINE) {
-        s->inline_len = (uint32_t)n;
-        s->k.w[0] = vocab_load(p, n < 8 ? n : 8);
-        s->k.w[1] = n > 8 ? vocab_load(p + 8, n - 8) : 0;
-        if (fold) {
-            s->k.w[0] = vocab_fold(s->k.w[0]);
-            s->k.w[1] = vocab_fold(s->k.w[1]);
-        }
-    } else {
-        s->inline_len = VOCAB_INLINE + 1;
-        s->k.ext.ptr = ext;
-        s->k.ext.len = n;
-    }
+    s->inline_len = VOCAB_INLINE + 1;
+    s->k.ext.ptr = ext;
+    s->k.ext.len = n;
 }
 
 static uint8_t fold_byte(uint8_t c)
@@ -198,23 +187,39 @@ static long room(vocab_table *t, size_t i, uint64_t h)
     return (long)i;
 }
 
-int vocab_insert(vocab_table *t, size_t i, const uint8_t *p, uint64_t n, uint64_t h,
-                 uint64_t count, int fold)
+int vocab_insert_short(vocab_table *t, size_t i, uint64_t a, uint64_t b, uint64_t n, uint64_t h,
+                       uint64_t count)
 {
     long j = room(t, i, h);
     if (j < 0)
         return fail(t);
-    uint8_t *ext = NULL;
-    if (n > VOCAB_INLINE) {
-        if (!(ext = arena_alloc(t, (size_t)n)))
-            return fail(t);
-        if (fold)
-            for (uint64_t k = 0; k < n; k++)
-                ext[k] = fold_byte(p[k]);
-        else
-            memcpy(ext, p, (size_t)n);
+    t->slot[j] = (vocab_slot){.count = count, .tag = (uint32_t)(h >> 32), .inline_len = (uint32_t)n,
+                              .k.w = {a, b}};
+    t->used++;
+    t->tokens += count;
+    return 0;
+}
+
+int vocab_insert(vocab_table *t, size_t i, const uint8_t *p, uint64_t n, uint64_t h,
+                 uint64_t count, int fold)
+{
+    if (n <= VOCAB_INLINE) {
+        uint64_t a, b;
+        vocab_words(p, n, fold, &a, &b);
+        return vocab_insert_short(t, i, a, b, n, h, count);
     }
-    slot_set(&t->slot[j], p, n, h, count, fold, ext);
+    long j = room(t, i, h);
+    if (j < 0)
+        return fail(t);
+    uint8_t *ext = arena_alloc(t, (size_t)n);
+    if (!ext)
+        return fail(t);
+    if (fold)
+        for (uint64_t k = 0; k < n; k++)
+            ext[k] = fold_byte(p[k]);
+    else
+        memcpy(ext, p, (size_t)n);
+    slot_set_long(&t->slot[j], ext, n, h, count);
     t->used++;
     t->tokens += count;
     return 0;
@@ -311,7 +316,7 @@ int vocab_longkey_add(vocab_table *t, vocab_longkey *k, uint64_t h)
         b->next = NULL;
         t->arena = b;
     }
-    slot_set(&t->slot[j], b->data, n, h, 1, 0, b->data);
+    slot_set_long(&t->slot[j], b->data, n, h, 1);
     t->used++;
     t->tokens++;
     return 0;
@@ -387,11 +392,88 @@ vocab_entry *vocab_entries(const vocab_table *t, size_t *n)
     return e;
 }
 
+/* A key to sort: its count and first 8 bytes (big-endian, zero-padded) decide most comparisons
+ * without reading the key, which is a cache miss away for most of a large vocabulary. */
+typedef struct {
+    uint64_t count, prefix;
+    const vocab_slot *s;
+} sort_key;
+_Static_assert(sizeof(sort_key) == sizeof(vocab_entry), "sorted in the entries' own array");
+
+static int sort_before(const sort_key *a, const sort_key *b)
+{
+    if (a->count != b->count)
+        return a->count > b->count;
+    if (a->prefix != b->prefix)
+        return a->prefix < b->prefix;
+    uint64_t na, nb;
+    const uint8_t *ka = slot_key(a->s, &na), *kb = slot_key(b->s, &nb);
+    const vocab_entry x = {.key = ka, .len = na}, y = {.key = kb, .len = nb};
+    return bytes_cmp(&x, &y) < 0;
+}
+
+/* A stable merge sort: runs of 16 by insertion, then merged pairwise between k and tmp. Returns
+ * the array holding the result (k or tmp). */
+static sort_key *sort_keys(sort_key *k, sort_key *tmp, size_t n)
+{
+    for (size_t lo = 0; lo < n; lo += 16) {
+        size_t hi = n - lo < 16 ? n : lo + 16;
+        for (size_t i = lo + 1; i < hi; i++) {
+            sort_key x = k[i];
+            size_t j = i;
+            for (; j > lo && sort_before(&x, &k[j - 1]); j--)
+                k[j] = k[j - 1];
+            k[j] = x;
+        }
+    }
+    for (size_t run = 16; run < n; run *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * run) {
+            size_t mid = n - lo < run ? n : lo + run, hi = n - mid < run ? n : mid + run;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi)
+                tmp[o++] = sort_before(&k[j], &k[i]) ? k[j++] : k[i++];
+            while (i < mid)
+                tmp[o++] = k[i++];
+            while (j < hi)
+                tmp[o++] = k[j++];
+        }
+        sort_key *swap = k;
+        k = tmp;
+        tmp = swap;
+    }
+    return k;
+}
+
 vocab_entry *vocab_sorted(const vocab_table *t, size_t *n)
 {
     vocab_entry *e = vocab_entries(t, n);
-    if (e)
-        qsort(e, *n, sizeof *e, qsort_cmp);
+    sort_key *tmp = e && *n > 1 ? malloc(*n * sizeof *tmp) : NULL;
+    if (!tmp) { /* the slower sort needs no second array */
+        if (e)
+            qsort(e, *n, sizeof *e, qsort_cmp);
+        return e;
+    }
+    /* The sort keys take the entries' place (memcpy: the array changes type), then are replaced
+     * by the entries again, in order. */
+    sort_key *k = (sort_key *)(void *)e;
+    for (size_t i = 0, j = 0; i <= t->mask; i++) {
+        const vocab_slot *s = &t->slot[i];
+        if (s->count) {
+            uint64_t len;
+            const uint8_t *key = slot_key(s, &len);
+            sort_key x = {s->count, __builtin_bswap64(vocab_load(key, len < 8 ? len : 8)), s};
+            memcpy(&k[j++], &x, sizeof x);
+        }
+    }
+    sort_key *done = sort_keys(k, tmp, *n);
+    for (size_t i = 0; i < *n; i++) {
+        sort_key x;
+        memcpy(&x, &done[i], sizeof x);
+        vocab_entry y = {.count = x.count};
+        y.key = slot_key(x.s, &y.len);
+        memcpy(&e[i], &y, sizeof y);
+    }
+    free(tmp);
     return e;
 }
 
@@ -524,81 +606,4 @@ int vocab_compare(const vocab_table *a, const vocab_table *b, vocab_difference *
     free(ea);
     free(eb);
     return result;
-}
-
-/* ---- sorted runs on disk: records of (count, length, bytes) ---- */
-
-int vocab_run_write(FILE *f, const vocab_entry *e, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        uint64_t head[2] = {e[i].count, e[i].len};
-        if (fwrite(head, sizeof head, 1, f) != 1 ||
-            (e[i].len && fwrite(e[i].key, (size_t)e[i].len, 1, f) != 1))
-            return -1;
-    }
-    uint64_t end[2] = {0, 0}; /* count 0 ends a run */
-    return fwrite(end, sizeof end, 1, f) == 1 && fflush(f) == 0 ? 0 : -1;
-}
-
-typedef struct {
-    FILE *f;
-    vocab_entry e;
-    uint8_t *buf;
-    size_t cap;
-    int done;
-} run_reader;
-
-static int run_next(run_reader *r)
-{
-    uint64_t head[2];
-    if (fread(head, sizeof head, 1, r->f) != 1) {
-        if (!ferror(r->f))
-            errno = EIO; /* a run always ends with its end record */
-        return -1;
-    }
-    if (head[0] == 0) {
-        r->done = 1;
-        return 0;
-    }
-    if (head[1] > r->cap) {
-        uint8_t *nb = realloc(r->buf, (size_t)head[1]);
-        if (!nb)
-            return -1;
-        r->buf = nb;
-        r->cap = (size_t)head[1];
-    }
-    if (head[1] && fread(r->buf, (size_t)head[1], 1, r->f) != 1) {
-        errno = EIO;
-        return -1;
-    }
-    r->e = (vocab_entry){.key = r->buf, .len = head[1], .count = head[0]};
-    return 0;
-}
-
-int vocab_runs_merge(FILE **runs, size_t nruns, int (*emit)(void *ctx, const vocab_entry *e),
-                     void *ctx)
-{
-    run_reader *r = calloc(nruns ? nruns : 1, sizeof *r);
-    int rc = r ? 0 : -1;
-    for (size_t i = 0; !rc && i < nruns; i++) {
-        r[i].f = runs[i];
-        rewind(runs[i]);
-        rc = run_next(&r[i]);
-    }
-    /* A few runs (one per pass): the smallest head by a linear scan. */
-    while (!rc) {
-        size_t best = nruns;
-        for (size_t i = 0; i < nruns; i++)
-            if (!r[i].done && (best == nruns || vocab_entry_cmp(&r[i].e, &r[best].e) < 0))
-                best = i;
-        if (best == nruns)
-            break;
-        rc = emit(ctx, &r[best].e);
-        if (!rc)
-            rc = run_next(&r[best]);
-    }
-    for (size_t i = 0; r && i < nruns; i++)
-        free(r[i].buf);
-    free(r);
-    return rc;
 }

@@ -88,16 +88,26 @@ static inline uint64_t vocab_hash_end(uint64_t h, uint64_t a, uint64_t b)
     return vocab_mix(a ^ VOCAB_S1 ^ h, b ^ VOCAB_S2);
 }
 
+/* Per length 0..16, the masks keeping a short key's bytes of its two words (the rest zeroed). */
+static const uint64_t vocab_short_mask[VOCAB_INLINE + 1][2] = {
+    {0, 0}, {0xffULL, 0}, {0xffffULL, 0}, {0xffffffULL, 0}, {0xffffffffULL, 0},
+    {0xffffffffffULL, 0}, {0xffffffffffffULL, 0}, {0xffffffffffffffULL, 0}, {~0ULL, 0},
+    {~0ULL, 0xffULL}, {~0ULL, 0xffffULL}, {~0ULL, 0xffffffULL}, {~0ULL, 0xffffffffULL},
+    {~0ULL, 0xffffffffffULL}, {~0ULL, 0xffffffffffffULL}, {~0ULL, 0xffffffffffffffULL},
+    {~0ULL, ~0ULL}};
+
 /* A key of at most 16 bytes as two zero-padded words (folded with fold): what short keys are
- * hashed and compared as. Reads p[0..16). */
+ * hashed and compared as. Reads p[0..16) whatever n is, and masks: token lengths come in no
+ * order a branch could predict. */
 static inline void vocab_words(const uint8_t *p, uint64_t n, int fold, uint64_t *a, uint64_t *b)
 {
-    *a = vocab_load(p, n < 8 ? n : 8);
-    *b = n > 8 ? vocab_load(p + 8, n - 8) : 0;
-    if (fold) {
-        *a = vocab_fold(*a);
-        *b = vocab_fold(*b);
-    }
+    uint64_t x, y;
+    memcpy(&x, p, 8);
+    memcpy(&y, p + 8, 8);
+    x &= vocab_short_mask[n][0];
+    y &= vocab_short_mask[n][1];
+    *a = fold ? vocab_fold(x) : x;
+    *b = fold ? vocab_fold(y) : y;
 }
 
 /* The hash of a key of at most 16 bytes, from its vocab_words. */
@@ -130,6 +140,11 @@ void vocab_free(vocab_table *t); /* releases everything; vocab_init state again,
 int vocab_insert(vocab_table *t, size_t i, const uint8_t *p, uint64_t n, uint64_t h,
                  uint64_t count, int fold);
 
+/* vocab_insert of a short key given by its vocab_words a, b (out of line: the look-up's loop then
+ * holds no copy of the key in memory). */
+int vocab_insert_short(vocab_table *t, size_t i, uint64_t a, uint64_t b, uint64_t n, uint64_t h,
+                       uint64_t count);
+
 /* Equal keys? p (n bytes, folded if fold) against slot s (n > VOCAB_INLINE). */
 int vocab_long_equal(const vocab_slot *s, const uint8_t *p, uint64_t n, int fold);
 
@@ -138,15 +153,15 @@ int vocab_long_equal(const vocab_slot *s, const uint8_t *p, uint64_t n, int fold
 static inline int vocab_bump_short(vocab_table *t, uint64_t a, uint64_t b, uint64_t n, uint64_t h,
                                    uint64_t count)
 {
-    const uint64_t w[2] = {a, b};
     if (t->mask == 0)
-        return vocab_insert(t, 0, (const uint8_t *)w, n, h, count, 0);
+        return vocab_insert_short(t, 0, a, b, n, h, count);
     const uint32_t tag = (uint32_t)(h >> 32);
     for (size_t i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
         vocab_slot *s = &t->slot[i];
         if (s->count == 0)
-            return vocab_insert(t, i, (const uint8_t *)w, n, h, count, 0);
-        if (s->tag == tag && s->inline_len == n && s->k.w[0] == a && s->k.w[1] == b) {
+            return vocab_insert_short(t, i, a, b, n, h, count);
+        /* One test, not four branches that each depend on the data. */
+        if (((s->tag ^ tag) | (s->inline_len ^ n) | (s->k.w[0] ^ a) | (s->k.w[1] ^ b)) == 0) {
             s->count += count;
             t->tokens += count;
             return 0;
@@ -180,10 +195,16 @@ static inline int vocab_bump(vocab_table *t, const uint8_t *p, uint64_t n, uint6
     }
 }
 
-/* Where the look-up of hash h starts: to prefetch before vocab_bump. */
-static inline const void *vocab_slot_addr(const vocab_table *t, uint64_t h)
+/* To call before vocab_bump: prefetches the slots the look-up of hash h reads first, the cache
+ * line of its first slot and, when that slot ends a line, the next line too (the probe goes on
+ * there whenever the first slot holds another key: a miss it would otherwise wait for). */
+static inline void vocab_prefetch(const vocab_table *t, uint64_t h)
 {
-    return &t->slot[h & t->mask];
+    if (t->mask == 0) /* no slots yet */
+        return;
+    const char *s = (const char *)&t->slot[h & t->mask];
+    __builtin_prefetch(s);
+    __builtin_prefetch(s + sizeof(vocab_slot));
 }
 
 /* A key too long to be read in one piece (a token across blocks) is built in a buffer of its

@@ -70,7 +70,7 @@ static inline void emit(worker *w, const vocab_setup *s, const uint8_t *tok, uin
     }
     if (s->parts > 1 && vocab_partition(h, s->parts) != s->part)
         return;
-    __builtin_prefetch(w->t->mask ? vocab_slot_addr(w->t, h) : w->t); /* slots once mask != 0 */
+    vocab_prefetch(w->t, h);
     int i = w->nb;
     w->tp[i] = tok;
     w->ta[i] = a;
