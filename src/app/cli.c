@@ -255,9 +255,6 @@ static int check_timed_runs(const options *o)
 static int check_vocab(options *o)
 {
     const char *name = o->top ? "--top" : "--vocab";
-    if (o->words.tokens == TOKENS_WORDS)
-        return usage_error(name, NULL, "not with --tokens=words yet (its tokenizer splits at "
-                                       "whitespace)");
     if (o->top && o->vocab)
         return usage_error("--top", NULL, "not with --vocab (--vocab is every token)");
     if (o->words.n)
