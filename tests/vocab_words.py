@@ -124,6 +124,11 @@ for ic in (False, True):
         got = table(["--vocab"] + args + opt, **kw)
         check(got == w, f"3 MiB adversarial {opt} {name}: {got if isinstance(got, tuple) else ''}")
 
+# Several inputs, a file, a gzip file and a pipe: one vocabulary, no word across two of them.
+w = vocab_count(words_of(small) + words_of(big) + words_of(small + b"x"), "utf-8", True)
+got = table(["--vocab", "-i", "-t", "2", small_path, gz_path, "-"], stdin=small + b"x")
+check(got == w, f"a file, a gzip file and a pipe: {got if isinstance(got, tuple) else ''}")
+
 # latin1: each byte its Latin-1 character (é a letter, B7 joins letters); -i folds ASCII only.
 lat = ("Été été ÉTÉ, dog's dog. café·x CAFÉ naïve \xd7 \xb5 \xaa ".encode("latin-1") +
        bytes(range(256))) * 40

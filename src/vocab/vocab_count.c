@@ -93,7 +93,7 @@ static const uint8_t *fold_token(worker *w, const uint8_t *p, uint64_t *n)
 {
     size_t need = (size_t)(*n + *n / 2 + 1 + VOCAB_KEY_PAD); /* fold_utf8's bound, and the pad */
     if (w->fused + need > w->fcap) {
-        flush(w, 1);
+        flush(w, 1); /* -i */
         if (need > w->fcap) {
             size_t cap = need > FOLD_BYTES ? need : FOLD_BYTES;
             free(w->folded);
