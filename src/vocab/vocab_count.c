@@ -76,15 +76,17 @@ static void flush(worker *w, int fold)
 }
 
 /* -i in utf-8: Unicode folding changes only tokens with a byte above 7F (on ASCII it is the
- * table's ASCII folding). */
+ * table's ASCII folding). Read 8 bytes at a time: VOCAB_KEY_PAD bytes follow every token. */
 static inline int needs_unicode_fold(const vocab_setup *s, const uint8_t *p, uint64_t n)
 {
     if (!s->fold || !s->utf8)
         return 0;
-    uint8_t any = 0;
-    for (uint64_t i = 0; i < n; i++)
-        any |= p[i];
-    return any >= 0x80;
+    uint64_t any = 0, i = 0, x;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&x, p + i, 8);
+        any |= x;
+    }
+    return ((any | vocab_load(p + i, n - i)) & 0x8080808080808080ULL) != 0;
 }
 
 /* The token p[0..*n) folded (SPEC §8), in the batch's buffer until its flush; NULL (w->err set)
