@@ -138,7 +138,7 @@ run: $(PROGRAM) $(CORPUS)
 # A sanitizer's shadow memory makes RSS no measure of the program's own memory.
 NO_RSS := $(if $(strip $(SANITIZE)),--no-rss-bound)
 PY_CHECKS := integration bad-inputs outputs docs inputs faults hpc scale documented vocab \
-             spack-package wordbreak words casefold
+             spack-package wordbreak words casefold vocab-words
 ARGS_integration   = ./$(PROGRAM)
 ARGS_bad-inputs    = ./$(PROGRAM) $(NO_RSS)
 ARGS_outputs       = ./$(PROGRAM)
@@ -154,6 +154,7 @@ ARGS_mpi           = ./$(MPIPROG) ./$(PROGRAM) # tests/mpi_integration.py
 ARGS_wordbreak     = ./$(WORDBREAK_TOOL)
 ARGS_words         = ./$(PROGRAM) ./$(WORDBREAK_TOOL)
 ARGS_casefold      = ./$(PROGRAM)
+ARGS_vocab-words   = ./$(PROGRAM) ./$(WORDBREAK_TOOL)
 
 # The README's test command: every suite, the kernel differential at reduced size (CI also runs
 # check-kernels, the whole of it); the sanitizer builds in CI run SANITIZED_CHECKS.
@@ -167,7 +168,7 @@ check-sanitized: $(addprefix check-,$(SANITIZED_CHECKS))
 
 $(addprefix check-,$(PY_CHECKS) slurm): check-%: $(PROGRAM) $(GEN) $(FAULT_SHIM)
 	python3 tests/$(subst -,_,$*).py $(ARGS_$*)
-check-wordbreak check-words: $(WORDBREAK_TOOL)
+check-wordbreak check-words check-vocab-words: $(WORDBREAK_TOOL)
 check-memcheck memcheck: $(PROGRAM)
 	python3 tests/memcheck.py $(ARGS_memcheck)
 check-mpi: $(MPIPROG) $(PROGRAM)

@@ -308,6 +308,16 @@ def test_vocab(d):
         check((n == 1 or j.get("ranks") == n) and j.get("distinct") == len(want)
               and j.get("tokens") == sum(c for _, c in want),
               "%d ranks --vocab --verify -f json: %s" % (n, r and r.stderr[-300:]))
+    # --tokens=words -i: the ranks' table equals one process's (which tests/vocab_words.py holds
+    # to the segmenter and CaseFolding.txt), words across the ranks' shares followed exactly.
+    words = ["--tokens=words", "-i", "--vocab", "-f", "csv"]
+    one = subprocess.run([SERIAL] + words + paths, capture_output=True)
+    for n in RANKS:
+        for c, t in (("65", "1"), ("4095", "2")):
+            r = mpirun(n, words + ["-c", c, "-t", t] + paths)
+            check(one.returncode == 0 and r is not None and r.returncode == 0 and
+                  vocab_csv(r.stdout) == vocab_csv(one.stdout) and len(vocab_csv(one.stdout)) > 100,
+                  "%d ranks --tokens=words -i --vocab -c %s -t %s: %s" % (n, c, t, r and r.stderr[-300:]))
     many = os.path.join(d, "many")
     with open(many, "wb") as f:
         f.write(b" ".join(b"w%d" % (i * 7919 % 90001) for i in range(150000)))

@@ -247,8 +247,10 @@ def main():
             check(j.get("encoding") == enc and j.get("ignore_case") is fold,
                   "%s %s JSON: encoding and ignore_case, as a plain count's JSON: %r" % (what, args, j))
         r = run(["--top", "2"] + args + [plain])
-        check(r.stdout.rstrip(b"\n").endswith((", " + enc + (" -i" if fold else "")).encode()),
-              "--top %s text summary ends with the encoding and -i: %r" % (args, r.stdout[-80:]))
+        check(r.stdout.rstrip(b"\n").endswith((", " + enc + (" -i" if fold else "") +
+                                                ", tokens space").encode()),
+              "--top %s text summary ends with the encoding, -i and the rule: %r"
+              % (args, r.stdout[-80:]))
     # --kernel applies to --top/--vocab (its token layer finds the tokens): the reports name it.
     j = parse_json(run(["--top", "2", "--kernel", "scalar", "-f", "json", plain])) or {}
     r = run(["--vocab", "--kernel", "scalar", plain])

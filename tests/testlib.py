@@ -75,12 +75,21 @@ def oracle(text, words=WORDS, encoding="utf-8", ignore_case=False):
     return [t.count(w) for w in ws]
 
 
-def vocab_oracle(text, encoding="utf-8", ignore_case=False):
-    """SPEC §7: collections.Counter over the tokens (folded with -i: ASCII letters only), sorted
-    by (-count, token bytes)."""
-    t = tokens(text, encoding)
-    c = collections.Counter(x.lower() for x in t) if ignore_case else collections.Counter(t)
+def vocab_count(toks, encoding="utf-8", ignore_case=False):
+    """SPEC §7: collections.Counter over tokens (with -i folded: by casefold in utf-8, ASCII
+    letters only in latin1), sorted by (-count, token bytes)."""
+    c = collections.Counter(toks)
+    if ignore_case:  # each distinct token folded once
+        folded = collections.Counter()
+        for x, n in c.items():
+            folded[casefold(x) if encoding == "utf-8" else x.lower()] += n
+        c = folded
     return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def vocab_oracle(text, encoding="utf-8", ignore_case=False):
+    """vocab_count over the tokens of SPEC §1."""
+    return vocab_count(tokens(text, encoding), encoding, ignore_case)
 
 
 def totals_csv(out):

@@ -81,9 +81,10 @@ static const char usage[] =
     "      --progress         progress on stderr (bytes, GB/s, time left) even when\n"
     "                         stderr is not a terminal; --no-progress: never (default:\n"
     "                         only when stderr is a terminal)\n"
-    "      --top K            instead of target words: the K most frequent tokens, most\n"
-    "                         frequent first, ties in byte order (text: COUNT TOKEN lines;\n"
-    "                         csv: token,count; json: a \"vocab\" list)\n"
+    "      --top K            instead of target words: the K most frequent tokens (words\n"
+    "                         with --tokens=words), most frequent first, ties in byte\n"
+    "                         order (text: COUNT TOKEN lines; csv: token,count; json: a\n"
+    "                         \"vocab\" list)\n"
     "      --vocab            every distinct token with its count, in the order of --top\n"
     "      --max-memory SIZE  memory for the --top/--vocab tables (default: half of RAM);\n"
     "                         a larger vocabulary is counted in several passes over the\n"
@@ -255,9 +256,6 @@ static int check_timed_runs(const options *o)
 static int check_vocab(options *o)
 {
     const char *name = o->top ? "--top" : "--vocab";
-    if (o->words.tokens == TOKENS_WORDS)
-        return usage_error(name, NULL, "not with --tokens=words yet (its tokenizer splits at "
-                                       "whitespace)");
     if (o->top && o->vocab)
         return usage_error("--top", NULL, "not with --vocab (--vocab is every token)");
     if (o->words.n)

@@ -345,7 +345,7 @@ int vocab_run(const options *o, const count_setup *count, char **names, int nfil
                    .inputs = {.decompress = o->decompress, .threads = threads}};
     r.s = (vocab_setup){.threads = threads, .mode = o->mode, .chunk_size = o->chunk_size,
                         .utf8 = o->words.encoding == ENC_UTF8, .fold = o->words.fold,
-                        .parts = 1, .kern = count->kern, .place = count->place};
+                        .tokens = o->words.tokens, .parts = 1, .kern = count->kern, .place = count->place};
     ranks_vocab_share(&r.s.rank, &r.s.ranks);
     r.files = calloc((size_t)nfiles, sizeof *r.files);
     r.stream = calloc((size_t)nfiles, 1);
@@ -366,11 +366,17 @@ int vocab_run(const options *o, const count_setup *count, char **names, int nfil
          * file, since reading it leaves its offset at the end for whoever reads it next. */
         r.stream[i] = (char)(kind == INPUT_KIND_STREAM || kind == INPUT_KIND_STDIN_FILE);
     }
+    /* The word rule's token layer is the scalar segmenter (kernel_words.c), whichever words
+     * kernel counts target words: the report names the one that found the tokens. */
+    const char *why;
+    const kernel *words_layer =
+        o->words.tokens == TOKENS_WORDS ? kernel_select_words("scalar", &why) : NULL;
     vocab_report out = {.out = stdout, .format = o->format, .top = o->top,
-                        .encoding = o->words.encoding, .fold = o->words.fold};
+                        .encoding = o->words.encoding, .fold = o->words.fold,
+                        .tokens = o->words.tokens};
     attempt a = {.parts = 1,
                  .run = {.threads = threads, .chunk_size = o->chunk_size,
-                         .kernel = count->kern->name,
+                         .kernel = words_layer ? words_layer->name : count->kern->name,
                          .ranks = r.s.ranks > 1 ? (int)r.s.ranks : 0,
                          .mode = o->mode == COUNT_SERIAL   ? "serial"
                                  : o->mode == COUNT_VERIFY ? "verify"

@@ -2,6 +2,7 @@
 #ifndef WORDTALLY_KERNEL_H
 #define WORDTALLY_KERNEL_H
 
+#include "base/wordbreak.h"
 #include "base/words.h"
 
 /* Bytes that must be readable before p[-KERNEL_BEFORE] and after the tail, so that vector kernels
@@ -85,6 +86,31 @@ void kernel_words(const wordlist *w, const uint8_t *p, size_t len, uint64_t *cou
  * boundaries its context could not decide (a run of combining marks filling its 192 bytes at the
  * block's edge): its counts are incomplete. Clears the mark. */
 int kernel_words_undecided(void);
+/* The word rule's token layer (SPEC §8), for consumers of every word (the vocabulary): the words
+ * that start in p[0..len) (enc: ENC_UTF8 or ENC_LATIN1), word i being p[start[i] .. end[i]), *n
+ * of them, at most (len + 1) / 2 (a word one byte long is an ASCII letter or digit, which joins
+ * the letters and digits after it, so two words never start one byte apart). p[-KERNEL_BEFORE ..
+ * avail) are the input's bytes, avail >= len + 3; or, with eof, the input ends at p[avail] and a
+ * whitespace byte follows there. Returns WORDS_DONE; WORDS_OPEN when the last word goes on past
+ * what those bytes decide: it is not in start/end, and *open says where it starts and how to
+ * follow it (tokens_words_follow); or WORDS_UNDECIDED, the case of kernel_words_undecided (a run
+ * of Extend/Format/ZWJ filling the context): the caller reports an input error, never counts. */
+enum { WORDS_DONE, WORDS_OPEN, WORDS_UNDECIDED };
+typedef struct {
+    wb_state s;       /* the segmenter's state before p[at] */
+    size_t start, at; /* offsets from p: the open word's first byte; the first byte not read */
+} words_open;
+int tokens_words(int enc, const uint8_t *p, size_t len, size_t avail, int eof, uint32_t *start,
+                 uint32_t *end, size_t *n, words_open *open);
+/* Follows a word that went on past earlier bytes: *s is the segmenter's state before p[0] (a
+ * words_open's s), p[0..avail) and eof as for tokens_words (no context before is read). Returns
+ * WORDS_DONE when the segment ends: *word says whether it is a word (a segment may turn out not
+ * to be, e.g. a letter joined by ZWJ to an emoji), ending at p[*used] when it is; or WORDS_OPEN:
+ * it goes on past p[*used] (the bytes before that are its own), *s the state there, and the
+ * caller goes on from there. *used is 0 only when the look-ahead after a MidLetter or MidNum
+ * (through Extend/Format/ZWJ) needs more than avail bytes. */
+int tokens_words_follow(int enc, const uint8_t *p, size_t avail, int eof, wb_state *s,
+                        size_t *used, int *word);
 /* kernel_words for a part of a block that the vector words kernels (kernel_simd.h) leave to it:
  * the same counts, from a shorter context before when that decides them. */
 void kernel_words_part(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);

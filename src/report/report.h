@@ -161,6 +161,7 @@ typedef struct {
     int format;
     uint64_t top;       /* --top K; 0: --vocab */
     int encoding, fold; /* --encoding (ENC_* of words.h) and -i: what a token is, as counted */
+    int tokens;         /* --tokens: TOKENS_SPACE or TOKENS_WORDS */
     uint64_t rows;      /* entries printed so far */
 } vocab_report;
 

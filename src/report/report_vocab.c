@@ -55,13 +55,13 @@ int report_vocab_end(vocab_report *r, const file_result *f, int nf, const vocab_
         if (run->ranks > 0)
             snprintf(ranks, sizeof ranks, "%d MPI ranks x ", run->ranks);
         fprintf(r->out, "-- %llu tokens, %llu distinct%s; %llu bytes in %d file%s, %.3f s, %.2f GB/s; "
-                        "%s, %s%d thread%s, kernel %s, chunk %llu bytes, %s%s",
+                        "%s, %s%d thread%s, kernel %s, chunk %llu bytes, %s%s, tokens %s",
                 (unsigned long long)sum->tokens, (unsigned long long)sum->distinct,
                 r->top ? " (top shown)" : "", (unsigned long long)bytes, counted,
                 counted == 1 ? "" : "s", run->seconds, timer_rate(bytes, run->seconds), run->mode,
                 ranks, run->threads, run->threads == 1 ? "" : "s", run->kernel,
                 (unsigned long long)run->chunk_size, encoding_name(r->encoding),
-                r->fold ? " -i" : "");
+                r->fold ? " -i" : "", tokens_name(r->tokens));
         if (sum->passes > 1)
             fprintf(r->out, "; %d passes (--max-memory %llu)", sum->passes,
                     (unsigned long long)sum->max_memory);
@@ -102,8 +102,8 @@ int report_vocab_end(vocab_report *r, const file_result *f, int nf, const vocab_
                         "\"mode\": \"%s\", \"bytes\": %llu, \"seconds\": %.6f, \"gb_per_s\": %.4f",
                 run->threads, (unsigned long long)run->chunk_size, run->kernel, run->mode,
                 (unsigned long long)bytes, run->seconds, timer_rate(bytes, run->seconds));
-        fprintf(r->out, ", \"encoding\": \"%s\", \"ignore_case\": %s", encoding_name(r->encoding),
-                r->fold ? "true" : "false");
+        fprintf(r->out, ", \"encoding\": \"%s\", \"ignore_case\": %s, \"token_rule\": \"%s\"",
+                encoding_name(r->encoding), r->fold ? "true" : "false", tokens_name(r->tokens));
         if (run->ranks > 0)
             fprintf(r->out, ", \"ranks\": %d", run->ranks);
         if (strcmp(run->mode, "verify") == 0)

@@ -1,12 +1,16 @@
 /* vocab_count.c - every token of an input into per-thread vocabulary tables, as a sink of the
  * counting engine (engine/count.h): the engine walks the chunk table and hands each thread its
- * blocks; the kernel's token layer (kernel.h, tokens_fn) gives each block's token boundaries,
- * which are hashed and looked up in batches (the table slots are prefetched first: most of a
- * large vocabulary is not in cache). A token belongs to the block holding its first byte; one
- * that goes on past the bytes in memory is followed by reading on (a file) or carried into the
- * next batch (a stream). */
+ * blocks; a token layer gives each block's token boundaries (the kernel's, kernel.h tokens_fn,
+ * for the space rule; tokens_words for the word rule), which are hashed and looked up in batches
+ * (the table slots are prefetched first: most of a large vocabulary is not in cache). A token
+ * belongs to the block holding its first byte; one that goes on past the bytes in memory is
+ * followed by reading on (a file) or carried into the next batch (a stream); a word is followed
+ * with the segmenter's state where the bytes ran out. With -i in utf-8 a token holding a byte
+ * above 7F is folded by Unicode simple case folding (SPEC §8) before it is hashed; the table's
+ * own folding (ASCII) then changes nothing more. */
 #include "vocab_count.h"
 
+#include "base/wordbreak.h"
 #include "engine/count.h"
 #include "io/mapio.h"
 
@@ -16,8 +20,12 @@
 #include <string.h>
 
 #define PIECE 4096     /* bytes of a block whose tokens are found at once */
+/* The word rule reads KERNEL_BEFORE bytes of context before each piece: larger pieces. */
+#define WORDS_PIECE 16384
 #define BATCH 32       /* tokens hashed and prefetched before their look-ups */
 #define FOLLOW (64u * 1024u) /* bytes read at a time when following a long token in a file */
+#define FOLLOW_TAIL 8u /* and after them: what decides the tokens up to FOLLOW (a utf-8 unit) */
+#define FOLD_BYTES (64u * 1024u) /* the folded tokens of a batch, at least */
 
 /* The sink's state for one input, shared by its threads. */
 typedef struct {
@@ -25,8 +33,11 @@ typedef struct {
     vocab_pass *v;
     uint64_t bytes;       /* the bytes the reported path counted */
     int64_t open;         /* a stream: the start of the token open at the batch's end, or -1 */
+    uint64_t open_at;     /* the word rule: where that word's bytes stopped being decided */
+    wb_state open_state;  /* and the segmenter's state there */
     vocab_longkey carry;  /* the bytes of the token carried from batch to batch so far */
     uint64_t carry_from;  /* where it goes on */
+    wb_state carry_state; /* the word rule: the segmenter's state there */
     int carrying;
 } sink_ctx;
 
@@ -37,10 +48,14 @@ typedef struct {
     int reported;      /* this path's bytes are the ones reported */
     uint64_t bytes;
     int64_t open;
+    uint64_t open_at;
+    wb_state open_state;
     vocab_longkey lk;
     uint8_t *follow;   /* a block for reading on after a long token, made when first needed */
+    uint8_t *folded;   /* -i in utf-8: the batch's folded tokens, fused of its fcap bytes used */
+    size_t fcap, fused;
     int err;
-    uint32_t start[PIECE / 2 + 1], end[PIECE / 2 + 1];
+    uint32_t start[WORDS_PIECE / 2 + 1], end[WORDS_PIECE / 2 + 1]; /* at most (len + 1) / 2 */
     /* The batch: a short token as its words a, b; a long one by its bytes p (a = 0). */
     const uint8_t *tp[BATCH];
     uint64_t ta[BATCH], tb[BATCH], tn[BATCH], th[BATCH];
@@ -57,10 +72,51 @@ static void flush(worker *w, int fold)
             w->err = ENOMEM;
     }
     w->nb = 0;
+    w->fused = 0;
+}
+
+/* -i in utf-8: Unicode folding changes only tokens with a byte above 7F (on ASCII it is the
+ * table's ASCII folding). Read 8 bytes at a time: VOCAB_KEY_PAD bytes follow every token. */
+static inline int needs_unicode_fold(const vocab_setup *s, const uint8_t *p, uint64_t n)
+{
+    if (!s->fold || !s->utf8)
+        return 0;
+    uint64_t any = 0, i = 0, x;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&x, p + i, 8);
+        any |= x;
+    }
+    return ((any | vocab_load(p + i, n - i)) & 0x8080808080808080ULL) != 0;
+}
+
+/* The token p[0..*n) folded (SPEC §8), in the batch's buffer until its flush; NULL (w->err set)
+ * when out of memory. */
+static const uint8_t *fold_token(worker *w, const uint8_t *p, uint64_t *n)
+{
+    size_t need = (size_t)(*n + *n / 2 + 1 + VOCAB_KEY_PAD); /* fold_utf8's bound, and the pad */
+    if (w->fused + need > w->fcap) {
+        flush(w, 1); /* -i */
+        if (need > w->fcap) {
+            size_t cap = need > FOLD_BYTES ? need : FOLD_BYTES;
+            free(w->folded);
+            w->fcap = 0;
+            if (!(w->folded = malloc(cap))) {
+                w->err = ENOMEM;
+                return NULL;
+            }
+            w->fcap = cap;
+        }
+    }
+    uint8_t *out = w->folded + w->fused;
+    *n = fold_utf8(p, (size_t)*n, out);
+    w->fused += (size_t)*n + VOCAB_KEY_PAD;
+    return out;
 }
 
 static inline void emit(worker *w, const vocab_setup *s, const uint8_t *tok, uint64_t n)
 {
+    if (needs_unicode_fold(s, tok, n) && !(tok = fold_token(w, tok, &n)))
+        return;
     uint64_t h, a = 0, b = 0;
     if (n <= VOCAB_INLINE) {
         vocab_words(tok, n, s->fold, &a, &b);
@@ -88,12 +144,43 @@ static int too_long(const vocab_setup *s, const vocab_longkey *k, uint64_t more)
     return s->budget && k->len + more > s->budget;
 }
 
-/* Appends p[0..n) to a long key. Returns 0, INPUT_TOKEN_TOO_LONG or ENOMEM. */
+/* Appends p[0..n) to a long key (folded: a piece that ends inside a UTF-8 sequence is folded
+ * wrong; whole_units keeps one from doing so). Returns 0, INPUT_TOKEN_TOO_LONG or ENOMEM. */
 static int append(const vocab_setup *s, vocab_longkey *k, const uint8_t *p, uint64_t n)
 {
-    if (too_long(s, k, n))
-        return INPUT_TOKEN_TOO_LONG;
-    return vocab_longkey_append(k, p, n, s->fold) < 0 ? ENOMEM : 0;
+    if (!needs_unicode_fold(s, p, n)) {
+        if (too_long(s, k, n))
+            return INPUT_TOKEN_TOO_LONG;
+        return vocab_longkey_append(k, p, n, s->fold) < 0 ? ENOMEM : 0;
+    }
+    uint8_t *f = malloc((size_t)(n + n / 2 + 1)); /* fold_utf8's bound */
+    if (!f)
+        return ENOMEM;
+    uint64_t m = fold_utf8(p, (size_t)n, f);
+    int err = too_long(s, k, m) ? INPUT_TOKEN_TOO_LONG
+                                : vocab_longkey_append(k, f, m, 1) < 0 ? ENOMEM : 0;
+    free(f);
+    return err;
+}
+
+/* How much of p[0..n), a piece of a token that goes on after it, to append now: with Unicode
+ * folding, not a UTF-8 sequence that the piece's end cuts (the next piece starts with it). A
+ * byte C0 or above always starts a unit of its own, so starting the next piece there decodes
+ * the same units. */
+static size_t whole_units(const vocab_setup *s, const uint8_t *p, size_t n)
+{
+    if (!s->fold || !s->utf8)
+        return n;
+    for (size_t k = 1; k <= 3 && k <= n; k++) {
+        uint8_t b = p[n - k];
+        if (b >= 0xC0) {
+            size_t need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+            return need > k ? n - k : n;
+        }
+        if (b < 0x80)
+            return n;
+    }
+    return n;
 }
 
 /* The long key built: counted into t if its partition is this pass's. */
@@ -119,14 +206,21 @@ static int over(const vocab_setup *s, const worker *w, vocab_pass *v)
     return stop;
 }
 
+/* The block that a long token is followed with, made when first needed. */
+static int follow_buffer(worker *w)
+{
+    return w->follow || (w->follow = block_alloc(FOLLOW, FOLLOW_TAIL)) ? 0 : ENOMEM;
+}
+
 /* A token of a file that goes on past the block's bytes in memory: its bytes p[0..n) (file
  * offset `at`) and then the file's, read FOLLOW bytes at a time, until its end. */
 static int follow_file(worker *w, const input *in, const uint8_t *p, uint64_t n, uint64_t at)
 {
     const vocab_setup *s = w->k->s;
+    n = whole_units(s, p, (size_t)n);
     int err = append(s, &w->lk, p, n);
-    if (!err && !w->follow && !(w->follow = block_alloc(FOLLOW, 2)))
-        err = ENOMEM;
+    if (!err)
+        err = follow_buffer(w);
     for (uint64_t y = at + n; !err;) {
         /* Positions below `limit` are decided by the bytes read (2 more: a utf-8 sequence). */
         int last = y + FOLLOW + 2 > in->size;
@@ -135,11 +229,78 @@ static int follow_file(worker *w, const input *in, const uint8_t *p, uint64_t n,
             break;
         s->kern->tokens(s->utf8 ? ENC_UTF8 : ENC_LATIN1, w->follow, 0, limit, w->start, w->end,
                         &e);
-        if ((err = append(s, &w->lk, w->follow, e)) || e < limit || last)
+        int ends = e < limit || last;
+        if (!ends)
+            e = whole_units(s, w->follow, e);
+        if ((err = append(s, &w->lk, w->follow, e)) || ends)
             break;
         y += e;
     }
     return err ? err : long_done(s, &w->lk, w->t);
+}
+
+/* A word of a file that goes on past the block's bytes in memory: its bytes p[0..n) (up to file
+ * offset `at`, where the segmenter's state is *st), then the file's, read FOLLOW bytes at a time,
+ * until its end; counted if it turns out a word. */
+static int follow_words(worker *w, const input *in, const uint8_t *p, uint64_t n, uint64_t at,
+                        wb_state *st)
+{
+    const vocab_setup *s = w->k->s;
+    int err = append(s, &w->lk, p, n);
+    if (!err)
+        err = follow_buffer(w);
+    for (uint64_t y = at; !err;) {
+        /* Past the file's end, the buffer holds whitespace. */
+        int last = y + FOLLOW + FOLLOW_TAIL > in->size;
+        size_t avail = last ? (size_t)(in->size - y) : FOLLOW + FOLLOW_TAIL, used;
+        int word;
+        if ((err = input_read_block(in, y, FOLLOW, FOLLOW_TAIL, w->follow)))
+            break;
+        if (tokens_words_follow(s->utf8 ? ENC_UTF8 : ENC_LATIN1, w->follow, avail, last, st,
+                                &used, &word) == WORDS_DONE) {
+            if (!word)
+                break;
+            return (err = append(s, &w->lk, w->follow, used)) ? err : long_done(s, &w->lk, w->t);
+        }
+        if (!used)
+            err = INPUT_WORDS_UNDECIDED; /* a look-ahead through FOLLOW bytes of marks */
+        else
+            err = append(s, &w->lk, w->follow, used);
+        y += used;
+    }
+    w->lk.len = 0;
+    return err;
+}
+
+/* The word rule's block: its words into the thread's table. */
+static int sink_words(worker *w, const count_block *b)
+{
+    const vocab_setup *s = w->k->s;
+    const int enc = s->utf8 ? ENC_UTF8 : ENC_LATIN1;
+    const size_t avail = b->len + b->after; /* at the input's end, whitespace follows */
+    for (size_t x = 0; x < b->len && !w->err; x += WORDS_PIECE) {
+        size_t len = b->len - x < WORDS_PIECE ? b->len - x : WORDS_PIECE, n;
+        words_open o;
+        int r = tokens_words(enc, b->p + x, len, avail - x, b->last, w->start, w->end, &n, &o);
+        if (r == WORDS_UNDECIDED)
+            return INPUT_WORDS_UNDECIDED;
+        for (size_t i = 0; i < n; i++)
+            emit(w, s, b->p + x + w->start[i], w->end[i] - w->start[i]);
+        flush(w, s->fold);
+        if (r == WORDS_OPEN) { /* the last word, going on past the bytes in memory */
+            if (b->in)
+                return follow_words(w, b->in, b->p + x + o.start, o.at - o.start,
+                                    b->offset + x + o.at, &o.s);
+            int64_t at = (int64_t)(b->offset + x + o.start);
+            if (at > w->open) { /* carried by sink_batch */
+                w->open = at;
+                w->open_at = b->offset + x + o.at;
+                w->open_state = o.s;
+            }
+            return w->err;
+        }
+    }
+    return w->err;
 }
 
 /* The engine's block: its tokens into the thread's table. */
@@ -151,6 +312,8 @@ static int sink_block(void *state, const count_block *b)
     if (over(s, w, w->k->v))
         return INPUT_STOPPED;
     w->bytes += b->len;
+    if (s->tokens == TOKENS_WORDS)
+        return sink_words(w, b);
     /* Positions below `limit` are decided by the bytes in memory: a utf-8 whitespace sequence
      * takes 2 more; at the input's end, whitespace follows. */
     const size_t limit = b->last ? b->len + b->after : b->len + b->after - 2;
@@ -190,6 +353,8 @@ static void *sink_open(void *ctx, int thread)
     w->open = -1;
     w->lk = (vocab_longkey){0};
     w->follow = NULL;
+    w->folded = NULL;
+    w->fcap = w->fused = 0;
     w->err = 0;
     w->nb = 0;
     return w;
@@ -203,11 +368,59 @@ static void sink_close(void *ctx, void *state)
     {
         if (w->reported)
             k->bytes += w->bytes;
-        k->open = w->open > k->open ? w->open : k->open;
+        if (w->open > k->open) {
+            k->open = w->open;
+            k->open_at = w->open_at;
+            k->open_state = w->open_state;
+        }
     }
     vocab_longkey_free(&w->lk);
     block_free(w->follow);
+    free(w->folded);
     free(w);
+}
+
+/* The carried token has ended: counted by every path's table. */
+static int carry_done(sink_ctx *k)
+{
+    const vocab_setup *s = k->s;
+    int err = 0;
+    k->carrying = 0;
+    vocab_longkey copy = {0};
+    if (s->mode == COUNT_VERIFY && vocab_longkey_copy(&copy, &k->carry) < 0)
+        err = ENOMEM;
+    if (!err)
+        err = long_done(s, &k->carry, &k->v->tables[0]);
+    if (!err && s->mode == COUNT_VERIFY)
+        err = long_done(s, &copy, &k->v->serial);
+    vocab_longkey_free(&copy);
+    return err;
+}
+
+/* The word carried into the batch b goes on (the word rule). */
+static int carry_word(sink_ctx *k, const stream *b)
+{
+    const vocab_setup *s = k->s;
+    /* Where it goes on is in the batch, or in the KERNEL_BEFORE bytes kept before it, unless a
+     * look-ahead through a longer run of marks stopped it further back. */
+    int64_t at = (int64_t)(k->carry_from - b->offset);
+    if (at < -(int64_t)KERNEL_BEFORE)
+        return INPUT_WORDS_UNDECIDED;
+    size_t used;
+    int word;
+    int r = tokens_words_follow(s->utf8 ? ENC_UTF8 : ENC_LATIN1, b->p + at,
+                                (size_t)((int64_t)b->have - at), b->eof, &k->carry_state, &used,
+                                &word);
+    if (r == WORDS_DONE && !word) {
+        k->carrying = 0;
+        k->carry.len = 0;
+        return 0;
+    }
+    if (r == WORDS_OPEN && !used)
+        return INPUT_WORDS_UNDECIDED; /* a look-ahead through a batch of marks */
+    int err = append(s, &k->carry, b->p + at, used);
+    k->carry_from += used;
+    return err || r == WORDS_OPEN ? err : carry_done(k);
 }
 
 /* A stream's batch: before it is counted, the token carried from the last batch goes on in it
@@ -222,8 +435,11 @@ static int sink_batch(void *ctx, const stream *b, int done)
     if (done) {
         if (k->open >= 0) {
             size_t at = (size_t)((uint64_t)k->open - b->offset);
-            err = append(s, &k->carry, b->p + at, limit - at);
-            k->carry_from = b->offset + limit;
+            size_t n = s->tokens == TOKENS_WORDS ? (size_t)(k->open_at - (uint64_t)k->open)
+                                                 : whole_units(s, b->p + at, limit - at);
+            err = append(s, &k->carry, b->p + at, n);
+            k->carry_from = (uint64_t)k->open + n;
+            k->carry_state = k->open_state;
             k->carrying = 1;
         }
         return err;
@@ -231,23 +447,17 @@ static int sink_batch(void *ctx, const stream *b, int done)
     k->open = -1;
     if (!k->carrying)
         return 0;
+    if (s->tokens == TOKENS_WORDS)
+        return carry_word(k, b);
     size_t at = (size_t)(k->carry_from - b->offset), e;
     uint32_t none[1];
     s->kern->tokens(s->utf8 ? ENC_UTF8 : ENC_LATIN1, b->p + at, 0, limit - at, none, none, &e);
+    int ends = at + e < limit || b->eof;
+    if (!ends)
+        e = whole_units(s, b->p + at, e);
     err = append(s, &k->carry, b->p + at, e);
     k->carry_from += e;
-    if (err || (at + e == limit && !b->eof))
-        return err;
-    k->carrying = 0;
-    vocab_longkey copy = {0};
-    if (s->mode == COUNT_VERIFY && vocab_longkey_copy(&copy, &k->carry) < 0)
-        err = ENOMEM;
-    if (!err)
-        err = long_done(s, &k->carry, &k->v->tables[0]);
-    if (!err && s->mode == COUNT_VERIFY)
-        err = long_done(s, &copy, &k->v->serial);
-    vocab_longkey_free(&copy);
-    return err;
+    return err || !ends ? err : carry_done(k);
 }
 
 /* ---- the passes' tables ---- */

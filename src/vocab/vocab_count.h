@@ -19,11 +19,12 @@ typedef struct {
     int mode;            /* COUNT_PARALLEL, COUNT_SERIAL or COUNT_VERIFY (count.h) */
     uint64_t chunk_size;
     int utf8;            /* SPEC §1: UTF-8 whitespace (1) or Latin-1 (0) */
-    int fold;            /* -i: ASCII folded to lower case */
+    int fold;            /* -i: ASCII folded to lower case; in utf-8, Unicode (SPEC §8) */
+    int tokens;          /* TOKENS_SPACE (SPEC §1) or TOKENS_WORDS (§8) */
     uint32_t part, parts;/* count only tokens of hash partition `part` of `parts` (0: all) */
     uint32_t rank, ranks;/* wordtally-mpi: count only this rank's share of each file's chunks */
     size_t budget;       /* bytes a thread's table may take before the pass gives up (0: none) */
-    const kernel *kern;  /* whose token layer finds the tokens (kernel.h: tokens_fn) */
+    const kernel *kern;  /* whose token layer finds the space rule's tokens (kernel.h: tokens_fn) */
     struct team_place *place; /* where the team runs (topo.h); NULL: unpinned */
 } vocab_setup;
 
