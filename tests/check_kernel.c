@@ -104,7 +104,9 @@ static void expect_words(int mode, const char *const *list, size_t nw, const cha
         }
     }
     ref_count(&w, (const uint8_t *)text, n, c);
-    ck_assert_mem_eq(c, want, nw * sizeof *c);
+    for (size_t i = 0; i < nw; i++)
+        ck_assert_msg(c[i] == want[i], "reference, %s: word %zu counted %llu, not %llu",
+                      mode_names[mode], i, (unsigned long long)c[i], (unsigned long long)want[i]);
     words_free(&w);
 }
 
