@@ -16,7 +16,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import Tally, casefold, oracle, real_text, tokens, word_bytes  # noqa: E402
+from testlib import DICTIONARIES, Tally, casefold, oracle, real_text, tokens, word_bytes  # noqa: E402
 
 PROG = sys.argv[1]
 t = Tally("casefold")
@@ -174,10 +174,8 @@ for where, group in ((mixed, groups[0]), (mixed, groups[1]), (mixed_long, groups
 t.check(not bad, f"random text, every kernel, small chunk sizes: {bad[:3]}")
 
 # ---- real text: English (GCIDE), Russian and German dictionaries ----
-sources = [("GCIDE", "/usr/share/dictd/gcide.dict.dz"),
-           ("FreeDict eng-rus", "/usr/share/dictd/freedict-eng-rus.dict.dz"),
-           ("FreeDict deu-eng", "/usr/share/dictd/freedict-deu-eng.dict.dz")]
-for name, dz in sources:
+for name in ("GCIDE", "FreeDict eng-rus", "FreeDict deu-eng"):
+    dz = DICTIONARIES[name]
     if not os.path.exists(dz):
         t.skip(f"{dz} missing (scripts/install-deps.sh)")
         continue

@@ -108,9 +108,16 @@ def vocab_csv(out):
     return [(r[0].encode("latin-1"), int(r[1])) for r in rows[1:]]
 
 
+# The real corpora the drivers read (Debian's dict-gcide and dict-freedict-*, installed by
+# scripts/install-deps.sh): English, German and Russian text with punctuation, UTF-8 and numbers.
+DICTIONARIES = {"GCIDE": "/usr/share/dictd/gcide.dict.dz",
+                "FreeDict deu-eng": "/usr/share/dictd/freedict-deu-eng.dict.dz",
+                "FreeDict eng-rus": "/usr/share/dictd/freedict-eng-rus.dict.dz"}
+
+
 def real_text(size):
     """The first size bytes of the GCIDE dictionary (Debian's dict-gcide): real English text."""
-    with gzip.open("/usr/share/dictd/gcide.dict.dz", "rb") as f:
+    with gzip.open(DICTIONARIES["GCIDE"], "rb") as f:
         return f.read(size)
 
 

@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import Tally, casefold, tokens, vocab_count, vocab_csv  # noqa: E402
+from testlib import DICTIONARIES, Tally, casefold, tokens, vocab_count, vocab_csv  # noqa: E402
 
 PROG, TOOL = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 t = Tally("vocab-words")
@@ -141,9 +141,8 @@ for ic in (False, True):
     check(table(["--vocab"] + opt, stdin=lat) == w, f"latin1 {opt} pipe")
 
 # Real text: GCIDE (English), FreeDict German-English and English-Russian.
-for name, dz, size in (("GCIDE", "/usr/share/dictd/gcide.dict.dz", 6 << 20),
-                       ("FreeDict deu-eng", "/usr/share/dictd/freedict-deu-eng.dict.dz", 3 << 20),
-                       ("FreeDict eng-rus", "/usr/share/dictd/freedict-eng-rus.dict.dz", 3 << 20)):
+for name, size in (("GCIDE", 6 << 20), ("FreeDict deu-eng", 3 << 20), ("FreeDict eng-rus", 3 << 20)):
+    dz = DICTIONARIES[name]
     if not os.path.exists(dz):
         t.skip(f"{dz} missing (scripts/install-deps.sh)")
         continue

@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import Tally  # noqa: E402
+from testlib import DICTIONARIES, Tally  # noqa: E402
 
 UCD = "/usr/share/unicode"
 TOOL = sys.argv[1]
@@ -177,10 +177,7 @@ conf = conformance()
 if icu is not None:
     differential("WordBreakTest strings", b"\n".join(conf))
     differential("generated", adversarial())
-    corpora = [("GCIDE", "/usr/share/dictd/gcide.dict.dz"),
-               ("FreeDict deu-eng", "/usr/share/dictd/freedict-deu-eng.dict.dz"),
-               ("FreeDict eng-rus", "/usr/share/dictd/freedict-eng-rus.dict.dz")]
-    for name, path in corpora:
+    for name, path in DICTIONARIES.items():
         if not os.path.exists(path):
             t.skip(f"{path} missing (scripts/install-deps.sh)")
             continue

@@ -12,7 +12,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import Tally, casefold as fold  # noqa: E402
+from testlib import DICTIONARIES, Tally, casefold as fold  # noqa: E402
 
 PROG, TOOL = sys.argv[1], sys.argv[2]
 # KERNEL_CHECK=emulated (make check-arm64, under qemu-user, several times slower): every 7th chunk
@@ -172,8 +172,8 @@ t.check(not bad and sum(oracle(mixed_path, mranked[:16])) > 1000,
 
 # Real text: GCIDE and FreeDict German-English, 3 MB of each, their 300 most frequent words and
 # 300 rarer ones (of every length) at two chunk sizes, and with -i.
-for name, dz in (("GCIDE", "/usr/share/dictd/gcide.dict.dz"),
-                 ("FreeDict deu-eng", "/usr/share/dictd/freedict-deu-eng.dict.dz")):
+for name in ("GCIDE", "FreeDict deu-eng"):
+    dz = DICTIONARIES[name]
     if REDUCED:
         t.skip(f"{name}: KERNEL_CHECK=emulated")
         continue
