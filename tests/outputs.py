@@ -189,6 +189,15 @@ def main():
     check(j.get("counts_by_word") == {w: words.index(w.encode()) + 1 for w in good},
           "JSON: counts_by_word holds the UTF-8 words (non-UTF-8 ones only in the arrays)")
 
+    # ---- text: the same words, none raw on a terminal, the counts in one column ----
+    r = run(sum([["-w", w] for w in words], []) + [wfile])
+    lines = r.stdout.decode("utf-8", "replace").splitlines()[:len(words)] if r.returncode == 0 else []
+    check(len(lines) == len(words) and all(line.isprintable() for line in lines),
+          "text: words that are not printable UTF-8 are quoted: %r" % lines)
+    check(lines[7:8] and lines[7].split() == ["'ok'$'\\377'", "8"], "text: ok\\xff shown as 'ok'$'\\377': %r" % lines[7:8])
+    check(len({len(line) - len(line.split()[-1]) for line in lines}) == 1,
+          "text: the counts start in one column (characters, not bytes): %r" % lines)
+
     # ---- --sweep and --repeat: the same files and errors arrays ----
     r = run(["--sweep", "1,2", "--repeat", "1", "-f", "json", plain, latin])
     j = parse_json(r) or {}

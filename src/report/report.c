@@ -27,14 +27,38 @@ static const char *display_name(const char *name)
     return strcmp(name, "-") == 0 ? "(standard input)" : quote_name(0, name);
 }
 
+/* A word as the text report shows it: quoted as --top quotes a token when it is not printable
+ * UTF-8 (no terminal escape reaches the screen), else its own bytes. */
+static const char *shown_word(const wordlist *w, size_t i)
+{
+    const char *quoted = quote_token(0, w->word[i], w->len[i]);
+    return quoted ? quoted : w->word[i];
+}
+
+/* Characters, not bytes, so that the counts line up after words with accents or in Cyrillic. */
+static size_t columns(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 static void text_counts(FILE *out, const wordlist *w, const uint64_t *counts)
 {
-    int width = 4;
-    for (size_t i = 0; i < w->n; i++)
-        if (w->len[i] > (size_t)width && w->len[i] < 40)
-            width = (int)w->len[i];
-    for (size_t i = 0; i < w->n; i++)
-        fprintf(out, "%-*s %llu\n", width, w->word[i], (unsigned long long)counts[i]);
+    size_t width = 4;
+    for (size_t i = 0; i < w->n; i++) {
+        size_t c = columns(shown_word(w, i));
+        if (c > width && c < 40)
+            width = c;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        const char *s = shown_word(w, i);
+        fputs(s, out);
+        for (size_t c = columns(s); c < width; c++)
+            fputc(' ', out);
+        fprintf(out, " %llu\n", (unsigned long long)counts[i]);
+    }
 }
 
 /* RFC 4180: quote a field holding a separator, a quote or a line break. Any bytes (NUL too). */
