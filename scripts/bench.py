@@ -2,7 +2,7 @@
 """`make bench`: wordtally against a pread+sum probe (the warm-I/O limit) and, when given, the
 public AVX-512/AVX2 `wc` fastlwc and fastlwc-mt, on one real corpus with a warm page cache; per
 mode (latin1, utf-8, -i) and for 4, 16, 64 and 1,000 words (the most frequent tokens of the corpus,
-and rare ones). All rows are measured in one run, in interleaved rounds (each round runs every row
+and rare ones); and --top 10 --tokens=words on one thread. All rows are measured in one run, in interleaved rounds (each round runs every row
 once, so a change in the machine's load hits every row alike); a row's figure is its best round.
    usage: bench.py WORDTALLY FILE PREADSUM [CSV]
    environment: RUNS (rounds, default 3); FASTLWC, FASTLWC_MT: paths of fastlwc binaries built
@@ -95,6 +95,9 @@ for name, opts in modes:
     check = name in ("latin1", "")
     rows.append((label, [prog, "-f", "json"] + opts + [path], ncores, {}, check))
     rows.append((label + " -t 1", [prog, "-f", "json", "-t", "1"] + opts + [path], 1, {}, check))
+# The vocabulary under the word rule: every word's bounds from the words kernel's token layer.
+rows.append(("wordtally --top 10 --tokens=words -t 1",
+             [prog, "-f", "json", "--top", "10", "--tokens=words", "-t", "1", path], 1, {}, False))
 for label, wf in word_lists():
     rows.append(("wordtally, %s" % label, [prog, "-f", "json", "--words-file", wf, path], ncores,
                  {}, False))

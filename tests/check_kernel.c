@@ -350,6 +350,101 @@ START_TEST(kernel_token_layer_matches_reference)
 }
 END_TEST
 
+/* The word rule's vector token layers (kernel_simd.h) against the scalar one, tokens_words, whose
+ * words tests/words.py and vocab_words.py hold to the segmenter's oracle: the same answer, bounds
+ * and open word (start, where reading stopped, the state there) on random windows of text
+ * made to be adversarial: every class of byte beside every other (ASCII letters, digits, '_',
+ * '@', the joiners ' . , ; and the breakers : "), 2-byte letters and 2-byte non-letters,
+ * 3-byte punctuation, marks, ZWJ, emoji, Hebrew, invalid UTF-8, words longer than a block,
+ * mostly clean text (decided by the vector) with more or fewer pieces it leaves to the scalar
+ * layer, every alignment, windows that end inside a word or at the input's end. */
+static const char long_letters[] = /* 66 bytes of 2-byte letters: longer than a block */
+    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+    "\xd0\xb4\xd0\xb4\xd0\xb4\xd0\xb4\xd0\xb4\xd0\xb4\xd0\xb4\xd0\xb4\xd0\xb4\xd0\xb4\xd0\xb4"
+    "\xce\xb1\xce\xb1\xce\xb1\xce\xb1\xce\xb1\xce\xb1\xce\xb1\xce\xb1\xce\xb1\xce\xb1\xce\xb1";
+static const char *const word_parts[] = {
+    /* the vector decides these */
+    "dog", "a", "Z", "@", "0", "3.14", "1,000", "9;9", "_", "__", "x_", "_y", "can't", "e.g.",
+    "U.S.A", "a'", "'", ".", ",", ";", ":", "\"", "-", " ", "  ", "\n", "\r\n", "\t", "!", "#",
+    "\xc3\xa9", "\xc3\x89t\xc3\xa9", "\xd0\xb4\xd0\xbe\xd0\xbc", "\xce\xb1\xce\xb2", "\xcb\x88",
+    "\xd2\x81", "\xcf\x80", "stra\xc3\x9f\x65", "a.\xc3\xa9", "\xc3\xa9'\xc3\xa9",
+    "verylongwordverylongwordverylongwordverylongwordverylongwordverylongword",
+    long_letters,
+    /* 2-byte non-letters the vector must not take for letters */
+    "\xc3\x97", "\xc3\xb7", "\xce\x84", "\xce\x87", "\xcb\x98", "\xd2\x83", "\xcf\xb6", "\xc2\xa0",
+    "\xc2\xb7", "\xd7\x90", "\xd7\x90\"\xd7\x91",
+    /* the scalar layer's: 3-byte punctuation, marks, ZWJ, emoji, invalid UTF-8 */
+    "\xe2\x80\x99", "\xe2\x80\x9c", "\xe2\x80\xa6", "\xcc\x81", "\xcc\x81\xcc\x81\xcc\x81",
+    "\xe2\x80\x8d", "\xf0\x9f\x98\x80", "\xe2\x80\x8d\xf0\x9f\x98\x80", "\xef\xbc\x9a",
+    "\xe3\x82\xab\xe3\x82\xbf", "\xe6\xbc\xa2", "\xff", "\xc3", "\x80", "\xed\xa0\x80",
+    "\xc0\xaf", "\xd0", "\xf4\x90\x80\x80", "\0"};
+#define CLEAN_PARTS 42 /* the first ones: ASCII and 2-byte letters */
+
+START_TEST(kernel_words_token_layer_matches_scalar)
+{
+    const size_t ki = (size_t)_i;
+    const kernel *k = kernel_words_get(ki);
+    const char *only = getenv("KERNEL_CHECK_ONLY");
+    if (!k || k->word_tokens == tokens_words || (only && strcmp(only, k->name + 6) != 0)) {
+        if (!k || only)
+            fprintf(stderr, "SKIP: words kernel %zu: not run here or not KERNEL_CHECK_ONLY\n", ki);
+        return;
+    }
+    ck_assert_uint_eq(sizeof word_parts / sizeof *word_parts > CLEAN_PARTS, 1);
+    enum { N = 1400 };
+    uint8_t buf[KERNEL_BEFORE + N + 64];
+    uint32_t start[N], end[N], rstart[N], rend[N];
+    unsigned seed = 4242;
+    int rounds = quick_check() ? 3000 : 30000;
+    for (int round = 0; round < rounds; round++) {
+        int enc = round % 5 ? ENC_UTF8 : ENC_LATIN1;
+        /* From all clean text to half of it the scalar layer's. */
+        unsigned dirty = (unsigned[]){0, 1, 3, 10, 50}[round % 7 % 5];
+        for (size_t i = 0; i < sizeof buf;) {
+            size_t np = sizeof word_parts / sizeof *word_parts;
+            size_t w = (unsigned)rand_r(&seed) % 100 < dirty
+                           ? CLEAN_PARTS + (size_t)rand_r(&seed) % (np - CLEAN_PARTS)
+                           : (size_t)rand_r(&seed) % CLEAN_PARTS;
+            const char *q = word_parts[w];
+            size_t L = *q ? strlen(q) : 1;
+            for (size_t j = 0; j < L && i < sizeof buf; j++)
+                buf[i++] = (uint8_t)q[j];
+        }
+        /* Every alignment of the window; its length from 0 to beyond 12 blocks; what follows it
+         * from 3 bytes to most of the buffer, or the input's end and a space there. */
+        const uint8_t *p = buf + KERNEL_BEFORE + round % 64;
+        size_t room = N - 64 - 1;
+        size_t len = round % 11 == 0 ? (size_t)rand_r(&seed) % 80 : (size_t)rand_r(&seed) % 800;
+        size_t avail = len + 3 + (round % 3 ? (size_t)rand_r(&seed) % (room - len - 3)
+                                            : (size_t)rand_r(&seed) % 70);
+        int eof = round % 4 == 1;
+        if (eof)
+            buf[p - buf + avail] = ' ';
+        size_t n = 0, rn = 0;
+        words_open o = {0}, ro = {0};
+        int r = k->word_tokens(enc, p, len, avail, eof, start, end, &n, &o);
+        int want = tokens_words(enc, p, len, avail, eof, rstart, rend, &rn, &ro);
+        ck_assert_msg(r == want, "%s, round %d (offset %zu, len %zu, avail %zu, eof %d): "
+                      "answer %d, scalar %d", k->name, round, (size_t)(p - buf), len, avail,
+                      eof, r, want);
+        if (r == WORDS_UNDECIDED)
+            continue;
+        ck_assert_msg(n == rn, "%s, round %d (offset %zu, len %zu, avail %zu, eof %d): %zu "
+                      "words, scalar %zu", k->name, round, (size_t)(p - buf), len, avail, eof,
+                      n, rn);
+        for (size_t i = 0; i < n; i++)
+            ck_assert_msg(start[i] == rstart[i] && end[i] == rend[i],
+                          "%s, round %d (offset %zu, len %zu, avail %zu, eof %d): word %zu at "
+                          "%u..%u, scalar %u..%u", k->name, round, (size_t)(p - buf), len, avail,
+                          eof, i, start[i], end[i], rstart[i], rend[i]);
+        if (r == WORDS_OPEN)
+            ck_assert_msg(o.start == ro.start && o.at == ro.at && !memcmp(&o.s, &ro.s, sizeof o.s),
+                          "%s, round %d: open word at %zu (read to %zu), scalar %zu (%zu)",
+                          k->name, round, o.start, o.at, ro.start, ro.at);
+    }
+}
+END_TEST
+
 START_TEST(kernel_select_rejects_unknown)
 {
     const char *why = NULL;
@@ -784,5 +879,11 @@ Suite *kernel_suite(void)
     tcase_add_loop_test(diff, kernel_differential_chunk_boundaries, 0, (int)NKERNELS * NMODES);
     tcase_add_loop_test(diff, kernel_index_variants, 0, (int)NKERNELS * NMODES);
     suite_add_tcase(s, diff);
+    TCase *words = tcase_create("words-differential");
+    tcase_set_tags(words, "exhaustive");
+    tcase_set_timeout(words, 300);
+    tcase_add_loop_test(words, kernel_words_token_layer_matches_scalar, 0,
+                        (int)kernel_words_count());
+    suite_add_tcase(s, words);
     return s;
 }

@@ -10,7 +10,7 @@ void kernel_vbmi_emulated(const wordlist *w, const uint8_t *p, size_t len, uint6
 
 KERNEL_WITH_FOLD(kernel_vbmi_emulated, tokens_scalar) /* as kernel.c's list runs each kernel */
 
-static const kernel emulated_kernels[] = {{"vbmi (emulated)", kernel_vbmi_emulated_folded, NULL}};
+static const kernel emulated_kernels[] = {{"vbmi (emulated)", kernel_vbmi_emulated_folded, NULL, NULL}};
 #define NEMULATED (sizeof emulated_kernels / sizeof emulated_kernels[0])
 
 #endif

@@ -366,17 +366,12 @@ int vocab_run(const options *o, const count_setup *count, char **names, int nfil
          * file, since reading it leaves its offset at the end for whoever reads it next. */
         r.stream[i] = (char)(kind == INPUT_KIND_STREAM || kind == INPUT_KIND_STDIN_FILE);
     }
-    /* The word rule's token layer is the scalar segmenter (kernel_words.c), whichever words
-     * kernel counts target words: the report names the one that found the tokens. */
-    const char *why;
-    const kernel *words_layer =
-        o->words.tokens == TOKENS_WORDS ? kernel_select_words("scalar", &why) : NULL;
     vocab_report out = {.out = stdout, .format = o->format, .top = o->top,
                         .encoding = o->words.encoding, .fold = o->words.fold,
                         .tokens = o->words.tokens};
     attempt a = {.parts = 1,
                  .run = {.threads = threads, .chunk_size = o->chunk_size,
-                         .kernel = words_layer ? words_layer->name : count->kern->name,
+                         .kernel = count->kern->name,
                          .ranks = r.s.ranks > 1 ? (int)r.s.ranks : 0,
                          .mode = o->mode == COUNT_SERIAL   ? "serial"
                                  : o->mode == COUNT_VERIFY ? "verify"

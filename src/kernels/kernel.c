@@ -57,31 +57,35 @@ KERNEL_WITH_FOLD(kernel_sve, tokens_sve)
 
 /* Fastest last: "auto" takes the last one the CPU runs. */
 static const entry kernels[] = {
-    {{"scalar", kernel_scalar_folded, tokens_scalar}, always, NULL},
+    {{"scalar", kernel_scalar_folded, tokens_scalar, NULL}, always, NULL},
 #if defined(__x86_64__)
-    {{"avx2", kernel_avx2_folded, tokens_avx2}, has_avx2, "this CPU lacks AVX2"},
-    {{"avx2-filter", kernel_avx2_filter_folded, tokens_avx2}, has_avx2, "this CPU lacks AVX2"},
-    {{"avx512", kernel_avx512_folded, tokens_avx512}, has_avx512, "this CPU lacks AVX-512BW"},
-    {{"vbmi", kernel_vbmi_folded, tokens_avx512}, has_vbmi, "this CPU lacks AVX-512 VBMI"},
+    {{"avx2", kernel_avx2_folded, tokens_avx2, NULL}, has_avx2, "this CPU lacks AVX2"},
+    {{"avx2-filter", kernel_avx2_filter_folded, tokens_avx2, NULL}, has_avx2,
+     "this CPU lacks AVX2"},
+    {{"avx512", kernel_avx512_folded, tokens_avx512, NULL}, has_avx512,
+     "this CPU lacks AVX-512BW"},
+    {{"vbmi", kernel_vbmi_folded, tokens_avx512, NULL}, has_vbmi, "this CPU lacks AVX-512 VBMI"},
 #endif
 #if defined(__aarch64__)
-    {{"neon", kernel_neon_folded, tokens_neon}, always, NULL},
-    {{"sve", kernel_sve_folded, tokens_sve}, has_sve, "this CPU lacks SVE"},
+    {{"neon", kernel_neon_folded, tokens_neon, NULL}, always, NULL},
+    {{"sve", kernel_sve_folded, tokens_sve, NULL}, has_sve, "this CPU lacks SVE"},
 #endif
 };
 #define NKERNELS (sizeof kernels / sizeof kernels[0])
 
-/* --tokens=words: the scalar kernel, and the vector ones (kernel_simd.h), which leave it the
- * blocks that hold more than ASCII. Fastest last. */
+/* --tokens=words: the scalar kernel and token layer, and the vector ones (kernel_simd.h), which
+ * leave them the blocks that hold more than ASCII and 2-byte letters. Fastest last. */
 static const entry words_kernels[] = {
-    {{"words-scalar", kernel_words, NULL}, always, NULL},
+    {{"words-scalar", kernel_words, NULL, tokens_words}, always, NULL},
 #if defined(__x86_64__)
-    {{"words-avx2", kernel_words_avx2, NULL}, has_avx2, "this CPU lacks AVX2"},
-    {{"words-avx512", kernel_words_avx512, NULL}, has_avx512, "this CPU lacks AVX-512BW"},
+    {{"words-avx2", kernel_words_avx2, NULL, tokens_words_avx2}, has_avx2,
+     "this CPU lacks AVX2"},
+    {{"words-avx512", kernel_words_avx512, NULL, tokens_words_avx512}, has_avx512,
+     "this CPU lacks AVX-512BW"},
 #endif
 #if defined(__aarch64__)
-    {{"words-neon", kernel_words_neon, NULL}, always, NULL},
-    {{"words-sve", kernel_words_sve, NULL}, has_sve, "this CPU lacks SVE"},
+    {{"words-neon", kernel_words_neon, NULL, tokens_words_neon}, always, NULL},
+    {{"words-sve", kernel_words_sve, NULL, tokens_words_sve}, has_sve, "this CPU lacks SVE"},
 #endif
 };
 #define NWORDS (sizeof words_kernels / sizeof words_kernels[0])

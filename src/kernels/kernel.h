@@ -56,10 +56,17 @@ typedef void (*kernel_fn)(const wordlist *w, const uint8_t *p, size_t len, uint6
 typedef size_t (*tokens_fn)(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
                             uint32_t *end, size_t *run_in);
 
+struct words_open;
+/* The word rule's token layer: tokens_words (below) or a vector one with its contract. */
+typedef int (*words_tokens_fn)(int enc, const uint8_t *p, size_t len, size_t avail, int eof,
+                               uint32_t *start, uint32_t *end, size_t *n,
+                               struct words_open *open);
+
 typedef struct {
     const char *name;
     kernel_fn count;
     tokens_fn tokens; /* the same ISA's token layer; NULL where there is none (word tokens) */
+    words_tokens_fn word_tokens; /* the word rule's, in the --tokens=words kernels; else NULL */
 } kernel;
 
 /* -i in utf-8 under the space rule: adds the tokens starting in p[0..len) that equal a word under
@@ -96,12 +103,16 @@ int kernel_words_undecided(void);
  * follow it (tokens_words_follow); or WORDS_UNDECIDED, the case of kernel_words_undecided (a run
  * of Extend/Format/ZWJ filling the context): the caller reports an input error, never counts. */
 enum { WORDS_DONE, WORDS_OPEN, WORDS_UNDECIDED };
-typedef struct {
+typedef struct words_open {
     wb_state s;       /* the segmenter's state before p[at] */
     size_t start, at; /* offsets from p: the open word's first byte; the first byte not read */
 } words_open;
 int tokens_words(int enc, const uint8_t *p, size_t len, size_t avail, int eof, uint32_t *start,
                  uint32_t *end, size_t *n, words_open *open);
+/* tokens_words for a part of a block that the vector token layers (kernel_simd.h) leave to it:
+ * the same words, from a shorter context before when that decides them. */
+int tokens_words_part(int enc, const uint8_t *p, size_t len, size_t avail, int eof,
+                      uint32_t *start, uint32_t *end, size_t *n, words_open *open);
 /* Follows a word that went on past earlier bytes: *s is the segmenter's state before p[0] (a
  * words_open's s), p[0..avail) and eof as for tokens_words (no context before is read). Returns
  * WORDS_DONE when the segment ends: *word says whether it is a word (a segment may turn out not
@@ -125,7 +136,11 @@ size_t tokens_avx512(int enc, const uint8_t *p, size_t len, size_t limit, uint32
                      uint32_t *end, size_t *run_in);
 void kernel_vbmi(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 void kernel_words_avx2(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+int tokens_words_avx2(int enc, const uint8_t *p, size_t len, size_t avail, int eof,
+                      uint32_t *start, uint32_t *end, size_t *n, words_open *open);
 void kernel_words_avx512(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+int tokens_words_avx512(int enc, const uint8_t *p, size_t len, size_t avail, int eof,
+                        uint32_t *start, uint32_t *end, size_t *n, words_open *open);
 #endif
 #if defined(__aarch64__)
 void kernel_neon(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
@@ -135,7 +150,11 @@ void kernel_sve(const wordlist *w, const uint8_t *p, size_t len, uint64_t *count
 size_t tokens_sve(int enc, const uint8_t *p, size_t len, size_t limit, uint32_t *start,
                   uint32_t *end, size_t *run_in);
 void kernel_words_neon(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+int tokens_words_neon(int enc, const uint8_t *p, size_t len, size_t avail, int eof,
+                      uint32_t *start, uint32_t *end, size_t *n, words_open *open);
 void kernel_words_sve(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+int tokens_words_sve(int enc, const uint8_t *p, size_t len, size_t avail, int eof,
+                     uint32_t *start, uint32_t *end, size_t *n, words_open *open);
 #endif
 
 /* The kernel named `name` ("auto" picks the fastest this CPU runs), or NULL with *why set: an

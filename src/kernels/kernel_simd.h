@@ -38,6 +38,7 @@
 #include "kernel.h"
 #include "base/wordbreak.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 /* The fast path's limits: its cost per block grows with the total bytes of the words. */
@@ -512,8 +513,141 @@ SIMD_FN static size_t SIMD_NAME(token_bounds)(int enc, const uint8_t *p, size_t 
                : SIMD_NAME(tokens_mode)(p, len, limit, start, end, run_in, ENC_UTF8);
 }
 
-/* The including file's entry points (kernel.h): kernel_X, tokens_X and kernel_words_X for X its
- * ISA, each calling the paths above built for it. */
+/* ---- the word rule's token layer (kernel.h, tokens_words): every word's bounds ----
+ *
+ * The blocks count_words decides, decided the same way: a word is a run of word_bytes, so its
+ * bounds are bit scans, as the space rule's tokens are; only a lone '_' is such a run and no word
+ * (ExtendNumLet is a word only joined to what precedes it). A byte's `in` bit reads the byte and
+ * its two neighbours, so it is exact when none of them is of neither kind (wclass.other): a
+ * block's starts when that holds from two bytes before it to the one after it, a word's end when
+ * it holds up to the byte after the end. Runs of other blocks, and a word that runs into one or
+ * past the bytes the loop may classify, go to tokens_words_part: it reads its own context, follows
+ * its last word, and says when that word stays open or a boundary is undecided, so the bounds
+ * and the answer are tokens_words'. */
+
+/* The bytes from a block's start that its iteration reads: the block two on, and one more. */
+#define WORDS_READ (128 + 65)
+
+/* ascii_rules_hold(two), worked out once per process rather than once per 16 KiB piece. */
+static inline int ascii_rules_hold_once(int two)
+{
+    static _Atomic signed char known[2] = {-1, -1};
+    signed char k = atomic_load_explicit(&known[two], memory_order_relaxed);
+    if (k < 0) {
+        k = (signed char)ascii_rules_hold(two);
+        atomic_store_explicit(&known[two], k, memory_order_relaxed);
+    }
+    return k;
+}
+
+/* The words that start in p[slow..upto), from tokens_words_part, appended to start/end[*n..). */
+static inline int words_part(int enc, const uint8_t *p, size_t slow, size_t upto, size_t avail,
+                             int eof, uint32_t *start, uint32_t *end, size_t *n,
+                             words_open *open)
+{
+    size_t m;
+    int r = tokens_words_part(enc, p + slow, upto - slow, avail - slow, eof, start + *n,
+                              end + *n, &m, open);
+    for (size_t i = *n; i < *n + m; i++)
+        start[i] += (uint32_t)slow, end[i] += (uint32_t)slow;
+    *n += m;
+    if (r == WORDS_OPEN)
+        open->start += slow, open->at += slow;
+    return r;
+}
+
+SIMD_FN static inline __attribute__((always_inline)) int
+SIMD_NAME(words_bounds)(const uint8_t *p, size_t len, size_t avail, int eof, uint32_t *start,
+                        uint32_t *end, size_t *np, words_open *open, int enc, int two)
+{
+    size_t n = 0, b = 0;
+    size_t slow = 0;  /* the words from here to b are tokens_words_part's (SIZE_MAX: none) */
+    int has_open = 0; /* the word start[n - 1] goes on past the blocks so far */
+    if (avail >= WORDS_READ) {
+        slow = SIZE_MAX;
+        /* As in count_words: the classes of the blocks at b - 64 (pc), b (c0), b + 64 (c1), the
+         * bytes in words of the blocks at b - 64 and b. */
+        wclass pp = SIMD_NAME(wclassify)(p - 128, two), pc = SIMD_NAME(wclassify)(p - 64, two),
+               c0 = SIMD_NAME(wclassify)(p, two), c1 = SIMD_NAME(wclassify)(p + 64, two);
+        uint64_t in_prev = word_bytes(&pp, &pc, &c0), in0 = word_bytes(&pc, &c0, &c1);
+        for (; (b < len || has_open) && b + WORDS_READ <= avail; b += 64) {
+            __builtin_prefetch(p + b + PREFETCH_AHEAD);
+            wclass c2 = SIMD_NAME(wclassify)(p + b + 128, two);
+            uint64_t in1 = word_bytes(&c0, &c1, &c2);
+            /* Bytes of neither kind in this block and the next (not a letter's second byte),
+             * and the bits of in0 that one of them beside it may make wrong. */
+            uint64_t o0 = c0.other & ~(pc.lead2 >> 63), o1 = c1.other & ~(c0.lead2 >> 63);
+            uint64_t bad = o0 | o0 << 1 | o0 >> 1 | o1 << 63 | pc.other >> 63;
+            if (has_open) { /* the last word ends at in0's first zero */
+                uint64_t out = ~in0;
+                uint64_t upto = out ? (out ^ (out - 1)) : ~UINT64_C(0); /* bits to that zero */
+                if (bad & upto) { /* not decided here: the word is tokens_words_part's */
+                    slow = start[--n];
+                    has_open = 0;
+                } else if (out) {
+                    end[n - 1] = (uint32_t)(b + (size_t)__builtin_ctzll(out));
+                    has_open = 0;
+                    if (end[n - 1] - start[n - 1] == 1 && p[start[n - 1]] == '_')
+                        n--; /* a lone '_' */
+                }
+            }
+            if (b < len && !(bad | pc.other >> 62)) { /* the block's starts are decided */
+                if (slow != SIZE_MAX) {
+                    int r = words_part(enc, p, slow, b, avail, eof, start, end, &n, open);
+                    if (r != WORDS_DONE) { /* an open word goes on past all of this block */
+                        *np = n;
+                        return r;
+                    }
+                    slow = SIZE_MAX;
+                }
+                uint64_t starts = in0 & ~(in0 << 1 | in_prev >> 63);
+                if (len - b < 64)
+                    starts &= (UINT64_C(1) << (len - b)) - 1;
+                uint64_t underscore = c0.join & ~(c0.let | c0.dig);
+                starts &= ~(underscore & ~(in0 >> 1) & ~(UINT64_C(1) << 63)); /* lone '_' */
+                while (starts) {
+                    size_t at = (size_t)__builtin_ctzll(starts);
+                    starts &= starts - 1;
+                    uint64_t rest = ~in0 >> at;
+                    start[n] = (uint32_t)(b + at);
+                    if (rest)
+                        end[n] = (uint32_t)(b + at + (size_t)__builtin_ctzll(rest));
+                    else
+                        has_open = 1;
+                    n++;
+                }
+            } else if (b < len && slow == SIZE_MAX) {
+                slow = b;
+            }
+            pc = c0, c0 = c1, c1 = c2;
+            in_prev = in0, in0 = in1;
+        }
+        if (has_open) /* its end lies past the bytes the loop may read */
+            slow = start[--n];
+        else if (b < len && slow == SIZE_MAX)
+            slow = b;
+    }
+    int r = WORDS_DONE;
+    if (slow != SIZE_MAX)
+        r = words_part(enc, p, slow, len, avail, eof, start, end, &n, open);
+    *np = n;
+    return r;
+}
+
+/* The two modes: UTF-8 (2-byte letters too) and latin1 (one-byte letters, which are ASCII). */
+#define WORDS_BOUNDS(name, enc, two)                                                               \
+    SIMD_FN static __attribute__((noinline)) int SIMD_NAME(name)(                                 \
+        const uint8_t *p, size_t len, size_t avail, int eof, uint32_t *start, uint32_t *end,      \
+        size_t *n, words_open *open)                                                               \
+    {                                                                                              \
+        return SIMD_NAME(words_bounds)(p, len, avail, eof, start, end, n, open, enc, two);        \
+    }
+WORDS_BOUNDS(words_bounds_utf8, ENC_UTF8, 1)
+WORDS_BOUNDS(words_bounds_latin1, ENC_LATIN1, 0)
+#undef WORDS_BOUNDS
+
+/* The including file's entry points (kernel.h): kernel_X, tokens_X, kernel_words_X and
+ * tokens_words_X for X its ISA, each calling the paths above built for it. */
 void SIMD_NAME(kernel)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
 {
     SIMD_NAME(count)(w, p, len, counts);
@@ -528,6 +662,16 @@ size_t SIMD_NAME(tokens)(int enc, const uint8_t *p, size_t len, size_t limit, ui
 void SIMD_NAME(kernel_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
 {
     SIMD_NAME(words)(w, p, len, counts);
+}
+
+int SIMD_NAME(tokens_words)(int enc, const uint8_t *p, size_t len, size_t avail, int eof,
+                            uint32_t *start, uint32_t *end, size_t *n, words_open *open)
+{
+    int two = enc == ENC_UTF8;
+    if (!ascii_rules_hold_once(two))
+        return tokens_words(enc, p, len, avail, eof, start, end, n, open);
+    return two ? SIMD_NAME(words_bounds_utf8)(p, len, avail, eof, start, end, n, open)
+               : SIMD_NAME(words_bounds_latin1)(p, len, avail, eof, start, end, n, open);
 }
 
 #endif

@@ -13,8 +13,9 @@
  * look ahead included. Only a run of Extend/Format/ZWJ filling the context (from 184 of its 192
  * bytes: 92 combining marks of 2 bytes) at a block's edge leaves a boundary undecided: the
  * kernel then says so (kernel_words_undecided) and the caller reports it as an input error,
- * never a guess. The vector kernels call it on parts of a block (kernel_words_part), with 16
- * bytes of context before first: from the end of a block they decided, those hold the units. */
+ * never a guess. The vector kernels and token layers call it on parts of a block
+ * (kernel_words_part, tokens_words_part), with 16 bytes of context before first: from the end of
+ * a block they decided, those hold the units. */
 #include "kernel.h"
 
 static _Thread_local int undecided;
@@ -264,28 +265,53 @@ static inline const uint8_t *decided_end(const uint8_t *p, size_t avail, int eof
     return eof ? p + avail + 1 : p + avail - 3;
 }
 
+/* scan's answer (DECIDED, UNDECIDED, SHORT_BEFORE or OPEN, then *o set), reading `before` bytes
+ * of the context before p. */
 static inline __attribute__((always_inline)) int
-tokens_mode(const uint8_t *p, size_t len, size_t avail, int eof, tokens_ctx *t, words_open *o,
-            int mode)
+tokens_mode(const uint8_t *p, size_t len, size_t avail, int eof, size_t before, tokens_ctx *t,
+            words_open *o, int mode)
 {
     const uint8_t *stop = decided_end(p, avail, eof);
     scan_open open;
-    int r = scan(p, len, KERNEL_BEFORE, eof ? stop : p + avail, stop, 1, SIZE_MAX, mode,
-                 token_found, t, NULL, &open);
-    if (r != OPEN)
-        return r == DECIDED ? WORDS_DONE : WORDS_UNDECIDED;
-    *o = (words_open){open.s, (size_t)(open.seg - p), (size_t)(open.at - p)};
-    return WORDS_OPEN;
+    int r = scan(p, len, before, eof ? stop : p + avail, stop, 1, SIZE_MAX, mode, token_found, t,
+                 NULL, &open);
+    if (r == OPEN)
+        *o = (words_open){open.s, (size_t)(open.seg - p), (size_t)(open.at - p)};
+    return r;
+}
+
+static int tokens_before(int enc, const uint8_t *p, size_t len, size_t avail, int eof,
+                         size_t before, tokens_ctx *t, words_open *open)
+{
+    t->n = 0;
+    return enc == ENC_LATIN1
+               ? tokens_mode(p, len, avail, eof, before, t, open, WB_LATIN1_MODE)
+               : tokens_mode(p, len, avail, eof, before, t, open, 0);
+}
+
+static int words_answer(int r)
+{
+    return r == OPEN ? WORDS_OPEN : r == DECIDED ? WORDS_DONE : WORDS_UNDECIDED;
 }
 
 int tokens_words(int enc, const uint8_t *p, size_t len, size_t avail, int eof, uint32_t *start,
                  uint32_t *end, size_t *n, words_open *open)
 {
     tokens_ctx t = {p, start, end, 0};
-    int r = enc == ENC_LATIN1 ? tokens_mode(p, len, avail, eof, &t, open, WB_LATIN1_MODE)
-                              : tokens_mode(p, len, avail, eof, &t, open, 0);
+    int r = tokens_before(enc, p, len, avail, eof, KERNEL_BEFORE, &t, open);
     *n = t.n;
-    return r;
+    return words_answer(r);
+}
+
+int tokens_words_part(int enc, const uint8_t *p, size_t len, size_t avail, int eof,
+                      uint32_t *start, uint32_t *end, size_t *n, words_open *open)
+{
+    tokens_ctx t = {p, start, end, 0};
+    int r = tokens_before(enc, p, len, avail, eof, PART_BEFORE, &t, open);
+    if (r == SHORT_BEFORE)
+        r = tokens_before(enc, p, len, avail, eof, KERNEL_BEFORE, &t, open);
+    *n = t.n;
+    return words_answer(r);
 }
 
 static inline __attribute__((always_inline)) void end_found(void *ctx, const uint8_t *seg,

@@ -1,7 +1,7 @@
 /* vocab_count.c - every token of an input into per-thread vocabulary tables, as a sink of the
  * counting engine (engine/count.h): the engine walks the chunk table and hands each thread its
  * blocks; a token layer gives each block's token boundaries (the kernel's, kernel.h tokens_fn,
- * for the space rule; tokens_words for the word rule), which are hashed and looked up in batches
+ * for the space rule; its word_tokens for the word rule), which are hashed and looked up in batches
  * (the table slots are prefetched first: most of a large vocabulary is not in cache). A token
  * belongs to the block holding its first byte; one that goes on past the bytes in memory is
  * followed by reading on (a file) or carried into the next batch (a stream); a word is followed
@@ -281,7 +281,8 @@ static int sink_words(worker *w, const count_block *b)
     for (size_t x = 0; x < b->len && !w->err; x += WORDS_PIECE) {
         size_t len = b->len - x < WORDS_PIECE ? b->len - x : WORDS_PIECE, n;
         words_open o;
-        int r = tokens_words(enc, b->p + x, len, avail - x, b->last, w->start, w->end, &n, &o);
+        int r = s->kern->word_tokens(enc, b->p + x, len, avail - x, b->last, w->start, w->end,
+                                     &n, &o);
         if (r == WORDS_UNDECIDED)
             return INPUT_WORDS_UNDECIDED;
         for (size_t i = 0; i < n; i++)

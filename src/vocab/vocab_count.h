@@ -24,7 +24,8 @@ typedef struct {
     uint32_t part, parts;/* count only tokens of hash partition `part` of `parts` (0: all) */
     uint32_t rank, ranks;/* wordtally-mpi: count only this rank's share of each file's chunks */
     size_t budget;       /* bytes a thread's table may take before the pass gives up (0: none) */
-    const kernel *kern;  /* whose token layer finds the space rule's tokens (kernel.h: tokens_fn) */
+    const kernel *kern;  /* whose token layer finds the tokens (kernel.h: tokens, or word_tokens
+                          * with TOKENS_WORDS: a kernel_select_words kernel) */
     struct team_place *place; /* where the team runs (topo.h); NULL: unpinned */
 } vocab_setup;
 
