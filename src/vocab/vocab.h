@@ -148,6 +148,20 @@ int vocab_insert_short(vocab_table *t, size_t i, uint64_t a, uint64_t b, uint64_
 /* Equal keys? p (n bytes, folded if fold) against slot s (n > VOCAB_INLINE). */
 int vocab_long_equal(const vocab_slot *s, const uint8_t *p, uint64_t n, int fold);
 
+/* The slot of the short key (n <= VOCAB_INLINE) given by its vocab_words a, b and hash h, or the
+ * empty slot (count 0) where it goes; the table has slots (mask > 0). A short key is its words
+ * and length, no tag needed; an empty slot is all zero, which only a key of length 0 equals, and
+ * that one goes there. One test per slot: the branches that each depend on the data are few. */
+static inline vocab_slot *vocab_probe_short(const vocab_table *t, uint64_t a, uint64_t b,
+                                            uint64_t n, uint64_t h)
+{
+    for (size_t i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
+        vocab_slot *s = &t->slot[i];
+        if (((s->inline_len ^ n) | (s->k.w[0] ^ a) | (s->k.w[1] ^ b)) == 0 || s->count == 0)
+            return s;
+    }
+}
+
 /* Adds `count` to the short key (n <= VOCAB_INLINE) given by its vocab_words a, b and hash h.
  * Returns 0, or -1 if out of memory (then t->failed is set). */
 static inline int vocab_bump_short(vocab_table *t, uint64_t a, uint64_t b, uint64_t n, uint64_t h,
@@ -155,18 +169,12 @@ static inline int vocab_bump_short(vocab_table *t, uint64_t a, uint64_t b, uint6
 {
     if (t->mask == 0)
         return vocab_insert_short(t, 0, a, b, n, h, count);
-    const uint32_t tag = (uint32_t)(h >> 32);
-    for (size_t i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
-        vocab_slot *s = &t->slot[i];
-        if (s->count == 0)
-            return vocab_insert_short(t, i, a, b, n, h, count);
-        /* One test, not four branches that each depend on the data. */
-        if (((s->tag ^ tag) | (s->inline_len ^ n) | (s->k.w[0] ^ a) | (s->k.w[1] ^ b)) == 0) {
-            s->count += count;
-            t->tokens += count;
-            return 0;
-        }
-    }
+    vocab_slot *s = vocab_probe_short(t, a, b, n, h);
+    if (s->count == 0)
+        return vocab_insert_short(t, (size_t)(s - t->slot), a, b, n, h, count);
+    s->count += count;
+    t->tokens += count;
+    return 0;
 }
 
 /* Adds `count` to the key p[0..n) whose vocab_hash(p, n, fold) is h. A new key is copied into the
