@@ -122,87 +122,108 @@ static inline uint64_t fold_ascii_word(uint64_t x)
     return x | upper >> 2;
 }
 
+/* The token p[0..len) hashed as a short one, with no branch that depends on the data (the key's
+ * words are masked by length, -i folds ASCII 8 bytes at a time). A token this cannot take
+ * (longer than VOCAB_INLINE, or with -i a byte above 7F) gets a length above VOCAB_INLINE, and
+ * is counted by count_slow. fold is a constant where this is inlined. */
+static inline __attribute__((always_inline)) pending hash_token(const uint8_t *p, uint64_t len,
+                                                                const int fold)
+{
+    uint64_t k = len < VOCAB_INLINE ? len : VOCAB_INLINE, x, y;
+    memcpy(&x, p, 8);
+    memcpy(&y, p + 8, 8);
+    x &= vocab_short_mask[k][0];
+    y &= vocab_short_mask[k][1];
+    /* With -i a byte above 7F sets a bit from 7 up in n: the token is slow. */
+    uint64_t slow = fold ? (x | y) & 0x8080808080808080ULL : 0;
+    if (fold) {
+        x = fold_ascii_word(x);
+        y = fold_ascii_word(y);
+    }
+    return (pending){x, y, len | slow, vocab_hash_short(x, y, len)};
+}
+
+/* The look-up state of a run of tokens: the table's slots (no_slots while it has none), mask,
+ * the tokens found (vocab_insert_short counts the new keys itself), and the hash partition
+ * counted (vocab_setup's, here where the loop keeps it in registers). */
+typedef struct {
+    const vocab_slot *slots;
+    size_t mask;
+    uint64_t hits;
+    uint32_t part, parts;
+} probe;
+
+static inline void probe_reload(probe *r, const vocab_table *t)
+{
+    r->slots = t->mask ? t->slot : no_slots;
+    r->mask = t->mask;
+}
+
+/* Counts the token base[start..end) hashed as e. */
+static inline __attribute__((always_inline)) void look_up(worker *w, probe *r, const pending e,
+                                                          const uint8_t *base, uint32_t start,
+                                                          uint32_t end)
+{
+    if (e.n > VOCAB_INLINE) {
+        count_slow(w, base + start, end - start);
+        probe_reload(r, w->t);
+        return;
+    }
+    if (r->parts > 1 && vocab_partition(e.h, r->parts) != r->part)
+        return;
+    for (size_t j = (size_t)e.h & r->mask;; j = (j + 1) & r->mask) {
+        vocab_slot *v = (vocab_slot *)&r->slots[j];
+        /* A short key is its words and length, no tag needed; an empty slot's are 0. */
+        if (((v->inline_len ^ e.n) | (v->k.w[0] ^ e.a) | (v->k.w[1] ^ e.b)) == 0) {
+            v->count++;
+            r->hits++;
+            return;
+        }
+        if (v->count == 0) {
+            if (vocab_insert_short(w->t, j, e.a, e.b, e.n, e.h, 1) < 0)
+                w->err = ENOMEM;
+            probe_reload(r, w->t); /* it may have grown */
+            return;
+        }
+    }
+}
+
 /* Counts the tokens base[start[i]..end[i]) (i < n, n <= BATCH) in two passes: the first hashes
- * every token as a short one with no branch that depends on the data (the key's words are masked
- * by length, -i folds ASCII 8 bytes at a time) and prefetches its slot; the second looks them up,
- * by then mostly in cache. A token the first pass cannot take (longer than VOCAB_INLINE, or with
- * -i a byte above 7F) gets a length above VOCAB_INLINE there, and is counted in its place by
- * count_slow. fold is a constant where this is inlined. */
-static inline __attribute__((always_inline)) void count_batch(worker *w, const uint8_t *base,
+ * them and prefetches their slots, the second looks them up, by then mostly in cache. */
+static inline __attribute__((always_inline)) void count_batch(worker *w, probe *r,
+                                                              const uint8_t *base,
                                                               const uint32_t *start,
                                                               const uint32_t *end, size_t n,
                                                               const int fold)
 {
-    const vocab_setup *s = w->k->s;
-    const uint32_t part = s->part, parts = s->parts;
-    vocab_table *t = w->t;
     pending q[BATCH];
-    const vocab_slot *slots = t->mask ? t->slot : no_slots;
-    size_t mask = t->mask;
     for (size_t i = 0; i < n; i++) {
-        const uint8_t *p = base + start[i];
-        uint64_t len = end[i] - start[i], x, y;
-        uint64_t k = len < VOCAB_INLINE ? len : VOCAB_INLINE;
-        memcpy(&x, p, 8);
-        memcpy(&y, p + 8, 8);
-        x &= vocab_short_mask[k][0];
-        y &= vocab_short_mask[k][1];
-        /* With -i a byte above 7F sets a bit from 7 up in n: the token is slow. */
-        uint64_t slow = fold ? (x | y) & 0x8080808080808080ULL : 0;
-        if (fold) {
-            x = fold_ascii_word(x);
-            y = fold_ascii_word(y);
-        }
-        uint64_t h = vocab_hash_short(x, y, len);
-        q[i] = (pending){x, y, len | slow, h};
+        q[i] = hash_token(base + start[i], end[i] - start[i], fold);
         /* And the next slot's line: the probe goes on there when the first slot holds another
          * key and ends a line (a miss it would otherwise wait for). */
-        __builtin_prefetch(&slots[h & mask]);
-        __builtin_prefetch(&slots[h & mask] + 1);
+        __builtin_prefetch(&r->slots[q[i].h & r->mask]);
+        __builtin_prefetch(&r->slots[q[i].h & r->mask] + 1);
     }
-    uint64_t hits = 0;
-    for (size_t i = 0; i < n; i++) {
-        const pending e = q[i];
-        if (e.n > VOCAB_INLINE) {
-            count_slow(w, base + start[i], end[i] - start[i]);
-            slots = t->mask ? t->slot : no_slots;
-            mask = t->mask;
-            continue;
-        }
-        if (parts > 1 && vocab_partition(e.h, parts) != part)
-            continue;
-        for (size_t j = (size_t)e.h & mask;; j = (j + 1) & mask) {
-            vocab_slot *v = (vocab_slot *)&slots[j];
-            /* A short key is its words and length, no tag needed; an empty slot's are 0. */
-            if (((v->inline_len ^ e.n) | (v->k.w[0] ^ e.a) | (v->k.w[1] ^ e.b)) == 0) {
-                v->count++;
-                hits++;
-                break;
-            }
-            if (v->count == 0) {
-                if (vocab_insert_short(t, j, e.a, e.b, e.n, e.h, 1) < 0)
-                    w->err = ENOMEM;
-                slots = t->mask ? t->slot : no_slots; /* it may have grown */
-                mask = t->mask;
-                break;
-            }
-        }
-    }
-    t->tokens += hits; /* vocab_insert_short counts the new keys */
+    for (size_t i = 0; i < n; i++)
+        look_up(w, r, q[i], base, start[i], end[i]);
 }
 
 /* The tokens base[start[i]..end[i]) for i < n into the thread's table. */
 static void count_tokens(worker *w, const uint8_t *base, const uint32_t *start,
                          const uint32_t *end, size_t n)
 {
-    const int fold = w->k->s->fold;
+    const vocab_setup *s = w->k->s;
+    const int fold = s->fold;
+    probe r = {.hits = 0, .part = s->part, .parts = s->parts};
+    probe_reload(&r, w->t);
     for (size_t i = 0; i < n; i += BATCH) {
         size_t m = n - i < BATCH ? n - i : BATCH;
         if (fold)
-            count_batch(w, base, start + i, end + i, m, 1);
+            count_batch(w, &r, base, start + i, end + i, m, 1);
         else
-            count_batch(w, base, start + i, end + i, m, 0);
+            count_batch(w, &r, base, start + i, end + i, m, 0);
     }
+    w->t->tokens += r.hits;
 }
 
 /* A token longer than a thread's table may grow (the budget) fits in no pass: the input fails at
