@@ -114,33 +114,27 @@ typedef struct {
  * there, and vocab_insert_short makes the table. */
 static const vocab_slot no_slots[1];
 
-/* ASCII A-Z to a-z in every byte of x, where no byte is above 7F (vocab_fold, shorter). */
-static inline uint64_t fold_ascii_word(uint64_t x)
-{
-    uint64_t upper = ((x + 0x3f3f3f3f3f3f3f3fULL) ^ (x + 0x2525252525252525ULL)) &
-                     0x8080808080808080ULL;
-    return x | upper >> 2;
-}
+typedef uint8_t bytes16 __attribute__((vector_size(16))); /* GCC and Clang: SSE2, NEON, SVE */
+typedef uint64_t words2 __attribute__((vector_size(16)));
 
-/* The token p[0..len) hashed as a short one, with no branch that depends on the data (the key's
- * words are masked by length, -i folds ASCII 8 bytes at a time). A token this cannot take
- * (longer than VOCAB_INLINE, or with -i a byte above 7F) gets a length above VOCAB_INLINE, and
- * is counted by count_slow. fold is a constant where this is inlined. */
+/* The token p[0..len) hashed as a short one, with no branch that depends on the data: its 16
+ * bytes are loaded as one vector, masked by length, and with -i their ASCII letters folded all at
+ * once. A token this cannot take (longer than VOCAB_INLINE, or, where `high` is set, with a byte
+ * above 7F) gets a length above VOCAB_INLINE, and is counted by count_slow. fold is a constant
+ * where this is inlined. */
 static inline __attribute__((always_inline)) pending hash_token(const uint8_t *p, uint64_t len,
-                                                                const int fold)
+                                                                const int fold, uint64_t high)
 {
-    uint64_t k = len < VOCAB_INLINE ? len : VOCAB_INLINE, x, y;
-    memcpy(&x, p, 8);
-    memcpy(&y, p + 8, 8);
-    x &= vocab_short_mask[k][0];
-    y &= vocab_short_mask[k][1];
-    /* With -i a byte above 7F sets a bit from 7 up in n: the token is slow. */
-    uint64_t slow = fold ? (x | y) & 0x8080808080808080ULL : 0;
-    if (fold) {
-        x = fold_ascii_word(x);
-        y = fold_ascii_word(y);
-    }
-    return (pending){x, y, len | slow, vocab_hash_short(x, y, len)};
+    uint64_t k = len < VOCAB_INLINE ? len : VOCAB_INLINE;
+    bytes16 v, m;
+    memcpy(&v, p, 16);
+    memcpy(&m, vocab_short_mask[k], 16);
+    v &= m;
+    if (fold) /* A-Z: v - 'A' below 26 (unsigned) */
+        v |= (bytes16)((bytes16)(v - 'A') < 26) & 0x20;
+    words2 xy = (words2)v;
+    uint64_t x = xy[0], y = xy[1];
+    return (pending){x, y, len | ((x | y) & high), vocab_hash_short(x, y, len)};
 }
 
 /* The look-up state of a run of tokens: the table's slots (no_slots while it has none), mask,
@@ -151,6 +145,7 @@ typedef struct {
     size_t mask;
     uint64_t hits;
     uint32_t part, parts;
+    uint64_t high; /* bit 7 of each byte where -i folds Unicode (utf-8): a token to fold so */
 } probe;
 
 static inline void probe_reload(probe *r, const vocab_table *t)
@@ -198,7 +193,7 @@ static inline __attribute__((always_inline)) void count_batch(worker *w, probe *
 {
     pending q[BATCH];
     for (size_t i = 0; i < n; i++) {
-        q[i] = hash_token(base + start[i], end[i] - start[i], fold);
+        q[i] = hash_token(base + start[i], end[i] - start[i], fold, r->high);
         /* And the next slot's line: the probe goes on there when the first slot holds another
          * key and ends a line (a miss it would otherwise wait for). */
         __builtin_prefetch(&r->slots[q[i].h & r->mask]);
@@ -214,7 +209,8 @@ static void count_tokens(worker *w, const uint8_t *base, const uint32_t *start,
 {
     const vocab_setup *s = w->k->s;
     const int fold = s->fold;
-    probe r = {.hits = 0, .part = s->part, .parts = s->parts};
+    probe r = {.hits = 0, .part = s->part, .parts = s->parts,
+               .high = s->fold && s->utf8 ? 0x8080808080808080ULL : 0};
     probe_reload(&r, w->t);
     for (size_t i = 0; i < n; i += BATCH) {
         size_t m = n - i < BATCH ? n - i : BATCH;
