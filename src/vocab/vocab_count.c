@@ -25,7 +25,7 @@
 #define BATCH 32       /* tokens hashed and prefetched before their look-ups (16 to 128 ran alike) */
 #define FOLLOW (64u * 1024u) /* bytes read at a time when following a long token in a file */
 #define FOLLOW_TAIL 8u /* and after them: what decides the tokens up to FOLLOW (a utf-8 unit) */
-#define FOLD_BYTES (64u * 1024u) /* the folded tokens of a batch, at least */
+#define FOLD_BYTES (64u * 1024u) /* the buffer of a token folded by Unicode, at least */
 
 /* The sink's state for one input, shared by its threads. */
 typedef struct {
@@ -166,21 +166,16 @@ static inline __attribute__((always_inline)) void look_up(worker *w, probe *r, c
     }
     if (r->parts > 1 && vocab_partition(e.h, r->parts) != r->part)
         return;
-    for (size_t j = (size_t)e.h & r->mask;; j = (j + 1) & r->mask) {
-        vocab_slot *v = (vocab_slot *)&r->slots[j];
-        /* A short key is its words and length, no tag needed; an empty slot's are 0. */
-        if (((v->inline_len ^ e.n) | (v->k.w[0] ^ e.a) | (v->k.w[1] ^ e.b)) == 0) {
-            v->count++;
-            r->hits++;
-            return;
-        }
-        if (v->count == 0) {
-            if (vocab_insert_short(w->t, j, e.a, e.b, e.n, e.h, 1) < 0)
-                w->err = ENOMEM;
-            probe_reload(r, w->t); /* it may have grown */
-            return;
-        }
+    int found;
+    vocab_slot *v = vocab_probe_short(r->slots, r->mask, e.a, e.b, e.n, e.h, &found);
+    if (found) {
+        v->count++;
+        r->hits++;
+        return;
     }
+    if (vocab_insert_short(w->t, (size_t)(v - r->slots), e.a, e.b, e.n, e.h, 1) < 0)
+        w->err = ENOMEM;
+    probe_reload(r, w->t); /* it may have grown */
 }
 
 /* Counts the tokens base[start[i]..end[i]) (i < n, n <= BATCH) in two passes: the first hashes
