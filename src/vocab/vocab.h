@@ -148,6 +148,27 @@ int vocab_insert_short(vocab_table *t, size_t i, uint64_t a, uint64_t b, uint64_
 /* Equal keys? p (n bytes, folded if fold) against slot s (n > VOCAB_INLINE). */
 int vocab_long_equal(const vocab_slot *s, const uint8_t *p, uint64_t n, int fold);
 
+/* The slot of the short key (n <= VOCAB_INLINE) given by its vocab_words a, b and hash h (*found
+ * set), or the empty slot where it goes (*found 0), in the slots of a table whose mask is given
+ * (one empty slot where mask is 0). A short key is its words and length: no tag needed. */
+static inline vocab_slot *vocab_probe_short(const vocab_slot *slots, size_t mask, uint64_t a,
+                                            uint64_t b, uint64_t n, uint64_t h, int *found)
+{
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        vocab_slot *s = (vocab_slot *)&slots[i];
+        /* One test, not three branches that each depend on the data; an empty slot is all zero,
+         * as only the key of length 0 is (then the count tells). */
+        if (((s->inline_len ^ n) | (s->k.w[0] ^ a) | (s->k.w[1] ^ b)) == 0 && (n || s->count)) {
+            *found = 1;
+            return s;
+        }
+        if (s->count == 0) {
+            *found = 0;
+            return s;
+        }
+    }
+}
+
 /* Adds `count` to the short key (n <= VOCAB_INLINE) given by its vocab_words a, b and hash h.
  * Returns 0, or -1 if out of memory (then t->failed is set). */
 static inline int vocab_bump_short(vocab_table *t, uint64_t a, uint64_t b, uint64_t n, uint64_t h,
@@ -155,18 +176,13 @@ static inline int vocab_bump_short(vocab_table *t, uint64_t a, uint64_t b, uint6
 {
     if (t->mask == 0)
         return vocab_insert_short(t, 0, a, b, n, h, count);
-    const uint32_t tag = (uint32_t)(h >> 32);
-    for (size_t i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
-        vocab_slot *s = &t->slot[i];
-        if (s->count == 0)
-            return vocab_insert_short(t, i, a, b, n, h, count);
-        /* One test, not four branches that each depend on the data. */
-        if (((s->tag ^ tag) | (s->inline_len ^ n) | (s->k.w[0] ^ a) | (s->k.w[1] ^ b)) == 0) {
-            s->count += count;
-            t->tokens += count;
-            return 0;
-        }
-    }
+    int found;
+    vocab_slot *s = vocab_probe_short(t->slot, t->mask, a, b, n, h, &found);
+    if (!found)
+        return vocab_insert_short(t, (size_t)(s - t->slot), a, b, n, h, count);
+    s->count += count;
+    t->tokens += count;
+    return 0;
 }
 
 /* Adds `count` to the key p[0..n) whose vocab_hash(p, n, fold) is h. A new key is copied into the
@@ -193,18 +209,6 @@ static inline int vocab_bump(vocab_table *t, const uint8_t *p, uint64_t n, uint6
             return 0;
         }
     }
-}
-
-/* To call before vocab_bump: prefetches the slots the look-up of hash h reads first, the cache
- * line of its first slot and, when that slot ends a line, the next line too (the probe goes on
- * there whenever the first slot holds another key: a miss it would otherwise wait for). */
-static inline void vocab_prefetch(const vocab_table *t, uint64_t h)
-{
-    if (t->mask == 0) /* no slots yet */
-        return;
-    const char *s = (const char *)&t->slot[h & t->mask];
-    __builtin_prefetch(s);
-    __builtin_prefetch(s + sizeof(vocab_slot));
 }
 
 /* A key too long to be read in one piece (a token across blocks) is built in a buffer of its

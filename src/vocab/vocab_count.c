@@ -22,10 +22,10 @@
 #define PIECE 4096     /* bytes of a block whose tokens are found at once */
 /* The word rule reads KERNEL_BEFORE bytes of context before each piece: larger pieces. */
 #define WORDS_PIECE 16384
-#define BATCH 32       /* tokens hashed and prefetched before their look-ups */
+#define BATCH 32       /* tokens hashed and prefetched before their look-ups (16 to 128 ran alike) */
 #define FOLLOW (64u * 1024u) /* bytes read at a time when following a long token in a file */
 #define FOLLOW_TAIL 8u /* and after them: what decides the tokens up to FOLLOW (a utf-8 unit) */
-#define FOLD_BYTES (64u * 1024u) /* the folded tokens of a batch, at least */
+#define FOLD_BYTES (64u * 1024u) /* the buffer of a token folded by Unicode, at least */
 
 /* The sink's state for one input, shared by its threads. */
 typedef struct {
@@ -52,28 +52,11 @@ typedef struct {
     wb_state open_state;
     vocab_longkey lk;
     uint8_t *follow;   /* a block for reading on after a long token, made when first needed */
-    uint8_t *folded;   /* -i in utf-8: the batch's folded tokens, fused of its fcap bytes used */
-    size_t fcap, fused;
+    uint8_t *folded;   /* -i in utf-8: a token folded by Unicode, fcap bytes */
+    size_t fcap;
     int err;
     uint32_t start[WORDS_PIECE / 2 + 1], end[WORDS_PIECE / 2 + 1]; /* at most (len + 1) / 2 */
-    /* The batch: a short token as its words a, b; a long one by its bytes p (a = 0). */
-    const uint8_t *tp[BATCH];
-    uint64_t ta[BATCH], tb[BATCH], tn[BATCH], th[BATCH];
-    int nb;
 } worker;
-
-static void flush(worker *w, int fold)
-{
-    for (int i = 0; i < w->nb; i++) {
-        int e = w->tn[i] <= VOCAB_INLINE
-                    ? vocab_bump_short(w->t, w->ta[i], w->tb[i], w->tn[i], w->th[i], 1)
-                    : vocab_bump(w->t, w->tp[i], w->tn[i], w->th[i], 1, fold);
-        if (e < 0)
-            w->err = ENOMEM;
-    }
-    w->nb = 0;
-    w->fused = 0;
-}
 
 /* -i in utf-8: Unicode folding changes only tokens with a byte above 7F (on ASCII it is the
  * table's ASCII folding). Read 8 bytes at a time: VOCAB_KEY_PAD bytes follow every token. */
@@ -89,52 +72,149 @@ static inline int needs_unicode_fold(const vocab_setup *s, const uint8_t *p, uin
     return ((any | vocab_load(p + i, n - i)) & 0x8080808080808080ULL) != 0;
 }
 
-/* The token p[0..*n) folded (SPEC §8), in the batch's buffer until its flush; NULL (w->err set)
+/* The token p[0..*n) folded (SPEC §8), in the worker's buffer until the next; NULL (w->err set)
  * when out of memory. */
 static const uint8_t *fold_token(worker *w, const uint8_t *p, uint64_t *n)
 {
     size_t need = (size_t)(*n + *n / 2 + 1 + VOCAB_KEY_PAD); /* fold_utf8's bound, and the pad */
-    if (w->fused + need > w->fcap) {
-        flush(w, 1); /* -i */
-        if (need > w->fcap) {
-            size_t cap = need > FOLD_BYTES ? need : FOLD_BYTES;
-            free(w->folded);
-            w->fcap = 0;
-            if (!(w->folded = malloc(cap))) {
-                w->err = ENOMEM;
-                return NULL;
-            }
-            w->fcap = cap;
+    if (need > w->fcap) {
+        size_t cap = need > FOLD_BYTES ? need : FOLD_BYTES;
+        free(w->folded);
+        w->fcap = 0;
+        if (!(w->folded = malloc(cap))) {
+            w->err = ENOMEM;
+            return NULL;
         }
+        w->fcap = cap;
     }
-    uint8_t *out = w->folded + w->fused;
-    *n = fold_utf8(p, (size_t)*n, out);
-    w->fused += (size_t)*n + VOCAB_KEY_PAD;
-    return out;
+    *n = fold_utf8(p, (size_t)*n, w->folded);
+    return w->folded;
 }
 
-static inline void emit(worker *w, const vocab_setup *s, const uint8_t *tok, uint64_t n)
+/* A token the batches leave out (longer than VOCAB_INLINE, or to fold by Unicode): hashed and
+ * counted on its own, no prefetch (such tokens are few). */
+static __attribute__((noinline)) void count_slow(worker *w, const uint8_t *tok, uint64_t n)
 {
+    const vocab_setup *s = w->k->s;
     if (needs_unicode_fold(s, tok, n) && !(tok = fold_token(w, tok, &n)))
         return;
-    uint64_t h, a = 0, b = 0;
-    if (n <= VOCAB_INLINE) {
-        vocab_words(tok, n, s->fold, &a, &b);
-        h = vocab_hash_short(a, b, n);
-    } else {
-        h = vocab_hash(tok, n, s->fold);
-    }
+    uint64_t h = vocab_hash(tok, n, s->fold);
     if (s->parts > 1 && vocab_partition(h, s->parts) != s->part)
         return;
-    vocab_prefetch(w->t, h);
-    int i = w->nb;
-    w->tp[i] = tok;
-    w->ta[i] = a;
-    w->tb[i] = b;
-    w->tn[i] = n;
-    w->th[i] = h;
-    if (++w->nb == BATCH)
-        flush(w, s->fold);
+    if (vocab_bump(w->t, tok, n, h, 1, s->fold) < 0)
+        w->err = ENOMEM;
+}
+
+/* A short token of a batch, hashed: its vocab_words a, b, length n and hash h. */
+typedef struct {
+    uint64_t a, b, n, h;
+} pending;
+
+/* The slots of a table that has none yet: one empty slot, so that a look-up finds its place
+ * there, and vocab_insert_short makes the table. */
+static const vocab_slot no_slots[1];
+
+typedef uint8_t bytes16 __attribute__((vector_size(16))); /* GCC and Clang: SSE2, NEON, SVE */
+typedef uint64_t words2 __attribute__((vector_size(16)));
+
+/* The token p[0..len) hashed as a short one, with no branch that depends on the data: its 16
+ * bytes are loaded as one vector, masked by length, and with -i their ASCII letters folded all at
+ * once. A token this cannot take (longer than VOCAB_INLINE, or, where `high` is set, with a byte
+ * above 7F) gets a length above VOCAB_INLINE, and is counted by count_slow. fold is a constant
+ * where this is inlined. */
+static inline __attribute__((always_inline)) pending hash_token(const uint8_t *p, uint64_t len,
+                                                                const int fold, uint64_t high)
+{
+    uint64_t k = len < VOCAB_INLINE ? len : VOCAB_INLINE;
+    bytes16 v, m;
+    memcpy(&v, p, 16);
+    memcpy(&m, vocab_short_mask[k], 16);
+    v &= m;
+    if (fold) /* A-Z: v - 'A' below 26 (unsigned) */
+        v |= (bytes16)((bytes16)(v - 'A') < 26) & 0x20;
+    words2 xy = (words2)v;
+    uint64_t x = xy[0], y = xy[1];
+    return (pending){x, y, len | ((x | y) & high), vocab_hash_short(x, y, len)};
+}
+
+/* The look-up state of a run of tokens: the table's slots (no_slots while it has none), mask,
+ * the tokens found (vocab_insert_short counts the new keys itself), and the hash partition
+ * counted (vocab_setup's, here where the loop keeps it in registers). */
+typedef struct {
+    const vocab_slot *slots;
+    size_t mask;
+    uint64_t hits;
+    uint32_t part, parts;
+    uint64_t high; /* bit 7 of each byte where -i folds Unicode (utf-8): a token to fold so */
+} probe;
+
+static inline void probe_reload(probe *r, const vocab_table *t)
+{
+    r->slots = t->mask ? t->slot : no_slots;
+    r->mask = t->mask;
+}
+
+/* Counts the token base[start..end) hashed as e. */
+static inline __attribute__((always_inline)) void look_up(worker *w, probe *r, const pending e,
+                                                          const uint8_t *base, uint32_t start,
+                                                          uint32_t end)
+{
+    if (e.n > VOCAB_INLINE) {
+        count_slow(w, base + start, end - start);
+        probe_reload(r, w->t);
+        return;
+    }
+    if (r->parts > 1 && vocab_partition(e.h, r->parts) != r->part)
+        return;
+    int found;
+    vocab_slot *v = vocab_probe_short(r->slots, r->mask, e.a, e.b, e.n, e.h, &found);
+    if (found) {
+        v->count++;
+        r->hits++;
+        return;
+    }
+    if (vocab_insert_short(w->t, (size_t)(v - r->slots), e.a, e.b, e.n, e.h, 1) < 0)
+        w->err = ENOMEM;
+    probe_reload(r, w->t); /* it may have grown */
+}
+
+/* Counts the tokens base[start[i]..end[i]) (i < n, n <= BATCH) in two passes: the first hashes
+ * them and prefetches their slots, the second looks them up, by then mostly in cache. */
+static inline __attribute__((always_inline)) void count_batch(worker *w, probe *r,
+                                                              const uint8_t *base,
+                                                              const uint32_t *start,
+                                                              const uint32_t *end, size_t n,
+                                                              const int fold)
+{
+    pending q[BATCH];
+    for (size_t i = 0; i < n; i++) {
+        q[i] = hash_token(base + start[i], end[i] - start[i], fold, r->high);
+        /* And the next slot's line: the probe goes on there when the first slot holds another
+         * key and ends a line (a miss it would otherwise wait for). */
+        __builtin_prefetch(&r->slots[q[i].h & r->mask]);
+        __builtin_prefetch(&r->slots[q[i].h & r->mask] + 1);
+    }
+    for (size_t i = 0; i < n; i++)
+        look_up(w, r, q[i], base, start[i], end[i]);
+}
+
+/* The tokens base[start[i]..end[i]) for i < n into the thread's table. */
+static void count_tokens(worker *w, const uint8_t *base, const uint32_t *start,
+                         const uint32_t *end, size_t n)
+{
+    const vocab_setup *s = w->k->s;
+    const int fold = s->fold;
+    probe r = {.hits = 0, .part = s->part, .parts = s->parts,
+               .high = s->fold && s->utf8 ? 0x8080808080808080ULL : 0};
+    probe_reload(&r, w->t);
+    for (size_t i = 0; i < n; i += BATCH) {
+        size_t m = n - i < BATCH ? n - i : BATCH;
+        if (fold)
+            count_batch(w, &r, base, start + i, end + i, m, 1);
+        else
+            count_batch(w, &r, base, start + i, end + i, m, 0);
+    }
+    w->t->tokens += r.hits;
 }
 
 /* A token longer than a thread's table may grow (the budget) fits in no pass: the input fails at
@@ -285,9 +365,7 @@ static int sink_words(worker *w, const count_block *b)
                                      &n, &o);
         if (r == WORDS_UNDECIDED)
             return INPUT_WORDS_UNDECIDED;
-        for (size_t i = 0; i < n; i++)
-            emit(w, s, b->p + x + w->start[i], w->end[i] - w->start[i]);
-        flush(w, s->fold);
+        count_tokens(w, b->p + x, w->start, w->end, n);
         if (r == WORDS_OPEN) { /* the last word, going on past the bytes in memory */
             if (b->in)
                 return follow_words(w, b->in, b->p + x + o.start, o.at - o.start,
@@ -321,22 +399,20 @@ static int sink_block(void *state, const count_block *b)
     for (size_t x = 0; x < b->len && !w->err; x += PIECE) {
         size_t len = b->len - x < PIECE ? b->len - x : PIECE;
         size_t n = s->kern->tokens(enc, b->p + x, len, limit - x, w->start, w->end, NULL);
-        for (size_t i = 0; i < n; i++) {
+        /* Only the last token can go on past the bytes in memory. */
+        int open = n && !b->last && w->end[n - 1] >= limit - x;
+        count_tokens(w, b->p + x, w->start, w->end, n - open);
+        if (open) {
+            size_t i = n - 1;
             const uint8_t *t = b->p + x + w->start[i];
-            size_t tn = w->end[i] - w->start[i];
-            if (w->end[i] < limit - x || b->last) {
-                emit(w, s, t, tn);
-                continue;
-            }
-            /* The last token, going on past the bytes in memory. */
-            flush(w, s->fold);
             if (b->in)
-                return follow_file(w, b->in, t, tn, b->offset + x + w->start[i]);
+                return w->err ? w->err
+                              : follow_file(w, b->in, t, w->end[i] - w->start[i],
+                                            b->offset + x + w->start[i]);
             int64_t at = (int64_t)(b->offset + x + w->start[i]);
             w->open = at > w->open ? at : w->open; /* carried by sink_batch */
             return w->err;
         }
-        flush(w, s->fold);
     }
     return w->err;
 }
@@ -355,9 +431,8 @@ static void *sink_open(void *ctx, int thread)
     w->lk = (vocab_longkey){0};
     w->follow = NULL;
     w->folded = NULL;
-    w->fcap = w->fused = 0;
+    w->fcap = 0;
     w->err = 0;
-    w->nb = 0;
     return w;
 }
 
