@@ -719,6 +719,61 @@ START_TEST(kernel_differential_every_length_and_alignment)
 }
 END_TEST
 
+/* Long calls, as the drivers make them (blocks of 256 KiB and more): a kernel that works through
+ * a block in parts (avx2-filter's passes over 16 KiB) must join them without losing or counting
+ * twice a token at their edges, however many positions a part keeps. Lengths around multiples of
+ * 4 KiB, in the middle of texts of random pieces and of the words alone (a word every few bytes),
+ * two alignments; the reference reads the whole text once (block_reference's reading, which would
+ * take most of the time at these lengths). */
+START_TEST(kernel_differential_long_blocks)
+{
+    const kernel *k = kernel_or_skip((size_t)_i);
+    if (!k)
+        return;
+    static const size_t lens[] = {16385, 4095, 16383, 16384, 32831, 49152 + 31, 65536 + 63};
+    const size_t nlens = quick_check() ? 3 : sizeof lens / sizeof *lens;
+    const size_t N = (quick_check() ? 16385 : 65536 + 63) + 3000; /* and context on both sides */
+    uint8_t *text = malloc(N), *ws = malloc(N);
+    int *word_at = malloc(N * sizeof *word_at); /* the word a token starting there equals, or -1 */
+    static uint64_t want[WORDS_MAX_COUNT], got[WORDS_MAX_COUNT];
+    unsigned seed = 5150 + (unsigned)_i, poison = 3;
+    set_mode(_i / (int)NKERNELS);
+    for (int set = 0; set < NSETS - NBIG; set++) {
+        wordlist w = word_set(set);
+        for (int kind = 0; kind < 2; kind++) {
+            word_text(&w, kind, text, N, &seed);
+            ref_mark_ws(w.encoding, text, N, ws);
+            for (size_t i = 1; i + w.rawmax + 2 < N; i++) {
+                word_at[i] = -1;
+                size_t n = 0;
+                while (!ws[i] && ws[i - 1] && n <= w.rawmax && !ws[i + n])
+                    n++;
+                for (size_t j = 0; n && j < w.n && word_at[i] < 0; j++)
+                    if (ref_equal(&w, j, text + i, n))
+                        word_at[i] = (int)j;
+            }
+            for (size_t l = 0; l < nlens; l++) {
+                const size_t len = lens[l], off = (N - len) / 2;
+                memset(want, 0, w.n * sizeof *want);
+                for (size_t i = off; i < off + len; i++)
+                    if (word_at[i] >= 0)
+                        want[word_at[i]]++;
+                for (size_t align = 0; align < 64; align += 21) {
+                    call_kernel(k->count, &w, text, N, off, len, align, &poison, got);
+                    ck_assert_msg(memcmp(want, got, w.n * sizeof *want) == 0,
+                                  "%s, %s: word set %d, text kind %d, length %zu, alignment %zu",
+                                  k->name, mode_names[_i / (int)NKERNELS], set, kind, len, align);
+                }
+            }
+        }
+        words_free(&w);
+    }
+    free(word_at);
+    free(ws);
+    free(text);
+}
+END_TEST
+
 /* Whole texts cut into chunks of many sizes: every kernel gives the tokenizer's totals. */
 START_TEST(kernel_differential_chunk_boundaries)
 {
@@ -877,6 +932,7 @@ Suite *kernel_suite(void)
     tcase_add_loop_test(diff, kernel_differential_every_length_and_alignment, 0,
                         (int)NKERNELS * NMODES);
     tcase_add_loop_test(diff, kernel_differential_chunk_boundaries, 0, (int)NKERNELS * NMODES);
+    tcase_add_loop_test(diff, kernel_differential_long_blocks, 0, (int)NKERNELS * NMODES);
     tcase_add_loop_test(diff, kernel_index_variants, 0, (int)NKERNELS * NMODES);
     suite_add_tcase(s, diff);
     TCase *words = tcase_create("words-differential");

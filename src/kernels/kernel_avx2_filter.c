@@ -15,11 +15,17 @@
  * low-nibble look-ups, indexed by the text's bytes as they are: vpshufb gives zero for an index
  * with its top bit set, and a byte of 80..FF cannot match there. The byte before and the first
  * byte's high nibble are tested only in the blocks where that fires: one 64-byte block in 20 of
- * English text (one in 90 with both tests), so a block costs 6 loads and 12 vector instructions
- * instead of 8 and 30, and the scalar check sees as few positions as with the whole filter. A
- * block's two halves are tested together (vptest of their OR); the per-byte masks are only
- * extracted for the blocks where the filter fires. Compiled for any x86-64 with function-level
- * target attributes; kernel.c runs it only when the CPU has AVX2. */
+ * English text (one in 90 with both tests), so a block costs 6 loads and 13 vector instructions
+ * instead of 8 and 30, and the scalar check sees as few positions as with the whole filter.
+ *
+ * A branch on each block's filter would mispredict in every block where it fires, and the
+ * positions a block keeps would be checked behind another unpredictable branch: together most of
+ * the time of a block. So the bytes are counted a span of AVX2F_SPAN at a time in three passes
+ * whose only branches are their loops' own: the filter over every block, writing where it fired
+ * to a list whose end moves by the result; the whole filter in those blocks, writing the
+ * positions it keeps to another list (their first two without a branch); the check of those
+ * positions. The span is read again from L1. Compiled for any x86-64 with function-level target
+ * attributes; kernel.c runs it only when the CPU has AVX2. */
 #include "kernel.h"
 
 #if defined(__x86_64__)
@@ -28,6 +34,8 @@
 
 #define AVX2F_FN __attribute__((target("avx2,popcnt,bmi,bmi2")))
 #define AVX2F_MAX_WORDS 8
+/* Bytes ahead of the filter that it asks the cache for: the blocks are in L2 when it runs. */
+#define AVX2F_PREFETCH 512
 
 typedef struct {
     _Alignas(32) uint8_t first_lo[32], first_hi[32]; /* both 16-byte lanes alike */
@@ -150,6 +158,7 @@ AVX2F_FN static inline uint32_t nonzero32(__m256i a)
  * fold, the text's bytes are ORed with fold_or first (0x20 where the key byte is a letter). */
 typedef struct {
     uint64_t head[AVX2F_MAX_WORDS], mask[AVX2F_MAX_WORDS], fold_or[AVX2F_MAX_WORDS];
+    size_t len[AVX2F_MAX_WORDS];
 } heads;
 
 static uint64_t load8(const uint8_t *p)
@@ -170,11 +179,14 @@ static void make_heads(heads *h, const wordlist *w)
         memcpy(&h->head[k], b, 8);
         memcpy(&h->fold_or[k], o, 8);
         h->mask[k] = n == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * n)) - 1;
+        h->len[k] = w->keylen[k];
     }
 }
 
 /* The plain check of a position for the words in `which`. p[0..8) is readable: inside the kernel
- * contract's context. */
+ * contract's context, as is the byte after a word. Most positions fail here on the first bytes, or
+ * (a longer token: "cattle" for cat) on the byte after the word, which must start whitespace; both
+ * are tested before one branch, which is then rarely taken. */
 static inline __attribute__((always_inline)) void
 check(const wordlist *w, const heads *h, const uint8_t *p, unsigned which, uint64_t *counts,
       int enc, int fold)
@@ -182,13 +194,23 @@ check(const wordlist *w, const heads *h, const uint8_t *p, unsigned which, uint6
     uint64_t x = load8(p);
     for (; which; which &= which - 1) {
         unsigned k = (unsigned)__builtin_ctz(which);
-        if (((fold ? x | h->fold_or[k] : x) & h->mask[k]) == h->head[k] &&
-            token_is(p, (const uint8_t *)w->key[k], w->keylen[k], enc, fold)) {
+        size_t L = h->len[k];
+        if ((((fold ? x | h->fold_or[k] : x) & h->mask[k]) == h->head[k]) &
+                (ws_class[enc][p[L]] != 0) &&
+            token_is(p, (const uint8_t *)w->key[k], L, enc, fold)) {
             counts[k]++;
             return; /* a token equals one word at most */
         }
     }
 }
+
+/* Bytes counted in three passes: the filter over all of them, the exact tests in the blocks where
+ * it fired, the check of the positions those keep. A pass has no branch that depends on the text
+ * but its loop's own (a branch per block would mispredict in every block that fires), and the
+ * bytes are still in L1 when the later passes read them again. */
+#define AVX2F_SPAN 16384
+/* Positions kept in a span before they are checked: two per block that fired, and one block more. */
+#define AVX2F_KEPT (2 * AVX2F_SPAN / 64 + 64)
 
 AVX2F_FN static inline __attribute__((always_inline)) void
 count_mode(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, int enc, int fold,
@@ -199,25 +221,50 @@ count_mode(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, in
     heads h;
     make_heads(&h, w);
     _Alignas(32) uint8_t which[64];
+    uint32_t fired[AVX2F_SPAN / 64]; /* offsets in the span of the blocks where the filter fired */
+    uint32_t kept[AVX2F_KEPT + 2];   /* offset | the words' bits << 24 */
     /* Reads reach q + 65 for a block at q: inside the kernel contract's context for any q < end. */
     const uint8_t *const end = p + len;
-    for (const uint8_t *q = p; q < end; q += 64) {
-        __m256i a0 = filter32(&t, q, raw), a1 = filter32(&t, q + 32, raw);
-        __m256i any = _mm256_or_si256(a0, a1);
-        if (_mm256_testz_si256(any, any))
-            continue;
-        if (raw) { /* the tests the filter left out, for this block only */
-            a0 = _mm256_and_si256(a0, before_and_high(&t, q, load_once(q)));
-            a1 = _mm256_and_si256(a1, before_and_high(&t, q + 32, load_once(q + 32)));
+    for (const uint8_t *s = p; s < end; s += AVX2F_SPAN) {
+        const uint8_t *const stop = end - s > AVX2F_SPAN ? s + AVX2F_SPAN : end;
+        size_t n = 0;
+        for (const uint8_t *q = s; q < stop; q += 64) {
+            __builtin_prefetch(q + AVX2F_PREFETCH);
+            __m256i any = _mm256_or_si256(filter32(&t, q, raw), filter32(&t, q + 32, raw));
+            fired[n] = (uint32_t)(q - s);
+            n += !_mm256_testz_si256(any, any);
         }
-        uint64_t m = nonzero32(a0) | (uint64_t)nonzero32(a1) << 32;
-        if (end - q < 64)
-            m &= (UINT64_C(1) << (end - q)) - 1;
-        _mm256_store_si256((__m256i *)which, a0);
-        _mm256_store_si256((__m256i *)(which + 32), a1);
-        for (; m; m &= m - 1) {
-            unsigned i = (unsigned)__builtin_ctzll(m);
-            check(w, &h, q + i, which[i], counts, enc, fold);
+        size_t k = 0;
+        for (size_t f = 0; f < n; f++) {
+            const uint8_t *q = s + fired[f];
+            __m256i a0 = filter32(&t, q, raw), a1 = filter32(&t, q + 32, raw);
+            if (raw) { /* the tests the filter left out */
+                a0 = _mm256_and_si256(a0, before_and_high(&t, q, load_once(q)));
+                a1 = _mm256_and_si256(a1, before_and_high(&t, q + 32, load_once(q + 32)));
+            }
+            uint64_t m = nonzero32(a0) | (uint64_t)nonzero32(a1) << 32;
+            if (end - q < 64)
+                m &= (UINT64_C(1) << (end - q)) - 1;
+            _mm256_store_si256((__m256i *)which, a0);
+            _mm256_store_si256((__m256i *)(which + 32), a1);
+            /* The first two positions kept without a branch (a block keeps 0, 1 or 2 nearly
+             * always); tzcnt gives 64 for none, read as 0 and not counted. */
+            uint64_t m1 = _blsr_u64(m);
+            unsigned i0 = (unsigned)_tzcnt_u64(m) & 63, i1 = (unsigned)_tzcnt_u64(m1) & 63;
+            kept[k] = fired[f] + i0 + ((uint32_t)which[i0] << 24);
+            kept[k + 1] = fired[f] + i1 + ((uint32_t)which[i1] << 24);
+            size_t c = (size_t)_mm_popcnt_u64(m);
+            if (__builtin_expect(c > 2, 0))
+                for (uint64_t r = _blsr_u64(m1), j = k + 2; r; r &= r - 1, j++) {
+                    unsigned i = (unsigned)_tzcnt_u64(r);
+                    kept[j] = fired[f] + i + ((uint32_t)which[i] << 24);
+                }
+            k += c;
+            if (__builtin_expect(k > AVX2F_KEPT - 64, 0) || f + 1 == n) {
+                for (size_t j = 0; j < k; j++)
+                    check(w, &h, s + (kept[j] & 0xFFFFFF), kept[j] >> 24, counts, enc, fold);
+                k = 0;
+            }
         }
     }
 }
