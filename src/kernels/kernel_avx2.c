@@ -109,6 +109,10 @@ SIMD_FN static inline uint64_t zeros64(vec64 a)
     return lo | (uint64_t)hi << 32;
 }
 
+/* The general path's token lists and look-ups: kernel_many.h's plain C. */
+#define many_positions many_positions_c
+#define many_lookup many_lookup_c
+
 #include "kernel_simd.h"
 #else
 typedef int kernel_avx2_not_on_this_architecture;
