@@ -92,7 +92,7 @@ int words_add(wordlist *w, const char *word, const char **why)
             return -1;
         }
     if (w->n == WORDS_MAX_COUNT) {
-        *why = "more than 4096 words";
+        *why = "more than " LIMIT_TEXT(WORDS_MAX_COUNT) " words";
         free(key);
         return -1;
     }
@@ -197,7 +197,7 @@ static void index_key(const words_index *x, const wordlist *w, size_t i, uint64_
 }
 
 /* Places the short keys (hash h[i], key k[i], i < m) in x's slots by displacement (CHD): buckets
- * by the top bits of h, the fullest first, each given the first XOR that puts all its keys in
+ * by words_index_bucket, the fullest first, each given the first XOR that puts all its keys in
  * free slots. 0 when some bucket finds none (then another hash is tried). */
 static int place_keys(words_index *x, const wordlist *w, const uint64_t *h, const uint32_t *k,
                       size_t m, size_t buckets, size_t slots)
@@ -210,11 +210,11 @@ static int place_keys(words_index *x, const wordlist *w, const uint64_t *h, cons
     if (!order || !members || !by_size || !taken || !where)
         out_of_memory();
     for (size_t i = 0; i < m; i++)
-        order[(h[i] >> x->disp_shift) + 1]++;
+        order[words_index_bucket(x, h[i]) + 1]++;
     for (size_t g = 0; g < buckets; g++)
         order[g + 1] += order[g];
     for (size_t i = 0; i < m; i++)
-        members[order[h[i] >> x->disp_shift]++] = (uint32_t)i;
+        members[order[words_index_bucket(x, h[i])]++] = (uint32_t)i;
     for (size_t g = buckets; g-- > 0;) /* order[g] was moved to bucket g's end: back to starts */
         order[g + 1] = order[g];
     order[0] = 0;
@@ -234,7 +234,7 @@ static int place_keys(words_index *x, const wordlist *w, const uint64_t *h, cons
         for (uint32_t d = 0; d < slots && !ok; d++) { /* an XOR past the mask moves nothing */
             size_t j = 0;
             for (; j < count; j++) {
-                uint64_t s = (h[members[first + j]] ^ d) & x->slot_mask;
+                uint64_t s = words_index_base(x, h[members[first + j]]) ^ d;
                 if (taken[s])
                     break;
                 taken[s] = 1; /* also keeps two keys of the bucket apart */
@@ -317,7 +317,9 @@ static void build_index(wordlist *w)
         x->seed[0] = next_seed(&state);
         x->seed[1] = next_seed(&state);
         x->slot_mask = (uint32_t)(slots - 1);
-        x->disp_shift = 64 - bucket_bits;
+        x->bucket_mask = (uint32_t)(buckets - 1);
+        x->slot_shift = 32 - slot_bits;
+        x->bucket_shift = 32 - bucket_bits;
         for (size_t i = 0; i < m; i++) {
             uint64_t lo, hi;
             index_key(x, w, k[i], &lo, &hi);

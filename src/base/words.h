@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define WORDS_MAX_COUNT 4096 /* every thread keeps a counter per word */
+#define WORDS_MAX_COUNT 16384 /* every thread keeps a counter per word */
 #define WORDS_MAX_LEN 4096   /* the read-ahead after every block is WORDS_MAX_LEN + 1 bytes at most */
 
 /* ---- The modes (SPEC §1): which bytes are whitespace, and whether case counts ----
@@ -144,10 +144,10 @@ typedef struct {
      * slot, which no token equals: its length is never 0), and its index in the list. */
     uint64_t *lo, *hi;
     uint32_t *word;
-    uint32_t *disp;     /* per bucket (the top bits of the hash), the XOR that places its keys */
+    uint32_t *disp;     /* per bucket (words_index_bucket), the XOR that places its keys */
     uint64_t seed[2];   /* of the hash, chosen by words_finish so that no two keys share a slot */
-    uint32_t slot_mask;
-    unsigned disp_shift;
+    uint32_t slot_mask, bucket_mask;
+    unsigned slot_shift, bucket_shift; /* 32 - the bits of each */
     /* WORDS_SHORT; 0 when no index could be built (never seen): then every token is looked up
      * with words_find. */
     size_t short_max;
@@ -193,19 +193,32 @@ static inline uint64_t words_nh(uint64_t v, uint64_t k)
     return (uint64_t)a * b;
 }
 
-/* The hash of a key or token (lo, hi as words_index_key makes them): NH, then its high half
- * folded into the low one (NH's low bits depend on few bits of the key). */
+/* The hash of a key or token (lo, hi as words_index_key makes them), 32 bits: NH, its two halves
+ * folded together. */
 static inline uint64_t words_index_hash(const words_index *x, uint64_t lo, uint64_t hi)
 {
     uint64_t h = words_nh(lo, x->seed[0]) + words_nh(hi, x->seed[1]);
-    return h ^ h >> 32;
+    return (uint32_t)(h ^ h >> 32);
 }
 
-/* The one slot where a key whose hash (words_index_hash) is h can be: its bucket (the top bits)
- * gives the XOR that moves it there. */
+/* From a hash h: its bucket, and its slot before the bucket's XOR, each the top bits of a
+ * 32-bit multiplicative hash (NH's low bits depend on few bits of the key). */
+#define WORDS_MIX_BUCKET UINT64_C(0x85EBCA6B)
+#define WORDS_MIX_SLOT UINT64_C(0x9E3779B1)
+static inline size_t words_index_bucket(const words_index *x, uint64_t h)
+{
+    return (size_t)((h * WORDS_MIX_BUCKET >> x->bucket_shift) & x->bucket_mask);
+}
+
+static inline size_t words_index_base(const words_index *x, uint64_t h)
+{
+    return (size_t)((h * WORDS_MIX_SLOT >> x->slot_shift) & x->slot_mask);
+}
+
+/* The one slot where a key whose hash (words_index_hash) is h can be. */
 static inline size_t words_index_at(const words_index *x, uint64_t h)
 {
-    return (size_t)((h ^ x->disp[h >> x->disp_shift]) & x->slot_mask);
+    return words_index_base(x, h) ^ x->disp[words_index_bucket(x, h)];
 }
 
 #define WORDS_FILTER_BITS 16

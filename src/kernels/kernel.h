@@ -30,7 +30,7 @@ static inline size_t kernel_tail(const wordlist *w)
 }
 
 /* The general path's lists (kernel_many.h), which the vector primitives fill and read. */
-#define MANY_GROUP 16 /* blocks per group: 1 KiB, about 140 tokens of English */
+#define MANY_GROUP 8 /* blocks per group: 512 bytes, about 70 tokens of English */
 #define MANY_BATCH 8
 /* A group's token starts and ends, 64 a block at most; many_positions may write up to 64 entries
  * past those it finds. */

@@ -108,7 +108,11 @@ SIMD_FN static inline __m512i fold_bytes(__m512i v)
     return _mm512_or_si512(v, _mm512_maskz_mov_epi8(upper, _mm512_set1_epi8(0x20)));
 }
 
-/* Tokens p[start[i] .. end[i]), i < n (a multiple of 8, at most MANY_LIST), looked up in the
+/* Tokens looked up in passes of MANY_PASS (64: the bits of a word of longs), whose keys and
+ * hashes a small array holds. */
+#define MANY_PASS 64
+
+/* Tokens p[bound[2i] .. bound[2i + 1]), i < n (a multiple of 8, at most MANY_PASS), looked up in the
  * index 8 at a time (words.h: words_index_key, words_index_hash, words_index_at, in vector
  * lanes): the slots where the key is the token are written to hit, their number returned; bit i
  * of longs set for token i longer than short_max, not looked up. Offsets below 2^31. In three
@@ -116,18 +120,17 @@ SIMD_FN static inline __m512i fold_bytes(__m512i v)
  * the one before, so the CPU overlaps many of them (one pass of the three chained gathers kept
  * few in flight: 1.5 GB/s for 64 words, against ... in passes). */
 SIMD_FN static inline __attribute__((always_inline)) size_t
-many_lookup(const words_index *x, const uint8_t *p, const uint32_t *bound, size_t n,
-            uint32_t *hit, uint64_t *longs, int fold)
+many_pass(const words_index *x, const uint8_t *p, const uint32_t *bound, size_t n, uint32_t *hit,
+          uint8_t *shorts, int fold)
 {
-    _Alignas(64) uint64_t key_lo[MANY_LIST], key_hi[MANY_LIST], hash[MANY_LIST];
-    uint8_t shorts[MANY_LIST / 8];
+    _Alignas(64) uint64_t key_lo[MANY_PASS], key_hi[MANY_PASS], hash[MANY_PASS];
     const __m512i ones = _mm512_set1_epi64(-1);
     /* 1: each token's 16 bytes, cut to its length, and hashed */
     for (size_t i = 0; i < n; i += 8) {
         /* start and end of a token in each 64-bit lane */
         __m512i se = _mm512_loadu_si512((const void *)(bound + 2 * i));
         __m512i s = _mm512_and_si512(se, _mm512_set1_epi64(0xFFFFFFFF));
-        __m512i len = _mm512_sub_epi64(_mm512_srli_epi64(se, 32), s);
+        __m512i len = _mm512_sub_epi32(_mm512_srli_epi64(se, 32), s); /* modulo 2^32, as in C */
         __mmask8 m = _mm512_cmple_epu64_mask(len, _mm512_set1_epi64((long long)x->short_max));
         shorts[i / 8] = m;
         /* only where the token is short: MANY_RUN_IN is no offset */
@@ -144,7 +147,7 @@ many_lookup(const words_index *x, const uint8_t *p, const uint32_t *bound, size_
         hi = _mm512_and_si512(
             _mm512_srlv_epi64(ones, _mm512_sub_epi64(_mm512_set1_epi64(128), bits)), hi);
         hi = _mm512_or_si512(hi, _mm512_slli_epi64(len, WORDS_LEN_SHIFT));
-        /* words_nh of each word, their sum, its high half folded in */
+        /* words_nh of each word, their sum, its high half folded in: the hash in the low half */
         __m512i a = _mm512_add_epi32(lo, _mm512_set1_epi64((long long)x->seed[0]));
         __m512i c = _mm512_add_epi32(hi, _mm512_set1_epi64((long long)x->seed[1]));
         __m512i h = _mm512_add_epi64(_mm512_mul_epu32(a, _mm512_srli_epi64(a, 32)),
@@ -154,14 +157,20 @@ many_lookup(const words_index *x, const uint8_t *p, const uint32_t *bound, size_
         _mm512_store_si512((void *)(key_hi + i), hi);
         _mm512_store_si512((void *)(hash + i), h);
     }
-    /* 2: each one's slot, by its bucket's XOR */
-    const __m128i shift = _mm_cvtsi32_si128((int)x->disp_shift);
+    /* 2: each one's slot, by its bucket's XOR (the hash is the low half of each lane) */
+    const __m128i bucket_shift = _mm_cvtsi32_si128((int)x->bucket_shift);
+    const __m128i slot_shift = _mm_cvtsi32_si128((int)x->slot_shift);
     for (size_t i = 0; i < n; i += 8) {
         __m512i h = _mm512_load_si512((const void *)(hash + i));
-        __m256i d = _mm512_i64gather_epi32(_mm512_srl_epi64(h, shift), (const void *)x->disp, 4);
-        _mm512_store_si512((void *)(hash + i),
-                           _mm512_and_si512(_mm512_xor_si512(h, _mm512_cvtepu32_epi64(d)),
-                                            _mm512_set1_epi64(x->slot_mask)));
+        __m512i bucket = _mm512_and_si512(
+            _mm512_srl_epi64(_mm512_mul_epu32(h, _mm512_set1_epi64(WORDS_MIX_BUCKET)),
+                             bucket_shift),
+            _mm512_set1_epi64(x->bucket_mask));
+        __m256i d = _mm512_i64gather_epi32(bucket, (const void *)x->disp, 4);
+        __m512i base = _mm512_and_si512(
+            _mm512_srl_epi64(_mm512_mul_epu32(h, _mm512_set1_epi64(WORDS_MIX_SLOT)), slot_shift),
+            _mm512_set1_epi64(x->slot_mask));
+        _mm512_store_si512((void *)(hash + i), _mm512_xor_si512(base, _mm512_cvtepu32_epi64(d)));
     }
     /* 3: the key there compared */
     size_t hits = 0;
@@ -177,10 +186,21 @@ many_lookup(const words_index *x, const uint8_t *p, const uint32_t *bound, size_
                             _mm512_cvtepi64_epi32(_mm512_maskz_compress_epi64(found, slot)));
         hits += (size_t)__builtin_popcount(found);
     }
-    for (size_t i = 0; i < n; i += 64) {
+    return hits;
+}
+
+SIMD_FN static inline __attribute__((always_inline)) size_t
+many_lookup(const words_index *x, const uint8_t *p, const uint32_t *bound, size_t n,
+            uint32_t *hit, uint64_t *longs, int fold)
+{
+    size_t hits = 0;
+    for (size_t i = 0; i < n; i += MANY_PASS) {
+        uint8_t shorts[MANY_PASS / 8];
+        size_t part = n - i < MANY_PASS ? n - i : MANY_PASS;
+        hits += many_pass(x, p, bound + 2 * i, part, hit + hits, shorts, fold);
         uint64_t m = 0;
-        for (size_t j = 0; j < 8 && i + 8 * j < n; j++)
-            m |= (uint64_t)(uint8_t)~shorts[i / 8 + j] << (8 * j);
+        for (size_t j = 0; j < part / 8; j++)
+            m |= (uint64_t)(uint8_t)~shorts[j] << (8 * j);
         longs[i / 64] = m;
     }
     return hits;

@@ -5,21 +5,24 @@
  *   SIMD_FN, SIMD_NAME(x)   the attributes and the name of a function in that file;
  *   static uint64_t ws64(const uint8_t *q, int enc);
  *       bit i set when q[i] is whitespace (alone or as any byte of a sequence): ws_covers of
- *       q[0..64), read from q[-2 .. 64 + WS_AHEAD).
+ *       q[0..64), read from q[-2 .. 64 + WS_AHEAD);
+ *   many_positions, many_lookup   as kernel_simd.h describes them (or #defined to the plain C
+ *       many_positions_c, many_lookup_c below).
  *
- * Per block of 64 bytes: its whitespace mask and its token starts (nonwhitespace after
- * whitespace); then per token its length from the masks (the block's, and the next block's for a
- * token that runs past it), its first 16 bytes as two 8-byte loads cut to that length (folded
- * with -i by a few word operations), a hash, and the index's one slot compared as two words and a
- * length. The word found (or not) is written to a list of hits whose end moves by the compare's
- * result, and the hits are counted every MANY_HITS. No branch per token but the loop's own, the
- * rare token longer than WORDS_SHORT bytes (words_find decides it) and, for short lists, the
- * index's filter, which few tokens pass: a branch on a token's length or class, per byte of a
- * hash or a compare, or per probe of a table would mispredict on some of the tokens.
+ * In groups of MANY_GROUP blocks of 64 bytes: per block its whitespace mask, and the positions
+ * where a token starts or ends (the byte before is of the other kind) appended to one list, so
+ * that token i is p[bound[2i] .. bound[2i + 1]). Then the group's complete tokens are looked up
+ * MANY_BATCH at a time: the first 16 bytes of each cut to its length (folded with -i) with the
+ * length in the top byte, a hash, the index's one slot compared as two words. The slots found go
+ * to a list of hits, counted every MANY_HITS. No branch depends on the text but the end of each
+ * group's look-ups and the rare token longer than WORDS_SHORT bytes (many_long: words_find): a
+ * loop per block over its tokens mispredicted its exit once a block, and a branch per token on
+ * its length, class or a filter mispredicts on some of them.
  *
- * Measured (docs/BENCHMARKS.md): the loop over the tokens alone, computing their lengths, runs
- * about 2 GB/s on English (8.6 tokens per 64 bytes); a faster path must reject most token
- * starts 64 at a time, with vector table look-ups, before this loop. */
+ * Measured (docs/BENCHMARKS.md): the token lists alone run ~9 GB/s with AVX-512 (a compress per
+ * 16 positions), ~3.5 with the bit scans of plain C; the look-ups, 8 at a time with AVX-512
+ * gathers, cost about as much again as the lists for 64 words, more for long lists (their slots
+ * leave L1). */
 #ifndef WORDTALLY_KERNEL_MANY_H
 #define WORDTALLY_KERNEL_MANY_H
 
@@ -32,7 +35,7 @@
 #define WS_AHEAD 2
 
 /* Hits kept before they are counted. */
-#define MANY_HITS 1024
+#define MANY_HITS 256
 
 /* ws64 of q[0..avail), whitespace assumed after that: used where the 64 + WS_AHEAD bytes after q
  * may run past the readable context (the last blocks). Only positions below `avail` are used. */
