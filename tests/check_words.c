@@ -244,7 +244,7 @@ START_TEST(words_list_holds_the_limit_and_indexes_it)
                                                              w.keylen[i]);
         size_t s = words_index_at(x, words_index_hash(x, lo, hi));
         ck_assert_uint_eq(x->word[s], i);
-        ck_assert(x->lo[s] == lo && x->hi[s] == hi);
+        ck_assert(x->key[2 * s] == lo && x->key[2 * s + 1] == hi);
     }
     words_free(&w);
 }

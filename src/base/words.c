@@ -251,9 +251,9 @@ static int place_keys(words_index *x, const wordlist *w, const uint64_t *h, cons
     }
     for (size_t i = 0; ok && i < m; i++) {
         size_t s = words_index_at(x, h[i]);
-        index_key(x, w, k[i], &x->lo[s], &x->hi[s]);
+        index_key(x, w, k[i], &x->key[2 * s], &x->key[2 * s + 1]);
         x->word[s] = k[i];
-        uint64_t bit = words_index_bit(x->lo[s], w->keylen[k[i]]);
+        uint64_t bit = words_index_bit(x->key[2 * s], w->keylen[k[i]]);
         x->filter[bit / 64] |= UINT64_C(1) << (bit % 64);
     }
     free(order);
@@ -266,11 +266,10 @@ static int place_keys(words_index *x, const wordlist *w, const uint64_t *h, cons
 
 static void free_slots(words_index *x)
 {
-    free(x->lo);
-    free(x->hi);
+    free(x->key);
     free(x->word);
     free(x->disp);
-    x->lo = x->hi = NULL;
+    x->key = NULL;
     x->word = x->disp = NULL;
 }
 
@@ -308,11 +307,10 @@ static void build_index(wordlist *w)
             slot_bits++;
         size_t slots = (size_t)1 << slot_bits, buckets = (size_t)1 << bucket_bits;
         free_slots(x);
-        x->lo = calloc(slots, sizeof *x->lo);
-        x->hi = calloc(slots, sizeof *x->hi);
+        x->key = calloc(2 * slots, sizeof *x->key);
         x->word = calloc(slots, sizeof *x->word);
         x->disp = calloc(buckets, sizeof *x->disp);
-        if (!x->lo || !x->hi || !x->word || !x->disp)
+        if (!x->key || !x->word || !x->disp)
             out_of_memory();
         x->seed[0] = next_seed(&state);
         x->seed[1] = next_seed(&state);

@@ -140,9 +140,10 @@ typedef struct {
      * keys, whose words are a small part of a text. */
     uint64_t *filter;
     int filtered;
-    /* Per slot (slot_mask + 1 of them): the key as words_index_key makes it (0 and 0 in an empty
-     * slot, which no token equals: its length is never 0), and its index in the list. */
-    uint64_t *lo, *hi;
+    /* Per slot s (slot_mask + 1 of them): the key as words_index_key makes it, lo and hi in
+     * key[2s], key[2s + 1] (one cache line; 0 and 0 in an empty slot, which no token equals: its
+     * length is never 0), and its index in the list, word[s]. */
+    uint64_t *key;
     uint32_t *word;
     uint32_t *disp;     /* per bucket (words_index_bucket), the XOR that places its keys */
     uint64_t seed[2];   /* of the hash, chosen by words_finish so that no two keys share a slot */

@@ -181,8 +181,9 @@ many_pass(const words_index *x, const uint8_t *p, const uint32_t *bound, size_t 
     size_t hits = 0;
     for (size_t i = 0; i < n; i += 4) {
         __m256i slot = _mm256_load_si256((const __m256i *)(hash + i));
-        __m256i klo = _mm256_i64gather_epi64((const long long *)x->lo, slot, 8);
-        __m256i khi = _mm256_i64gather_epi64((const long long *)x->hi, slot, 8);
+        __m256i at = _mm256_slli_epi64(slot, 1); /* key[2s], key[2s + 1] */
+        __m256i klo = _mm256_i64gather_epi64((const long long *)x->key, at, 8);
+        __m256i khi = _mm256_i64gather_epi64((const long long *)(x->key + 1), at, 8);
         __m256i eq = _mm256_and_si256(
             _mm256_cmpeq_epi64(klo, _mm256_load_si256((const __m256i *)(key_lo + i))),
             _mm256_cmpeq_epi64(khi, _mm256_load_si256((const __m256i *)(key_hi + i))));

@@ -176,8 +176,9 @@ many_pass(const words_index *x, const uint8_t *p, const uint32_t *bound, size_t 
     size_t hits = 0;
     for (size_t i = 0; i < n; i += 8) {
         __m512i slot = _mm512_load_si512((const void *)(hash + i));
-        __m512i klo = _mm512_i64gather_epi64(slot, (const void *)x->lo, 8);
-        __m512i khi = _mm512_i64gather_epi64(slot, (const void *)x->hi, 8);
+        __m512i at = _mm512_slli_epi64(slot, 1); /* key[2s], key[2s + 1] */
+        __m512i klo = _mm512_i64gather_epi64(at, (const void *)x->key, 8);
+        __m512i khi = _mm512_i64gather_epi64(at, (const void *)(x->key + 1), 8);
         __mmask8 found = _mm512_mask_cmpeq_epi64_mask(
             _mm512_mask_cmpeq_epi64_mask(shorts[i / 8], klo,
                                          _mm512_load_si512((const void *)(key_lo + i))),

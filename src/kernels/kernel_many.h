@@ -116,7 +116,7 @@ SIMD_NAME(count_each)(const wordlist *w, const uint8_t *p, size_t len, uint64_t 
             hi = words_index_key(&x, &lo, hi, n);
             const size_t s = words_index_at(&x, words_index_hash(&x, lo, hi));
             hit[hits] = x.word[s];
-            hits += ((x.lo[s] ^ lo) | (x.hi[s] ^ hi)) == 0;
+            hits += ((x.key[2 * s] ^ lo) | (x.key[2 * s + 1] ^ hi)) == 0;
         }
         if (hits >= MANY_HITS) {
             for (size_t i = 0; i < hits; i++)
@@ -159,7 +159,7 @@ static inline __attribute__((always_inline)) int many_lookup1(const words_index 
     hi = words_index_key(x, &lo, hi, n);
     size_t s = words_index_at(x, words_index_hash(x, lo, hi));
     *slot = (uint32_t)s;
-    return ((x->lo[s] ^ lo) | (x->hi[s] ^ hi)) == 0;
+    return ((x->key[2 * s] ^ lo) | (x->key[2 * s + 1] ^ hi)) == 0;
 }
 
 /* many_lookup in plain C: one token after another, with no branch but the rare long token. */
