@@ -137,7 +137,8 @@ typedef struct {
     /* A bit per key, by words_index_may from its length and first 8 bytes: a test that most
      * tokens of a text fail (all but the words and 1 in 128 or fewer others), before the rest
      * is read and the slot found; worth it (filtered) for lists of at most WORDS_FILTER_MAX
-     * keys, whose words are a small part of a text. */
+     * keys, whose words are a small part of a text, where tokens are looked up one at a time
+     * (the last blocks of a kernel call: kernel_many.h's count_each). */
     uint64_t *filter;
     int filtered;
     /* Per slot s (slot_mask + 1 of them): the key as words_index_key makes it, lo and hi in

@@ -132,9 +132,11 @@ static const int32_t compress4[16][8] = {
 /* As kernel_avx512.c's many_pass, 4 tokens at a time. */
 SIMD_FN static inline __attribute__((always_inline)) size_t
 many_pass(const words_index *x, const uint8_t *p, const uint32_t *bound, size_t n, uint32_t *hit,
-          uint8_t *shorts, int fold)
+          uint64_t *longs, int fold)
 {
     _Alignas(32) uint64_t key_lo[MANY_PASS], key_hi[MANY_PASS], hash[MANY_PASS];
+    uint8_t shorts[MANY_PASS / 4] = {0};
+    uint64_t too_long = 0;
     const __m256i ones = _mm256_set1_epi64x(-1);
     for (size_t i = 0; i < n; i += 4) {
         __m256i se = _mm256_loadu_si256((const __m256i *)(bound + 2 * i));
@@ -142,6 +144,7 @@ many_pass(const words_index *x, const uint8_t *p, const uint32_t *bound, size_t 
         __m256i len = _mm256_sub_epi32(_mm256_srli_epi64(se, 32), s); /* modulo 2^32, as in C */
         __m256i m = _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)x->short_max + 1), len);
         shorts[i / 4] = (uint8_t)_mm256_movemask_pd(_mm256_castsi256_pd(m));
+        too_long |= (uint64_t)(~shorts[i / 4] & 15u) << i;
         /* only where the token is short: MANY_RUN_IN is no offset */
         __m256i lo = _mm256_mask_i64gather_epi64(ones, (const long long *)p, s, m, 1);
         __m256i hi = _mm256_mask_i64gather_epi64(ones, (const long long *)(p + 8), s, m, 1);
@@ -178,6 +181,7 @@ many_pass(const words_index *x, const uint8_t *p, const uint32_t *bound, size_t 
         _mm256_store_si256((__m256i *)(hash + i),
                            _mm256_xor_si256(base, _mm256_cvtepu32_epi64(d)));
     }
+    *longs = too_long;
     size_t hits = 0;
     for (size_t i = 0; i < n; i += 4) {
         __m256i slot = _mm256_load_si256((const __m256i *)(hash + i));
@@ -203,15 +207,9 @@ many_lookup(const words_index *x, const uint8_t *p, const uint32_t *bound, size_
             uint32_t *hit, uint64_t *longs, int fold)
 {
     size_t hits = 0;
-    for (size_t i = 0; i < n; i += MANY_PASS) {
-        uint8_t shorts[MANY_PASS / 4];
-        size_t part = n - i < MANY_PASS ? n - i : MANY_PASS;
-        hits += many_pass(x, p, bound + 2 * i, part, hit + hits, shorts, fold);
-        uint64_t m = 0;
-        for (size_t j = 0; j < part / 4; j++)
-            m |= (uint64_t)(~shorts[j] & 15u) << (4 * j);
-        longs[i / 64] = m;
-    }
+    for (size_t i = 0; i < n; i += MANY_PASS)
+        hits += many_pass(x, p, bound + 2 * i, n - i < MANY_PASS ? n - i : MANY_PASS, hit + hits,
+                          &longs[i / 64], fold);
     return hits;
 }
 

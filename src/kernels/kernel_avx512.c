@@ -122,9 +122,11 @@ SIMD_FN static inline __m512i fold_bytes(__m512i v)
  * passes, the same run). */
 SIMD_FN static inline __attribute__((always_inline)) size_t
 many_pass(const words_index *x, const uint8_t *p, const uint32_t *bound, size_t n, uint32_t *hit,
-          uint8_t *shorts, int fold)
+          uint64_t *longs, int fold)
 {
     _Alignas(64) uint64_t key_lo[MANY_PASS], key_hi[MANY_PASS], hash[MANY_PASS];
+    uint8_t shorts[MANY_PASS / 8] = {0};
+    uint64_t too_long = 0;
     const __m512i ones = _mm512_set1_epi64(-1);
     /* 1: each token's 16 bytes, cut to its length, and hashed */
     for (size_t i = 0; i < n; i += 8) {
@@ -134,6 +136,7 @@ many_pass(const words_index *x, const uint8_t *p, const uint32_t *bound, size_t 
         __m512i len = _mm512_sub_epi32(_mm512_srli_epi64(se, 32), s); /* modulo 2^32, as in C */
         __mmask8 m = _mm512_cmple_epu64_mask(len, _mm512_set1_epi64((long long)x->short_max));
         shorts[i / 8] = m;
+        too_long |= (uint64_t)(uint8_t)~m << i;
         /* only where the token is short: MANY_RUN_IN is no offset */
         __m512i lo = _mm512_mask_i64gather_epi64(ones, m, s, (const void *)p, 1);
         __m512i hi = _mm512_mask_i64gather_epi64(ones, m, s, (const void *)(p + 8), 1);
@@ -174,6 +177,7 @@ many_pass(const words_index *x, const uint8_t *p, const uint32_t *bound, size_t 
         _mm512_store_si512((void *)(hash + i), _mm512_xor_si512(base, _mm512_cvtepu32_epi64(d)));
     }
     /* 3: the key there compared */
+    *longs = too_long;
     size_t hits = 0;
     for (size_t i = 0; i < n; i += 8) {
         __m512i slot = _mm512_load_si512((const void *)(hash + i));
@@ -196,15 +200,9 @@ many_lookup(const words_index *x, const uint8_t *p, const uint32_t *bound, size_
             uint32_t *hit, uint64_t *longs, int fold)
 {
     size_t hits = 0;
-    for (size_t i = 0; i < n; i += MANY_PASS) {
-        uint8_t shorts[MANY_PASS / 8];
-        size_t part = n - i < MANY_PASS ? n - i : MANY_PASS;
-        hits += many_pass(x, p, bound + 2 * i, part, hit + hits, shorts, fold);
-        uint64_t m = 0;
-        for (size_t j = 0; j < part / 8; j++)
-            m |= (uint64_t)(uint8_t)~shorts[j] << (8 * j);
-        longs[i / 64] = m;
-    }
+    for (size_t i = 0; i < n; i += MANY_PASS)
+        hits += many_pass(x, p, bound + 2 * i, n - i < MANY_PASS ? n - i : MANY_PASS, hit + hits,
+                          &longs[i / 64], fold);
     return hits;
 }
 

@@ -79,7 +79,7 @@ SIMD_NAME(count_each)(const wordlist *w, const uint8_t *p, size_t len, uint64_t 
     const size_t readable = len + kernel_tail(w) + KERNEL_PAD;
     /* The words found, counted every few blocks: a loop per block would end at a different count
      * each time, a misprediction per block. A block adds one per token at most. */
-    uint32_t hit[MANY_HITS + 32];
+    uint32_t hit[MANY_HITS + 32] = {0}; /* zeroed: clang's analyzer cannot follow `hits` */
     size_t hits = 0;
     uint64_t carry = !prev_is_ws(enc, p); /* a token runs in from before p: no start at 0 */
     uint64_t ws_next = len ? SIMD_NAME(ws64_safe)(p, readable, enc) : 0;
@@ -192,7 +192,7 @@ SIMD_NAME(count_batched)(const wordlist *w, const uint8_t *p, size_t len, uint64
     /* Where tokens start and end, in turn: token i is p[bound[2i] .. bound[2i + 1]). A token
      * running in from before p (carry) gets the start MANY_RUN_IN: too long to be looked up. */
     uint32_t bound[MANY_LIST];
-    uint32_t hit[MANY_HITS + MANY_LIST / 2];
+    uint32_t hit[MANY_HITS + MANY_LIST / 2] = {0}; /* zeroed: as count_each's */
     size_t nb = 0, hits = 0;
     uint64_t carry = !prev_is_ws(enc, p); /* a token runs in from before p: no start at 0 */
     if (carry)
