@@ -524,9 +524,9 @@ static wordlist big_words(size_t n, unsigned seed, int longest)
     return w;
 }
 
-/* Word lists that take each path of the vector kernels and sit on their limits; the last three
- * are long lists (big_words): 64 words, 1,000, and WORDS_MAX_COUNT with one of WORDS_MAX_LEN. */
-enum { NSETS = 15, NBIG = 3 };
+/* Word lists that take each path of the vector kernels and sit on their limits; the last four
+ * are long lists (big_words): 64 words, 1,000, 4,096 with one of WORDS_MAX_LEN, and 10,000. */
+enum { NSETS = 16, NBIG = 4 };
 static wordlist word_set(int which)
 {
     static char store[80][300];
@@ -584,7 +584,9 @@ static wordlist word_set(int which)
     case 13:
         return big_words(1000, 13, 0);
     case 14:
-        return big_words(WORDS_MAX_COUNT, 14, 1);
+        return big_words(4096, 14, 1);
+    case 15:
+        return big_words(10000, 15, 0);
     case 9: /* ASCII first bytes, non-letters among them, bytes >= 0x80 after (avx2-filter's
              * unmasked look-ups), one ending in a utf-8 lead byte */
         list[n++] = "a-b", list[n++] = "x9z\xe9", list[n++] = "Q_q", list[n++] = "Dog\xc2";

@@ -217,6 +217,39 @@ START_TEST(words_many_long_words_all_found)
 }
 END_TEST
 
+/* A list holds WORDS_MAX_COUNT words and refuses one more; the short-key index places every short
+ * one in the slot its hash names. */
+START_TEST(words_list_holds_the_limit_and_indexes_it)
+{
+    wordlist w = {0};
+    const char *why;
+    char buf[32];
+    for (int i = 0; i < WORDS_MAX_COUNT; i++) {
+        snprintf(buf, sizeof buf, i % 5 ? "w%d" : "word-number-%d", i); /* some past WORDS_SHORT */
+        ck_assert_int_eq(words_add(&w, buf, &why), 0);
+    }
+    ck_assert_int_eq(words_add(&w, "one-more", &why), -1);
+    ck_assert_str_eq(why, "more than 16384 words");
+    words_finish(&w);
+    const words_index *x = &w.index;
+    ck_assert_uint_eq(x->short_max, WORDS_SHORT);
+    for (size_t i = 0; i < w.n; i++) {
+        if (w.keylen[i] > WORDS_SHORT) {
+            ck_assert_int_eq(words_find(&w, (const uint8_t *)w.key[i], w.keylen[i]), (long)i);
+            continue;
+        }
+        uint8_t key[16] = {0};
+        memcpy(key, w.key[i], w.keylen[i]);
+        uint64_t lo = words_load8(key), hi = words_index_key(x, &lo, words_load8(key + 8),
+                                                             w.keylen[i]);
+        size_t s = words_index_at(x, words_index_hash(x, lo, hi));
+        ck_assert_uint_eq(x->word[s], i);
+        ck_assert(x->key[2 * s] == lo && x->key[2 * s + 1] == hi);
+    }
+    words_free(&w);
+}
+END_TEST
+
 /* The class test before words_find may only skip tokens that are no word: every word passes it,
  * with -i in either case; a list of one word lets most other tokens through to no look-up. */
 START_TEST(words_may_match_admits_every_word)
@@ -289,6 +322,7 @@ Suite *words_suite(void)
     tcase_add_test(tc, words_rawmax_covers_every_fold);
     tcase_add_test(tc, words_whitespace_of_each_encoding);
     tcase_add_test(tc, words_find_is_exact_and_case_sensitive);
+    tcase_add_test(tc, words_list_holds_the_limit_and_indexes_it);
     tcase_add_test(tc, words_many_long_words_all_found);
     tcase_add_test(tc, words_may_match_admits_every_word);
     tcase_add_test(tc, words_file_reads_lines_and_rejects_empty_file);

@@ -92,7 +92,7 @@ int words_add(wordlist *w, const char *word, const char **why)
             return -1;
         }
     if (w->n == WORDS_MAX_COUNT) {
-        *why = "more than 4096 words";
+        *why = "more than " LIMIT_TEXT(WORDS_MAX_COUNT) " words";
         free(key);
         return -1;
     }
@@ -187,9 +187,18 @@ static uint64_t next_seed(uint64_t *state)
     return z ^ (z >> 31);
 }
 
-/* Places the short keys (hash h[i], key k[i], i < m) in x->slot by displacement (CHD): buckets
- * by the top bits of h, the fullest first, each given the first displacement that puts all its
- * keys in free slots. 0 when some bucket finds none (then another hash is tried). */
+/* The key i (of the list) as words_index_key makes it. */
+static void index_key(const words_index *x, const wordlist *w, size_t i, uint64_t *lo, uint64_t *hi)
+{
+    uint8_t buf[16] = {0};
+    memcpy(buf, w->key[i], w->keylen[i]);
+    *lo = words_load8(buf);
+    *hi = words_index_key(x, lo, words_load8(buf + 8), w->keylen[i]);
+}
+
+/* Places the short keys (hash h[i], key k[i], i < m) in x's slots by displacement (CHD): buckets
+ * by words_index_bucket, the fullest first, each given the first XOR that puts all its keys in
+ * free slots. 0 when some bucket finds none (then another hash is tried). */
 static int place_keys(words_index *x, const wordlist *w, const uint64_t *h, const uint32_t *k,
                       size_t m, size_t buckets, size_t slots)
 {
@@ -201,11 +210,11 @@ static int place_keys(words_index *x, const wordlist *w, const uint64_t *h, cons
     if (!order || !members || !by_size || !taken || !where)
         out_of_memory();
     for (size_t i = 0; i < m; i++)
-        order[(h[i] >> x->disp_shift) + 1]++;
+        order[words_index_bucket(x, h[i]) + 1]++;
     for (size_t g = 0; g < buckets; g++)
         order[g + 1] += order[g];
     for (size_t i = 0; i < m; i++)
-        members[order[h[i] >> x->disp_shift]++] = (uint32_t)i;
+        members[order[words_index_bucket(x, h[i])]++] = (uint32_t)i;
     for (size_t g = buckets; g-- > 0;) /* order[g] was moved to bucket g's end: back to starts */
         order[g + 1] = order[g];
     order[0] = 0;
@@ -222,10 +231,10 @@ static int place_keys(words_index *x, const wordlist *w, const uint64_t *h, cons
     for (size_t b = 0; b < nb && ok; b++) {
         size_t g = by_size[b], first = order[g], count = order[g + 1] - first;
         ok = 0;
-        for (uint32_t d = 0; d < (UINT32_C(1) << 20) && !ok; d++) {
+        for (uint32_t d = 0; d < slots && !ok; d++) { /* an XOR past the mask moves nothing */
             size_t j = 0;
             for (; j < count; j++) {
-                uint64_t s = ((h[members[first + j]] ^ d) * 0xC2B2AE3D27D4EB4Fu) >> x->slot_shift;
+                uint64_t s = words_index_base(x, h[members[first + j]]) ^ d;
                 if (taken[s])
                     break;
                 taken[s] = 1; /* also keeps two keys of the bucket apart */
@@ -241,15 +250,10 @@ static int place_keys(words_index *x, const wordlist *w, const uint64_t *h, cons
         }
     }
     for (size_t i = 0; ok && i < m; i++) {
-        words_slot *s = (words_slot *)words_index_slot(x, h[i]);
-        const uint8_t *key = (const uint8_t *)w->key[k[i]];
-        uint8_t buf[WORDS_SHORT] = {0};
-        memcpy(buf, key, w->keylen[k[i]]);
-        s->lo = words_load8(buf);
-        s->hi = words_load8(buf + 8);
-        s->len = (uint32_t)w->keylen[k[i]];
-        s->word = k[i];
-        uint64_t bit = words_index_bit(s->lo, s->len);
+        size_t s = words_index_at(x, h[i]);
+        index_key(x, w, k[i], &x->key[2 * s], &x->key[2 * s + 1]);
+        x->word[s] = k[i];
+        uint64_t bit = words_index_bit(x->key[2 * s], w->keylen[k[i]]);
         x->filter[bit / 64] |= UINT64_C(1) << (bit % 64);
     }
     free(order);
@@ -260,13 +264,21 @@ static int place_keys(words_index *x, const wordlist *w, const uint64_t *h, cons
     return ok;
 }
 
+static void free_slots(words_index *x)
+{
+    free(x->key);
+    free(x->word);
+    free(x->disp);
+    x->key = NULL;
+    x->word = x->disp = NULL;
+}
+
 /* The short-key index (words.h): keys of at most WORDS_SHORT bytes in about one slot each. */
 static void build_index(wordlist *w)
 {
     words_index *x = &w->index;
     free(x->filter);
-    free(x->slot);
-    free(x->disp);
+    free_slots(x);
     memset(x, 0, sizeof *x);
     x->filter = calloc((UINT64_C(1) << WORDS_FILTER_BITS) / 64, sizeof *x->filter);
     if (!x->filter)
@@ -294,19 +306,22 @@ static void build_index(wordlist *w)
         if (attempt && attempt % 8 == 0) /* many hashes failed at this size: more room */
             slot_bits++;
         size_t slots = (size_t)1 << slot_bits, buckets = (size_t)1 << bucket_bits;
-        free(x->slot);
-        free(x->disp);
-        x->slot = calloc(slots, sizeof *x->slot);
+        free_slots(x);
+        x->key = calloc(2 * slots, sizeof *x->key);
+        x->word = calloc(slots, sizeof *x->word);
         x->disp = calloc(buckets, sizeof *x->disp);
-        if (!x->slot || !x->disp)
+        if (!x->key || !x->word || !x->disp)
             out_of_memory();
-        x->mul = next_seed(&state) | 1;
-        x->slot_shift = 64 - slot_bits;
-        x->disp_shift = 64 - bucket_bits;
+        x->seed[0] = next_seed(&state);
+        x->seed[1] = next_seed(&state);
+        x->slot_mask = (uint32_t)(slots - 1);
+        x->bucket_mask = (uint32_t)(buckets - 1);
+        x->slot_shift = 32 - slot_bits;
+        x->bucket_shift = 32 - bucket_bits;
         for (size_t i = 0; i < m; i++) {
-            uint8_t buf[WORDS_SHORT] = {0};
-            memcpy(buf, w->key[k[i]], w->keylen[k[i]]);
-            h[i] = words_index_hash(x, words_load8(buf), words_load8(buf + 8));
+            uint64_t lo, hi;
+            index_key(x, w, k[i], &lo, &hi);
+            h[i] = words_index_hash(x, lo, hi);
         }
         if (place_keys(x, w, h, k, m, buckets, slots)) {
             x->short_max = WORDS_SHORT;
@@ -433,7 +448,6 @@ void words_free(wordlist *w)
     free(w->slot);
     free(w->classes);
     free(w->index.filter);
-    free(w->index.slot);
-    free(w->index.disp);
+    free_slots(&w->index);
     memset(w, 0, sizeof *w);
 }

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define WORDS_MAX_COUNT 4096 /* every thread keeps a counter per word */
+#define WORDS_MAX_COUNT 16384 /* every thread keeps a counter per word */
 #define WORDS_MAX_LEN 4096   /* the read-ahead after every block is WORDS_MAX_LEN + 1 bytes at most */
 
 /* ---- The modes (SPEC §1): which bytes are whitespace, and whether case counts ----
@@ -127,28 +127,29 @@ static inline const char *encoding_name(int enc)
 /* ---- The short-key index: the look-up of the kernels' general path ----
  * Keys of at most WORDS_SHORT bytes (nearly every word of a text) in a perfect hash built once by
  * words_finish: a token of n <= WORDS_SHORT bytes, read as two 8-byte words with the bytes past n
- * cleared (lo, hi), can equal only the key in the slot of its hash (words_index_slot); one compare
- * of the two words and the length decides, with no loop and no branch. Longer keys are found by
- * words_find alone. */
-#define WORDS_SHORT 16
-typedef struct {
-    uint64_t lo, hi; /* the key's bytes 0-7 and 8-15 as words_load8 reads them, 0 past its length */
-    uint32_t len;    /* its length; 0 in an empty slot (no token is empty) */
-    uint32_t word;   /* its index in the list */
-    uint64_t spare;  /* 32 bytes: a slot never straddles a cache line */
-} words_slot;
-
+ * cleared and n in the top byte of the second (words_index_key: lo, hi), can equal only the key
+ * in the slot of its hash (words_index_at); one compare of the two words decides, with no loop
+ * and no branch. The hash is made of 32 x 32 -> 64-bit multiplies, additions and an XOR, which
+ * every vector instruction set has, so that a kernel can look up several tokens at once. Longer
+ * keys are found by words_find alone. */
+#define WORDS_SHORT 15 /* the top byte of hi holds the length */
 typedef struct {
     /* A bit per key, by words_index_may from its length and first 8 bytes: a test that most
      * tokens of a text fail (all but the words and 1 in 128 or fewer others), before the rest
      * is read and the slot found; worth it (filtered) for lists of at most WORDS_FILTER_MAX
-     * keys, whose words are a small part of a text. */
+     * keys, whose words are a small part of a text, where tokens are looked up one at a time
+     * (the last blocks of a kernel call: kernel_many.h's count_each). */
     uint64_t *filter;
     int filtered;
-    words_slot *slot;   /* 2^(64 - slot_shift) slots */
-    uint32_t *disp;     /* per bucket (the top bits of the hash), the mix that places its keys */
-    uint64_t mul;       /* of the hash, chosen by words_finish so that no two keys share one */
-    unsigned slot_shift, disp_shift;
+    /* Per slot s (slot_mask + 1 of them): the key as words_index_key makes it, lo and hi in
+     * key[2s], key[2s + 1] (one cache line; 0 and 0 in an empty slot, which no token equals: its
+     * length is never 0), and its index in the list, word[s]. */
+    uint64_t *key;
+    uint32_t *word;
+    uint32_t *disp;     /* per bucket (words_index_bucket), the XOR that places its keys */
+    uint64_t seed[2];   /* of the hash, chosen by words_finish so that no two keys share a slot */
+    uint32_t slot_mask, bucket_mask;
+    unsigned slot_shift, bucket_shift; /* 32 - the bits of each */
     /* WORDS_SHORT; 0 when no index could be built (never seen): then every token is looked up
      * with words_find. */
     size_t short_max;
@@ -173,11 +174,53 @@ static inline uint64_t words_fold8(uint64_t x)
     return x | upper >> 2;
 }
 
-/* The hash of a key or token (lo, hi). Keys hold no NUL byte, so no two keys share (lo, hi):
- * a token that does (one with NUL bytes) differs from the key in the length, compared too. */
+/* The length's place in hi: its top byte, past the WORDS_SHORT bytes a short key has. With it
+ * the two words alone tell tokens apart (a token may hold NUL bytes, which read as the cleared
+ * ones). */
+#define WORDS_LEN_SHIFT 56
+
+/* A token of n <= WORDS_SHORT bytes whose first 16 bytes are read as lo, hi (the bytes past n
+ * anything): hi made to hold its bytes 8 to n and n, lo its bytes 0 to min(n, 8). */
+static inline uint64_t words_index_key(const words_index *x, uint64_t *lo, uint64_t hi, size_t n)
+{
+    *lo &= x->keep[n][0];
+    return (hi & x->keep[n][1]) | (uint64_t)n << WORDS_LEN_SHIFT;
+}
+
+/* One pair of NH (the hash of UMAC): the two 32-bit halves of v, each plus its half of k, modulo
+ * 2^32, multiplied into 64 bits. */
+static inline uint64_t words_nh(uint64_t v, uint64_t k)
+{
+    uint32_t a = (uint32_t)v + (uint32_t)k, b = (uint32_t)(v >> 32) + (uint32_t)(k >> 32);
+    return (uint64_t)a * b;
+}
+
+/* The hash of a key or token (lo, hi as words_index_key makes them), 32 bits: NH, its two halves
+ * folded together. */
 static inline uint64_t words_index_hash(const words_index *x, uint64_t lo, uint64_t hi)
 {
-    return (lo ^ hi * x->mul) * 0x9E3779B97F4A7C15u;
+    uint64_t h = words_nh(lo, x->seed[0]) + words_nh(hi, x->seed[1]);
+    return (uint32_t)(h ^ h >> 32);
+}
+
+/* From a hash h: its bucket, and its slot before the bucket's XOR, each the top bits of a
+ * 32-bit multiplicative hash (NH's low bits depend on few bits of the key). */
+#define WORDS_MIX_BUCKET UINT64_C(0x85EBCA6B)
+#define WORDS_MIX_SLOT UINT64_C(0x9E3779B1)
+static inline size_t words_index_bucket(const words_index *x, uint64_t h)
+{
+    return (size_t)((h * WORDS_MIX_BUCKET >> x->bucket_shift) & x->bucket_mask);
+}
+
+static inline size_t words_index_base(const words_index *x, uint64_t h)
+{
+    return (size_t)((h * WORDS_MIX_SLOT >> x->slot_shift) & x->slot_mask);
+}
+
+/* The one slot where a key whose hash (words_index_hash) is h can be. */
+static inline size_t words_index_at(const words_index *x, uint64_t h)
+{
+    return words_index_base(x, h) ^ x->disp[words_index_bucket(x, h)];
 }
 
 #define WORDS_FILTER_BITS 16
@@ -193,14 +236,6 @@ static inline int words_index_may(const words_index *x, uint64_t lo, size_t n)
 {
     uint64_t bit = words_index_bit(lo, n);
     return (int)(x->filter[bit / 64] >> (bit % 64) & 1);
-}
-
-/* The one slot where a key whose hash (words_index_hash) is h can be: its bucket's displacement
- * mixed in. */
-static inline const words_slot *words_index_slot(const words_index *x, uint64_t h)
-{
-    uint64_t d = x->disp[h >> x->disp_shift];
-    return &x->slot[((h ^ d) * 0xC2B2AE3D27D4EB4Fu) >> x->slot_shift];
 }
 
 typedef struct {

@@ -104,7 +104,7 @@ static int count_parallel(const void *ctx, size_t first, size_t last, uint64_t *
     int err = 0;
 
     /* No OpenMP array reduction: its private copies live on each thread's stack (8 bytes a word,
-     * 32 KiB for 4,096 words), which a small OMP_STACKSIZE or `ulimit -s` turns into SIGSEGV.
+     * 128 KiB for 16,384 words), which a small OMP_STACKSIZE or `ulimit -s` turns into SIGSEGV.
      * Each thread's counters are on the heap instead, added up under a lock at the end. */
 #pragma omp parallel num_threads(w->s->threads)
     {

@@ -29,6 +29,14 @@ static inline size_t kernel_tail(const wordlist *w)
     return w->tokens == TOKENS_WORDS ? w->rawmax + KERNEL_WORDS_AFTER : w->rawmax + 2;
 }
 
+/* The general path's lists (kernel_many.h), which the vector primitives fill and read. */
+#define MANY_GROUP 8 /* blocks per group: 512 bytes, about 70 tokens of English */
+#define MANY_BATCH 8
+/* A group's token starts and ends, 64 a block at most; many_positions may write up to 64 entries
+ * past those it finds. */
+#define MANY_LIST (MANY_GROUP * 64 + 2 * MANY_BATCH + 64)
+#define MANY_RUN_IN (UINT32_C(1) << 31) /* the start of a token running in from before */
+
 /* Adds to counts[i] the number of tokens that START in p[0..len) and equal word i (SPEC §2),
  * in the mode carried by the word list itself (words.h, one place for the whole program):
  *   w->encoding  ENC_UTF8 (default) or ENC_LATIN1: which bytes are whitespace. ws_len(),

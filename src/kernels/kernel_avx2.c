@@ -109,6 +109,110 @@ SIMD_FN static inline uint64_t zeros64(vec64 a)
     return lo | (uint64_t)hi << 32;
 }
 
+/* The general path's token lists: kernel_many.h's plain C (AVX2 compresses nothing). */
+#define many_positions many_positions_c
+
+/* fold_ascii on every byte of v: 'A'..'Z' get 0x20. */
+SIMD_FN static inline __m256i fold_bytes(__m256i v)
+{
+    __m256i upper = le_epu8(_mm256_sub_epi8(v, _mm256_set1_epi8('A')), 'Z' - 'A');
+    return _mm256_or_si256(v, _mm256_and_si256(upper, _mm256_set1_epi8(0x20)));
+}
+
+/* For each mask of 4 lanes, the dwords of vpermd that move the low halves of those lanes' 64-bit
+ * words to the front: a compress of 4 slots. */
+static const int32_t compress4[16][8] = {
+    {0}, {0}, {2}, {0, 2}, {4}, {0, 4}, {2, 4}, {0, 2, 4}, {6}, {0, 6}, {2, 6}, {0, 2, 6},
+    {4, 6}, {0, 4, 6}, {2, 4, 6}, {0, 2, 4, 6},
+};
+
+/* Tokens looked up in passes of MANY_PASS, whose keys and hashes a small array holds. */
+#define MANY_PASS 64
+
+/* As kernel_avx512.c's many_pass, 4 tokens at a time. */
+SIMD_FN static inline __attribute__((always_inline)) size_t
+many_pass(const words_index *x, const uint8_t *p, const uint32_t *bound, size_t n, uint32_t *hit,
+          uint64_t *longs, int fold)
+{
+    _Alignas(32) uint64_t key_lo[MANY_PASS], key_hi[MANY_PASS], hash[MANY_PASS];
+    uint8_t shorts[MANY_PASS / 4] = {0};
+    uint64_t too_long = 0;
+    const __m256i ones = _mm256_set1_epi64x(-1);
+    for (size_t i = 0; i < n; i += 4) {
+        __m256i se = _mm256_loadu_si256((const __m256i *)(bound + 2 * i));
+        __m256i s = _mm256_and_si256(se, _mm256_set1_epi64x(0xFFFFFFFF));
+        __m256i len = _mm256_sub_epi32(_mm256_srli_epi64(se, 32), s); /* modulo 2^32, as in C */
+        __m256i m = _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)x->short_max + 1), len);
+        shorts[i / 4] = (uint8_t)_mm256_movemask_pd(_mm256_castsi256_pd(m));
+        too_long |= (uint64_t)(~shorts[i / 4] & 15u) << i;
+        /* only where the token is short: MANY_RUN_IN is no offset */
+        __m256i lo = _mm256_mask_i64gather_epi64(ones, (const long long *)p, s, m, 1);
+        __m256i hi = _mm256_mask_i64gather_epi64(ones, (const long long *)(p + 8), s, m, 1);
+        if (fold) {
+            lo = fold_bytes(lo);
+            hi = fold_bytes(hi);
+        }
+        __m256i bits = _mm256_slli_epi64(len, 3);
+        lo = _mm256_andnot_si256(_mm256_sllv_epi64(ones, bits), lo);
+        hi = _mm256_and_si256(
+            _mm256_srlv_epi64(ones, _mm256_sub_epi64(_mm256_set1_epi64x(128), bits)), hi);
+        hi = _mm256_or_si256(hi, _mm256_slli_epi64(len, WORDS_LEN_SHIFT));
+        __m256i a = _mm256_add_epi32(lo, _mm256_set1_epi64x((long long)x->seed[0]));
+        __m256i c = _mm256_add_epi32(hi, _mm256_set1_epi64x((long long)x->seed[1]));
+        __m256i h = _mm256_add_epi64(_mm256_mul_epu32(a, _mm256_srli_epi64(a, 32)),
+                                     _mm256_mul_epu32(c, _mm256_srli_epi64(c, 32)));
+        h = _mm256_xor_si256(h, _mm256_srli_epi64(h, 32));
+        _mm256_store_si256((__m256i *)(key_lo + i), lo);
+        _mm256_store_si256((__m256i *)(key_hi + i), hi);
+        _mm256_store_si256((__m256i *)(hash + i), h);
+    }
+    const __m128i bucket_shift = _mm_cvtsi32_si128((int)x->bucket_shift);
+    const __m128i slot_shift = _mm_cvtsi32_si128((int)x->slot_shift);
+    for (size_t i = 0; i < n; i += 4) {
+        __m256i h = _mm256_load_si256((const __m256i *)(hash + i));
+        __m256i bucket = _mm256_and_si256(
+            _mm256_srl_epi64(_mm256_mul_epu32(h, _mm256_set1_epi64x(WORDS_MIX_BUCKET)),
+                             bucket_shift),
+            _mm256_set1_epi64x(x->bucket_mask));
+        __m128i d = _mm256_i64gather_epi32((const int *)x->disp, bucket, 4);
+        __m256i base = _mm256_and_si256(
+            _mm256_srl_epi64(_mm256_mul_epu32(h, _mm256_set1_epi64x(WORDS_MIX_SLOT)), slot_shift),
+            _mm256_set1_epi64x(x->slot_mask));
+        _mm256_store_si256((__m256i *)(hash + i),
+                           _mm256_xor_si256(base, _mm256_cvtepu32_epi64(d)));
+    }
+    *longs = too_long;
+    size_t hits = 0;
+    for (size_t i = 0; i < n; i += 4) {
+        __m256i slot = _mm256_load_si256((const __m256i *)(hash + i));
+        __m256i at = _mm256_slli_epi64(slot, 1); /* key[2s], key[2s + 1] */
+        __m256i klo = _mm256_i64gather_epi64((const long long *)x->key, at, 8);
+        __m256i khi = _mm256_i64gather_epi64((const long long *)(x->key + 1), at, 8);
+        __m256i eq = _mm256_and_si256(
+            _mm256_cmpeq_epi64(klo, _mm256_load_si256((const __m256i *)(key_lo + i))),
+            _mm256_cmpeq_epi64(khi, _mm256_load_si256((const __m256i *)(key_hi + i))));
+        unsigned found = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(eq)) & shorts[i / 4];
+        __m256i packed = _mm256_permutevar8x32_epi32(
+            slot, _mm256_loadu_si256((const __m256i *)compress4[found]));
+        _mm_storeu_si128((__m128i *)(hit + hits), _mm256_castsi256_si128(packed));
+        hits += (size_t)__builtin_popcount(found);
+    }
+    return hits;
+}
+
+/* kernel_many.h's many_lookup: tokens i < n (a multiple of 8) in passes; bit i of longs set for
+ * token i longer than short_max, not looked up. */
+SIMD_FN static inline __attribute__((always_inline)) size_t
+many_lookup(const words_index *x, const uint8_t *p, const uint32_t *bound, size_t n,
+            uint32_t *hit, uint64_t *longs, int fold)
+{
+    size_t hits = 0;
+    for (size_t i = 0; i < n; i += MANY_PASS)
+        hits += many_pass(x, p, bound + 2 * i, n - i < MANY_PASS ? n - i : MANY_PASS, hit + hits,
+                          &longs[i / 64], fold);
+    return hits;
+}
+
 #include "kernel_simd.h"
 #else
 typedef int kernel_avx2_not_on_this_architecture;

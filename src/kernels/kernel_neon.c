@@ -88,6 +88,10 @@ static inline vec64 min64(vec64 a, vec64 b)
     return a;
 }
 
+/* The general path's token lists and look-ups: kernel_many.h's plain C. */
+#define many_positions many_positions_c
+#define many_lookup many_lookup_c
+
 #include "kernel_simd.h"
 #else
 typedef int kernel_neon_not_on_this_architecture;

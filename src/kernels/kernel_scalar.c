@@ -179,6 +179,10 @@ static inline __attribute__((always_inline)) uint64_t ws64(const uint8_t *q, int
     return ws;
 }
 
+/* The general path's token lists and look-ups: kernel_many.h's plain C. */
+#define many_positions many_positions_c
+#define many_lookup many_lookup_c
+
 #include "kernel_many.h"
 
 /* Each mode its own function: the mode is a constant inside. */

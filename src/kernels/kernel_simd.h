@@ -17,6 +17,16 @@
  *       when `two`) start - a cheap filter that loads nothing but the patterns;
  *   static vec64 min64(vec64 a, vec64 b);   bytewise unsigned minimum (zero if either is zero);
  *   static uint64_t zeros64(vec64 a);       bit i set when byte i of a is zero;
+ *   static size_t many_positions(uint64_t m, uint32_t base, uint32_t *out);
+ *       base + the position of each set bit of m, in order, in out[0..popcount(m)); may write
+ *       up to 64 entries past those (the general path, kernel_many.h);
+ *   static size_t many_lookup(const words_index *x, const uint8_t *p, const uint32_t *bound,
+ *                             size_t n, uint32_t *hit, uint64_t *longs, int fold);
+ *       tokens p[bound[2i] .. bound[2i + 1]), i < n (a multiple of MANY_BATCH), looked up in the
+ *       short-key index (words.h; with fold, -i): the slot of each one found appended to hit,
+ *       their number returned; bit i % 64 of longs[i / 64] set for token i longer than
+ *       x->short_max, not looked up (its length may be anything, MANY_RUN_IN's included);
+ *   (kernel_many.h's many_positions_c and many_lookup_c, plain C, may stand for either);
  *   SIMD_NAME(x)  the name of x in this file, e.g. x##_avx512.
  *
  * Every function takes the mode (words.h) as constants `enc` and `fold`: count() instantiates
@@ -29,8 +39,8 @@
  * Two paths, both exact:
  *   fast    (few short words) for every word, the positions where a token starts, the word's bytes
  *           follow, and whitespace comes right after them: three masks ANDed, then a popcount;
- *   general (any list) every token start from the whitespace mask, its length from the same mask,
- *           then one look-up in the short-key index: kernel_many.h.
+ *   general (any list) every token's start and end from the whitespace mask into a list, then
+ *           the tokens looked up in the short-key index in batches: kernel_many.h.
  */
 #ifndef WORDTALLY_KERNEL_SIMD_H
 #define WORDTALLY_KERNEL_SIMD_H

@@ -143,6 +143,10 @@ prefix_acc(vec64 v0, vec64 v1, const uint8_t (*pat)[64], const uint8_t (*orp)[64
 
 #undef MASK_PARTS
 
+/* The general path's token lists and look-ups: kernel_many.h's plain C. */
+#define many_positions many_positions_c
+#define many_lookup many_lookup_c
+
 #include "kernel_simd.h"
 #else
 typedef int kernel_sve_not_on_this_architecture;
