@@ -50,6 +50,24 @@ static void *xrealloc(void *p, size_t n)
     return q;
 }
 
+/* The hash table of the keys (slot, mask) at twice its size, at least 16 slots, refilled. */
+static void slots_grow(wordlist *w)
+{
+    size_t size = w->slot ? 2 * (w->mask + 1) : 16;
+    uint32_t *slot = calloc(size, sizeof *slot);
+    if (!slot)
+        out_of_memory();
+    for (size_t k = 0; k < w->n; k++) {
+        size_t i = (size_t)words_hash((const uint8_t *)w->key[k], w->keylen[k]) & (size - 1);
+        while (slot[i])
+            i = (i + 1) & (size - 1);
+        slot[i] = (uint32_t)(k + 1);
+    }
+    free(w->slot);
+    w->slot = slot;
+    w->mask = size - 1;
+}
+
 int words_add(wordlist *w, const char *word, const char **why)
 {
     size_t n = strlen(word);
@@ -85,12 +103,20 @@ int words_add(wordlist *w, const char *word, const char **why)
         for (size_t i = 0; i <= n; i++)
             key[i] = (char)(w->fold ? fold_ascii((uint8_t)word[i]) : (uint8_t)word[i]);
     }
-    for (size_t i = 0; i < w->n; i++)
+    /* A repeated key, found through the hash table words_find uses (kept filled as words are
+     * added; words_finish builds it again): comparing with every earlier key would take seconds
+     * for a list of thousands. */
+    if (2 * (w->n + 1) > (w->slot ? w->mask + 1 : 0))
+        slots_grow(w);
+    size_t at = (size_t)words_hash((const uint8_t *)key, kn) & w->mask;
+    for (; w->slot[at]; at = (at + 1) & w->mask) {
+        size_t i = w->slot[at] - 1;
         if (w->keylen[i] == kn && memcmp(w->key[i], key, kn) == 0) {
             *why = w->fold ? "word given twice (ignoring case)" : "word given twice";
             free(key);
             return -1;
         }
+    }
     if (w->n == WORDS_MAX_COUNT) {
         *why = "more than " LIMIT_TEXT(WORDS_MAX_COUNT) " words";
         free(key);
@@ -105,6 +131,7 @@ int words_add(wordlist *w, const char *word, const char **why)
     w->len[w->n] = n;
     w->keylen = xrealloc(w->keylen, (w->n + 1) * sizeof *w->keylen);
     w->keylen[w->n] = kn;
+    w->slot[at] = (uint32_t)(w->n + 1);
     w->n++;
     return 0;
 }
