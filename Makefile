@@ -178,8 +178,10 @@ check-mpi: $(MPIPROG) $(PROGRAM)
 # reference tokenizer).
 check-unit: $(TEST_BIN)
 	CK_FORK=yes CK_EXCLUDE_TAGS=exhaustive ./$(TEST_BIN)
-check-kernels: $(TEST_BIN)
-	CK_FORK=yes CK_INCLUDE_TAGS=exhaustive ./$(TEST_BIN)
+check-kernels: $(TEST_BIN) # two halves side by side (KERNEL_CHECK_PART): each runs on one CPU
+	CK_FORK=yes CK_INCLUDE_TAGS=exhaustive KERNEL_CHECK_PART=0/2 ./$(TEST_BIN) & half=$$!; \
+	CK_FORK=yes CK_INCLUDE_TAGS=exhaustive KERNEL_CHECK_PART=1/2 ./$(TEST_BIN); rc=$$?; \
+	wait $$half && exit $$rc
 check-kernels-quick: $(TEST_BIN)
 	CK_FORK=yes CK_INCLUDE_TAGS=exhaustive KERNEL_CHECK=quick ./$(TEST_BIN)
 # Fuzz seeds and committed regressions, replayed with any compiler.

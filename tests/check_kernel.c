@@ -47,7 +47,9 @@ static const char *const animals[] = {"dog", "cat", "boy", "girl"};
  * alignment, which still cross two 64-byte blocks at every phase. KERNEL_CHECK=emulated (make
  * check-arm64, under qemu-user): the same, and the SIMDe-emulated kernels are left to the native
  * runs, where they take a fraction of the time. KERNEL_CHECK_ONLY=NAME checks kernel NAME alone
- * (the SVE kernel at each vector length, the others once). */
+ * (the SVE kernel at each vector length, the others once). KERNEL_CHECK_PART=K/N runs the K-th of
+ * N parts of the kernel-and-mode cases (loop index modulo N): make check-kernels runs the parts
+ * side by side, one per CPU. */
 static int kernel_check_is(const char *level)
 {
     const char *q = getenv("KERNEL_CHECK");
@@ -63,6 +65,16 @@ static int quick_check(void)
 static const kernel *kernel_or_skip(size_t i)
 {
     const char *why = "";
+    const char *part = getenv("KERNEL_CHECK_PART");
+    unsigned part_k, part_n;
+    if (part) {
+        if (sscanf(part, "%u/%u", &part_k, &part_n) != 2 || part_k >= part_n) {
+            fprintf(stderr, "KERNEL_CHECK_PART=%s: expected K/N with K < N\n", part);
+            abort(); /* never a run that skips every case and passes */
+        }
+        if (i % part_n != part_k)
+            return NULL; /* another part's case: that part checks it */
+    }
     i %= NKERNELS;
     if (i >= kernel_count()) {
         if (kernel_check_is("emulated")) {
