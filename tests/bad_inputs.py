@@ -593,12 +593,12 @@ def limits_rows(d, good):
         f.write(" ".join(words[i * 7 % 4096] for i in range(20000)) + "\n")
     want = oracle(text, words)
     # The per-thread counters (8 bytes a word) once lived on each thread's stack: SIGSEGV.
-    for size in ("16K", "32K"):
+    # A sanitizer's red zones about double each stack frame: its build gets twice the stack.
+    for size in (("32K", "64K") if NO_RSS_BOUND else ("16K", "32K")):
         row("4,096 words, OMP_STACKSIZE=%s" % size,
             "OMP_STACKSIZE=%s {P} -f json -t 2 --words-file %s %s 2>/dev/null" % (size, wl, text), 0,
             None, shell=True, counts=want,
             display="OMP_STACKSIZE=%s wordtally -f json -t 2 --words-file W4096 TEXT" % size)
-    # A sanitizer's red zones about double each stack frame: its build gets twice the stack.
     stack = 64 if NO_RSS_BOUND else 32
     row("4,096 words, ulimit -s %d, one thread" % stack,
         "ulimit -s %d; {P} -f json -t 1 --words-file %s %s" % (stack, wl, text), 0, None,
