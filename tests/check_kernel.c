@@ -66,9 +66,12 @@ static const kernel *kernel_or_skip(size_t i)
 {
     const char *why = "";
     const char *part = getenv("KERNEL_CHECK_PART");
-    unsigned part_k, part_n;
     if (part) {
-        if (sscanf(part, "%u/%u", &part_k, &part_n) != 2 || part_k >= part_n) {
+        char *slash, *end = NULL;
+        unsigned long part_k = strtoul(part, &slash, 10), part_n = 0;
+        if (slash != part && *slash == '/')
+            part_n = strtoul(slash + 1, &end, 10);
+        if (!part_n || !end || *end || part_k >= part_n) {
             fprintf(stderr, "KERNEL_CHECK_PART=%s: expected K/N with K < N\n", part);
             abort(); /* never a run that skips every case and passes */
         }

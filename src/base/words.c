@@ -36,7 +36,7 @@ int tokens_from_name(const char *name)
     return -1;
 }
 
-static void out_of_memory(void)
+static _Noreturn void out_of_memory(void)
 {
     fputs("wordtally: out of memory\n", stderr);
     exit(1);
@@ -106,7 +106,7 @@ int words_add(wordlist *w, const char *word, const char **why)
     /* A repeated key, found through the hash table words_find uses (kept filled as words are
      * added; words_finish builds it again): comparing with every earlier key would take seconds
      * for a list of thousands. */
-    if (2 * (w->n + 1) > (w->slot ? w->mask + 1 : 0))
+    if (!w->slot || 2 * (w->n + 1) > w->mask + 1)
         slots_grow(w);
     size_t at = (size_t)words_hash((const uint8_t *)key, kn) & w->mask;
     for (; w->slot[at]; at = (at + 1) & w->mask) {
