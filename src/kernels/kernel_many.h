@@ -69,6 +69,23 @@ static __attribute__((noinline)) void many_long(const wordlist *w, const uint8_t
         counts[k]++;
 }
 
+/* The token t[0..n) (n <= WORDS_SHORT) in the index: its slot in *slot, and whether the key
+ * there is the token. */
+static inline __attribute__((always_inline)) int many_lookup1(const words_index *x,
+                                                              const uint8_t *t, size_t n,
+                                                              uint32_t *slot, int fold)
+{
+    uint64_t lo = words_load8(t), hi = words_load8(t + 8);
+    if (fold) {
+        lo = words_fold8(lo);
+        hi = words_fold8(hi);
+    }
+    hi = words_index_key(x, &lo, hi, n);
+    size_t s = words_index_at(x, words_index_hash(x, lo, hi));
+    *slot = (uint32_t)s;
+    return ((x->key[2 * s] ^ lo) | (x->key[2 * s + 1] ^ hi)) == 0;
+}
+
 SIMD_FN static inline __attribute__((always_inline)) void
 SIMD_NAME(count_each)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, int enc,
                        int fold, int filter)
@@ -105,18 +122,15 @@ SIMD_NAME(count_each)(const wordlist *w, const uint8_t *p, size_t len, uint64_t 
                 many_long(w, t, n, after != 0, counts);
                 continue;
             }
-            uint64_t lo = words_load8(t) & x.keep[n][0];
-            if (fold)
-                lo = words_fold8(lo);
-            if (filter && !words_index_may(&x, lo, n))
-                continue;
-            uint64_t hi = words_load8(t + 8);
-            if (fold)
-                hi = words_fold8(hi);
-            hi = words_index_key(&x, &lo, hi, n);
-            const size_t s = words_index_at(&x, words_index_hash(&x, lo, hi));
+            if (filter) {
+                uint64_t head = words_load8(t) & x.keep[n][0];
+                if (!words_index_may(&x, fold ? words_fold8(head) : head, n))
+                    continue;
+            }
+            uint32_t s;
+            const int found = many_lookup1(&x, t, n, &s, fold);
             hit[hits] = x.word[s];
-            hits += ((x.key[2 * s] ^ lo) | (x.key[2 * s + 1] ^ hi)) == 0;
+            hits += (size_t)found;
         }
         if (hits >= MANY_HITS) {
             for (size_t i = 0; i < hits; i++)
@@ -143,23 +157,6 @@ static inline __attribute__((always_inline)) size_t many_positions_c(uint64_t m,
     for (size_t i = 24; m; i++, m &= m - 1)
         out[i] = base + (uint32_t)__builtin_ctzll(m);
     return n;
-}
-
-/* The token t[0..n) (n <= WORDS_SHORT) in the index: its slot in *slot, and whether the key
- * there is the token. */
-static inline __attribute__((always_inline)) int many_lookup1(const words_index *x,
-                                                              const uint8_t *t, size_t n,
-                                                              uint32_t *slot, int fold)
-{
-    uint64_t lo = words_load8(t), hi = words_load8(t + 8);
-    if (fold) {
-        lo = words_fold8(lo);
-        hi = words_fold8(hi);
-    }
-    hi = words_index_key(x, &lo, hi, n);
-    size_t s = words_index_at(x, words_index_hash(x, lo, hi));
-    *slot = (uint32_t)s;
-    return ((x->key[2 * s] ^ lo) | (x->key[2 * s + 1] ^ hi)) == 0;
 }
 
 /* many_lookup in plain C: one token after another, with no branch but the rare long token. */
