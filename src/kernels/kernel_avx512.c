@@ -161,20 +161,32 @@ many_pass(const words_index *x, const uint8_t *p, const uint32_t *bound, size_t 
         _mm512_store_si512((void *)(key_hi + i), hi);
         _mm512_store_si512((void *)(hash + i), h);
     }
-    /* 2: each one's slot, by its bucket's XOR (the hash is the low half of each lane) */
+    /* 2: each one's slot, by its bucket's XOR (the hash is the low half of each lane). Up to 32
+     * buckets (lists of up to 64 short words) the XORs fit in two registers, d0 and d1: a
+     * permute picks them instead of a gather. */
     const __m128i bucket_shift = _mm_cvtsi32_si128((int)x->bucket_shift);
     const __m128i slot_shift = _mm_cvtsi32_si128((int)x->slot_shift);
+    const size_t buckets = (size_t)x->bucket_mask + 1;
+    const int few = buckets <= 32;
+    const __mmask16 first16 = (__mmask16)_bzhi_u32(0xFFFF, (unsigned)buckets);
+    const __m512i d0 = few ? _mm512_maskz_loadu_epi32(first16, (const void *)x->disp)
+                           : _mm512_setzero_si512();
+    const __m512i d1 = few && buckets > 16 ? _mm512_loadu_si512((const void *)(x->disp + 16))
+                                           : _mm512_setzero_si512();
     for (size_t i = 0; i < n; i += 8) {
         __m512i h = _mm512_load_si512((const void *)(hash + i));
         __m512i bucket = _mm512_and_si512(
             _mm512_srl_epi64(_mm512_mul_epu32(h, _mm512_set1_epi64(WORDS_MIX_BUCKET)),
                              bucket_shift),
             _mm512_set1_epi64(x->bucket_mask));
-        __m256i d = _mm512_i64gather_epi32(bucket, (const void *)x->disp, 4);
+        /* the XOR in the low half of each lane, the high half zero */
+        __m512i d = few ? _mm512_maskz_permutex2var_epi32(0x5555, d0, bucket, d1)
+                        : _mm512_cvtepu32_epi64(
+                              _mm512_i64gather_epi32(bucket, (const void *)x->disp, 4));
         __m512i base = _mm512_and_si512(
             _mm512_srl_epi64(_mm512_mul_epu32(h, _mm512_set1_epi64(WORDS_MIX_SLOT)), slot_shift),
             _mm512_set1_epi64(x->slot_mask));
-        _mm512_store_si512((void *)(hash + i), _mm512_xor_si512(base, _mm512_cvtepu32_epi64(d)));
+        _mm512_store_si512((void *)(hash + i), _mm512_xor_si512(base, d));
     }
     /* 3: the key there compared */
     *longs = too_long;
