@@ -351,6 +351,15 @@ def test_wait_policy(path):
         r = run(["-v", "-q", path], env=env)
         check(r.returncode == 0 and ("idle threads: " + said + "\n").encode() in r.stderr,
               "-v with %s: %s (%r)" % (env or "no policy", said, r.stderr.decode()[:300]))
+    # The runtime's own view: libgomp prints its settings as it starts (OMP_DISPLAY_ENV), once,
+    # with a spin count of 0 (passive) when the policy was set before it started; 300000 would be
+    # its default, and two listings a start-up that ran its constructor twice.
+    for env, spins in (({}, "0"), ({"OMP_WAIT_POLICY": "active"}, "30000000000")):
+        r = run(["-q", path], env=dict(env, OMP_DISPLAY_ENV="verbose"))
+        shown = re.findall(r"GOMP_SPINCOUNT = '(\d+)'", r.stderr.decode())
+        check(r.returncode == 0 and (shown == [spins] or not shown),  # LLVM's libomp: no GOMP_
+              "OMP_DISPLAY_ENV with %s: libgomp started once, spin count %s (%r)"
+              % (env or "no policy", spins, shown))
     r = run(["-v", "-q", path], env={"OMP_PLACES": "cores", "OMP_PROC_BIND": "close"})
     check(r.returncode == 0 and ("%d physical core" % ncores()).encode() in r.stderr and
           b"OMP_WAIT_POLICY=passive" in r.stderr, "OMP_PLACES=cores: passive, and every core still allowed")

@@ -15,8 +15,6 @@
 #include "vocab_mode.h"
 
 #include <errno.h>
-#include <omp.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -117,45 +115,48 @@ static int count_and_report(const plan *p)
 /* Idle OpenMP threads wait passively (docs/HPC.md, "Waiting threads"). Unless told otherwise,
  * libgomp's idle threads spin for milliseconds every time the team waits: for the reader of a pipe
  * or a decoder that is most of the run, 1 to 1.5 CPU-seconds per GB spent doing nothing, taken
- * from the other jobs of a shared node. The runtime reads OMP_WAIT_POLICY once, as the program is
- * loaded (a setenv in main comes too late), so the program starts itself again with it set.
- * A policy the user chose (OMP_WAIT_POLICY, GOMP_SPINCOUNT, KMP_BLOCKTIME) stands. */
-static void wait_passively(char **argv)
+ * from the other jobs of a shared node. libgomp reads OMP_WAIT_POLICY once, in its constructor,
+ * and nothing the program does after that changes it. Only the executable's .preinit_array runs
+ * before the shared libraries' constructors, but there the C library is not initialised yet:
+ * environ is still NULL, and the C library's own constructor sets it back to the array the kernel
+ * gave, so a setenv made there is lost. So this hook, with that array as its argument, starts
+ * the program again with the variable added: before any library's constructor has run, libgomp has
+ * neither warned about a bad OMP_NUM_THREADS nor pinned this thread for OMP_PROC_BIND, and the new
+ * image starts as the first would have. A policy the user chose (OMP_WAIT_POLICY, GOMP_SPINCOUNT,
+ * KMP_BLOCKTIME) stands; when the exec fails (no /proc) the program runs on as started. */
+static int env_has(char *const *envp, const char *name)
 {
-    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT") || getenv("KMP_BLOCKTIME"))
-        return;
-    /* Before the first OpenMP call below, at which LLVM's libomp reads OMP_NUM_THREADS (topo.c). */
-    topo_omp_env_set_aside();
-    /* With OMP_PROC_BIND/OMP_PLACES the runtime pinned this thread to the first place before
-     * main: the new image would take that place for all the CPUs it may use. It gets the union of
-     * the places back, from which the runtime builds the same places again. */
-    cpu_set_t was, all;
-    CPU_ZERO(&all);
-    int places = omp_get_proc_bind() == omp_proc_bind_false ? 0 : omp_get_num_places();
-    for (int p = 0; p < places; p++) {
-        int ids[CPU_SETSIZE], n = omp_get_place_num_procs(p);
-        if (n > 0 && n <= CPU_SETSIZE)
-            omp_get_place_proc_ids(p, ids);
-        for (int k = 0; n <= CPU_SETSIZE && k < n; k++)
-            if (ids[k] >= 0 && ids[k] < CPU_SETSIZE)
-                CPU_SET(ids[k], &all);
-    }
-    if (places > 0 && (sched_getaffinity(0, sizeof was, &was) != 0 || CPU_COUNT(&all) == 0 ||
-                       sched_setaffinity(0, sizeof all, &all) != 0)) {
-        topo_omp_env_restore();
-        return;
-    }
-    if (setenv("OMP_WAIT_POLICY", "passive", 1) == 0)
-        execv("/proc/self/exe", argv); /* returns only when it failed (no /proc) */
-    unsetenv("OMP_WAIT_POLICY"); /* then run on as started */
-    topo_omp_env_restore();
-    if (places > 0)
-        sched_setaffinity(0, sizeof was, &was);
+    size_t n = strlen(name);
+    for (; *envp; envp++)
+        if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+            return 1;
+    return 0;
 }
+
+static void wait_passively(int argc, char **argv, char **envp)
+{
+    (void)argc;
+    if (!envp || env_has(envp, "OMP_WAIT_POLICY") || env_has(envp, "GOMP_SPINCOUNT") ||
+        env_has(envp, "KMP_BLOCKTIME"))
+        return;
+    size_t n = 0;
+    while (envp[n])
+        n++;
+    if (n > 1u << 16) /* an environment that large runs as started: not worth half a MiB of stack */
+        return;
+    char *env[n + 2]; /* no malloc before the C library is initialised */
+    memcpy(env, envp, n * sizeof *env);
+    env[n] = "OMP_WAIT_POLICY=passive";
+    env[n + 1] = NULL;
+    execve("/proc/self/exe", argv, env); /* returns only when it failed */
+}
+
+__attribute__((section(".preinit_array"), used)) static void (*const wait_hook)(int, char **,
+                                                                              char **) =
+    wait_passively;
 
 int main(int argc, char **argv)
 {
-    wait_passively(argv); /* before anything else: the new image starts from the beginning */
     stdfd_reserve(); /* before anything opens a file: "-" never reads another input */
     ranks_init(&argc, &argv); /* one process's no-op in plain wordtally (ranks_none.c) */
     options o;

@@ -217,23 +217,6 @@ static int omp_env_threads(const char *env)
     return 0;
 }
 
-/* Where topo_omp_env_set_aside puts a rejected OMP_NUM_THREADS for the new image. */
-#define OMP_ENV_ASIDE "WORDTALLY_REJECTED_OMP_NUM_THREADS"
-
-void topo_omp_env_set_aside(void)
-{
-    const char *env = getenv("OMP_NUM_THREADS");
-    if (env && *env && !omp_env_threads(env) && setenv(OMP_ENV_ASIDE, env, 1) == 0)
-        unsetenv("OMP_NUM_THREADS");
-}
-
-void topo_omp_env_restore(void)
-{
-    const char *aside = getenv(OMP_ENV_ASIDE);
-    if (aside && setenv("OMP_NUM_THREADS", aside, 1) == 0)
-        unsetenv(OMP_ENV_ASIDE);
-}
-
 /* LLVM's libomp reads OMP_NUM_THREADS when it starts, at the first OpenMP call, and aborts on an
  * overflowing value ("99999999999999999999") even when num_threads() is given. So a value we reject
  * is kept (for topo_default_threads' warning) and removed from the environment before topo_init
@@ -241,12 +224,8 @@ void topo_omp_env_restore(void)
 static void forget_bad_omp_env(char rejected[TOPO_ENV_MAX])
 {
     const char *env = getenv("OMP_NUM_THREADS");
-    const char *aside = getenv(OMP_ENV_ASIDE);
     rejected[0] = '\0';
-    if (aside && !env) { /* set aside by the image before this one */
-        snprintf(rejected, TOPO_ENV_MAX, "%s", aside);
-        unsetenv(OMP_ENV_ASIDE);
-    } else if (env && *env && !omp_env_threads(env)) {
+    if (env && *env && !omp_env_threads(env)) {
         snprintf(rejected, TOPO_ENV_MAX, "%s", env);
         unsetenv("OMP_NUM_THREADS");
     }

@@ -35,14 +35,6 @@ void topo_free(topo *t);
  * warning on stderr. *source says which ("OMP_NUM_THREADS" or "physical cores"). */
 int topo_default_threads(const topo *t, const char **source);
 
-/* Before the passive-wait re-exec (app/main.c): an OMP_NUM_THREADS that topo_init would reject
- * (libgomp has warned about it as the program loaded) moves out of the runtime's sight into a
- * variable of wordtally's own, so that the new image's libgomp does not warn again and its
- * topo_init still finds it (one warning of ours, the physical cores). _restore undoes it when the
- * re-exec failed. */
-void topo_omp_env_set_aside(void);
-void topo_omp_env_restore(void);
-
 /* Warns on stderr when `threads` is more than the allowed physical cores. */
 void topo_warn_oversubscribed(const topo *t, int threads);
 
