@@ -11,9 +11,10 @@
  *   team counts what it decoded before. */
 #include "unpack_internal.h"
 
+#include "archive_lib.h"
+
 #include "base/status.h"
 
-#include <archive.h>
 #include <errno.h>
 #include <libdeflate.h>
 #include <stdio.h>
@@ -152,8 +153,11 @@ void unpack_close(unpack *u)
 const char *unpack_libraries(void)
 {
     static char text[256];
-    snprintf(text, sizeof text, "zlib %s, libdeflate %s, libzstd %s, liblzma %s, libbz2 %.*s, %s",
+    const char *why;
+    const archive_lib *al = archive_lib_get(&why);
+    snprintf(text, sizeof text, "zlib %s, libdeflate %s, libzstd %s, liblzma %s, libbz2 %.*s, %s%s",
              zlibVersion(), LIBDEFLATE_VERSION_STRING, ZSTD_versionString(), lzma_version_string(),
-             (int)strcspn(BZ2_bzlibVersion(), ","), BZ2_bzlibVersion(), archive_version_string());
+             (int)strcspn(BZ2_bzlibVersion(), ","), BZ2_bzlibVersion(),
+             al ? al->version_string() : "libarchive not loaded: ", al ? "" : why);
     return text;
 }

@@ -3,11 +3,11 @@
  * from one member into the next), errors naming the member. */
 #include "unpack_internal.h"
 
+#include "archive_lib.h"
+
 #include "base/quote.h"
 #include "base/status.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +22,7 @@ static la_ssize_t archive_source(struct archive *a, void *ctx, const void **buf)
     int err = unpack_text_read(u, u->abuf, ARCHIVE_BUF, &got);
     if (err) {
         u->source_err = err;
-        archive_set_error(a, EIO, "read failed");
+        u->al->set_error(a, EIO, "read failed");
         return -1;
     }
     *buf = u->abuf;
@@ -51,9 +51,9 @@ static int archive_failed(unpack *u, const char *member)
     if (u->source_err)
         return member_failed(u, member, u->source_err, NULL);
     char why[sizeof u->why];
-    snprintf(why, sizeof why, "damaged %s archive (%s)", archive_format_name(u->ar) ?
-             archive_format_name(u->ar) : "tar", archive_error_string(u->ar) ?
-             archive_error_string(u->ar) : "libarchive failed");
+    snprintf(why, sizeof why, "damaged %s archive (%s)", u->al->format_name(u->ar) ?
+             u->al->format_name(u->ar) : "tar", u->al->error_string(u->ar) ?
+             u->al->error_string(u->ar) : "libarchive failed");
     return member_failed(u, member, INPUT_UNPACK, why);
 }
 
@@ -71,7 +71,7 @@ static int next_member(unpack *u, const char **name)
     if (u->zip)
         return zip_failed(u, zip_next(u->zip, name));
     for (;;) {
-        int r = archive_read_next_header(u->ar, &u->entry);
+        int r = u->al->read_next_header(u->ar, &u->entry);
         if (r == ARCHIVE_EOF) {
             /* The tar ends before its compressed stream does (its padding, the gzip trailer
              * with its CRC): decode the rest, so a damaged or truncated end, or junk after it,
@@ -88,8 +88,8 @@ static int next_member(unpack *u, const char **name)
          * header it can read, and the members between would be missing from the count. */
         if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
             return archive_failed(u, NULL);
-        if (archive_entry_filetype(u->entry) == AE_IFREG) { /* not directories, links, devices */
-            *name = archive_entry_pathname(u->entry);
+        if (u->al->entry_filetype(u->entry) == AE_IFREG) { /* not directories, links, devices */
+            *name = u->al->entry_pathname(u->entry);
             return 0;
         }
     }
@@ -99,9 +99,9 @@ static int member_data(unpack *u, uint8_t *dst, size_t n, size_t *got)
 {
     if (u->zip)
         return zip_failed(u, zip_read(u->zip, dst, n, got));
-    la_ssize_t r = archive_read_data(u->ar, dst, n);
+    la_ssize_t r = u->al->read_data(u->ar, dst, n);
     if (r < 0)
-        return archive_failed(u, archive_entry_pathname(u->entry));
+        return archive_failed(u, u->al->entry_pathname(u->entry));
     *got = (size_t)r;
     return 0;
 }
@@ -152,13 +152,19 @@ int unpack_archive_open(unpack *u)
 {
     if (unpack_is_zip(u->dhead, u->dhead_len))
         return zip_failed(u, zip_open(&u->zip, zip_text, u, whole_file(u) ? u->fd : -1));
+    const char *why;
+    if (!(u->al = archive_lib_get(&why))) {
+        char text[sizeof u->why];
+        snprintf(text, sizeof text, "a tar needs libarchive, which could not be loaded (%s)", why);
+        return member_failed(u, NULL, INPUT_UNPACK, text);
+    }
     u->abuf = malloc(ARCHIVE_BUF);
-    u->ar = archive_read_new();
+    u->ar = u->al->read_new();
     if (!u->abuf || !u->ar)
         return ENOMEM;
     /* Only tar: libarchive's other formats (mtree, raw) would take plain text for one. */
-    archive_read_support_format_tar(u->ar);
-    if (archive_read_open(u->ar, u, NULL, archive_source, NULL) != ARCHIVE_OK)
+    u->al->read_support_format_tar(u->ar);
+    if (u->al->read_open(u->ar, u, NULL, archive_source, NULL) != ARCHIVE_OK)
         return archive_failed(u, NULL);
     return 0;
 }
@@ -166,7 +172,7 @@ int unpack_archive_open(unpack *u)
 void unpack_archive_close(unpack *u)
 {
     if (u->ar)
-        archive_read_free(u->ar);
+        u->al->read_free(u->ar);
     zip_close(u->zip);
     free(u->abuf);
 }

@@ -75,6 +75,7 @@ struct unpack {
     /* Decoded bytes read to recognise an archive, handed on first: all of an empty tar's. */
     uint8_t dhead[EMPTY_TAR_MAX + 1];
     size_t dhead_len, dhead_pos;
+    const struct archive_lib *al; /* libarchive, loaded for a tar (archive_lib.h) */
     struct archive *ar; /* a tar */
     struct archive_entry *entry;
     zip_reader *zip;
