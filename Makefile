@@ -13,7 +13,6 @@ MPICC      ?= mpicc
 CFLAGS     ?=
 CFLAGS     += -std=c11 -D_GNU_SOURCE -Wall -Wextra -fopenmp
 CPPFLAGS   += -Isrc -MMD -MP
-LDLIBS     += -fopenmp
 CFLAGS     += $(if $(filter yes,$(strip $(OPTIMIZE))),-O3,-O0)
 CFLAGS     += $(if $(filter yes,$(strip $(DEBUG))),-g)
 CFLAGS     += $(if $(filter yes,$(strip $(WERROR))),-Werror)
@@ -47,6 +46,21 @@ ifneq ($(filter thread,$(subst $(comma), ,$(SANITIZE))),)
   BUILD := build-tsan
   export TSAN_OPTIONS := ignore_noninstrumented_modules=1:halt_on_error=1 $(TSAN_OPTIONS)
 endif
+
+# The OpenMP runtime. libgomp reads OMP_WAIT_POLICY in its constructor, and wordtally sets it for
+# itself (docs/HPC.md, "Waiting threads"). Linked statically (GCC ships libgomp.a), that
+# constructor runs among the program's own, after the one of main.c that sets it; clang's libomp
+# reads its variables at the first OpenMP call. A shared libgomp's constructor runs before any
+# code of the program could set it, so the program starts itself again (about 2.5 ms of CPU):
+# GOMP_STATIC=no links that one.
+GOMP_STATIC ?= yes
+IS_CLANG := $(if $(shell $(CC) -dM -E -x c /dev/null 2>/dev/null | grep __clang__),yes)
+GOMP_A := $(if $(filter yes,$(strip $(GOMP_STATIC))),$(if $(IS_CLANG),,$(wildcard \
+            $(shell $(CC) -print-file-name=libgomp.a))))
+OMP_LDLIBS := $(if $(GOMP_A),-Wl$(comma)--push-state$(comma)-Bstatic -lgomp \
+                -Wl$(comma)--pop-state -pthread,-fopenmp)
+CPPFLAGS += $(if $(GOMP_A)$(IS_CLANG),-DOMP_ENV_READ_AFTER_CONSTRUCTORS)
+LDLIBS   += $(OMP_LDLIBS)
 
 # ---- sources, one folder per layer (docs/DESIGN.md; make check-layers keeps the order) ----
 LAYERS   := base kernels io engine vocab report mpi app gen
@@ -229,7 +243,7 @@ build-fuzz/fuzz_count: tests/fuzz/fuzz_count.c $(FUZZ_LIB) $(wildcard src/*/*.h 
 	$(FUZZ_CC) $(FUZZ_FLAGS) -DKERNEL_VBMI_EMULATED -c -o build-fuzz/kernel_vbmi_emulated.o \
 	    src/kernels/kernel_vbmi.c
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_count.c $(FUZZ_LIB) \
-	    build-fuzz/kernel_vbmi_emulated.o $(filter-out -fopenmp,$(LDLIBS))
+	    build-fuzz/kernel_vbmi_emulated.o $(filter-out $(OMP_LDLIBS),$(LDLIBS))
 fuzz: build-fuzz/fuzz_count
 	./build-fuzz/fuzz_count -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=30 \
 	    -artifact_prefix=tests/fuzz/regressions/ -print_final_stats=1 build-fuzz/corpus tests/fuzz/seeds
@@ -336,4 +350,4 @@ help:
 	@echo 'make check-arm64     the aarch64 build under qemu-user (install-deps --arm64; root once)'
 	@echo 'make bench | bench-io | kernel-bench | bench-vocab [COUNTWORDS=DIR] | bench-countwords | bench-inputs    (docs/BENCHMARKS.md)'
 	@echo 'make install | uninstall   PREFIX=$(PREFIX) DESTDIR=...'
-	@echo 'options: OPTIMIZE=yes DEBUG=no SANITIZE= WERROR=no CC=cc MPICC=mpicc'
+	@echo 'options: OPTIMIZE=yes DEBUG=no SANITIZE= WERROR=no CC=cc MPICC=mpicc GOMP_STATIC=yes'

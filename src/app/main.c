@@ -116,14 +116,26 @@ static int count_and_report(const plan *p)
  * libgomp's idle threads spin for milliseconds every time the team waits: for the reader of a pipe
  * or a decoder that is most of the run, 1 to 1.5 CPU-seconds per GB spent doing nothing, taken
  * from the other jobs of a shared node. libgomp reads OMP_WAIT_POLICY once, in its constructor,
- * and nothing the program does after that changes it. Only the executable's .preinit_array runs
- * before the shared libraries' constructors, but there the C library is not initialised yet:
+ * and nothing the program does after that changes it. A policy the user chose (OMP_WAIT_POLICY,
+ * GOMP_SPINCOUNT, KMP_BLOCKTIME) stands. */
+#ifdef OMP_ENV_READ_AFTER_CONSTRUCTORS
+/* The runtime reads its environment after this (the Makefile links libgomp statically, so its
+ * constructor comes after this one, of the first priority a program may use; LLVM's libomp reads
+ * it at the first OpenMP call): setting the variable is enough. */
+__attribute__((constructor(101))) static void wait_passively(void)
+{
+    if (!getenv("OMP_WAIT_POLICY") && !getenv("GOMP_SPINCOUNT") && !getenv("KMP_BLOCKTIME"))
+        setenv("OMP_WAIT_POLICY", "passive", 1);
+}
+#else
+/* A shared libgomp has read its environment before any constructor of the program. Only the
+ * executable's .preinit_array runs earlier, but there the C library is not initialised yet:
  * environ is still NULL, and the C library's own constructor sets it back to the array the kernel
- * gave, so a setenv made there is lost. So this hook, with that array as its argument, starts
- * the program again with the variable added: before any library's constructor has run, libgomp has
+ * gave, so a setenv made there is lost. So this hook, with that array as its argument, starts the
+ * program again with the variable added: no library's constructor has run yet, so libgomp has
  * neither warned about a bad OMP_NUM_THREADS nor pinned this thread for OMP_PROC_BIND, and the new
- * image starts as the first would have. A policy the user chose (OMP_WAIT_POLICY, GOMP_SPINCOUNT,
- * KMP_BLOCKTIME) stands; when the exec fails (no /proc) the program runs on as started. */
+ * image starts as the first would have. When the exec fails (no /proc) the program runs on as
+ * started. */
 static int env_has(char *const *envp, const char *name)
 {
     size_t n = strlen(name);
@@ -154,6 +166,7 @@ static void wait_passively(int argc, char **argv, char **envp)
 __attribute__((section(".preinit_array"), used)) static void (*const wait_hook)(int, char **,
                                                                               char **) =
     wait_passively;
+#endif
 
 int main(int argc, char **argv)
 {
