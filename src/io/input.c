@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -275,11 +276,30 @@ int input_read_small(const char *path, uint64_t max, size_t tail, uint8_t *p, ui
     return err;
 }
 
+/* Whether the byte at off is in the page cache: a read that must not wait (RWF_NOWAIT) returns it
+ * only then. Where the kernel or the file system cannot tell, it counts as not cached. */
+static int cached(int fd, uint64_t off)
+{
+#ifdef RWF_NOWAIT
+    char byte;
+    struct iovec v = {.iov_base = &byte, .iov_len = 1};
+    return preadv2(fd, &v, 1, (off_t)off, RWF_NOWAIT) == 1;
+#else
+    (void)fd, (void)off;
+    return 0;
+#endif
+}
+
 void input_read_ahead(const input *in, uint64_t off, uint64_t len)
 {
-    if (in->seekable && off < in->size)
-        posix_fadvise(in->fd, (off_t)off, (off_t)(len < in->size - off ? len : in->size - off),
-                      POSIX_FADV_WILLNEED);
+    if (!in->seekable || off >= in->size)
+        return;
+    len = len < in->size - off ? len : in->size - off;
+    /* The range's last byte cached: a warm file (or one the kernel's own read-ahead has reached).
+     * WILLNEED would then only look up every page of the range: 40 us per 8 MiB, 5 ms of system
+     * time per GB counted, against about 1 us for this read. */
+    if (!cached(in->fd, off + len - 1))
+        posix_fadvise(in->fd, (off_t)off, (off_t)len, POSIX_FADV_WILLNEED);
 }
 
 void input_limit(input *in, uint64_t n)
