@@ -51,7 +51,7 @@ endif
 # itself (docs/HPC.md, "Waiting threads"). Linked statically (GCC ships libgomp.a), that
 # constructor runs among the program's own, after the one of main.c that sets it; clang's libomp
 # reads its variables at the first OpenMP call. A shared libgomp's constructor runs before any
-# code of the program could set it, so the program starts itself again (about 2.5 ms of CPU):
+# code of the program could set it, so the program starts itself again (about 2 ms of CPU):
 # GOMP_STATIC=no links that one.
 GOMP_STATIC ?= yes
 IS_CLANG := $(if $(shell $(CC) -dM -E -x c /dev/null 2>/dev/null | grep __clang__),yes)
