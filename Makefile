@@ -52,13 +52,14 @@ endif
 # constructor runs among the program's own, after the one of main.c that sets it; clang's libomp
 # reads its variables at the first OpenMP call. A shared libgomp's constructor runs before any
 # code of the program could set it, so the program starts itself again (about 2 ms of CPU):
-# GOMP_STATIC=no links that one.
+# GOMP_STATIC=no links that one. The static runtime's API (omp_*) stays visible to preloaded
+# tools, as a shared one's is: tests/fault_shim.c asks omp_in_parallel.
 GOMP_STATIC ?= yes
 IS_CLANG := $(if $(shell $(CC) -dM -E -x c /dev/null 2>/dev/null | grep __clang__),yes)
 GOMP_A := $(if $(filter yes,$(strip $(GOMP_STATIC))),$(if $(IS_CLANG),,$(wildcard \
             $(shell $(CC) -print-file-name=libgomp.a))))
 OMP_LDLIBS := $(if $(GOMP_A),-Wl$(comma)--push-state$(comma)-Bstatic -lgomp \
-                -Wl$(comma)--pop-state -pthread,-fopenmp)
+                -Wl$(comma)--pop-state -pthread '-Wl$(comma)--export-dynamic-symbol=omp_*',-fopenmp)
 CPPFLAGS += $(if $(GOMP_A)$(IS_CLANG),-DOMP_ENV_READ_AFTER_CONSTRUCTORS)
 LDLIBS   += $(OMP_LDLIBS)
 
