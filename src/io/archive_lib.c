@@ -6,11 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The soname the build linked against until it was loaded here: libarchive 3 is .13. */
-#if ARCHIVE_VERSION_NUMBER >= 3000000 && ARCHIVE_VERSION_NUMBER < 4000000
+/* libarchive 3's soname, the one `-larchive` used to add (CFLAGS may name another). */
+#ifndef ARCHIVE_SONAME
 #define ARCHIVE_SONAME "libarchive.so.13"
-#else
-#error "libarchive 3 expected: set ARCHIVE_SONAME for this version"
 #endif
 
 static archive_lib lib;
