@@ -48,9 +48,10 @@ echo "check-arm64: cross-built with -Werror in $((SECONDS - start)) s"
 fuzz_inputs=(tests/fuzz/seeds/* tests/fuzz/regressions/*)
 # Check's per-test timeouts (4 s by default) are set for native runs.
 export CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-10}
-# wordtally re-executes itself once to make idle threads wait passively unless a wait policy is
-# set; under qemu-user that second start does not keep an ignored SIGPIPE (real AArch64 kernels
-# do), so the policy is set here and the program starts once.
+# Built with a shared libgomp, wordtally re-executes itself once to make idle threads wait
+# passively unless a wait policy is set (docs/HPC.md); under qemu-user that second start does not
+# keep an ignored SIGPIPE (real AArch64 kernels do), so the policy is set here and the program
+# starts once whichever libgomp the cross compiler links.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 prog=$PWD/wordtally
 
