@@ -22,7 +22,7 @@ ifneq ($(strip $(SANITIZE)),)
 endif
 
 # Libraries: hwloc for the topology; the decoders' own libraries for compressed inputs (libdeflate
-# for BGZF blocks decoded in parallel), libarchive for tar and zip; libbz2 has no pkg-config file.
+# for BGZF blocks decoded in parallel), libarchive for tar; libbz2 has no pkg-config file.
 LIBS_PC      := hwloc zlib libdeflate libzstd liblzma libarchive
 CFLAGS       += $(shell $(PKG_CONFIG) --cflags $(LIBS_PC))
 # libarchive is loaded when the first tar is read (src/io/archive_lib.c): compiled against, not
@@ -54,13 +54,17 @@ endif
 # code of the program could set it, so the program starts itself again (about 2 ms of CPU):
 # GOMP_STATIC=no links that one. The static runtime's API (omp_*) stays visible to preloaded
 # tools, as a shared one's is: tests/fault_shim.c asks omp_in_parallel.
+# A linker without --export-dynamic-symbol (GNU ld before 2.35) gets the shared runtime.
 GOMP_STATIC ?= yes
 IS_CLANG := $(if $(shell $(CC) -dM -E -x c /dev/null 2>/dev/null | grep __clang__),yes)
 GOMP_A := $(if $(filter yes,$(strip $(GOMP_STATIC))),$(if $(IS_CLANG),,$(wildcard \
             $(shell $(CC) -print-file-name=libgomp.a))))
+GOMP_A := $(if $(GOMP_A),$(if $(shell printf 'int main(void){return 0;}' | $(CC) -x c - \
+            -o /dev/null -Wl,--export-dynamic-symbol=omp_x 2>/dev/null && echo yes),$(GOMP_A)))
 OMP_LDLIBS := $(if $(GOMP_A),-Wl$(comma)--push-state$(comma)-Bstatic -lgomp \
                 -Wl$(comma)--pop-state -pthread '-Wl$(comma)--export-dynamic-symbol=omp_*',-fopenmp)
-CPPFLAGS += $(if $(GOMP_A)$(IS_CLANG),-DOMP_ENV_READ_AFTER_CONSTRUCTORS)
+OMP_ENV_FLAG := $(if $(GOMP_A)$(IS_CLANG),-DOMP_ENV_READ_AFTER_CONSTRUCTORS)
+CPPFLAGS += $(OMP_ENV_FLAG)
 LDLIBS   += $(OMP_LDLIBS)
 
 # ---- sources, one folder per layer (docs/DESIGN.md; make check-layers keeps the order) ----
@@ -106,10 +110,26 @@ $(EMULATED_OBJ): src/kernels/kernel_vbmi.c Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -Wno-psabi -DKERNEL_VBMI_EMULATED -c -o $@ $<
 
+# Which runtime main.o was built for (static or shared libgomp): a change rebuilds it and relinks,
+# so main.c's way of setting the wait policy always matches the runtime linked.
+OMP_MODE := $(if $(OMP_ENV_FLAG),after-constructors,shared)
+$(BUILD)/omp-mode: FORCE
+	@mkdir -p $(@D)
+	@echo '$(OMP_MODE)' | cmp -s - $@ || echo '$(OMP_MODE)' > $@
+.PHONY: FORCE
+$(BUILD)/app/main.o: $(BUILD)/omp-mode
 $(PROGRAM): $(BUILD)/app/main.o $(LIB_OBJ) $(ONE_RANK)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(MPIPROG): $(BUILD)/app/main.o $(LIB_OBJ) $(MPI_RANK)
 	$(MPICC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# The start-up with a shared libgomp (main.c's re-exec), which the default static link skips:
+# built beside the program for check-gomp-shared.
+GOMP_SHARED := $(BUILD)/gomp-shared/wordtally
+$(GOMP_SHARED): src/app/main.c $(LIB_OBJ) $(ONE_RANK) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -MMD -MP -DOMP_ENV_READ_AFTER_CONSTRUCTORS,$(CPPFLAGS)) $(CFLAGS) \
+	    $(LDFLAGS) -o $@ src/app/main.c $(LIB_OBJ) $(ONE_RANK) \
+	    $(filter-out $(OMP_LDLIBS),$(LDLIBS)) -fopenmp
 $(GEN): $(BUILD)/gen/corpus_gen.o $(LIB_OBJ) $(ONE_RANK)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
 $(TEST_BIN): $(TESTS_C:tests/%.c=$(BUILD)/tests/%.o) $(LIB_OBJ) $(ONE_RANK) $(EMULATED_OBJ)
@@ -175,7 +195,7 @@ ARGS_vocab-words   = ./$(PROGRAM) ./$(WORDBREAK_TOOL)
 
 # The README's test command: every suite, the kernel differential at reduced size (CI also runs
 # check-kernels, the whole of it); the sanitizer builds in CI run SANITIZED_CHECKS.
-CHECKS := unit kernels-quick $(PY_CHECKS) fuzz-replay bench-inputs layers
+CHECKS := unit kernels-quick $(PY_CHECKS) fuzz-replay bench-inputs gomp-shared layers
 SANITIZED_CHECKS := unit kernels-quick integration bad-inputs outputs inputs faults vocab \
                     fuzz-replay
 
@@ -202,6 +222,8 @@ check-kernels: $(TEST_BIN) # two halves side by side (KERNEL_CHECK_PART): each r
 check-kernels-quick: $(TEST_BIN)
 	CK_FORK=yes CK_INCLUDE_TAGS=exhaustive KERNEL_CHECK=quick ./$(TEST_BIN)
 # Fuzz seeds and committed regressions, replayed with any compiler.
+check-gomp-shared: $(GOMP_SHARED) # the wait policy's checks of tests/hpc.py, on that build
+	HPC_ONLY=wait_policy python3 tests/hpc.py ./$(GOMP_SHARED)
 check-fuzz-replay: $(FUZZ_REPLAY)
 	./$(FUZZ_REPLAY) $(wildcard tests/fuzz/seeds/* tests/fuzz/regressions/*)
 check-bench-inputs: $(PROGRAM) $(GEN)

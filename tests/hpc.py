@@ -643,27 +643,29 @@ def test_gcide_corpus(d):
 
 
 def main():
+    # HPC_ONLY=NAME[,NAME...] runs only those tests (test_NAME): make check-gomp-shared runs
+    # wait_policy on the build with a shared libgomp.
+    only = os.environ.get("HPC_ONLY")
+    only = set(only.split(",")) if only else None
+
+    def want(name):
+        return only is None or name in only
+
     with tempfile.TemporaryDirectory() as d:
         path = write_file(d, "real-text", real_text(2 * 1024 * 1024))
         small = write_file(d, "small", b"dog cat\ndog boy girl\n")
         cores = ncores()
         check(cores >= 1, "--topology reports the allowed cores")
-        test_threads(path)
-        test_synthetic_topology(path)
-        test_node_layouts(path)
-        test_progress_verify(path, d)
-        test_sweep(path, cores)
-        test_weak(path, d)
-        test_plot(path, d)
-        test_repeat(path, small)
-        test_errors(path, d)
-        test_topology()
-        test_placement(path)
-        test_binding_choice(path)
-        test_wait_policy(path)
-        test_job_scripts(path, d)
-        test_job_inputs(path, d)
-        test_gcide_corpus(d)
+        tests = (("threads", (path,)), ("synthetic_topology", (path,)),
+                 ("node_layouts", (path,)), ("progress_verify", (path, d)),
+                 ("sweep", (path, cores)), ("weak", (path, d)), ("plot", (path, d)),
+                 ("repeat", (path, small)), ("errors", (path, d)), ("topology", ()),
+                 ("placement", (path,)), ("binding_choice", (path,)), ("wait_policy", (path,)),
+                 ("job_scripts", (path, d)), ("job_inputs", (path, d)), ("gcide_corpus", (d,)))
+        check(only is None or only <= {name for name, _ in tests}, "HPC_ONLY names tests of hpc.py")
+        for name, args in tests:
+            if want(name):
+                globals()["test_" + name](*args)
     tally.finish()
 
 

@@ -88,7 +88,7 @@ int input_read_block(const input *in, uint64_t off, size_t len, size_t tail, uin
 
 /* Cold-cache read-ahead: asks the kernel to start reading [off, off+len) of a regular file now
  * (POSIX_FADV_WILLNEED), so that the disk queue stays full while the threads count; nothing when
- * the range's last byte is already cached (a 1-byte read that may not wait tells). */
+ * the range's first and last bytes are already cached (1-byte reads that may not wait tell). */
 void input_read_ahead(const input *in, uint64_t off, uint64_t len);
 #define INPUT_AHEAD_STEP (8u << 20)  /* issued once per this many bytes ... */
 #define INPUT_AHEAD_DIST (32u << 20) /* ... for the step this far ahead of the reader */
