@@ -261,4 +261,17 @@ t.check(r.returncode == 1 and b"marks.txt" in r.stderr and b"combining" in r.std
         f"a long run of marks at a chunk edge: {r.returncode} {r.stderr}")
 r = run(["--tokens=words", "-q", "-w", "dog", marks])
 t.check(r.returncode == 0 and r.stdout.split() == [b"2"], f"inside one block: {r.stdout}")
+# The vector kernels pass by blocks that hold no key's first bytes: a run of marks that starts in
+# such blocks (after Cyrillic or after ASCII) and ends beside a key is counted as the scalar
+# kernel counts it, at every offset of the run in the block.
+bad = []
+for before in ("\u0416" * 40, "x" * 70):
+    for off in range(0, 64, 7):
+        text = (" " * off + before + " \u0416" + "\u0301" * 150 + "dog dog \u0416dog").encode()
+        with open(os.path.join(tmp, "passed.txt"), "wb") as f:
+            f.write(text)
+        want_p = oracle(os.path.join(tmp, "passed.txt"), [b"dog"])
+        bad += [(k, off, before[0]) for k in kernels
+                if counts(os.path.join(tmp, "passed.txt"), ["dog"], ["--kernel", k]) != want_p]
+t.check(not bad, f"marks after blocks passed by: {bad[:3]}")
 t.finish()

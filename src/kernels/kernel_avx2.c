@@ -101,6 +101,12 @@ SIMD_FN static inline vec64 min64(vec64 a, vec64 b)
     return m;
 }
 
+SIMD_FN static inline vec64 or64(vec64 a, vec64 b)
+{
+    vec64 m = {_mm256_or_si256(a.lo, b.lo), _mm256_or_si256(a.hi, b.hi)};
+    return m;
+}
+
 SIMD_FN static inline uint64_t zeros64(vec64 a)
 {
     __m256i z = _mm256_setzero_si256();

@@ -79,6 +79,11 @@ SIMD_FN static inline vec64 min64(vec64 a, vec64 b)
     return _mm512_min_epu8(a, b);
 }
 
+SIMD_FN static inline vec64 or64(vec64 a, vec64 b)
+{
+    return _mm512_or_si512(a, b);
+}
+
 SIMD_FN static inline uint64_t zeros64(vec64 a)
 {
     return (uint64_t)_mm512_testn_epi8_mask(a, a);

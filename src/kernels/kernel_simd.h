@@ -16,6 +16,7 @@
  *       with v0, v1 loaded from q and q+1: zero bytes where the word's first byte (and second,
  *       when `two`) start - a cheap filter that loads nothing but the patterns;
  *   static vec64 min64(vec64 a, vec64 b);   bytewise unsigned minimum (zero if either is zero);
+ *   static vec64 or64(vec64 a, vec64 b);    bytewise OR (zero where both are zero);
  *   static uint64_t zeros64(vec64 a);       bit i set when byte i of a is zero;
  *   static size_t many_positions(uint64_t m, uint32_t base, uint32_t *out);
  *       base + the position of each set bit of m, in order, in out[0..popcount(m)); may write
@@ -242,8 +243,67 @@ SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, size_t len, uint64_t 
 typedef struct {
     uint64_t let, dig, join, midlet, midnum;
     uint64_t lead2; /* the first bytes of 2-byte letters whose second byte follows */
-    uint64_t other; /* the bytes of neither kind (the second byte of a letter at 63: see below) */
+    uint64_t other; /* the bytes of neither kind (the next block's `spill` excepted) */
+    uint64_t spill; /* the next block's first bytes that end a letter or separator begun here */
 } wclass;
+
+/* Separators of more than one byte that the vector takes: characters that break on both sides
+ * and make no word, as a space or '!' does (Word_Break Other, WSegSpace or Newline, not
+ * Extended_Pictographic, per the generated table), in up to three runs of second bytes after
+ * C2 (U+0080-00BF) and of third bytes after E2 80 (U+2000-203F): the runs around the common
+ * ones named below, as far as the table makes their neighbours such separators too. Packed in
+ * a uint64_t: bytes 0-5 the runs' first and last bytes, byte 6 their number, bit 63 set. */
+static inline int plain_separator(uint32_t c)
+{
+    uint8_t prop = wb_prop(c, 0), k = WB_CLASS(prop);
+    return (k == WB_OTHER || k == WB_WSEGSPACE || k == WB_NEWLINE) &&
+           !(prop & (WB_STATUS | WB_HANGUL | WB_EXT_PICT));
+}
+
+static inline uint64_t separator_runs(int three)
+{
+    /* NO-BREAK SPACE, « and »; EM DASH, the left double quote and the ellipsis (whether each
+     * is such a separator, and how far its run reaches, is the table's) */
+    static const uint32_t common[2][3] = {{0xA0, 0xAB, 0xBB}, {0x2014, 0x201C, 0x2026}};
+    const uint32_t base = three ? 0x2000 : 0x80; /* the code point of last byte 80 */
+    uint64_t runs = UINT64_C(1) << 63;
+    uint32_t n = 0, last = 0; /* the runs so far, the last one's end */
+    for (int i = 0; i < 3; i++) {
+        uint32_t lo = common[three][i], hi = lo;
+        if (!plain_separator(lo) || (n && lo <= last))
+            continue; /* not such a separator, or in the run before */
+        while (lo > base && plain_separator(lo - 1))
+            lo--;
+        while (hi < base + 63 && plain_separator(hi + 1))
+            hi++;
+        runs |= (uint64_t)(0x80 + lo - base) << (16 * n) |
+                (uint64_t)(0x80 + hi - base) << (16 * n + 8);
+        n++, last = hi;
+    }
+    return runs | (uint64_t)n << 48;
+}
+
+/* separator_runs(three), worked out once per process. */
+static inline uint64_t separator_runs_once(int three)
+{
+    static _Atomic uint64_t known[2];
+    uint64_t k = atomic_load_explicit(&known[three], memory_order_relaxed);
+    if (!k) {
+        k = separator_runs(three);
+        atomic_store_explicit(&known[three], k, memory_order_relaxed);
+    }
+    return k;
+}
+
+/* Bit i set when byte i of v is in one of the runs. */
+SIMD_FN static inline __attribute__((always_inline)) uint64_t SIMD_NAME(in_runs)(vec64 v,
+                                                                                 uint64_t runs)
+{
+    uint64_t m = 0;
+    for (unsigned i = 0; i < ((runs >> 48) & 0xFF); i++)
+        m |= range8(v, (uint8_t)(runs >> (16 * i)), (uint8_t)(runs >> (16 * i + 8)));
+    return m;
+}
 
 /* The 2-byte letters the vector takes (two_byte_rules_hold checks them against the table). */
 static inline int two_letter(uint8_t lead, uint8_t cont)
@@ -269,8 +329,8 @@ static inline int two_letter(uint8_t lead, uint8_t cont)
     }
 }
 
-SIMD_FN static inline __attribute__((always_inline)) wclass SIMD_NAME(wclassify)(const uint8_t *q,
-                                                                                 int two)
+SIMD_FN static inline __attribute__((always_inline)) wclass
+SIMD_NAME(wclassify)(const uint8_t *q, int two, uint64_t runs2, uint64_t runs3)
 {
     vec64 v = load64(q);
     wclass c;
@@ -278,8 +338,8 @@ SIMD_FN static inline __attribute__((always_inline)) wclass SIMD_NAME(wclassify)
     c.dig = range8(v, '0', '9');
     c.midlet = eq8(v, '\'') | eq8(v, '.');
     c.midnum = c.midlet | eq8(v, ',') | eq8(v, ';');
-    c.lead2 = 0;
-    uint64_t high = range8(v, 0x80, 0xFF);
+    c.lead2 = c.spill = 0;
+    uint64_t high = range8(v, 0x80, 0xFF), claimed = 0;
     if (two && high) { /* two_letter, 64 at a time */
         vec64 v1 = load64(q + 1);
         uint64_t full = range8(v, 0xC4, 0xCA) | range8(v, 0xD0, 0xD1) | eq8(v, 0xD3);
@@ -291,9 +351,17 @@ SIMD_FN static inline __attribute__((always_inline)) wclass SIMD_NAME(wclassify)
         uint64_t d2 = eq8(v, 0xD2) & ~range8(v1, 0x82, 0x89);
         c.lead2 = (full | c3 | cb | ce | cf | d2) & range8(v1, 0x80, 0xBF);
         c.let |= c.lead2 | c.lead2 << 1;
+        /* the separators of separator_runs: C2 xx and E2 80 xx */
+        uint64_t sep2 = eq8(v, 0xC2), sep3 = eq8(v, 0xE2) & eq8(v1, 0x80);
+        if (sep2)
+            sep2 &= SIMD_NAME(in_runs)(v1, runs2);
+        if (sep3)
+            sep3 &= SIMD_NAME(in_runs)(load64(q + 2), runs3);
+        claimed = c.lead2 | c.lead2 << 1 | sep2 | sep2 << 1 | sep3 | sep3 << 1 | sep3 << 2;
+        c.spill = c.lead2 >> 63 | sep2 >> 63 | sep3 >> 62 | sep3 >> 63;
     }
     c.join = c.let | c.dig | eq8(v, '_');
-    c.other = high & ~(c.lead2 | c.lead2 << 1);
+    c.other = high & ~claimed;
     return c;
 }
 
@@ -338,6 +406,48 @@ static inline int ascii_rules_hold(int two)
     return 1;
 }
 
+/* Positions of the block q (v0 = load64(q), v1 and v2 at q + 1 and q + 2) where the first three
+ * bytes of some key follow (all of a shorter one's, folded with -i as fast_match folds): a superset
+ * of where a key can start. head[0..n3) are the patterns (fast_patterns) of the keys of three
+ * bytes or more, head[n3..n) those of the others, which name their length. */
+typedef struct {
+    const uint8_t (*pat)[64], (*orp)[64];
+    size_t len;
+} key_head;
+
+SIMD_FN static inline __attribute__((always_inline)) uint64_t
+SIMD_NAME(key_heads)(const key_head *head, size_t n3, size_t n, vec64 v0, vec64 v1, vec64 v2,
+                     int fold)
+{
+    vec64 any = v0; /* set by k = 0 (n > 0) */
+    for (size_t k = 0; k < n3; k++) {
+        vec64 acc = or64(prefix_acc(v0, v1, head[k].pat, head[k].orp, 1, fold),
+                         prefix_acc(v2, v2, head[k].pat + 2, head[k].orp + 2, 0, fold));
+        any = k ? min64(any, acc) : acc;
+    }
+    for (size_t k = n3; k < n; k++) {
+        vec64 acc = prefix_acc(v0, v1, head[k].pat, head[k].orp, head[k].len > 1, fold);
+        any = k ? min64(any, acc) : acc;
+    }
+    return zeros64(any);
+}
+
+/* The words of p[slow..b), a run of blocks the vector left to the scalar kernel. The blocks of
+ * p[anchor..slow) hold the start of no key and were passed by unclassified: should one of them
+ * end in a run of combining marks too long for the context before slow, the part is counted
+ * again from anchor, as the blocks would have been had they not been passed by (their words are
+ * no keys: the counts are the same). */
+static inline void words_slow(const wordlist *w, const uint8_t *p, size_t anchor, size_t slow,
+                              size_t b, uint64_t *counts)
+{
+    uint64_t part[FAST_MAX_WORDS] = {0};
+    if (anchor == slow || !kernel_words_part_decided(w, p + slow, b - slow, part))
+        kernel_words_part(w, p + anchor, b - anchor, counts);
+    else
+        for (size_t k = 0; k < w->n; k++)
+            counts[k] += part[k];
+}
+
 SIMD_FN static inline __attribute__((always_inline)) void
 SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, int fold,
                        int two)
@@ -347,38 +457,79 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
     size_t first[FAST_MAX_WORDS];
     fast_patterns(w, pat, orp, first, fold);
     static const uint8_t no_open_end[FAST_MAX_WORDS];
+    const uint64_t runs2 = separator_runs_once(0), runs3 = separator_runs_once(1);
+    key_head head[FAST_MAX_WORDS];
+    size_t n3 = 0;
+    for (size_t k = 0; k < w->n; k++) /* the keys of three bytes or more first */
+        if (w->keylen[k] > 2)
+            head[n3++] = (key_head){pat + first[k], orp + first[k], w->keylen[k]};
+    for (size_t k = 0, m = n3; k < w->n; k++)
+        if (w->keylen[k] <= 2)
+            head[m++] = (key_head){pat + first[k], orp + first[k], w->keylen[k]};
     /* Bytes after a block that must be decided: up to the end of the longest key and the byte
      * after it, and that byte's neighbour. */
     const uint64_t ahead = (UINT64_C(1) << (w->maxlen + 2)) - 1;
     /* Classes of the blocks at b - 64 (pc), b (c0), b + 64 (c1), and the bytes in words of the
-     * blocks at b - 64, b and b + 64. Bytes p[-KERNEL_BEFORE ..) are readable, and after len
-     * the tail and KERNEL_PAD: more than the 193 bytes past a block that the loop reads. */
-    wclass pp = SIMD_NAME(wclassify)(p - 128, two), pc = SIMD_NAME(wclassify)(p - 64, two),
-           c0 = SIMD_NAME(wclassify)(p, two), c1 = SIMD_NAME(wclassify)(p + 64, two);
-    uint64_t in_prev = word_bytes(&pp, &pc, &c0), in0 = word_bytes(&pc, &c0, &c1);
-    size_t slow = 0; /* the blocks from here to b are the scalar kernel's */
+     * blocks at b - 64, b and b + 64, once `known` (each block's iteration reads the block after
+     * the next). Bytes p[-KERNEL_BEFORE ..) are readable, and after len the tail and KERNEL_PAD:
+     * more than the 194 bytes past a block that the loop reads. */
+    wclass pc, c0, c1;
+    uint64_t in_prev = 0, in0 = 0;
+    int known = 0;
+    size_t slow = 0;   /* the blocks from here to b are the scalar kernel's */
+    size_t anchor = 0; /* and from here to slow passed by (words_slow) */
     for (size_t b = 0; b < len; b += 64) {
         __builtin_prefetch(p + b + PREFETCH_AHEAD);
-        wclass c2 = SIMD_NAME(wclassify)(p + b + 128, two);
+        /* A block where no key's first bytes stand holds the start of no word that is a key,
+         * whatever its classes: no key matches there byte for byte. With -i only if the block
+         * is ASCII: only non-ASCII letters fold to ASCII ones, and a word starting in the block
+         * with one among its first three bytes has a byte of it in q[0..66). An ASCII block
+         * ends a run of the scalar kernel's blocks (no combining mark crosses it); a non-ASCII
+         * one is passed by only outside such a run, and then words_slow looks after its end. */
+        const uint8_t *q = p + b;
+        vec64 v0 = load64(q), v2 = load64(q + 2);
+        uint64_t high = range8(v0, 0x80, 0xFF) | range8(v2, 0x80, 0xFF);
+        if (!high || (!fold && slow == b)) {
+            uint64_t heads = SIMD_NAME(key_heads)(head, n3, w->n, v0, load64(q + 1), v2, fold);
+            if (len - b < 64)
+                heads &= (UINT64_C(1) << (len - b)) - 1;
+            if (!heads) {
+                if (slow < b)
+                    words_slow(w, p, anchor, slow, b, counts);
+                slow = b + 64;
+                if (!high)
+                    anchor = slow;
+                known = 0;
+                continue;
+            }
+        }
+        if (!known) {
+            wclass pp = SIMD_NAME(wclassify)(q - 128, two, runs2, runs3);
+            pc = SIMD_NAME(wclassify)(q - 64, two, runs2, runs3);
+            c0 = SIMD_NAME(wclassify)(q, two, runs2, runs3);
+            c1 = SIMD_NAME(wclassify)(q + 64, two, runs2, runs3);
+            in_prev = word_bytes(&pp, &pc, &c0), in0 = word_bytes(&pc, &c0, &c1);
+            known = 1;
+        }
+        wclass c2 = SIMD_NAME(wclassify)(q + 128, two, runs2, runs3);
         uint64_t in1 = word_bytes(&c0, &c1, &c2);
-        if (!((pc.other >> 62) | (c0.other & ~(pc.lead2 >> 63)) |
-              (c1.other & ~(c0.lead2 >> 63) & ahead))) {
+        if (!((pc.other >> 62) | (c0.other & ~pc.spill) | (c1.other & ~c0.spill & ahead))) {
             if (slow < b)
-                kernel_words_part(w, p + slow, b - slow, counts);
-            slow = b + 64;
+                words_slow(w, p, anchor, slow, b, counts);
+            slow = anchor = b + 64;
             uint64_t starts = in0 & ~(in0 << 1 | in_prev >> 63);
             if (len - b < 64)
                 starts &= (UINT64_C(1) << (len - b)) - 1;
             /* A word is a run of `in` bytes, as a token is one of non-whitespace bytes; keys that
              * end in a byte of a whitespace sequence (open_end) have none that is ASCII. */
-            SIMD_NAME(fast_match)(w, p + b, load64(p + b), pat, orp, first, no_open_end, starts,
-                                  ~in0, ~in1, counts, ENC_LATIN1, fold);
+            SIMD_NAME(fast_match)(w, q, v0, pat, orp, first, no_open_end, starts, ~in0, ~in1,
+                                  counts, ENC_LATIN1, fold);
         }
         pc = c0, c0 = c1, c1 = c2;
         in_prev = in0, in0 = in1;
     }
     if (slow < len)
-        kernel_words_part(w, p + slow, len - slow, counts);
+        words_slow(w, p, anchor, slow, len, counts);
 }
 
 /* The three modes: UTF-8 (2-byte letters too), latin1, -i. */
@@ -536,7 +687,7 @@ SIMD_FN static size_t SIMD_NAME(token_bounds)(int enc, const uint8_t *p, size_t 
  * and the answer are tokens_words'. */
 
 /* The bytes from a block's start that its iteration reads: the block two on, and one more. */
-#define WORDS_READ (128 + 65)
+#define WORDS_READ (128 + 66)
 
 /* ascii_rules_hold(two), worked out once per process rather than once per 16 KiB piece. */
 static inline int ascii_rules_hold_once(int two)
@@ -577,16 +728,19 @@ SIMD_NAME(words_bounds)(const uint8_t *p, size_t len, size_t avail, int eof, uin
         slow = SIZE_MAX;
         /* As in count_words: the classes of the blocks at b - 64 (pc), b (c0), b + 64 (c1), the
          * bytes in words of the blocks at b - 64 and b. */
-        wclass pp = SIMD_NAME(wclassify)(p - 128, two), pc = SIMD_NAME(wclassify)(p - 64, two),
-               c0 = SIMD_NAME(wclassify)(p, two), c1 = SIMD_NAME(wclassify)(p + 64, two);
+        const uint64_t runs2 = separator_runs_once(0), runs3 = separator_runs_once(1);
+        wclass pp = SIMD_NAME(wclassify)(p - 128, two, runs2, runs3),
+               pc = SIMD_NAME(wclassify)(p - 64, two, runs2, runs3),
+               c0 = SIMD_NAME(wclassify)(p, two, runs2, runs3),
+               c1 = SIMD_NAME(wclassify)(p + 64, two, runs2, runs3);
         uint64_t in_prev = word_bytes(&pp, &pc, &c0), in0 = word_bytes(&pc, &c0, &c1);
         for (; (b < len || has_open) && b + WORDS_READ <= avail; b += 64) {
             __builtin_prefetch(p + b + PREFETCH_AHEAD);
-            wclass c2 = SIMD_NAME(wclassify)(p + b + 128, two);
+            wclass c2 = SIMD_NAME(wclassify)(p + b + 128, two, runs2, runs3);
             uint64_t in1 = word_bytes(&c0, &c1, &c2);
             /* Bytes of neither kind in this block and the next (not a letter's second byte),
              * and the bits of in0 that one of them beside it may make wrong. */
-            uint64_t o0 = c0.other & ~(pc.lead2 >> 63), o1 = c1.other & ~(c0.lead2 >> 63);
+            uint64_t o0 = c0.other & ~pc.spill, o1 = c1.other & ~c0.spill;
             uint64_t bad = o0 | o0 << 1 | o0 >> 1 | o1 << 63 | pc.other >> 63;
             if (has_open) { /* the last word ends at in0's first zero */
                 uint64_t out = ~in0;
