@@ -3,6 +3,8 @@
  * when the CPU has AVX-512BW. Other architectures compile this file to nothing. */
 #include "kernel.h"
 
+#include <string.h>
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -221,6 +223,47 @@ many_lookup(const words_index *x, const uint8_t *p, const uint32_t *bound, size_
         hits += many_pass(x, p, bound + 2 * i, n - i < MANY_PASS ? n - i : MANY_PASS, hit + hits,
                           &longs[i / 64], fold);
     return hits;
+}
+
+/* --tokens=words on CPUs with AVX-512 VBMI: where some key's first three bytes may stand, by one
+ * vpermb per offset on the bytes' low 6 bits (kernel_simd.h, key_heads; kernel_vbmi.c filters
+ * so). Byte b of table t[j] has bit k set when key k's byte j (either case of a letter with -i,
+ * any byte past its end) has low bits b: a superset of key k's positions. Up to 8 keys. */
+#define HEADS_FN __attribute__((target("avx512f,avx512bw,avx512vbmi,popcnt,bmi,bmi2")))
+
+typedef struct {
+    _Alignas(64) uint8_t t[3][64];
+} heads_table;
+
+static int heads_runs(const wordlist *w)
+{
+    return w->n <= 8 && __builtin_cpu_supports("avx512vbmi");
+}
+
+static void heads_make(heads_table *h, const wordlist *w, int fold)
+{
+    memset(h, 0, sizeof *h);
+    for (size_t k = 0; k < w->n; k++)
+        for (size_t j = 0; j < 3; j++) {
+            uint8_t bit = (uint8_t)(1u << k);
+            if (j >= w->keylen[k]) {
+                for (size_t b = 0; b < 64; b++)
+                    h->t[j][b] |= bit;
+                continue;
+            }
+            uint8_t c = (uint8_t)w->key[k][j];
+            h->t[j][c & 63] |= bit;
+            if (fold && (uint8_t)(c - 'a') < 26) /* the key is folded: its letters are lower case */
+                h->t[j][(c - 0x20) & 63] |= bit;
+        }
+}
+
+HEADS_FN static inline uint64_t heads_find(const heads_table *h, vec64 v0, vec64 v1, vec64 v2)
+{
+    __m512i a = _mm512_permutexvar_epi8(v0, _mm512_load_si512((const void *)h->t[0]));
+    __m512i b = _mm512_permutexvar_epi8(v1, _mm512_load_si512((const void *)h->t[1]));
+    __m512i c = _mm512_permutexvar_epi8(v2, _mm512_load_si512((const void *)h->t[2]));
+    return (uint64_t)_mm512_test_epi8_mask(_mm512_and_si512(a, b), c);
 }
 
 #include "kernel_simd.h"

@@ -28,6 +28,11 @@
  *       their number returned; bit i % 64 of longs[i / 64] set for token i longer than
  *       x->short_max, not looked up (its length may be anything, MANY_RUN_IN's included);
  *   (kernel_many.h's many_positions_c and many_lookup_c, plain C, may stand for either);
+ *   optionally HEADS_FN, a second target for the --tokens=words paths, with
+ *       static int heads_runs(const wordlist *w);  can this CPU and list take heads_find?
+ *       heads_table, static void heads_make(heads_table *h, const wordlist *w, int fold);
+ *       static uint64_t heads_find(const heads_table *h, vec64 v0, vec64 v1, vec64 v2);
+ *       key_heads's superset of its positions, by table look-ups rather than per key;
  *   SIMD_NAME(x)  the name of x in this file, e.g. x##_avx512.
  *
  * Every function takes the mode (words.h) as constants `enc` and `fold`: count() instantiates
@@ -409,7 +414,7 @@ static inline int ascii_rules_hold(int two)
 /* Positions of the block q (v0 = load64(q), v1 and v2 at q + 1 and q + 2) where the first three
  * bytes of some key follow (all of a shorter one's, folded with -i as fast_match folds): a superset
  * of where a key can start. head[0..n3) are the patterns (fast_patterns) of the keys of three
- * bytes or more, head[n3..n) those of the others, which name their length. */
+ * bytes or more, head[n3..n) those of the others. */
 typedef struct {
     const uint8_t (*pat)[64], (*orp)[64];
     size_t len;
@@ -450,7 +455,7 @@ static inline void words_slow(const wordlist *w, const uint8_t *p, size_t anchor
 
 SIMD_FN static inline __attribute__((always_inline)) void
 SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, int fold,
-                       int two)
+                       int two, int by_table)
 {
     _Alignas(64) uint8_t pat[FAST_MAX_BYTES][64];
     _Alignas(64) uint8_t orp[FAST_MAX_BYTES][64]; /* set only with fold */
@@ -466,6 +471,13 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
     for (size_t k = 0, m = n3; k < w->n; k++)
         if (w->keylen[k] <= 2)
             head[m++] = (key_head){pat + first[k], orp + first[k], w->keylen[k]};
+#ifdef HEADS_FN
+    heads_table table;
+    if (by_table)
+        heads_make(&table, w, fold);
+#else
+    (void)by_table;
+#endif
     /* Bytes after a block that must be decided: up to the end of the longest key and the byte
      * after it, and that byte's neighbour. */
     const uint64_t ahead = (UINT64_C(1) << (w->maxlen + 2)) - 1;
@@ -490,7 +502,13 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
         vec64 v0 = load64(q), v2 = load64(q + 2);
         uint64_t high = range8(v0, 0x80, 0xFF) | range8(v2, 0x80, 0xFF);
         if (!high || (!fold && slow == b)) {
-            uint64_t heads = SIMD_NAME(key_heads)(head, n3, w->n, v0, load64(q + 1), v2, fold);
+            uint64_t heads;
+#ifdef HEADS_FN
+            if (by_table)
+                heads = heads_find(&table, v0, load64(q + 1), v2);
+            else
+#endif
+                heads = SIMD_NAME(key_heads)(head, n3, w->n, v0, load64(q + 1), v2, fold);
             if (len - b < 64)
                 heads &= (UINT64_C(1) << (len - b)) - 1;
             if (!heads) {
@@ -537,12 +555,24 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
     SIMD_FN static __attribute__((noinline)) void SIMD_NAME(name)(                                \
         const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)                         \
     {                                                                                              \
-        SIMD_NAME(count_words)(w, p, len, counts, fold, two);                                      \
+        SIMD_NAME(count_words)(w, p, len, counts, fold, two, 0);                                   \
     }
 WORDS_PATH(count_words_utf8, 0, 1)
 WORDS_PATH(count_words_latin1, 0, 0)
 WORDS_PATH(count_words_fold, 1, 0)
 #undef WORDS_PATH
+#ifdef HEADS_FN /* the same, built for HEADS_FN's target, with its heads_find */
+#define WORDS_PATH(name, fold, two)                                                                \
+    HEADS_FN static __attribute__((noinline)) void SIMD_NAME(name##_table)(                       \
+        const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)                         \
+    {                                                                                              \
+        SIMD_NAME(count_words)(w, p, len, counts, fold, two, 1);                                   \
+    }
+WORDS_PATH(count_words_utf8, 0, 1)
+WORDS_PATH(count_words_latin1, 0, 0)
+WORDS_PATH(count_words_fold, 1, 0)
+#undef WORDS_PATH
+#endif
 
 /* --tokens=words: the vector path for lists it takes (fast_list, keys of at most 61 bytes), the
  * scalar kernel for the others. */
@@ -552,6 +582,12 @@ SIMD_FN static void SIMD_NAME(words)(const wordlist *w, const uint8_t *p, size_t
     int two = !w->fold && w->encoding == ENC_UTF8;
     if (w->n == 0 || !fast_list(w) || w->maxlen > 61 || !ascii_rules_hold(two))
         kernel_words(w, p, len, counts);
+#ifdef HEADS_FN
+    else if (heads_runs(w))
+        w->fold ? SIMD_NAME(count_words_fold_table)(w, p, len, counts)
+        : two   ? SIMD_NAME(count_words_utf8_table)(w, p, len, counts)
+                : SIMD_NAME(count_words_latin1_table)(w, p, len, counts);
+#endif
     else if (w->fold)
         SIMD_NAME(count_words_fold)(w, p, len, counts);
     else if (two)
