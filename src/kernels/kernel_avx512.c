@@ -225,14 +225,17 @@ many_lookup(const words_index *x, const uint8_t *p, const uint32_t *bound, size_
     return hits;
 }
 
-/* --tokens=words on CPUs with AVX-512 VBMI: where some key's first three bytes may stand, by one
- * vpermb per offset on the bytes' low 6 bits (kernel_simd.h, key_heads; kernel_vbmi.c filters
- * so). Byte b of table t[j] has bit k set when key k's byte j (either case of a letter with -i,
- * any byte past its end) has low bits b: a superset of key k's positions. Up to 8 keys. */
+/* --tokens=words on CPUs with AVX-512 VBMI: where some key's first bytes may stand (up to six of
+ * them, as many as the longest key has: three letters of Cyrillic or Greek), by one vpermb per
+ * byte on its low 6 bits (kernel_simd.h, key_heads; kernel_vbmi.c filters so). Byte b of table
+ * t[j] has bit k set when key k's byte j (either case of a letter with -i, any byte past its end)
+ * has low bits b: a superset of key k's positions. Up to 8 keys. */
 #define HEADS_FN __attribute__((target("avx512f,avx512bw,avx512vbmi,popcnt,bmi,bmi2")))
+#define HEADS_MAX 6
 
 typedef struct {
-    _Alignas(64) uint8_t t[3][64];
+    _Alignas(64) uint8_t t[HEADS_MAX][64];
+    size_t depth; /* the bytes looked at, 1 to HEADS_MAX */
 } heads_table;
 
 static int heads_runs(const wordlist *w)
@@ -243,8 +246,9 @@ static int heads_runs(const wordlist *w)
 static void heads_make(heads_table *h, const wordlist *w, int fold)
 {
     memset(h, 0, sizeof *h);
+    h->depth = w->maxlen < HEADS_MAX ? w->maxlen : HEADS_MAX;
     for (size_t k = 0; k < w->n; k++)
-        for (size_t j = 0; j < 3; j++) {
+        for (size_t j = 0; j < h->depth; j++) {
             uint8_t bit = (uint8_t)(1u << k);
             if (j >= w->keylen[k]) {
                 for (size_t b = 0; b < 64; b++)
@@ -258,12 +262,40 @@ static void heads_make(heads_table *h, const wordlist *w, int fold)
         }
 }
 
-HEADS_FN static inline uint64_t heads_find(const heads_table *h, vec64 v0, vec64 v1, vec64 v2)
+/* The keys that may start at each byte of q (v0, v1, v2 loaded from q, q + 1, q + 2): nonzero
+ * bytes, tested. */
+HEADS_FN static inline __m512i heads_at(const heads_table *h, size_t j, vec64 v)
 {
-    __m512i a = _mm512_permutexvar_epi8(v0, _mm512_load_si512((const void *)h->t[0]));
-    __m512i b = _mm512_permutexvar_epi8(v1, _mm512_load_si512((const void *)h->t[1]));
-    __m512i c = _mm512_permutexvar_epi8(v2, _mm512_load_si512((const void *)h->t[2]));
-    return (uint64_t)_mm512_test_epi8_mask(_mm512_and_si512(a, b), c);
+    return _mm512_permutexvar_epi8(v, _mm512_load_si512((const void *)h->t[j]));
+}
+
+HEADS_FN static inline uint64_t heads_find(const heads_table *h, const uint8_t *q, vec64 v0,
+                                           vec64 v1, vec64 v2)
+{
+    __m512i keys = heads_at(h, 0, v0);
+    switch (h->depth) { /* 0x80 = A & B & C */
+    case 6:
+        keys = _mm512_ternarylogic_epi64(keys, heads_at(h, 5, load64(q + 5)),
+                                         heads_at(h, 4, load64(q + 4)), 0x80);
+        __attribute__((fallthrough));
+    case 4:
+        keys = _mm512_and_si512(keys, heads_at(h, 3, load64(q + 3)));
+        __attribute__((fallthrough));
+    case 3:
+        keys = _mm512_ternarylogic_epi64(keys, heads_at(h, 1, v1), heads_at(h, 2, v2), 0x80);
+        break;
+    case 5:
+        keys = _mm512_ternarylogic_epi64(keys, heads_at(h, 4, load64(q + 4)),
+                                         heads_at(h, 3, load64(q + 3)), 0x80);
+        keys = _mm512_ternarylogic_epi64(keys, heads_at(h, 1, v1), heads_at(h, 2, v2), 0x80);
+        break;
+    case 2:
+        keys = _mm512_and_si512(keys, heads_at(h, 1, v1));
+        break;
+    default:
+        break;
+    }
+    return (uint64_t)_mm512_test_epi8_mask(keys, keys);
 }
 
 #include "kernel_simd.h"

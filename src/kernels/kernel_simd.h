@@ -31,8 +31,10 @@
  *   optionally HEADS_FN, a second target for the --tokens=words paths, with
  *       static int heads_runs(const wordlist *w);  can this CPU and list take heads_find?
  *       heads_table, static void heads_make(heads_table *h, const wordlist *w, int fold);
- *       static uint64_t heads_find(const heads_table *h, vec64 v0, vec64 v1, vec64 v2);
- *       key_heads's superset of its positions, by table look-ups rather than per key;
+ *       static uint64_t heads_find(const heads_table *h, const uint8_t *q, vec64 v0, vec64 v1,
+ *                                  vec64 v2);
+ *       a superset of key_heads's positions (v0..v2 loaded from q..q+2; q[0..70) readable),
+ *       by table look-ups rather than per key;
  *   SIMD_NAME(x)  the name of x in this file, e.g. x##_avx512.
  *
  * Every function takes the mode (words.h) as constants `enc` and `fold`: count() instantiates
@@ -505,7 +507,7 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
             uint64_t heads;
 #ifdef HEADS_FN
             if (by_table)
-                heads = heads_find(&table, v0, load64(q + 1), v2);
+                heads = heads_find(&table, q, v0, load64(q + 1), v2);
             else
 #endif
                 heads = SIMD_NAME(key_heads)(head, n3, w->n, v0, load64(q + 1), v2, fold);
