@@ -173,6 +173,21 @@ for where, group in groups:
 t.check(not bad and sum(oracle(mixed_path, mranked[:16])) > 1000,
         f"every words kernel ({', '.join(kernels)}) equals the oracle: {bad[:3]}")
 
+# With -i a key's ASCII letters match KELVIN SIGN and LONG S, which are not ASCII: the vector
+# kernels pass by no block where those stand among a word's first bytes, the word at every offset
+# across a block's edge (ASCII around it, so that only they make the block non-ASCII).
+fold_keys = ["dogk", "kelvins", "s", "sk", "abcdes"]
+fold_text = b""
+for spelled in ("dog\u212a", "\u212aelvin\u017f", "\u017f", "\u017f\u212a", "abcde\u017f", "dogK"):
+    for off in range(52, 68):
+        fold_text += (("x " * 40)[:off] + spelled + " ").encode().ljust(128, b"z")
+fold_path = os.path.join(tmp, "folds.txt")
+with open(fold_path, "wb") as f:
+    f.write(fold_text)
+want_f = oracle(fold_path, [k.encode() for k in fold_keys], ignore_case=True)
+bad = [k for k in kernels if counts(fold_path, fold_keys, ["--kernel", k, "-i"]) != want_f]
+t.check(not bad and min(want_f) > 0, f"-i, letters that fold to ASCII at a block's edge: {bad} {want_f}")
+
 # Real text: GCIDE and FreeDict German-English, 3 MB of each, their 300 most frequent words and
 # 300 rarer ones (of every length) at two chunk sizes, and with -i.
 for name in ("GCIDE", "FreeDict deu-eng"):

@@ -225,9 +225,9 @@ many_lookup(const words_index *x, const uint8_t *p, const uint32_t *bound, size_
     return hits;
 }
 
-/* --tokens=words on CPUs with AVX-512 VBMI: where some key's first bytes may stand (up to six of
- * them, as many as the longest key has: three letters of Cyrillic or Greek), by one vpermb per
- * byte on its low 6 bits (kernel_simd.h, key_heads; kernel_vbmi.c filters so). Byte b of table
+/* --tokens=words on CPUs with AVX-512 VBMI: where some key's first bytes may stand (as many as the
+ * longest key has, up to six, three letters of Cyrillic; three with -i), by one vpermb per byte
+ * on its low 6 bits (kernel_simd.h, key_heads; kernel_vbmi.c filters so). Byte b of table
  * t[j] has bit k set when key k's byte j (either case of a letter with -i, any byte past its end)
  * has low bits b: a superset of key k's positions. Up to 8 keys. */
 #define HEADS_FN __attribute__((target("avx512f,avx512bw,avx512vbmi,popcnt,bmi,bmi2")))
@@ -246,7 +246,10 @@ static int heads_runs(const wordlist *w)
 static void heads_make(heads_table *h, const wordlist *w, int fold)
 {
     memset(h, 0, sizeof *h);
-    h->depth = w->maxlen < HEADS_MAX ? w->maxlen : HEADS_MAX;
+    /* With -i three: key_heads's case (a letter that folds to ASCII need not be ASCII, and the
+     * caller knows only q[0..66) to be ASCII) */
+    size_t top = fold ? 3 : HEADS_MAX;
+    h->depth = w->maxlen < top ? w->maxlen : top;
     for (size_t k = 0; k < w->n; k++)
         for (size_t j = 0; j < h->depth; j++) {
             uint8_t bit = (uint8_t)(1u << k);

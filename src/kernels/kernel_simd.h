@@ -413,27 +413,29 @@ static inline int ascii_rules_hold(int two)
     return 1;
 }
 
-/* Positions of the block q (v0 = load64(q), v1 and v2 at q + 1 and q + 2) where the first three
- * bytes of some key follow (all of a shorter one's, folded with -i as fast_match folds): a superset
- * of where a key can start. head[0..n3) are the patterns (fast_patterns) of the keys of three
- * bytes or more, head[n3..n) those of the others. */
+/* Positions of the block q (v0 = load64(q), v1 and v2 at q + 1 and q + 2) where the first bytes
+ * of some key follow (folded with -i as fast_match folds): a superset of where a key can start.
+ * head[k].depth bytes of key k are looked at: three when it starts with an ASCII byte, which are
+ * rare enough together in text; up to six (three letters) when not, as the first bytes of
+ * Cyrillic or Greek letters are few. (With -i only ASCII blocks are passed by, where a key that
+ * starts with a byte >= 0x80 matches no word.) */
 typedef struct {
     const uint8_t (*pat)[64], (*orp)[64];
-    size_t len;
+    size_t depth;
 } key_head;
 
 SIMD_FN static inline __attribute__((always_inline)) uint64_t
-SIMD_NAME(key_heads)(const key_head *head, size_t n3, size_t n, vec64 v0, vec64 v1, vec64 v2,
-                     int fold)
+SIMD_NAME(key_heads)(const key_head *head, size_t n, const uint8_t *q, vec64 v0, vec64 v1,
+                     vec64 v2, int fold)
 {
     vec64 any = v0; /* set by k = 0 (n > 0) */
-    for (size_t k = 0; k < n3; k++) {
-        vec64 acc = or64(prefix_acc(v0, v1, head[k].pat, head[k].orp, 1, fold),
-                         prefix_acc(v2, v2, head[k].pat + 2, head[k].orp + 2, 0, fold));
-        any = k ? min64(any, acc) : acc;
-    }
-    for (size_t k = n3; k < n; k++) {
-        vec64 acc = prefix_acc(v0, v1, head[k].pat, head[k].orp, head[k].len > 1, fold);
+    for (size_t k = 0; k < n; k++) {
+        const key_head *h = &head[k];
+        vec64 acc = prefix_acc(v0, v1, h->pat, h->orp, h->depth > 1, fold);
+        for (size_t j = 2; j < h->depth; j++) {
+            vec64 v = j == 2 ? v2 : load64(q + j);
+            acc = or64(acc, prefix_acc(v, v, h->pat + j, h->orp + j, 0, fold));
+        }
         any = k ? min64(any, acc) : acc;
     }
     return zeros64(any);
@@ -466,13 +468,10 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
     static const uint8_t no_open_end[FAST_MAX_WORDS];
     const uint64_t runs2 = separator_runs_once(0), runs3 = separator_runs_once(1);
     key_head head[FAST_MAX_WORDS];
-    size_t n3 = 0;
-    for (size_t k = 0; k < w->n; k++) /* the keys of three bytes or more first */
-        if (w->keylen[k] > 2)
-            head[n3++] = (key_head){pat + first[k], orp + first[k], w->keylen[k]};
-    for (size_t k = 0, m = n3; k < w->n; k++)
-        if (w->keylen[k] <= 2)
-            head[m++] = (key_head){pat + first[k], orp + first[k], w->keylen[k]};
+    for (size_t k = 0; k < w->n; k++) {
+        size_t L = w->keylen[k], top = (uint8_t)w->key[k][0] < 0x80 ? 3 : 6;
+        head[k] = (key_head){pat + first[k], orp + first[k], L < top ? L : top};
+    }
 #ifdef HEADS_FN
     heads_table table;
     if (by_table)
@@ -497,7 +496,8 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
         /* A block where no key's first bytes stand holds the start of no word that is a key,
          * whatever its classes: no key matches there byte for byte. With -i only if the block
          * is ASCII: only non-ASCII letters fold to ASCII ones, and a word starting in the block
-         * with one among its first three bytes has a byte of it in q[0..66). An ASCII block
+         * with one among its first three bytes (all that -i looks at of a key that starts with
+         * an ASCII byte) has a byte of it in q[0..66). An ASCII block
          * ends a run of the scalar kernel's blocks (no combining mark crosses it); a non-ASCII
          * one is passed by only outside such a run, and then words_slow looks after its end. */
         const uint8_t *q = p + b;
@@ -510,7 +510,7 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
                 heads = heads_find(&table, q, v0, load64(q + 1), v2);
             else
 #endif
-                heads = SIMD_NAME(key_heads)(head, n3, w->n, v0, load64(q + 1), v2, fold);
+                heads = SIMD_NAME(key_heads)(head, w->n, q, v0, load64(q + 1), v2, fold);
             if (len - b < 64)
                 heads &= (UINT64_C(1) << (len - b)) - 1;
             if (!heads) {
