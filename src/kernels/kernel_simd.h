@@ -489,6 +489,12 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
     wclass pc, c0, c1;
     uint64_t in_prev = 0, in0 = 0;
     int known = 0;
+    /* Where a key's first bytes stand in block after block (a key of a common word or letter),
+     * the filter would only add its cost: after HEADS_FIRED such blocks in a row it rests for
+     * HEADS_REST blocks. */
+    enum { HEADS_FIRED = 8, HEADS_REST = 256 };
+    unsigned fired = 0;
+    size_t rest_until = 0;
     size_t slow = 0;   /* the blocks from here to b are the scalar kernel's */
     size_t anchor = 0; /* and from here to slow passed by (words_slow) */
     for (size_t b = 0; b < len; b += 64) {
@@ -502,8 +508,9 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
          * one is passed by only outside such a run, and then words_slow looks after its end. */
         const uint8_t *q = p + b;
         vec64 v0 = load64(q), v2 = load64(q + 2);
-        uint64_t high = range8(v0, 0x80, 0xFF) | range8(v2, 0x80, 0xFF);
-        if (!high || (!fold && slow == b)) {
+        uint64_t high = 0;
+        if (b >= rest_until &&
+            (!(high = range8(v0, 0x80, 0xFF) | range8(v2, 0x80, 0xFF)) || (!fold && slow == b))) {
             uint64_t heads;
 #ifdef HEADS_FN
             if (by_table)
@@ -520,8 +527,11 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
                 if (!high)
                     anchor = slow;
                 known = 0;
+                fired = 0;
                 continue;
             }
+            if (++fired == HEADS_FIRED)
+                fired = 0, rest_until = b + 64 * HEADS_REST;
         }
         if (!known) {
             wclass pp = SIMD_NAME(wclassify)(q - 128, two, runs2, runs3);
