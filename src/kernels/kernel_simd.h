@@ -507,11 +507,10 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
          * ends a run of the scalar kernel's blocks (no combining mark crosses it); a non-ASCII
          * one is passed by only outside such a run, and then words_slow looks after its end. */
         const uint8_t *q = p + b;
-        vec64 v0 = load64(q), v2 = load64(q + 2);
-        uint64_t high = 0;
+        vec64 v0 = load64(q), v2 = load64(q + 2); /* not kept past the filter (AVX2 has 16) */
+        uint64_t high = 0, heads = 1;
         if (b >= rest_until &&
             (!(high = range8(v0, 0x80, 0xFF) | range8(v2, 0x80, 0xFF)) || (!fold && slow == b))) {
-            uint64_t heads;
 #ifdef HEADS_FN
             if (by_table)
                 heads = heads_find(&table, q, v0, load64(q + 1), v2);
@@ -552,8 +551,8 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
                 starts &= (UINT64_C(1) << (len - b)) - 1;
             /* A word is a run of `in` bytes, as a token is one of non-whitespace bytes; keys that
              * end in a byte of a whitespace sequence (open_end) have none that is ASCII. */
-            SIMD_NAME(fast_match)(w, q, v0, pat, orp, first, no_open_end, starts, ~in0, ~in1,
-                                  counts, ENC_LATIN1, fold);
+            SIMD_NAME(fast_match)(w, q, load64(q), pat, orp, first, no_open_end, starts, ~in0,
+                                  ~in1, counts, ENC_LATIN1, fold);
         }
         pc = c0, c0 = c1, c1 = c2;
         in_prev = in0, in0 = in1;
