@@ -239,11 +239,14 @@ SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, size_t len, uint64_t 
  * join when a letter stands on both sides (WB6, WB7), they and the MidNum bytes , and ; when a
  * digit does (WB11, WB12); every other ASCII byte (':' too, for ICU) breaks on both sides ('"'
  * joins only Hebrew letters). In UTF-8 without -i the 2-byte letters of Latin-1, Latin Extended,
- * IPA, Greek and Cyrillic (two_letter) are letters as A-Z are, both of their bytes. So the bytes that
+ * IPA, Greek and Cyrillic (two_letter) are letters as A-Z are, both of their bytes, and the plain
+ * separators of separator_runs (NBSP, dashes, curly double quotes, ...) break as ASCII
+ * punctuation does, all of their bytes. So the bytes that
  * belong to words are those (`in`), and a word is a run of them: a key (itself one word, words.c)
  * matches where such a run starts, the key's bytes follow and the run ends right after them. A
- * block is decided that way when the bytes that rule reads are ASCII or such letters: its own, the
- * two before it and those after it up to the longest key and its neighbour. Other blocks, runs of
+ * block is decided that way when the bytes that rule reads are ASCII, such letters or such
+ * separators: its own, the two before it and those after it up to the longest key and its
+ * neighbour; one where no key's first bytes stand needs no deciding (key_heads). Other blocks, runs of
  * them at a time, go to the scalar kernel (kernel_words_part), which reads its own context: the
  * counts are those of kernel_words. (-i folds 2-byte letters, É to é, which the byte compare
  * cannot; latin1 reads a byte as a letter of its own.) */
@@ -503,14 +506,15 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
          * whatever its classes: no key matches there byte for byte. With -i only if the block
          * is ASCII: only non-ASCII letters fold to ASCII ones, and a word starting in the block
          * with one among its first three bytes (all that -i looks at of a key that starts with
-         * an ASCII byte) has a byte of it in q[0..66). An ASCII block
-         * ends a run of the scalar kernel's blocks (no combining mark crosses it); a non-ASCII
-         * one is passed by only outside such a run, and then words_slow looks after its end. */
+         * an ASCII byte) has a byte of it in q[0..66). An ASCII block ends a run of the scalar
+         * kernel's blocks (no combining mark crosses it); a non-ASCII one is passed by only
+         * outside such a run, and then words_slow looks after its end. */
         const uint8_t *q = p + b;
         vec64 v0 = load64(q), v2 = load64(q + 2); /* not kept past the filter (AVX2 has 16) */
-        uint64_t high = 0, heads = 1;
+        uint64_t high = 0;
         if (b >= rest_until &&
             (!(high = range8(v0, 0x80, 0xFF) | range8(v2, 0x80, 0xFF)) || (!fold && slow == b))) {
+            uint64_t heads;
 #ifdef HEADS_FN
             if (by_table)
                 heads = heads_find(&table, q, v0, load64(q + 1), v2);
