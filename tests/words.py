@@ -152,9 +152,12 @@ for k in ("scalar", "avx2", "avx512", "neon", "sve"):
         kernels.append(k)
 t.check(kernels == ONLY if ONLY else "scalar" in kernels, f"the words kernels: {kernels}")
 plain = [x for x in mranked if x not in punct]
+# (Lists of up to 8 keys take the AVX-512 kernel's table filter on CPUs with VBMI, longer ones not.)
 groups = [(mixed_path, [x.decode() for x in mranked[:16]]),
           (mixed_path, [x.decode() for x in punct[:8] + plain[16:24]]),
-          (seam_path, seam_keys), (path, words[:9]), (path, words[9:])]
+          (mixed_path, [x.decode() for x in mranked[:8]]),
+          (mixed_path, [x.decode() for x in punct[:4] + plain[24:28]]),
+          (seam_path, seam_keys), (seam_path, seam_keys[:8]), (path, words[:9]), (path, words[9:])]
 bad = []
 for where, group in groups:
     bgroup = [x.encode() for x in group]
@@ -169,6 +172,21 @@ for where, group in groups:
                 bad.append((os.path.basename(where), group[:3], extra + ["-i"]))
 t.check(not bad and sum(oracle(mixed_path, mranked[:16])) > 1000,
         f"every words kernel ({', '.join(kernels)}) equals the oracle: {bad[:3]}")
+
+# With -i a key's ASCII letters match KELVIN SIGN and LONG S, which are not ASCII: the vector
+# kernels pass by no block where those stand among a word's first bytes, the word at every offset
+# across a block's edge (ASCII around it, so that only they make the block non-ASCII).
+fold_keys = ["dogk", "kelvins", "s", "sk", "abcdes"]
+fold_text = b""
+for spelled in ("dog\u212a", "\u212aelvin\u017f", "\u017f", "\u017f\u212a", "abcde\u017f", "dogK"):
+    for off in range(52, 68):
+        fold_text += (("x " * 40)[:off] + spelled + " ").encode().ljust(128, b"z")
+fold_path = os.path.join(tmp, "folds.txt")
+with open(fold_path, "wb") as f:
+    f.write(fold_text)
+want_f = oracle(fold_path, [k.encode() for k in fold_keys], ignore_case=True)
+bad = [k for k in kernels if counts(fold_path, fold_keys, ["--kernel", k, "-i"]) != want_f]
+t.check(not bad and min(want_f) > 0, f"-i, letters that fold to ASCII at a block's edge: {bad} {want_f}")
 
 # Real text: GCIDE and FreeDict German-English, 3 MB of each, their 300 most frequent words and
 # 300 rarer ones (of every length) at two chunk sizes, and with -i.
@@ -261,4 +279,17 @@ t.check(r.returncode == 1 and b"marks.txt" in r.stderr and b"combining" in r.std
         f"a long run of marks at a chunk edge: {r.returncode} {r.stderr}")
 r = run(["--tokens=words", "-q", "-w", "dog", marks])
 t.check(r.returncode == 0 and r.stdout.split() == [b"2"], f"inside one block: {r.stdout}")
+# The vector kernels pass by blocks that hold no key's first bytes: a run of marks that starts in
+# such blocks (after Cyrillic or after ASCII) and ends beside a key is counted as the scalar
+# kernel counts it, at every offset of the run in the block.
+bad = []
+for before in ("\u0416" * 40, "x" * 70):
+    for off in range(0, 64, 7):
+        text = (" " * off + before + " \u0416" + "\u0301" * 150 + "dog dog \u0416dog").encode()
+        with open(os.path.join(tmp, "passed.txt"), "wb") as f:
+            f.write(text)
+        want_p = oracle(os.path.join(tmp, "passed.txt"), [b"dog"])
+        bad += [(k, off, before[0]) for k in kernels
+                if counts(os.path.join(tmp, "passed.txt"), ["dog"], ["--kernel", k]) != want_p]
+t.check(not bad, f"marks after blocks passed by: {bad[:3]}")
 t.finish()

@@ -133,6 +133,9 @@ int tokens_words_follow(int enc, const uint8_t *p, size_t avail, int eof, wb_sta
 /* kernel_words for a part of a block that the vector words kernels (kernel_simd.h) leave to it:
  * the same counts, from a shorter context before when that decides them. */
 void kernel_words_part(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
+/* kernel_words_part that says whether it decided every boundary (1), rather than keeping it for
+ * kernel_words_undecided; when not (0), counts may hold some of the part's words. */
+int kernel_words_part_decided(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);
 #if defined(__x86_64__)
 /* Vector kernels: call only through kernel_select, which checks that the CPU runs them. */
 void kernel_avx2(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts);

@@ -3,6 +3,8 @@
  * CPU has AVX2. Other architectures compile this file to nothing. */
 #include "kernel.h"
 
+#include <string.h>
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -98,6 +100,12 @@ prefix_acc(vec64 v0, vec64 v1, const uint8_t (*pat)[64], const uint8_t (*orp)[64
 SIMD_FN static inline vec64 min64(vec64 a, vec64 b)
 {
     vec64 m = {_mm256_min_epu8(a.lo, b.lo), _mm256_min_epu8(a.hi, b.hi)};
+    return m;
+}
+
+SIMD_FN static inline vec64 or64(vec64 a, vec64 b)
+{
+    vec64 m = {_mm256_or_si256(a.lo, b.lo), _mm256_or_si256(a.hi, b.hi)};
     return m;
 }
 
@@ -211,6 +219,76 @@ many_lookup(const words_index *x, const uint8_t *p, const uint32_t *bound, size_
         hits += many_pass(x, p, bound + 2 * i, n - i < MANY_PASS ? n - i : MANY_PASS, hit + hits,
                           &longs[i / 64], fold);
     return hits;
+}
+
+/* --tokens=words: where some key's first bytes may stand, by nibble tables (kernel_simd.h,
+ * key_heads, which this does for up to 8 keys in fewer operations than key by key): bit k of
+ * lo[j][b & 15] and of hi[j][b >> 4] set when byte b is key k's byte j (either case of a letter
+ * with -i, any byte past its end). So a key's byte is matched exactly; looked at are three bytes
+ * of a key that starts with an ASCII byte, up to six of one that does not (key_heads's count),
+ * three with -i. */
+#define HEADS_FN SIMD_FN
+#define HEADS_MAX 6
+
+typedef struct {
+    _Alignas(32) uint8_t lo[HEADS_MAX][32]; /* the 16 entries twice, one for each lane */
+    _Alignas(32) uint8_t hi[HEADS_MAX][32];
+    size_t depth; /* the bytes looked at, 1 to HEADS_MAX */
+} heads_table;
+
+static int heads_runs(const wordlist *w)
+{
+    return w->n <= 8;
+}
+
+static void heads_make(heads_table *h, const wordlist *w, int fold)
+{
+    memset(h, 0, sizeof *h);
+    for (size_t k = 0; k < w->n; k++) {
+        size_t top = fold || (uint8_t)w->key[k][0] < 0x80 ? 3 : HEADS_MAX;
+        size_t d = w->keylen[k] < top ? w->keylen[k] : top;
+        h->depth = d > h->depth ? d : h->depth;
+    }
+    for (size_t k = 0; k < w->n; k++)
+        for (size_t j = 0; j < h->depth; j++) {
+            uint8_t bit = (uint8_t)(1u << k);
+            for (size_t lane = 0; lane < 32; lane += 16) {
+                if (j >= w->keylen[k]) {
+                    for (size_t b = 0; b < 16; b++)
+                        h->lo[j][lane + b] |= bit, h->hi[j][lane + b] |= bit;
+                    continue;
+                }
+                uint8_t c = (uint8_t)w->key[k][j];
+                h->lo[j][lane + (c & 15)] |= bit;
+                h->hi[j][lane + (c >> 4)] |= bit;
+                if (fold && (uint8_t)(c - 'a') < 26) /* the key is folded: lower case */
+                    h->hi[j][lane + ((c - 0x20) >> 4)] |= bit;
+            }
+        }
+}
+
+/* acc AND the keys whose byte j is each byte of the half x. */
+SIMD_FN static inline __m256i heads_half(const heads_table *h, size_t j, __m256i x, __m256i acc)
+{
+    const __m256i low4 = _mm256_set1_epi8(15);
+    __m256i lo = _mm256_shuffle_epi8(_mm256_load_si256((const __m256i *)h->lo[j]),
+                                     _mm256_and_si256(x, low4));
+    __m256i hi = _mm256_shuffle_epi8(_mm256_load_si256((const __m256i *)h->hi[j]),
+                                     _mm256_and_si256(_mm256_srli_epi16(x, 4), low4));
+    return _mm256_and_si256(acc, _mm256_and_si256(lo, hi));
+}
+
+SIMD_FN static inline uint64_t heads_find(const heads_table *h, const uint8_t *q, vec64 v0,
+                                          vec64 v1, vec64 v2)
+{
+    __m256i lo = _mm256_set1_epi8(-1), hi = lo;
+    for (size_t j = 0; j < h->depth; j++) {
+        vec64 v = j == 0 ? v0 : j == 1 ? v1 : j == 2 ? v2 : load64(q + j);
+        lo = heads_half(h, j, v.lo, lo);
+        hi = heads_half(h, j, v.hi, hi);
+    }
+    __m256i z = _mm256_setzero_si256();
+    return ~mask64(_mm256_cmpeq_epi8(lo, z), _mm256_cmpeq_epi8(hi, z));
 }
 
 #include "kernel_simd.h"

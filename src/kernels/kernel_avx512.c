@@ -3,6 +3,8 @@
  * when the CPU has AVX-512BW. Other architectures compile this file to nothing. */
 #include "kernel.h"
 
+#include <string.h>
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -77,6 +79,11 @@ prefix_acc(vec64 v0, vec64 v1, const uint8_t (*pat)[64], const uint8_t (*orp)[64
 SIMD_FN static inline vec64 min64(vec64 a, vec64 b)
 {
     return _mm512_min_epu8(a, b);
+}
+
+SIMD_FN static inline vec64 or64(vec64 a, vec64 b)
+{
+    return _mm512_or_si512(a, b);
 }
 
 SIMD_FN static inline uint64_t zeros64(vec64 a)
@@ -216,6 +223,82 @@ many_lookup(const words_index *x, const uint8_t *p, const uint32_t *bound, size_
         hits += many_pass(x, p, bound + 2 * i, n - i < MANY_PASS ? n - i : MANY_PASS, hit + hits,
                           &longs[i / 64], fold);
     return hits;
+}
+
+/* --tokens=words on CPUs with AVX-512 VBMI: where some key's first bytes may stand (as many as the
+ * longest key has, up to six, three letters of Cyrillic; three with -i), by one vpermb per byte
+ * on its low 6 bits (kernel_simd.h, key_heads; kernel_vbmi.c filters so). Byte b of table
+ * t[j] has bit k set when key k's byte j (either case of a letter with -i, any byte past its end)
+ * has low bits b: a superset of key k's positions. Up to 8 keys. */
+#define HEADS_FN __attribute__((target("avx512f,avx512bw,avx512vbmi,popcnt,bmi,bmi2")))
+#define HEADS_MAX 6
+
+typedef struct {
+    _Alignas(64) uint8_t t[HEADS_MAX][64];
+    size_t depth; /* the bytes looked at, 1 to HEADS_MAX */
+} heads_table;
+
+static int heads_runs(const wordlist *w)
+{
+    return w->n <= 8 && __builtin_cpu_supports("avx512vbmi");
+}
+
+static void heads_make(heads_table *h, const wordlist *w, int fold)
+{
+    memset(h, 0, sizeof *h);
+    /* With -i three: key_heads's case (a letter that folds to ASCII need not be ASCII, and the
+     * caller knows only q[0..66) to be ASCII) */
+    size_t top = fold ? 3 : HEADS_MAX;
+    h->depth = w->maxlen < top ? w->maxlen : top;
+    for (size_t k = 0; k < w->n; k++)
+        for (size_t j = 0; j < h->depth; j++) {
+            uint8_t bit = (uint8_t)(1u << k);
+            if (j >= w->keylen[k]) {
+                for (size_t b = 0; b < 64; b++)
+                    h->t[j][b] |= bit;
+                continue;
+            }
+            uint8_t c = (uint8_t)w->key[k][j];
+            h->t[j][c & 63] |= bit;
+            if (fold && (uint8_t)(c - 'a') < 26) /* the key is folded: its letters are lower case */
+                h->t[j][(c - 0x20) & 63] |= bit;
+        }
+}
+
+/* The keys that may start at each byte of q (v0, v1, v2 loaded from q, q + 1, q + 2): nonzero
+ * bytes, tested. */
+HEADS_FN static inline __m512i heads_at(const heads_table *h, size_t j, vec64 v)
+{
+    return _mm512_permutexvar_epi8(v, _mm512_load_si512((const void *)h->t[j]));
+}
+
+HEADS_FN static inline uint64_t heads_find(const heads_table *h, const uint8_t *q, vec64 v0,
+                                           vec64 v1, vec64 v2)
+{
+    __m512i keys = heads_at(h, 0, v0);
+    switch (h->depth) { /* 0x80 = A & B & C */
+    case 6:
+        keys = _mm512_ternarylogic_epi64(keys, heads_at(h, 5, load64(q + 5)),
+                                         heads_at(h, 4, load64(q + 4)), 0x80);
+        __attribute__((fallthrough));
+    case 4:
+        keys = _mm512_and_si512(keys, heads_at(h, 3, load64(q + 3)));
+        __attribute__((fallthrough));
+    case 3:
+        keys = _mm512_ternarylogic_epi64(keys, heads_at(h, 1, v1), heads_at(h, 2, v2), 0x80);
+        break;
+    case 5:
+        keys = _mm512_ternarylogic_epi64(keys, heads_at(h, 4, load64(q + 4)),
+                                         heads_at(h, 3, load64(q + 3)), 0x80);
+        keys = _mm512_ternarylogic_epi64(keys, heads_at(h, 1, v1), heads_at(h, 2, v2), 0x80);
+        break;
+    case 2:
+        keys = _mm512_and_si512(keys, heads_at(h, 1, v1));
+        break;
+    default:
+        break;
+    }
+    return (uint64_t)_mm512_test_epi8_mask(keys, keys);
 }
 
 #include "kernel_simd.h"

@@ -88,6 +88,13 @@ static inline vec64 min64(vec64 a, vec64 b)
     return a;
 }
 
+static inline vec64 or64(vec64 a, vec64 b)
+{
+    for (int h = 0; h < 4; h++)
+        a.val[h] = vorrq_u8(a.val[h], b.val[h]);
+    return a;
+}
+
 /* The general path's token lists and look-ups: kernel_many.h's plain C. */
 #define many_positions many_positions_c
 #define many_lookup many_lookup_c

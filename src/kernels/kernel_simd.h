@@ -16,6 +16,7 @@
  *       with v0, v1 loaded from q and q+1: zero bytes where the word's first byte (and second,
  *       when `two`) start - a cheap filter that loads nothing but the patterns;
  *   static vec64 min64(vec64 a, vec64 b);   bytewise unsigned minimum (zero if either is zero);
+ *   static vec64 or64(vec64 a, vec64 b);    bytewise OR (zero where both are zero);
  *   static uint64_t zeros64(vec64 a);       bit i set when byte i of a is zero;
  *   static size_t many_positions(uint64_t m, uint32_t base, uint32_t *out);
  *       base + the position of each set bit of m, in order, in out[0..popcount(m)); may write
@@ -27,6 +28,13 @@
  *       their number returned; bit i % 64 of longs[i / 64] set for token i longer than
  *       x->short_max, not looked up (its length may be anything, MANY_RUN_IN's included);
  *   (kernel_many.h's many_positions_c and many_lookup_c, plain C, may stand for either);
+ *   optionally HEADS_FN, a second target for the --tokens=words paths, with
+ *       static int heads_runs(const wordlist *w);  can this CPU and list take heads_find?
+ *       heads_table, static void heads_make(heads_table *h, const wordlist *w, int fold);
+ *       static uint64_t heads_find(const heads_table *h, const uint8_t *q, vec64 v0, vec64 v1,
+ *                                  vec64 v2);
+ *       a superset of key_heads's positions (v0..v2 loaded from q..q+2; q[0..70) readable),
+ *       by table look-ups rather than per key;
  *   SIMD_NAME(x)  the name of x in this file, e.g. x##_avx512.
  *
  * Every function takes the mode (words.h) as constants `enc` and `fold`: count() instantiates
@@ -231,19 +239,81 @@ SIMD_NAME(count_fast)(const wordlist *w, const uint8_t *p, size_t len, uint64_t 
  * join when a letter stands on both sides (WB6, WB7), they and the MidNum bytes , and ; when a
  * digit does (WB11, WB12); every other ASCII byte (':' too, for ICU) breaks on both sides ('"'
  * joins only Hebrew letters). In UTF-8 without -i the 2-byte letters of Latin-1, Latin Extended,
- * IPA, Greek and Cyrillic (two_letter) are letters as A-Z are, both of their bytes. So the bytes that
+ * IPA, Greek and Cyrillic (two_letter) are letters as A-Z are, both of their bytes, and the plain
+ * separators of separator_runs (NBSP, dashes, curly double quotes, ...) break as ASCII
+ * punctuation does, all of their bytes. So the bytes that
  * belong to words are those (`in`), and a word is a run of them: a key (itself one word, words.c)
  * matches where such a run starts, the key's bytes follow and the run ends right after them. A
- * block is decided that way when the bytes that rule reads are ASCII or such letters: its own, the
- * two before it and those after it up to the longest key and its neighbour. Other blocks, runs of
+ * block is decided that way when the bytes that rule reads are ASCII, such letters or such
+ * separators: its own, the two before it and those after it up to the longest key and its
+ * neighbour; one where no key's first bytes stand needs no deciding (key_heads). Other blocks, runs of
  * them at a time, go to the scalar kernel (kernel_words_part), which reads its own context: the
  * counts are those of kernel_words. (-i folds 2-byte letters, É to é, which the byte compare
  * cannot; latin1 reads a byte as a letter of its own.) */
 typedef struct {
     uint64_t let, dig, join, midlet, midnum;
     uint64_t lead2; /* the first bytes of 2-byte letters whose second byte follows */
-    uint64_t other; /* the bytes of neither kind (the second byte of a letter at 63: see below) */
+    uint64_t other; /* the bytes of neither kind (the next block's `spill` excepted) */
+    uint64_t spill; /* the next block's first bytes that end a letter or separator begun here */
 } wclass;
+
+/* Separators of more than one byte that the vector takes: characters that break on both sides
+ * and make no word, as a space or '!' does (Word_Break Other, WSegSpace or Newline, not
+ * Extended_Pictographic, per the generated table), in up to three runs of second bytes after
+ * C2 (U+0080-00BF) and of third bytes after E2 80 (U+2000-203F): the runs around the common
+ * ones named below, as far as the table makes their neighbours such separators too. Packed in
+ * a uint64_t: bytes 0-5 the runs' first and last bytes, byte 6 their number, bit 63 set. */
+static inline int plain_separator(uint32_t c)
+{
+    uint8_t prop = wb_prop(c, 0), k = WB_CLASS(prop);
+    return (k == WB_OTHER || k == WB_WSEGSPACE || k == WB_NEWLINE) &&
+           !(prop & (WB_STATUS | WB_HANGUL | WB_EXT_PICT));
+}
+
+static inline uint64_t separator_runs(int three)
+{
+    /* NO-BREAK SPACE, « and »; EM DASH, the left double quote and the ellipsis (whether each
+     * is such a separator, and how far its run reaches, is the table's) */
+    static const uint32_t common[2][3] = {{0xA0, 0xAB, 0xBB}, {0x2014, 0x201C, 0x2026}};
+    const uint32_t base = three ? 0x2000 : 0x80; /* the code point of last byte 80 */
+    uint64_t runs = UINT64_C(1) << 63;
+    uint32_t n = 0, last = 0; /* the runs so far, the last one's end */
+    for (int i = 0; i < 3; i++) {
+        uint32_t lo = common[three][i], hi = lo;
+        if (!plain_separator(lo) || (n && lo <= last))
+            continue; /* not such a separator, or in the run before */
+        while (lo > base && plain_separator(lo - 1))
+            lo--;
+        while (hi < base + 63 && plain_separator(hi + 1))
+            hi++;
+        runs |= (uint64_t)(0x80 + lo - base) << (16 * n) |
+                (uint64_t)(0x80 + hi - base) << (16 * n + 8);
+        n++, last = hi;
+    }
+    return runs | (uint64_t)n << 48;
+}
+
+/* separator_runs(three), worked out once per process. */
+static inline uint64_t separator_runs_once(int three)
+{
+    static _Atomic uint64_t known[2];
+    uint64_t k = atomic_load_explicit(&known[three], memory_order_relaxed);
+    if (!k) {
+        k = separator_runs(three);
+        atomic_store_explicit(&known[three], k, memory_order_relaxed);
+    }
+    return k;
+}
+
+/* Bit i set when byte i of v is in one of the runs. */
+SIMD_FN static inline __attribute__((always_inline)) uint64_t SIMD_NAME(in_runs)(vec64 v,
+                                                                                 uint64_t runs)
+{
+    uint64_t m = 0;
+    for (unsigned i = 0; i < ((runs >> 48) & 0xFF); i++)
+        m |= range8(v, (uint8_t)(runs >> (16 * i)), (uint8_t)(runs >> (16 * i + 8)));
+    return m;
+}
 
 /* The 2-byte letters the vector takes (two_byte_rules_hold checks them against the table). */
 static inline int two_letter(uint8_t lead, uint8_t cont)
@@ -269,8 +339,8 @@ static inline int two_letter(uint8_t lead, uint8_t cont)
     }
 }
 
-SIMD_FN static inline __attribute__((always_inline)) wclass SIMD_NAME(wclassify)(const uint8_t *q,
-                                                                                 int two)
+SIMD_FN static inline __attribute__((always_inline)) wclass
+SIMD_NAME(wclassify)(const uint8_t *q, int two, uint64_t runs2, uint64_t runs3)
 {
     vec64 v = load64(q);
     wclass c;
@@ -278,8 +348,8 @@ SIMD_FN static inline __attribute__((always_inline)) wclass SIMD_NAME(wclassify)
     c.dig = range8(v, '0', '9');
     c.midlet = eq8(v, '\'') | eq8(v, '.');
     c.midnum = c.midlet | eq8(v, ',') | eq8(v, ';');
-    c.lead2 = 0;
-    uint64_t high = range8(v, 0x80, 0xFF);
+    c.lead2 = c.spill = 0;
+    uint64_t high = range8(v, 0x80, 0xFF), claimed = 0;
     if (two && high) { /* two_letter, 64 at a time */
         vec64 v1 = load64(q + 1);
         uint64_t full = range8(v, 0xC4, 0xCA) | range8(v, 0xD0, 0xD1) | eq8(v, 0xD3);
@@ -291,9 +361,17 @@ SIMD_FN static inline __attribute__((always_inline)) wclass SIMD_NAME(wclassify)
         uint64_t d2 = eq8(v, 0xD2) & ~range8(v1, 0x82, 0x89);
         c.lead2 = (full | c3 | cb | ce | cf | d2) & range8(v1, 0x80, 0xBF);
         c.let |= c.lead2 | c.lead2 << 1;
+        /* the separators of separator_runs: C2 xx and E2 80 xx */
+        uint64_t sep2 = eq8(v, 0xC2), sep3 = eq8(v, 0xE2) & eq8(v1, 0x80);
+        if (sep2)
+            sep2 &= SIMD_NAME(in_runs)(v1, runs2);
+        if (sep3)
+            sep3 &= SIMD_NAME(in_runs)(load64(q + 2), runs3);
+        claimed = c.lead2 | c.lead2 << 1 | sep2 | sep2 << 1 | sep3 | sep3 << 1 | sep3 << 2;
+        c.spill = c.lead2 >> 63 | sep2 >> 63 | sep3 >> 62 | sep3 >> 63;
     }
     c.join = c.let | c.dig | eq8(v, '_');
-    c.other = high & ~(c.lead2 | c.lead2 << 1);
+    c.other = high & ~claimed;
     return c;
 }
 
@@ -338,47 +416,153 @@ static inline int ascii_rules_hold(int two)
     return 1;
 }
 
+/* Positions of the block q (v0 = load64(q), v1 and v2 at q + 1 and q + 2) where the first bytes
+ * of some key follow (folded with -i as fast_match folds): a superset of where a key can start.
+ * head[k].depth bytes of key k are looked at: three when it starts with an ASCII byte, which are
+ * rare enough together in text; up to six (three letters) when not, as the first bytes of
+ * Cyrillic or Greek letters are few. (With -i only ASCII blocks are passed by, where a key that
+ * starts with a byte >= 0x80 matches no word.) */
+typedef struct {
+    const uint8_t (*pat)[64], (*orp)[64];
+    size_t depth;
+} key_head;
+
+SIMD_FN static inline __attribute__((always_inline)) uint64_t
+SIMD_NAME(key_heads)(const key_head *head, size_t n, const uint8_t *q, vec64 v0, vec64 v1,
+                     vec64 v2, int fold)
+{
+    vec64 any = v0; /* set by k = 0 (n > 0) */
+    for (size_t k = 0; k < n; k++) {
+        const key_head *h = &head[k];
+        vec64 acc = prefix_acc(v0, v1, h->pat, h->orp, h->depth > 1, fold);
+        for (size_t j = 2; j < h->depth; j++) {
+            vec64 v = j == 2 ? v2 : load64(q + j);
+            acc = or64(acc, prefix_acc(v, v, h->pat + j, h->orp + j, 0, fold));
+        }
+        any = k ? min64(any, acc) : acc;
+    }
+    return zeros64(any);
+}
+
+/* The words of p[slow..b), a run of blocks the vector left to the scalar kernel. The blocks of
+ * p[anchor..slow) hold the start of no key and were passed by unclassified: should one of them
+ * end in a run of combining marks too long for the context before slow, the part is counted
+ * again from anchor, as the blocks would have been had they not been passed by (their words are
+ * no keys: the counts are the same). */
+static inline void words_slow(const wordlist *w, const uint8_t *p, size_t anchor, size_t slow,
+                              size_t b, uint64_t *counts)
+{
+    uint64_t part[FAST_MAX_WORDS] = {0};
+    if (anchor == slow || !kernel_words_part_decided(w, p + slow, b - slow, part))
+        kernel_words_part(w, p + anchor, b - anchor, counts);
+    else
+        for (size_t k = 0; k < w->n; k++)
+            counts[k] += part[k];
+}
+
 SIMD_FN static inline __attribute__((always_inline)) void
 SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts, int fold,
-                       int two)
+                       int two, int by_table)
 {
     _Alignas(64) uint8_t pat[FAST_MAX_BYTES][64];
     _Alignas(64) uint8_t orp[FAST_MAX_BYTES][64]; /* set only with fold */
     size_t first[FAST_MAX_WORDS];
     fast_patterns(w, pat, orp, first, fold);
     static const uint8_t no_open_end[FAST_MAX_WORDS];
+    const uint64_t runs2 = separator_runs_once(0), runs3 = separator_runs_once(1);
+    key_head head[FAST_MAX_WORDS];
+    for (size_t k = 0; k < w->n; k++) {
+        size_t L = w->keylen[k], top = (uint8_t)w->key[k][0] < 0x80 ? 3 : 6;
+        head[k] = (key_head){pat + first[k], orp + first[k], L < top ? L : top};
+    }
+#ifdef HEADS_FN
+    heads_table table;
+    if (by_table)
+        heads_make(&table, w, fold);
+#else
+    (void)by_table;
+#endif
     /* Bytes after a block that must be decided: up to the end of the longest key and the byte
      * after it, and that byte's neighbour. */
     const uint64_t ahead = (UINT64_C(1) << (w->maxlen + 2)) - 1;
     /* Classes of the blocks at b - 64 (pc), b (c0), b + 64 (c1), and the bytes in words of the
-     * blocks at b - 64, b and b + 64. Bytes p[-KERNEL_BEFORE ..) are readable, and after len
-     * the tail and KERNEL_PAD: more than the 193 bytes past a block that the loop reads. */
-    wclass pp = SIMD_NAME(wclassify)(p - 128, two), pc = SIMD_NAME(wclassify)(p - 64, two),
-           c0 = SIMD_NAME(wclassify)(p, two), c1 = SIMD_NAME(wclassify)(p + 64, two);
-    uint64_t in_prev = word_bytes(&pp, &pc, &c0), in0 = word_bytes(&pc, &c0, &c1);
-    size_t slow = 0; /* the blocks from here to b are the scalar kernel's */
+     * blocks at b - 64, b and b + 64, once `known` (each block's iteration reads the block after
+     * the next). Bytes p[-KERNEL_BEFORE ..) are readable, and after len the tail and KERNEL_PAD:
+     * more than the 194 bytes past a block that the loop reads. */
+    wclass pc, c0, c1;
+    uint64_t in_prev = 0, in0 = 0;
+    int known = 0;
+    /* Where a key's first bytes stand in block after block (a key of a common word or letter),
+     * the filter would only add its cost: after HEADS_FIRED such blocks in a row it rests for
+     * HEADS_REST blocks. */
+    enum { HEADS_FIRED = 8, HEADS_REST = 256 };
+    unsigned fired = 0;
+    size_t rest_until = 0;
+    size_t slow = 0;   /* the blocks from here to b are the scalar kernel's */
+    size_t anchor = 0; /* and from here to slow passed by (words_slow) */
     for (size_t b = 0; b < len; b += 64) {
         __builtin_prefetch(p + b + PREFETCH_AHEAD);
-        wclass c2 = SIMD_NAME(wclassify)(p + b + 128, two);
+        /* A block where no key's first bytes stand holds the start of no word that is a key,
+         * whatever its classes: no key matches there byte for byte. With -i only if the block
+         * is ASCII: only non-ASCII letters fold to ASCII ones, and a word starting in the block
+         * with one among its first three bytes (all that -i looks at of a key that starts with
+         * an ASCII byte) has a byte of it in q[0..66). An ASCII block ends a run of the scalar
+         * kernel's blocks (no combining mark crosses it); a non-ASCII one is passed by only
+         * outside such a run, and then words_slow looks after its end. */
+        const uint8_t *q = p + b;
+        vec64 v0 = load64(q), v2 = load64(q + 2); /* not kept past the filter (AVX2 has 16) */
+        uint64_t high = 0;
+        if (b >= rest_until &&
+            (!(high = range8(v0, 0x80, 0xFF) | range8(v2, 0x80, 0xFF)) || (!fold && slow == b))) {
+            uint64_t heads;
+#ifdef HEADS_FN
+            if (by_table)
+                heads = heads_find(&table, q, v0, load64(q + 1), v2);
+            else
+#endif
+                heads = SIMD_NAME(key_heads)(head, w->n, q, v0, load64(q + 1), v2, fold);
+            if (len - b < 64)
+                heads &= (UINT64_C(1) << (len - b)) - 1;
+            if (!heads) {
+                if (slow < b)
+                    words_slow(w, p, anchor, slow, b, counts);
+                slow = b + 64;
+                if (!high)
+                    anchor = slow;
+                known = 0;
+                fired = 0;
+                continue;
+            }
+            if (++fired == HEADS_FIRED)
+                fired = 0, rest_until = b + 64 * HEADS_REST;
+        }
+        if (!known) {
+            wclass pp = SIMD_NAME(wclassify)(q - 128, two, runs2, runs3);
+            pc = SIMD_NAME(wclassify)(q - 64, two, runs2, runs3);
+            c0 = SIMD_NAME(wclassify)(q, two, runs2, runs3);
+            c1 = SIMD_NAME(wclassify)(q + 64, two, runs2, runs3);
+            in_prev = word_bytes(&pp, &pc, &c0), in0 = word_bytes(&pc, &c0, &c1);
+            known = 1;
+        }
+        wclass c2 = SIMD_NAME(wclassify)(q + 128, two, runs2, runs3);
         uint64_t in1 = word_bytes(&c0, &c1, &c2);
-        if (!((pc.other >> 62) | (c0.other & ~(pc.lead2 >> 63)) |
-              (c1.other & ~(c0.lead2 >> 63) & ahead))) {
+        if (!((pc.other >> 62) | (c0.other & ~pc.spill) | (c1.other & ~c0.spill & ahead))) {
             if (slow < b)
-                kernel_words_part(w, p + slow, b - slow, counts);
-            slow = b + 64;
+                words_slow(w, p, anchor, slow, b, counts);
+            slow = anchor = b + 64;
             uint64_t starts = in0 & ~(in0 << 1 | in_prev >> 63);
             if (len - b < 64)
                 starts &= (UINT64_C(1) << (len - b)) - 1;
             /* A word is a run of `in` bytes, as a token is one of non-whitespace bytes; keys that
              * end in a byte of a whitespace sequence (open_end) have none that is ASCII. */
-            SIMD_NAME(fast_match)(w, p + b, load64(p + b), pat, orp, first, no_open_end, starts,
-                                  ~in0, ~in1, counts, ENC_LATIN1, fold);
+            SIMD_NAME(fast_match)(w, q, load64(q), pat, orp, first, no_open_end, starts, ~in0,
+                                  ~in1, counts, ENC_LATIN1, fold);
         }
         pc = c0, c0 = c1, c1 = c2;
         in_prev = in0, in0 = in1;
     }
     if (slow < len)
-        kernel_words_part(w, p + slow, len - slow, counts);
+        words_slow(w, p, anchor, slow, len, counts);
 }
 
 /* The three modes: UTF-8 (2-byte letters too), latin1, -i. */
@@ -386,12 +570,24 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
     SIMD_FN static __attribute__((noinline)) void SIMD_NAME(name)(                                \
         const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)                         \
     {                                                                                              \
-        SIMD_NAME(count_words)(w, p, len, counts, fold, two);                                      \
+        SIMD_NAME(count_words)(w, p, len, counts, fold, two, 0);                                   \
     }
 WORDS_PATH(count_words_utf8, 0, 1)
 WORDS_PATH(count_words_latin1, 0, 0)
 WORDS_PATH(count_words_fold, 1, 0)
 #undef WORDS_PATH
+#ifdef HEADS_FN /* the same, built for HEADS_FN's target, with its heads_find */
+#define WORDS_PATH(name, fold, two)                                                                \
+    HEADS_FN static __attribute__((noinline)) void SIMD_NAME(name##_table)(                       \
+        const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)                         \
+    {                                                                                              \
+        SIMD_NAME(count_words)(w, p, len, counts, fold, two, 1);                                   \
+    }
+WORDS_PATH(count_words_utf8, 0, 1)
+WORDS_PATH(count_words_latin1, 0, 0)
+WORDS_PATH(count_words_fold, 1, 0)
+#undef WORDS_PATH
+#endif
 
 /* --tokens=words: the vector path for lists it takes (fast_list, keys of at most 61 bytes), the
  * scalar kernel for the others. */
@@ -401,6 +597,12 @@ SIMD_FN static void SIMD_NAME(words)(const wordlist *w, const uint8_t *p, size_t
     int two = !w->fold && w->encoding == ENC_UTF8;
     if (w->n == 0 || !fast_list(w) || w->maxlen > 61 || !ascii_rules_hold(two))
         kernel_words(w, p, len, counts);
+#ifdef HEADS_FN
+    else if (heads_runs(w))
+        w->fold ? SIMD_NAME(count_words_fold_table)(w, p, len, counts)
+        : two   ? SIMD_NAME(count_words_utf8_table)(w, p, len, counts)
+                : SIMD_NAME(count_words_latin1_table)(w, p, len, counts);
+#endif
     else if (w->fold)
         SIMD_NAME(count_words_fold)(w, p, len, counts);
     else if (two)
@@ -536,7 +738,7 @@ SIMD_FN static size_t SIMD_NAME(token_bounds)(int enc, const uint8_t *p, size_t 
  * and the answer are tokens_words'. */
 
 /* The bytes from a block's start that its iteration reads: the block two on, and one more. */
-#define WORDS_READ (128 + 65)
+#define WORDS_READ (128 + 66)
 
 /* ascii_rules_hold(two), worked out once per process rather than once per 16 KiB piece. */
 static inline int ascii_rules_hold_once(int two)
@@ -577,16 +779,19 @@ SIMD_NAME(words_bounds)(const uint8_t *p, size_t len, size_t avail, int eof, uin
         slow = SIZE_MAX;
         /* As in count_words: the classes of the blocks at b - 64 (pc), b (c0), b + 64 (c1), the
          * bytes in words of the blocks at b - 64 and b. */
-        wclass pp = SIMD_NAME(wclassify)(p - 128, two), pc = SIMD_NAME(wclassify)(p - 64, two),
-               c0 = SIMD_NAME(wclassify)(p, two), c1 = SIMD_NAME(wclassify)(p + 64, two);
+        const uint64_t runs2 = separator_runs_once(0), runs3 = separator_runs_once(1);
+        wclass pp = SIMD_NAME(wclassify)(p - 128, two, runs2, runs3),
+               pc = SIMD_NAME(wclassify)(p - 64, two, runs2, runs3),
+               c0 = SIMD_NAME(wclassify)(p, two, runs2, runs3),
+               c1 = SIMD_NAME(wclassify)(p + 64, two, runs2, runs3);
         uint64_t in_prev = word_bytes(&pp, &pc, &c0), in0 = word_bytes(&pc, &c0, &c1);
         for (; (b < len || has_open) && b + WORDS_READ <= avail; b += 64) {
             __builtin_prefetch(p + b + PREFETCH_AHEAD);
-            wclass c2 = SIMD_NAME(wclassify)(p + b + 128, two);
+            wclass c2 = SIMD_NAME(wclassify)(p + b + 128, two, runs2, runs3);
             uint64_t in1 = word_bytes(&c0, &c1, &c2);
             /* Bytes of neither kind in this block and the next (not a letter's second byte),
              * and the bits of in0 that one of them beside it may make wrong. */
-            uint64_t o0 = c0.other & ~(pc.lead2 >> 63), o1 = c1.other & ~(c0.lead2 >> 63);
+            uint64_t o0 = c0.other & ~pc.spill, o1 = c1.other & ~c0.spill;
             uint64_t bad = o0 | o0 << 1 | o0 >> 1 | o1 << 63 | pc.other >> 63;
             if (has_open) { /* the last word ends at in0's first zero */
                 uint64_t out = ~in0;

@@ -104,6 +104,15 @@ static inline vec64 min64(vec64 a, vec64 b)
                         svmin_u8_x(pg, svget4_u8(a, 3), svget4_u8(b, 3)));
 }
 
+static inline vec64 or64(vec64 a, vec64 b)
+{
+    svbool_t pg = svptrue_b8();
+    return svcreate4_u8(svorr_u8_x(pg, svget4_u8(a, 0), svget4_u8(b, 0)),
+                        svorr_u8_x(pg, svget4_u8(a, 1), svget4_u8(b, 1)),
+                        svorr_u8_x(pg, svget4_u8(a, 2), svget4_u8(b, 2)),
+                        svorr_u8_x(pg, svget4_u8(a, 3), svget4_u8(b, 3)));
+}
+
 /* Bytes that are zero where text t (ORed with o under fold) equals byte c. */
 static inline svuint8_t differ(svbool_t pg, svuint8_t t, uint8_t c, uint8_t o, int fold)
 {

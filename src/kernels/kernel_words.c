@@ -233,12 +233,17 @@ void kernel_words(const wordlist *w, const uint8_t *p, size_t len, uint64_t *cou
  * context before each would cost more than the block. */
 #define PART_BEFORE 16
 
-void kernel_words_part(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
+int kernel_words_part_decided(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
 {
     int r = count_before(w, p, len, counts, PART_BEFORE);
     if (r == SHORT_BEFORE)
         r = count_before(w, p, len, counts, KERNEL_BEFORE);
-    if (r == UNDECIDED)
+    return r != UNDECIDED;
+}
+
+void kernel_words_part(const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)
+{
+    if (!kernel_words_part_decided(w, p, len, counts))
         undecided = 1;
 }
 
