@@ -565,29 +565,23 @@ SIMD_NAME(count_words)(const wordlist *w, const uint8_t *p, size_t len, uint64_t
         words_slow(w, p, anchor, slow, len, counts);
 }
 
-/* The three modes: UTF-8 (2-byte letters too), latin1, -i. */
-#define WORDS_PATH(name, fold, two)                                                                \
-    SIMD_FN static __attribute__((noinline)) void SIMD_NAME(name)(                                \
+/* The three modes: UTF-8 (2-byte letters too), latin1, -i; and, where HEADS_FN is defined, the
+ * same built for its target with its heads_find (table). */
+#define WORDS_PATH(fn_attr, name, fold, two, table)                                                \
+    fn_attr static __attribute__((noinline)) void SIMD_NAME(name)(                                \
         const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)                         \
     {                                                                                              \
-        SIMD_NAME(count_words)(w, p, len, counts, fold, two, 0);                                   \
+        SIMD_NAME(count_words)(w, p, len, counts, fold, two, table);                               \
     }
-WORDS_PATH(count_words_utf8, 0, 1)
-WORDS_PATH(count_words_latin1, 0, 0)
-WORDS_PATH(count_words_fold, 1, 0)
-#undef WORDS_PATH
-#ifdef HEADS_FN /* the same, built for HEADS_FN's target, with its heads_find */
-#define WORDS_PATH(name, fold, two)                                                                \
-    HEADS_FN static __attribute__((noinline)) void SIMD_NAME(name##_table)(                       \
-        const wordlist *w, const uint8_t *p, size_t len, uint64_t *counts)                         \
-    {                                                                                              \
-        SIMD_NAME(count_words)(w, p, len, counts, fold, two, 1);                                   \
-    }
-WORDS_PATH(count_words_utf8, 0, 1)
-WORDS_PATH(count_words_latin1, 0, 0)
-WORDS_PATH(count_words_fold, 1, 0)
-#undef WORDS_PATH
+WORDS_PATH(SIMD_FN, count_words_utf8, 0, 1, 0)
+WORDS_PATH(SIMD_FN, count_words_latin1, 0, 0, 0)
+WORDS_PATH(SIMD_FN, count_words_fold, 1, 0, 0)
+#ifdef HEADS_FN
+WORDS_PATH(HEADS_FN, count_words_utf8_table, 0, 1, 1)
+WORDS_PATH(HEADS_FN, count_words_latin1_table, 0, 0, 1)
+WORDS_PATH(HEADS_FN, count_words_fold_table, 1, 0, 1)
 #endif
+#undef WORDS_PATH
 
 /* --tokens=words: the vector path for lists it takes (fast_list, keys of at most 61 bytes), the
  * scalar kernel for the others. */
